@@ -1,0 +1,89 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "certify",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "certify", targets: ["certify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // Byte-level JSON with source positions, duplicate keys, JSON Pointer. No dependencies.
+        .target(name: "JSONDocument"),
+        // A connector package: files loaded from a folder or a zip, within named limits.
+        .target(name: "ConnectorPackage", dependencies: [
+            "JSONDocument",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Findings, the Stage protocol, the stages and their rules, the in-process runner.
+        .target(name: "Certification", dependencies: [
+            "JSONDocument", "ConnectorPackage",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Renderers (JSON, Markdown, HTML) from one result model.
+        .target(name: "Reports", dependencies: [
+            "Certification",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], plugins: ["EmbedResources"]),
+        // The SQLite store: migrations, records, queries.
+        .target(name: "SubmissionStore", dependencies: [
+            "Certification", "ConnectorPackage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], plugins: ["EmbedResources"]),
+        // Durable leased jobs, workers running the stages, writing results once.
+        .target(name: "Pipeline", dependencies: [
+            "Certification", "SubmissionStore", "ConnectorPackage",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // The HTTP API.
+        .target(name: "CertifyServer", dependencies: [
+            "Pipeline", "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "certify", dependencies: [
+            "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "ConnectorPackage", "JSONDocument",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        // Build-time embedding of Migrations/*.sql and Templates/* as Swift string literals,
+        // so a copied binary carries its schema and report templates.
+        .executableTarget(name: "EmbedResourcesTool"),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
+
+        .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
+        .testTarget(name: "CertifyTests", dependencies: [
+            "certify", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "ConnectorPackage", "JSONDocument",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+    ]
+)

@@ -1,0 +1,170 @@
+import Certification
+import ConnectorPackage
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Pipeline
+import Prometheus
+import ServiceLifecycle
+import SubmissionStore
+
+/// Everything `certify serve` is configured with; passed in, never read from globals.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var databasePath: String
+    public var pipeline: PipelineConfiguration
+    /// Largest request body accepted; larger ones get 413.
+    public var maximumUploadBytes: Int
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "certify.sqlite",
+        pipeline: PipelineConfiguration = PipelineConfiguration(),
+        maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 64 * 1024,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.pipeline = pipeline
+        self.maximumUploadBytes = maximumUploadBytes
+        self.logLevel = logLevel
+    }
+}
+
+/// The request context: the caller's identity, once the auth middleware has found it.
+public struct CertifyRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+    public var maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 64 * 1024
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { maximumUploadBytes }
+}
+
+/// The workers as a service of the application, stopped on graceful shutdown.
+struct WorkerService: Service {
+    let pool: WorkerPool
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await pool.run()
+        }
+    }
+}
+
+/// Builds the whole service: store, router, workers. `certify serve` runs it; tests drive the
+/// same application through its router.
+public func buildApplication(
+    _ configuration: ServerConfiguration, store: Store? = nil, registry: PrometheusCollectorRegistry? = nil,
+    runWorkers: Bool = true
+) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "certify")
+    logger.logLevel = configuration.logLevel
+    let store = try store ?? Store(path: configuration.databasePath)
+    let registry = registry ?? PrometheusCollectorRegistry()
+    let factory = PrometheusMetricsFactory(registry: registry)
+    let router = buildRouter(
+        store: store, registry: registry, metricsFactory: factory,
+        maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits)
+    var services: [any Service] = []
+    if runWorkers {
+        let pool = WorkerPool(
+            store: store, configuration: configuration.pipeline, logger: logger, metricsFactory: factory)
+        services.append(WorkerService(pool: pool))
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certify"),
+        services: services,
+        logger: logger)
+}
+
+/// The routes: `/health`, `/metrics`, and the API under `/v1`.
+public func buildRouter(
+    store: Store, registry: PrometheusCollectorRegistry, metricsFactory: any MetricsFactory,
+    maximumUploadBytes: Int, limits: PackageLimits = .default
+) -> Router<CertifyRequestContext> {
+    let router = Router(context: CertifyRequestContext.self)
+    router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
+    let api = SubmissionsAPI(store: store, limits: limits, metricsFactory: metricsFactory)
+    router.get("health") { _, _ -> Response in
+        let pending = try? store.pendingJobCount()
+        let body = pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }
+            ?? "{\"status\":\"degraded\",\"database\":\"unavailable\"}"
+        return Response(
+            status: pending == nil ? .serviceUnavailable : .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+    router.get("metrics") { _, _ -> Response in
+        MetricsExport.update(registry: registry, store: store)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+    let v1 = router.group("v1").add(middleware: AuthMiddleware(store: store))
+    api.addRoutes(to: v1)
+    return router
+}
+
+/// Applies the configured upload limit to the request context.
+struct UploadLimitMiddleware: RouterMiddleware {
+    typealias Context = CertifyRequestContext
+    let maximumUploadBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var context = context
+        context.maximumUploadBytes = maximumUploadBytes
+        return try await next(request, context)
+    }
+}
+
+/// Bearer tokens: 401 without a valid one.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = CertifyRequestContext
+    let store: Store
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw HTTPError(
+                .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"certify\""],
+                message: "Authentication required: send 'Authorization: Bearer TOKEN' (create one with 'certify tokens create').")
+        }
+        let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard let principal = try store.authenticate(token: token) else {
+            throw HTTPError(
+                .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"certify\", error=\"invalid_token\""],
+                message: "The bearer token is not valid (unknown or revoked).")
+        }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "actor"] = "\(principal.actor)"
+        return try await next(request, context)
+    }
+}
+
+enum MetricsExport {
+    /// Gauges read from the store at scrape time, so they are right after a restart.
+    static func update(registry: PrometheusCollectorRegistry, store: Store) {
+        guard let statistics = try? store.statistics() else { return }
+        for state in SubmissionState.allCases {
+            registry.makeGauge(name: "certify_submissions", labels: [("state", state.rawValue)])
+                .set(Double(statistics.submissionsByState[state.rawValue] ?? 0))
+        }
+        for state in ["queued", "leased", "done", "failed"] {
+            registry.makeGauge(name: "certify_jobs", labels: [("state", state)])
+                .set(Double(statistics.jobsByState[state] ?? 0))
+        }
+        registry.makeGauge(name: "certify_queue_depth")
+            .set(Double((statistics.jobsByState["queued"] ?? 0) + (statistics.jobsByState["leased"] ?? 0)))
+    }
+}

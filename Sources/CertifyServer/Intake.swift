@@ -1,0 +1,163 @@
+import Certification
+import ConnectorPackage
+import Foundation
+import Hummingbird
+import JSONDocument
+import SubmissionStore
+
+/// Reads an uploaded package: a zip body (`application/zip`) or a `multipart/form-data` form
+/// with the zip in a file field. Refusals are 400 with the reason, or 413 for sizes.
+struct Intake: Sendable {
+    let limits: PackageLimits
+
+    struct Upload: Sendable {
+        var zip: Data
+        var fileName: String?
+        var package: ConnectorPackage
+
+        func storeUpload(stages: [String]) -> Store.Upload {
+            Store.Upload(
+                zip: zip, contentSHA256: package.contentHash, connector: connectorName, fileName: fileName,
+                stages: stages, rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
+        }
+
+        /// The connector's title from the swagger, or the upload's name.
+        var connectorName: String {
+            if let file = package.file(.swagger), let document = try? JSONDocument.parse(file.bytes),
+                let title = document.root["info"]?["title"]?.string,
+                !title.trimmingCharacters(in: .whitespaces).isEmpty
+            {
+                return String(title.prefix(200))
+            }
+            return fileName.map { ($0 as NSString).deletingPathExtension } ?? "unnamed connector"
+        }
+    }
+
+    func read(_ request: Request, context: CertifyRequestContext) async throws -> Upload {
+        let contentType = request.headers[.contentType] ?? ""
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = Data(buffer.readableBytesView)
+        var zip = body
+        var fileName = request.uri.queryParameters.get("filename")
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        switch mediaType {
+        case "application/zip", "application/x-zip-compressed", "application/octet-stream":
+            break
+        case "multipart/form-data":
+            let part = try MultipartForm.filePart(body: body, contentType: contentType)
+            zip = part.data
+            fileName = part.fileName ?? fileName
+        case "":
+            throw HTTPError(
+                .unsupportedMediaType,
+                message: "Send the package as 'Content-Type: application/zip' or as multipart/form-data with a file field.")
+        default:
+            throw HTTPError(
+                .unsupportedMediaType,
+                message: "Content-Type '\(mediaType)' is not accepted: send application/zip or multipart/form-data.")
+        }
+        if zip.isEmpty {
+            throw HTTPError(.badRequest, message: "The upload is empty: send the connector package as a zip.")
+        }
+        do {
+            let package = try PackageLoader(limits: limits).loadZip(zip, name: fileName ?? "upload")
+            return Upload(zip: zip, fileName: fileName, package: package)
+        } catch {
+            let sizeKinds: Set<PackageError.Kind> = [.archiveTooLarge, .totalTooLarge, .fileTooLarge]
+            throw HTTPError(
+                sizeKinds.contains(error.kind) ? .contentTooLarge : .badRequest,
+                message: "The package was refused (\(error.kind.rawValue)): \(error.message)")
+        }
+    }
+}
+
+/// Just enough of RFC 7578 to take one file out of a form: Hummingbird has no multipart parser.
+enum MultipartForm {
+    struct Part {
+        var name: String?
+        var fileName: String?
+        var data: Data
+    }
+
+    /// The first part with a filename, or else the part named `package` or `file`.
+    static func filePart(body: Data, contentType: String) throws -> Part {
+        guard let boundary = boundary(in: contentType) else {
+            throw HTTPError(.badRequest, message: "multipart/form-data without a boundary parameter in Content-Type.")
+        }
+        let parts = try parse(body, boundary: boundary)
+        if let part = parts.first(where: { $0.fileName != nil }) ?? parts.first(where: { ["package", "file"].contains($0.name ?? "") }) {
+            return part
+        }
+        throw HTTPError(
+            .badRequest, message: "The form has no file: send the zip in a field named 'package' (e.g. curl -F package=@connector.zip).")
+    }
+
+    static func boundary(in contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return value.isEmpty ? nil : value
+            }
+        }
+        return nil
+    }
+
+    static func parse(_ body: Data, boundary: String) throws -> [Part] {
+        let bytes = [UInt8](body)
+        let delimiter = Array("--\(boundary)".utf8)
+        var positions: [Int] = []
+        var index = 0
+        while let found = find(delimiter, in: bytes, from: index) {
+            positions.append(found)
+            index = found + delimiter.count
+        }
+        guard positions.count >= 2 else {
+            throw HTTPError(.badRequest, message: "The multipart body does not contain the boundary '\(boundary)' twice; it is truncated or malformed.")
+        }
+        var parts: [Part] = []
+        for (start, end) in zip(positions, positions.dropFirst()) {
+            var partStart = start + delimiter.count
+            // Skip the CRLF after the delimiter line.
+            if partStart + 1 < bytes.count, bytes[partStart] == 13, bytes[partStart + 1] == 10 { partStart += 2 }
+            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: bytes, from: partStart), headerEnd < end else {
+                throw HTTPError(.badRequest, message: "A multipart part has no header/body separator (blank line).")
+            }
+            let headerText = String(decoding: bytes[partStart..<headerEnd], as: UTF8.self)
+            var contentEnd = end
+            if contentEnd >= 2, bytes[contentEnd - 2] == 13, bytes[contentEnd - 1] == 10 { contentEnd -= 2 }
+            let data = Data(bytes[(headerEnd + 4)..<max(headerEnd + 4, contentEnd)])
+            var name: String?
+            var fileName: String?
+            for line in headerText.components(separatedBy: "\r\n")
+            where line.lowercased().hasPrefix("content-disposition:") {
+                name = parameter("name", in: line)
+                fileName = parameter("filename", in: line)
+            }
+            parts.append(Part(name: name, fileName: fileName, data: data))
+        }
+        return parts
+    }
+
+    static func parameter(_ key: String, in line: String) -> String? {
+        for piece in line.split(separator: ";").dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == key {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        let first = needle[0]
+        var i = start
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}

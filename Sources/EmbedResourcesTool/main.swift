@@ -1,0 +1,31 @@
+import Foundation
+
+// Usage: EmbedResourcesTool TYPE-NAME OUTPUT.swift FILE...
+// Writes `enum TYPE-NAME { static let files: [(name: String, text: String)] }` with every file's
+// text as a raw string literal, in the order given.
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: EmbedResourcesTool TYPE-NAME OUTPUT FILE...\n".utf8))
+    exit(2)
+}
+let typeName = arguments[1]
+let output = arguments[2]
+var source = "// Generated at build time by EmbedResourcesTool. Do not edit.\n"
+source += "enum \(typeName) {\n    static let files: [(name: String, text: String)] = [\n"
+for path in arguments.dropFirst(3) {
+    let url = URL(fileURLWithPath: path)
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("EmbedResourcesTool: \(path) is not readable UTF-8 text\n".utf8))
+        exit(1)
+    }
+    var hashes = "#"
+    while text.contains("\"" + hashes) || text.contains("\\" + hashes) { hashes += "#" }
+    source += "        (name: \"\(url.lastPathComponent)\", text: \(hashes)\"\"\"\n\(text.replacingOccurrences(of: "\r\n", with: "\n"))\n\"\"\"\(hashes)),\n"
+}
+source += "    ]\n}\n"
+do {
+    try source.write(toFile: output, atomically: true, encoding: .utf8)
+} catch {
+    FileHandle.standardError.write(Data("EmbedResourcesTool: cannot write \(output): \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,160 @@
+import Certification
+import ConnectorPackage
+import CoreMetrics
+import Foundation
+import Logging
+import SubmissionStore
+
+/// How the workers behave.
+public struct PipelineConfiguration: Sendable {
+    /// Concurrent workers, each running one job at a time.
+    public var workers: Int
+    /// How long a claimed job stays a worker's before another may take it; renewed while a run
+    /// goes on, so only a dead worker's lease expires.
+    public var leaseSeconds: Double
+    /// How long an idle worker waits before it looks for work again.
+    public var pollInterval: Duration
+    /// Attempts before a job that keeps failing is given up.
+    public var maximumAttempts: Int
+    public var limits: PackageLimits
+
+    public init(
+        workers: Int = 2, leaseSeconds: Double = 30, pollInterval: Duration = .milliseconds(200),
+        maximumAttempts: Int = 5, limits: PackageLimits = .default
+    ) {
+        self.workers = workers
+        self.leaseSeconds = leaseSeconds
+        self.pollInterval = pollInterval
+        self.maximumAttempts = maximumAttempts
+        self.limits = limits
+    }
+}
+
+/// Workers that take jobs from the store, run the stages, and write each run's results once.
+public struct WorkerPool: Sendable {
+    public let store: Store
+    public let configuration: PipelineConfiguration
+    let logger: Logger
+    let metrics: PipelineMetrics
+    /// Identifies this process's workers in job leases.
+    let ownerPrefix: String
+
+    public init(
+        store: Store, configuration: PipelineConfiguration = PipelineConfiguration(),
+        logger: Logger = Logger(label: "certify.pipeline"), metricsFactory: (any MetricsFactory)? = nil
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = PipelineMetrics(factory: metricsFactory ?? MetricsSystem.factory)
+        self.ownerPrefix = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Runs the workers until the task is cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<max(1, configuration.workers) {
+                let owner = "\(ownerPrefix)/\(index)"
+                group.addTask {
+                    while !Task.isCancelled {
+                        let worked = await processNextJob(owner: owner)
+                        if !worked {
+                            try? await Task.sleep(for: configuration.pollInterval)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Processes jobs until none is left to claim now. For tests and one-shot use.
+    @discardableResult
+    public func drain(owner: String? = nil) async -> Int {
+        var count = 0
+        while await processNextJob(owner: owner ?? "\(ownerPrefix)/drain") { count += 1 }
+        return count
+    }
+
+    /// Claims one job and runs it; returns false when there was nothing to claim.
+    public func processNextJob(owner: String) async -> Bool {
+        let job: ClaimedJob
+        do {
+            guard let claimed = try store.claimNextJob(
+                owner: owner, leaseSeconds: configuration.leaseSeconds,
+                maximumAttempts: configuration.maximumAttempts)
+            else { return false }
+            job = claimed
+        } catch {
+            logger.error("cannot claim a job: \(error)")
+            return false
+        }
+        await process(job)
+        return true
+    }
+
+    func process(_ job: ClaimedJob) async {
+        var logger = self.logger
+        logger[metadataKey: "run"] = "\(job.runId)"
+        logger[metadataKey: "submission"] = "\(job.submissionId)"
+        logger.info("run started", metadata: ["revision": "\(job.revision)", "attempt": "\(job.attempts)"])
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(configuration.leaseSeconds / 3))
+                if Task.isCancelled { break }
+                do {
+                    try store.renewLease(job, leaseSeconds: configuration.leaseSeconds)
+                } catch {
+                    logger.warning("lease renewal failed: \(error)")
+                    break
+                }
+            }
+        }
+        defer { heartbeat.cancel() }
+        do {
+            guard let zip = try store.packageZip(submissionId: job.submissionId, revision: job.revision) else {
+                throw StoreError.notFound("package of \(job.submissionId) revision \(job.revision)")
+            }
+            let path = "\(job.submissionId)/r\(job.revision)"
+            let result: PackageResult
+            do {
+                let package = try PackageLoader(limits: configuration.limits).loadZip(zip, name: path)
+                result = await StageRunner(options: CheckOptions(stages: job.stages)).run(package, path: path)
+            } catch {
+                result = StageRunner.refused(path: path, error: error)
+            }
+            try store.completeRun(job, result: result)
+            metrics.record(result)
+            logger.info(
+                "run finished",
+                metadata: ["verdict": "\(result.verdict.rawValue)", "findings": "\(result.findings.count)"])
+        } catch StoreError.leaseLost {
+            logger.warning("lease lost to another worker; this worker's results were discarded")
+        } catch {
+            logger.error("run failed: \(error)")
+            metrics.failedAttempts.increment()
+            let backoff = min(60, pow(2, Double(job.attempts)))
+            try? store.failAttempt(
+                job, error: "\(error)", retryAfterSeconds: backoff, maximumAttempts: configuration.maximumAttempts)
+        }
+    }
+}
+
+/// The pipeline's metrics, through swift-metrics.
+struct PipelineMetrics: Sendable {
+    let factory: any MetricsFactory
+    let failedAttempts: Counter
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        failedAttempts = Counter(label: "certify_job_failed_attempts_total", factory: factory)
+    }
+
+    func record(_ result: PackageResult) {
+        Counter(label: "certify_runs_total", dimensions: [("verdict", result.verdict.rawValue)], factory: factory)
+            .increment()
+        for stage in result.stages where stage.status != .skipped {
+            Timer(label: "certify_stage_duration_seconds", dimensions: [("stage", stage.name)], factory: factory)
+                .recordNanoseconds(Int64(stage.durationMs * 1_000_000))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Certification
+import Foundation
+
+/// What every report format renders: one or more packages' results, with the facts around them.
+/// Built from `certify check` results or from what the store holds; renderers never query.
+public struct Report: Sendable, Codable {
+    public var title: String
+    public var generatedAt: Date
+    public var toolVersion: String
+    public var packages: [PackageReport]
+
+    public init(title: String, generatedAt: Date = Date(), toolVersion: String, packages: [PackageReport]) {
+        self.title = title
+        self.generatedAt = generatedAt
+        self.toolVersion = toolVersion
+        self.packages = packages
+    }
+
+    public var failed: Int { packages.filter { $0.verdict == .fail }.count }
+    public var passed: Int { packages.filter { $0.verdict == .pass }.count }
+}
+
+public struct PackageReport: Sendable, Codable {
+    /// The package path, or the submission's connector name.
+    public var name: String
+    public var verdict: PackageResult.Verdict
+    public var stages: [StageResult]
+    /// Label and value pairs shown above the findings: submission id, state, revision, run,
+    /// ruleset and tool versions.
+    public var facts: [Fact]
+    /// The review history, for stored submissions.
+    public var history: [HistoryEntry]
+
+    public struct Fact: Sendable, Codable, Hashable {
+        public var label: String
+        public var value: String
+        public init(_ label: String, _ value: String) {
+            self.label = label
+            self.value = value
+        }
+    }
+
+    public struct HistoryEntry: Sendable, Codable, Hashable {
+        public var at: Date
+        public var actor: String
+        public var kind: String
+        public var fromState: String?
+        public var toState: String?
+        public var text: String?
+        public init(at: Date, actor: String, kind: String, fromState: String?, toState: String?, text: String?) {
+            self.at = at
+            self.actor = actor
+            self.kind = kind
+            self.fromState = fromState
+            self.toState = toState
+            self.text = text
+        }
+    }
+
+    public init(
+        name: String, verdict: PackageResult.Verdict, stages: [StageResult], facts: [Fact] = [],
+        history: [HistoryEntry] = []
+    ) {
+        self.name = name
+        self.verdict = verdict
+        self.stages = stages
+        self.facts = facts
+        self.history = history
+    }
+
+    public init(_ result: PackageResult, facts: [Fact] = []) {
+        self.init(name: result.path, verdict: result.verdict, stages: result.stages, facts: facts)
+    }
+
+    /// Every finding of every stage, in report order.
+    public var findings: [Finding] { stages.flatMap(\.findings).sorted(by: Finding.reportOrder) }
+
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+}
+
+/// The formats a report renders to.
+public enum ReportFormat: String, Sendable, CaseIterable, Codable {
+    case text, json, markdown, html
+
+    public var contentType: String {
+        switch self {
+        case .text: "text/plain; charset=utf-8"
+        case .json: "application/json"
+        case .markdown: "text/markdown; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Certification
+import Foundation
+
+/// Renders a `Report` to one of the formats. Every format reads the same model; none of them
+/// queries anything, so the CLI and the server produce identical reports from identical results.
+public enum ReportRenderer {
+    public static func render(_ report: Report, as format: ReportFormat) -> String {
+        switch format {
+        case .text: TextReportRenderer.render(report)
+        case .json: JSONReportRenderer.render(report)
+        case .markdown: MarkdownReportRenderer.render(report)
+        case .html: HTMLReportRenderer.render(report)
+        }
+    }
+}
+
+extension Report {
+    /// Findings of one severity over every package.
+    public func count(_ severity: Severity) -> Int {
+        packages.reduce(0) { $0 + $1.count(severity) }
+    }
+
+    /// The ids of every rule that produced a finding, sorted, each once.
+    public var ruleIdsUsed: [String] {
+        Array(Set(packages.flatMap { $0.findings.map(\.ruleId) })).sorted()
+    }
+}
+
+extension PackageReport {
+    /// The package's findings grouped by file, in report order; findings not about a file form
+    /// a group whose `file` is nil.
+    public var findingsByFile: [(file: String?, findings: [Finding])] {
+        var groups: [(file: String?, findings: [Finding])] = []
+        for finding in findings {
+            if let last = groups.indices.last, groups[last].file == finding.file {
+                groups[last].findings.append(finding)
+            } else {
+                groups.append((finding.file, [finding]))
+            }
+        }
+        return groups
+    }
+}
+
+/// Wording and number formats shared by the human-readable renderers, so that the terminal,
+/// the pull-request comment and the page say the same thing the same way.
+enum ReportWording {
+    static func plural(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    /// "2 errors, 1 warning, 0 infos".
+    static func severityCounts(errors: Int, warnings: Int, infos: Int) -> String {
+        [plural(errors, "error"), plural(warnings, "warning"), plural(infos, "info")].joined(separator: ", ")
+    }
+
+    static func severityCounts(_ package: PackageReport) -> String {
+        severityCounts(errors: package.count(.error), warnings: package.count(.warning), infos: package.count(.info))
+    }
+
+    static func severityCounts(_ report: Report) -> String {
+        severityCounts(errors: report.count(.error), warnings: report.count(.warning), infos: report.count(.info))
+    }
+
+    /// "2 packages: 1 passed, 1 failed".
+    static func packageCounts(_ report: Report) -> String {
+        "\(plural(report.packages.count, "package")): \(report.passed) passed, \(report.failed) failed"
+    }
+
+    static func verdict(_ verdict: PackageResult.Verdict) -> String {
+        switch verdict {
+        case .pass: "PASS"
+        case .fail: "FAIL"
+        }
+    }
+
+    /// Milliseconds with one decimal: "12.3".
+    static func milliseconds(_ value: Double) -> String {
+        guard value.isFinite else { return "0.0" }
+        return String(format: "%.1f", value)
+    }
+
+    /// ISO 8601 in UTC, as in the JSON output: "2025-03-01T09:30:00Z".
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle())
+    }
+
+    /// "12:5", "12", or nil when the finding has no line.
+    static func lineColumn(_ finding: Finding) -> String? {
+        guard let line = finding.line else { return nil }
+        if let column = finding.column { return "\(line):\(column)" }
+        return "\(line)"
+    }
+
+    /// "submitted -> in-review", or nil when the entry changed no state. `escape` applies to the
+    /// state names only, so that the arrow stays readable in Markdown source.
+    static func transition(
+        _ entry: PackageReport.HistoryEntry, escape: (String) -> String = { $0 }
+    ) -> String? {
+        switch (entry.fromState.map(escape), entry.toState.map(escape)) {
+        case (nil, nil): nil
+        case (let from?, let to?): "\(from) -> \(to)"
+        case (nil, let to?): "-> \(to)"
+        case (let from?, nil): "\(from) ->"
+        }
+    }
+
+    static let packageWideFile = "(package)"
+}

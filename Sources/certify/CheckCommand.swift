@@ -1,0 +1,139 @@
+import ArgumentParser
+import Certification
+import ConnectorPackage
+import Foundation
+import Reports
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check connector packages offline, with the same stages the service runs.",
+        discussion: """
+            Each PATH is a connector folder or a .zip. Exit status: 0 when no finding is at or above \
+            --fail-on, 1 when one is, 2 for usage errors and unreadable paths.
+
+            Examples:
+              certify check ./MyConnector
+              certify check connector.zip --format json --output result.json
+              certify check --corpus ../shared/corpus/certified --format markdown --fail-on never
+            """)
+
+    @Argument(help: "Connector package folders or .zip files.")
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("Also check every immediate subfolder of DIR.", valueName: "DIR"))
+    var corpus: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Stages to run after the package stage, comma-separated. Available: \(StageRegistry.selectableNames.isEmpty ? "none yet" : StageRegistry.selectableNames.joined(separator: ", ")).",
+        valueName: "LIST"))
+    var stages: String?
+
+    @Option(help: "Output format: text, json, markdown or html.")
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: "Lowest severity that makes the exit status 1: error, warning or never.")
+    var failOn: FailOn = .error
+
+    enum FailOn: String, ExpressibleByArgument, CaseIterable {
+        case error, warning, never
+    }
+
+    func validate() throws {
+        if paths.isEmpty && corpus.isEmpty {
+            throw ValidationError("give at least one PATH or --corpus DIR")
+        }
+        if let stages {
+            for name in stages.split(separator: ",") where !StageRegistry.selectableNames.contains(String(name)) {
+                throw ValidationError(
+                    "unknown stage '\(name)'; available: \(StageRegistry.selectableNames.joined(separator: ", "))")
+            }
+        }
+    }
+
+    func run() async throws {
+        var targets = paths
+        for directory in corpus {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+                throw fail("\(directory): cannot read the corpus folder")
+            }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                var isDirectory: ObjCBool = false
+                let path = (directory as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    targets.append(path)
+                }
+            }
+        }
+        for path in targets where !FileManager.default.isReadableFile(atPath: path) {
+            throw fail("\(path): no such file or folder, or not readable")
+        }
+        let options = CheckOptions(
+            stages: stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.selectableNames)
+        let results = await Checker(options: options).check(targets)
+        let report = Report(
+            title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",
+            toolVersion: CertifyVersion.tool, packages: results.map { PackageReport($0) })
+        let text = ReportRenderer.render(report, as: format)
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw fail("\(output): cannot write the report (\(error.localizedDescription))")
+            }
+        } else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+        let threshold: Severity? = switch failOn {
+        case .error: .error
+        case .warning: .warning
+        case .never: nil
+        }
+        if let threshold, results.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
+            throw ExitStatus(code: 1)
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Loads and checks packages, two at a time (the machines have two cores).
+struct Checker {
+    var options: CheckOptions
+    var limits = PackageLimits.default
+
+    func check(_ paths: [String]) async -> [PackageResult] {
+        await withTaskGroup(of: (Int, PackageResult).self) { group in
+            var results = [PackageResult?](repeating: nil, count: paths.count)
+            var next = 0
+            func add(_ index: Int) {
+                let path = paths[index]
+                group.addTask {
+                    do {
+                        let package = try PackageLoader(limits: limits).load(path: path)
+                        return (index, await StageRunner(options: options).run(package, path: path))
+                    } catch let error as PackageError {
+                        return (index, StageRunner.refused(path: path, error: error))
+                    } catch {
+                        return (index, StageRunner.refused(path: path, error: PackageError(.unreadable, "\(path): \(error)")))
+                    }
+                }
+            }
+            while next < min(2, paths.count) {
+                add(next)
+                next += 1
+            }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < paths.count {
+                    add(next)
+                    next += 1
+                }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import CertifyServer
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Pipeline
+import Prometheus
+import SubmissionStore
+
+/// Where the database is: --db, else $CERTIFY_DB, else ./certify.sqlite.
+func databasePath(_ option: String?) -> String {
+    option ?? ProcessInfo.processInfo.environment["CERTIFY_DB"] ?? "certify.sqlite"
+}
+
+func openStore(_ path: String) throws -> Store {
+    do {
+        return try Store(path: path)
+    } catch {
+        throw fail("\(path): cannot open the database (\(error))")
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API and the pipeline workers.",
+        discussion: """
+            The database is created and migrated on start. The API lives under /v1; /health and \
+            /metrics (Prometheus text) need no token.
+
+            Example:
+              certify serve --db certify.sqlite --port 8080 --workers 2
+            """)
+
+    @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
+    var db: String?
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 8080
+
+    @Option(help: "Pipeline workers running checks concurrently.")
+    var workers: Int = 2
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+    }
+
+    func run() async throws {
+        let path = databasePath(db)
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let store = try openStore(path)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let configuration = ServerConfiguration(
+            host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers),
+            logLevel: level)
+        let app = try buildApplication(configuration, store: store, registry: registry)
+        FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
+        try await app.runService()
+    }
+}
+
+struct TokensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens", abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract: "Create a bearer token and print it. Only its SHA-256 is stored.",
+            discussion: """
+                A submitter sees and changes only its publisher's submissions; a reviewer reads \
+                everything and decides; an admin also manages tokens and re-certification.
+
+                Examples:
+                  certify tokens create --role submitter --publisher Contoso
+                  certify tokens create --role reviewer --label alice
+                """)
+
+        @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
+        var db: String?
+
+        @Option(help: "submitter, reviewer or admin.")
+        var role: Principal.Role
+
+        @Option(help: "The publisher a submitter token acts for (required for submitters).")
+        var publisher: String?
+
+        @Option(help: "A name for the token's holder, shown in the review history.")
+        var label: String?
+
+        func validate() throws {
+            if role == .submitter && (publisher ?? "").isEmpty {
+                throw ValidationError("a submitter token needs --publisher NAME")
+            }
+        }
+
+        func run() async throws {
+            let store = try openStore(databasePath(db))
+            print(try store.createToken(role: role, publisher: publisher, label: label))
+        }
+    }
+}
+
+extension Principal.Role: ExpressibleByArgument {}
