@@ -24,7 +24,7 @@ public struct PackageStage: Stage {
             case .failed(let error):
                 findings.append(
                     Self.jsonSyntax.finding(
-                        "\(path) is not valid JSON: \(error.message)", file: path,
+                        "Not valid JSON: \(error.message)", file: path,
                         line: error.position.line, column: error.position.column, signature: error.kind.rawValue))
                 if path == input.package.file(.swagger)?.path {
                     blocked = "\(path) is not valid JSON (line \(error.position.line), column \(error.position.column))"

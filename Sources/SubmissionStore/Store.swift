@@ -572,3 +572,15 @@ public final class Store: Sendable {
         try pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 }
+
+extension Store {
+    /// SQLite's query plan for each statement, for tests that check indexes are used.
+    public func queryPlans(_ statements: [String]) throws -> [(String, String)] {
+        try pool.read { db in
+            try statements.map { sql in
+                let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql)
+                return (sql, rows.map { $0["detail"] as String? ?? "" }.joined(separator: "; "))
+            }
+        }
+    }
+}

@@ -116,7 +116,7 @@ final class ErrorPositionTests: XCTestCase {
 
     func testErrorOffsetIsTheByteOffset() {
         // "é" is two bytes, one column.
-        XCTAssertEqual(parseError("{\"é\":1 \"b\":2}")?.position, SourcePosition(line: 1, column: 8, offset: 9))
+        XCTAssertEqual(parseError("{\"é\":1 \"b\":2}")?.position, SourcePosition(line: 1, column: 8, offset: 8))
         XCTAssertEqual(parseError("[1,\n  ]")?.position, SourcePosition(line: 2, column: 3, offset: 6))
     }
 
@@ -205,21 +205,18 @@ final class ErrorPositionTests: XCTestCase {
     }
 
     func testDeepNestingOnASmallStackThread() {
-        // 512 levels must parse and be released on a thread with a 512 KB stack.
+        // 512 levels must parse and be released on a thread with a 512 KB stack, and a million
+        // opening brackets must fail there without overflowing it.
         let done = DispatchSemaphore(value: 0)
         let text = String(repeating: "[{\"a\":", count: 256) + "1" + String(repeating: "}]", count: 256)
+        let innermost = JSONPointer(tokens: Array(repeating: ["0", "a"], count: 256).flatMap { $0 })
         let box = ResultBox()
         let thread = Thread {
-            do {
-                let document = try JSONDocument.parse(text: text)
-                box.set(document.root.value(at: JSONPointer(tokens: Array(repeating: ["0", "a"], count: 256).flatMap { $0 }))?.numberText)
-            } catch {
-                box.set("error: \(error)")
+            switch Self.parse(Array(text.utf8)) {
+            case .success(let document): box.set(document.root.value(at: innermost)?.numberText)
+            case .failure(let error): box.set("error: \(error)")
             }
-            let deeper = String(repeating: "[", count: 1_000_000)
-            do {
-                _ = try JSONDocument.parse(text: deeper)
-            } catch {
+            if case .failure(let error) = Self.parse([UInt8](repeating: UInt8(ascii: "["), count: 1_000_000)) {
                 box.append(" \(error.kind)")
             }
             done.signal()
@@ -228,6 +225,14 @@ final class ErrorPositionTests: XCTestCase {
         thread.start()
         XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
         XCTAssertEqual(box.value, "1 depthLimitExceeded")
+    }
+
+    static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) -> Result<JSONDocument, JSONParseError> {
+        do {
+            return .success(try JSONDocument.parse(bytes, limits: limits))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func parseError(_ text: String, limits: JSONLimits = .default) -> JSONParseError? {

@@ -1,3 +1,4 @@
+import Foundation
 import JSONDocument
 import XCTest
 
@@ -30,7 +31,7 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(root["none"]?.typeName, "null")
         XCTAssertEqual(root["list"]?.array?.count, 4)
         XCTAssertEqual(root["list"]?[1]?.string, "two")
-        XCTAssertEqual(root["list"]?[1]?.position, SourcePosition(line: 6, column: 15, offset: 76))
+        XCTAssertEqual(root["list"]?[1]?.position, SourcePosition(line: 6, column: 15, offset: 81))
         XCTAssertEqual(root["list"]?[2]?.bool, false)
         XCTAssertNil(root["list"]?[4])
         XCTAssertNil(root["list"]?[-1])
@@ -53,10 +54,14 @@ final class ParsingTests: XCTestCase {
     func testColumnsCountUnicodeScalarsAndLinesOnlyLineFeeds() throws {
         // "日本語" is 9 bytes and 3 columns; "😀" is 4 bytes and 1 column; a lone CR does not end a line (as in Python).
         let document = try JSONDocument.parse(text: "{\"日本語\": \"😀\", \"b\": 1,\r\"c\": [\"é\", 2]}")
-        XCTAssertEqual(document.root["日本語"]?.position, SourcePosition(line: 1, column: 9, offset: 15))
-        XCTAssertEqual(document.root["b"]?.position, SourcePosition(line: 1, column: 19, offset: 29))
-        XCTAssertEqual(document.root.object?.member("c")?.keyPosition, SourcePosition(line: 1, column: 23, offset: 33))
-        XCTAssertEqual(document.root["c"]?[1]?.position, SourcePosition(line: 1, column: 33, offset: 44))
+        XCTAssertEqual(document.root["日本語"]?.position, SourcePosition(line: 1, column: 9, offset: 14))
+        XCTAssertEqual(document.root["b"]?.position, SourcePosition(line: 1, column: 19, offset: 27))
+        XCTAssertEqual(document.root.object?.member("c")?.keyPosition, SourcePosition(line: 1, column: 22, offset: 30))
+        XCTAssertEqual(document.root["c"]?[1]?.position, SourcePosition(line: 1, column: 33, offset: 42))
+        // Non-ASCII and escapes in the same string.
+        let mixed = try JSONDocument.parse(text: "[\"é\\n😀\", 1]")
+        XCTAssertEqual(mixed.root[0]?.string, "é\n😀")
+        XCTAssertEqual(mixed.root[1]?.position, SourcePosition(line: 1, column: 10, offset: 13))
     }
 
     func testNumberTextIsExact() throws {
@@ -64,18 +69,20 @@ final class ParsingTests: XCTestCase {
                        "3.141592653589793238462643383279", "9007199254740993"]
         let document = try JSONDocument.parse(text: "[" + numbers.joined(separator: ",") + "]")
         XCTAssertEqual(document.root.array?.compactMap(\.numberText), numbers)
-        XCTAssertEqual(document.root[13]?.int, 9_007_199_254_740_993)
-        XCTAssertNil(document.root[4]?.int.map { _ in () } == nil ? nil : (), "-0.0e-0 is the integer 0")
-        XCTAssertEqual(document.root[6]?.int, 1)       // "1.0"
-        XCTAssertEqual(document.root[10]?.int, 100)    // "1E+2"
-        XCTAssertNil(document.root[7]?.int)            // "1.10"
-        XCTAssertNil(document.root[4]?.int)            // "12345678901234567890123" does not fit... see below
+        XCTAssertEqual(document.root[13]?.int, 9_007_199_254_740_993, "integers are exact beyond 2^53")
+        XCTAssertEqual(document.root[1]?.int, 0)        // "-0"
+        XCTAssertEqual(document.root[8]?.int, 0)        // "-0.0e-0"
+        XCTAssertEqual(document.root[6]?.int, 1)        // "1.0"
+        XCTAssertEqual(document.root[10]?.int, 100)     // "1E+2"
+        XCTAssertNil(document.root[7]?.int)             // "1.10"
+        XCTAssertNil(document.root[4]?.int)             // does not fit
         XCTAssertEqual(document.root[5]?.double, 0.1)
         XCTAssertEqual(document.root[9]?.double, .infinity)
-        XCTAssertTrue(document.root[6]?.isIntegral ?? false)
-        XCTAssertTrue(document.root[9]?.isIntegral ?? false)
-        XCTAssertFalse(document.root[11]?.isIntegral ?? true)
-        XCTAssertFalse(document.root[8]?.isIntegral ?? true)
+        XCTAssertEqual(document.root[6]?.isIntegral, true)
+        XCTAssertEqual(document.root[9]?.isIntegral, true)
+        XCTAssertEqual(document.root[8]?.isIntegral, true)
+        XCTAssertEqual(document.root[11]?.isIntegral, false)
+        XCTAssertEqual(document.root[12]?.isIntegral, false)
     }
 
     func testStringEscapes() throws {
@@ -138,12 +145,12 @@ final class ParsingTests: XCTestCase {
         let duplicates = document.duplicateKeys
         XCTAssertEqual(duplicates.map(\.key), ["x", "k", "k", "a"])
         XCTAssertEqual(duplicates.map(\.pointer.description), ["/b", "/list/1", "/list/1", ""])
-        XCTAssertEqual(duplicates[0].first, SourcePosition(line: 3, column: 9, offset: 21))
-        XCTAssertEqual(duplicates[0].duplicate, SourcePosition(line: 3, column: 25, offset: 37))
-        XCTAssertEqual(duplicates[1].first.column, 24)
-        XCTAssertEqual(duplicates[1].duplicate.column, 32)
-        XCTAssertEqual(duplicates[2].first.column, 24, "each later duplicate points at the first member")
-        XCTAssertEqual(duplicates[2].duplicate.column, 40)
+        XCTAssertEqual(duplicates[0].first, SourcePosition(line: 3, column: 9, offset: 20))
+        XCTAssertEqual(duplicates[0].duplicate, SourcePosition(line: 3, column: 25, offset: 36))
+        XCTAssertEqual(duplicates[1].first.column, 23)
+        XCTAssertEqual(duplicates[1].duplicate.column, 31)
+        XCTAssertEqual(duplicates[2].first.column, 23, "each later duplicate points at the first member")
+        XCTAssertEqual(duplicates[2].duplicate.column, 39)
         XCTAssertEqual(duplicates[3].first, SourcePosition(line: 2, column: 3, offset: 4))
         XCTAssertEqual(duplicates[3].duplicate.line, 5)
     }
@@ -171,7 +178,7 @@ final class ParsingTests: XCTestCase {
 
     func testPositionOfPointer() throws {
         let document = try JSONDocument.parse(text: "{\n  \"paths\": {\n    \"/a/{id}\": {\"get\": [10, 20]}\n  }\n}")
-        XCTAssertEqual(document.position(of: "/paths/~1a~1{id}/get/1"), SourcePosition(line: 3, column: 30, offset: 44))
+        XCTAssertEqual(document.position(of: "/paths/~1a~1{id}/get/1"), SourcePosition(line: 3, column: 29, offset: 43))
         XCTAssertEqual(document.position(of: .root), SourcePosition(line: 1, column: 1, offset: 0))
         XCTAssertEqual(document.position(of: "/paths"), SourcePosition(line: 2, column: 12, offset: 13))
         XCTAssertEqual(document.keyPosition(of: "/paths"), SourcePosition(line: 2, column: 3, offset: 4))
@@ -195,5 +202,16 @@ final class ParsingTests: XCTestCase {
         XCTAssertTrue(a.jsonEquals(b))
         XCTAssertFalse(a.jsonEquals(c))
         XCTAssertEqual(a.jsonText, #"{"n":1.0,"s":"x\n","l":[true,null,1e2],"o":{"p":0}}"#)
+    }
+
+    func testBenchmarkMeasuresThroughput() {
+        let inputs = [Array("{\"a\": [1, 2, 3]}".utf8), Array("[1,]".utf8)]
+        let measurement = JSONBenchmark.run(inputs: inputs, iterations: 3)
+        XCTAssertEqual(measurement.bytes, 19)
+        XCTAssertEqual(measurement.failures, 1)
+        XCTAssertGreaterThan(measurement.megabytesPerSecond, 0)
+        let other = JSONBenchmark.run(inputs: inputs, iterations: 2) { $0.count > 5 }
+        XCTAssertEqual(other.failures, 1)
+        XCTAssertEqual(other.iterations, 2)
     }
 }
