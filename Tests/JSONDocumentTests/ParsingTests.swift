@@ -207,7 +207,7 @@ final class ParsingTests: XCTestCase {
     func testBenchmarkMeasuresThroughput() {
         let inputs = [Array("{\"a\": [1, 2, 3]}".utf8), Array("[1,]".utf8)]
         let measurement = JSONBenchmark.run(inputs: inputs, iterations: 3)
-        XCTAssertEqual(measurement.bytes, 19)
+        XCTAssertEqual(measurement.bytes, 20)
         XCTAssertEqual(measurement.failures, 1)
         XCTAssertGreaterThan(measurement.megabytesPerSecond, 0)
         let other = JSONBenchmark.run(inputs: inputs, iterations: 2) { $0.count > 5 }

@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+
+/// `certify check` as a user runs it: the built binary, its output and its exit status.
+final class CheckCommandTests: XCTestCase {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        // swift test builds the executable beside the test bundle.
+        Bundle.main.bundleURL.appendingPathComponent("certify")
+    }
+
+    func certify(_ arguments: [String]) throws -> Outcome {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw XCTSkip("the certify binary is not at \(Self.binary.path); build it with 'swift build' first")
+        }
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testCleanPackagePassesWithStatus0() throws {
+        let outcome = try certify(["check", TestPaths.package("clean")])
+        XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("PASS"))
+    }
+
+    func testBrokenPackageFailsWithStatus1AndThePosition() throws {
+        let outcome = try certify(["check", TestPaths.package("broken-json")])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertTrue(outcome.stdout.contains("apiDefinition.swagger.json:11:23: error:"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("[json-syntax]"))
+    }
+
+    func testFailOnChangesTheThreshold() throws {
+        let warningOnly = TestPaths.package("duplicate-keys")
+        XCTAssertEqual(try certify(["check", warningOnly]).status, 0)
+        XCTAssertEqual(try certify(["check", warningOnly, "--fail-on", "warning"]).status, 1)
+        XCTAssertEqual(try certify(["check", TestPaths.package("broken-json"), "--fail-on", "never"]).status, 0)
+    }
+
+    func testUsageErrorsAndUnreadablePathsExit2WithOneLine() throws {
+        for arguments in [
+            ["check", "/nonexistent/connector"],
+            ["check"],
+            ["check", TestPaths.package("clean"), "--format", "yaml"],
+            ["check", TestPaths.package("clean"), "--fail-on", "sometimes"],
+            ["check", "--corpus", "/nonexistent/folder"],
+        ] {
+            let outcome = try certify(arguments)
+            XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
+            let lines = outcome.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(arguments): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.hasPrefix("certify: "), outcome.stderr)
+        }
+    }
+
+    func testJSONFormatFollowsTheContract() throws {
+        let outcome = try certify([
+            "check", TestPaths.package("broken-json"), TestPaths.package("clean"), "--format", "json",
+        ])
+        XCTAssertEqual(outcome.status, 1)
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        XCTAssertNotNil(root["summary"] as? [String: Any])
+        let packages = try XCTUnwrap(root["packages"] as? [[String: Any]])
+        XCTAssertEqual(packages.map { $0["verdict"] as? String }, ["fail", "pass"])
+        XCTAssertEqual(packages[0]["path"] as? String, TestPaths.package("broken-json"))
+        let stage = try XCTUnwrap((packages[0]["stages"] as? [[String: Any]])?.first)
+        XCTAssertEqual(stage["name"] as? String, "package")
+        XCTAssertEqual(stage["status"] as? String, "failed")
+        XCTAssertNotNil(stage["durationMs"] as? Double)
+        let finding = try XCTUnwrap((packages[0]["findings"] as? [[String: Any]])?.first)
+        XCTAssertEqual(finding["ruleId"] as? String, "json-syntax")
+        XCTAssertEqual(finding["severity"] as? String, "error")
+        XCTAssertEqual(finding["stage"] as? String, "package")
+        XCTAssertEqual(finding["file"] as? String, "apiDefinition.swagger.json")
+        XCTAssertEqual(finding["line"] as? Int, 11)
+        XCTAssertEqual(finding["column"] as? Int, 23)
+        XCTAssertEqual((finding["fingerprint"] as? String)?.count, 24)
+    }
+
+    func testOutputFileAndZipInput() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("certify-\(UUID()).md").path
+        let outcome = try certify(["check", TestPaths.zip("traversal.zip"), "--format", "markdown", "--output", output])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.stdout, "")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        XCTAssertTrue(text.contains("package-refused"), text)
+    }
+
+    /// The whole corpus: no crash, and exactly the files known not to be JSON are flagged as such.
+    func testCorpusFlagsExactlyTheBrokenFiles() throws {
+        let corpus = try TestPaths.requireCorpus()
+        let outcome = try certify(["check", "--corpus", corpus.path, "--format", "json", "--fail-on", "never"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let packages = try XCTUnwrap(root["packages"] as? [[String: Any]])
+        XCTAssertEqual(packages.count, 619)
+        var flagged: Set<String> = []
+        for package in packages {
+            let name = URL(fileURLWithPath: package["path"] as! String).lastPathComponent
+            for finding in package["findings"] as? [[String: Any]] ?? [] where finding["ruleId"] as? String == "json-syntax" {
+                flagged.insert("\(name)/\(finding["file"] as! String):\(finding["line"] as! Int):\(finding["column"] as! Int)")
+            }
+        }
+        // Positions as Python's json module reports them (the corpus README lists these files).
+        let expected: Set<String> = [
+            "Cireson Service Manager Portal/apiDefinition.swagger.json:54:19",
+            "CognitiveServicesTextAnalytics/apiDefinition.swagger.json:276:6",
+            "DocuMotor/apiDefinition.swagger.json:48:11",
+            "DocuSignDemo/apiDefinition.swagger.json:1636:9",
+            "Easyvista_Service._Manager/apiDefinition.swagger.json:3819:47",
+            "IN-D Invoice Data Capture/apiDefinition.swagger.json:51:13",
+            "PUG Gamified Engagement/apiDefinition.swagger.json:734:3",
+            "Plumsail Documents/apiDefinition.swagger.json:1300:11",
+            "Revizto (Ireland)/apiDefinition.swagger.json:981:5",
+            "ZohoSign/apiDefinition.swagger.json:14:1",
+            "envoy/apiDefinition.swagger.json:2198:35",
+            "Shopranos/apiProperties.json:22:4",
+            "SigningHub/apiProperties.json:24:13",
+            "gofileroom/apiProperties.json:91:1",
+        ]
+        XCTAssertEqual(flagged, expected)
+    }
+}
