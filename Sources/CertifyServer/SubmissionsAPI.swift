@@ -26,6 +26,9 @@ struct SubmissionsAPI: Sendable {
 
     func create(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
+        if principal.role == .reviewer {
+            throw HTTPError(.forbidden, message: "Reviewers do not submit packages; a submitter (or admin) token does.")
+        }
         let upload = try await Intake(limits: limits).read(request, context: context)
         let publisher = try publisherFor(principal, request: request, package: upload.package)
         let summary = try store.createSubmission(

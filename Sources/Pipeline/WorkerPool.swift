@@ -52,6 +52,7 @@ public struct WorkerPool: Sendable {
 
     /// Runs the workers until the task is cancelled.
     public func run() async {
+        recoverAbandonedLeases()
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<max(1, configuration.workers) {
                 let owner = "\(ownerPrefix)/\(index)"
@@ -64,6 +65,25 @@ public struct WorkerPool: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Jobs leased by a process of this host that no longer runs (killed, crashed) go back to
+    /// the queue now rather than when their leases expire. Leases of live processes, and of
+    /// other hosts, are left to expire.
+    public func recoverAbandonedLeases() {
+        guard let owners = try? store.leaseOwners() else { return }
+        let host = ProcessInfo.processInfo.hostName
+        let me = ownerPrefix
+        let dead = owners.filter { owner in
+            let parts = owner.split(separator: "/").first.map { $0.split(separator: ":") } ?? []
+            guard parts.count == 3, String(parts[0]) == host, let pid = Int32(parts[1]) else { return false }
+            if owner.hasPrefix(me + "/") { return false }
+            if pid == getpid() { return true }  // our pid, another (earlier) process's lease
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
+        if let released = try? store.releaseLeases(ofOwners: dead), released > 0 {
+            logger.notice("requeued \(released) job(s) left leased by a process that ended")
         }
     }
 

@@ -584,3 +584,30 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Owners of the leases held now.
+    public func leaseOwners() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM job WHERE state = 'leased' AND lease_owner IS NOT NULL")
+        }
+    }
+
+    /// Puts the jobs leased by `owners` back in the queue at once, without waiting for their
+    /// leases to expire: used at start-up for the leases of a process that is known to be dead.
+    @discardableResult
+    public func releaseLeases(ofOwners owners: [String]) throws -> Int {
+        guard !owners.isEmpty else { return 0 }
+        return try pool.write { db in
+            let marks = Array(repeating: "?", count: owners.count).joined(separator: ", ")
+            try db.execute(
+                sql: """
+                    UPDATE job SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+                                   last_error = 'the worker''s process ended before finishing'
+                    WHERE state = 'leased' AND lease_owner IN (\(marks))
+                    """,
+                arguments: StatementArguments(owners))
+            return db.changesCount
+        }
+    }
+}

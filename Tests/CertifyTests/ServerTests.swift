@@ -278,12 +278,19 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testReviewerSubmissionNeedsAPublisher() async throws {
+    func testAdminSubmissionTakesThePublisherFromTheProperties() async throws {
         let f = try makeFixture()
         try await f.app.test(.router) { client in
             // The clean fixture names its publisher in apiProperties.json; the reviewer's upload takes it.
             let created = try await apiSubmit(client, token: f.admin)
             XCTAssertEqual(created["publisher"] as? String, "Contoso")
+            let zip = try TestPaths.zippedPackage("clean")
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: apiHeaders(f.reviewer, contentType: "application/zip"),
+                body: ByteBuffer(bytes: zip)
+            ) { response in
+                XCTAssertEqual(response.status, .forbidden, "reviewers decide; they do not submit")
+            }
         }
     }
 }

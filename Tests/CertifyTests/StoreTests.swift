@@ -161,3 +161,29 @@ final class StoreTests: XCTestCase {
         }
     }
 }
+
+final class LeaseRecoveryTests: XCTestCase {
+    /// A lease held by a process of this host that has ended is released at start-up.
+    func testLeasesOfADeadProcessAreReleasedAtStart() async throws {
+        let store = try Store(path: TestPaths.temporaryDatabase())
+        let package = try PackageLoader().load(path: TestPaths.package("clean"))
+        let upload = Store.Upload(
+            zip: try package.zipData(), contentSHA256: package.contentHash, connector: "c", fileName: nil, stages: [],
+            rulesetVersion: "r", toolVersion: "t")
+        _ = try store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
+        _ = try store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
+        // A process that has certainly ended: start one and wait for it.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        let host = ProcessInfo.processInfo.hostName
+        let deadOwner = "\(host):\(process.processIdentifier):deadbeef/0"
+        let liveOwner = "other-host:1:cafebabe/0"
+        _ = try XCTUnwrap(try store.claimNextJob(owner: deadOwner, leaseSeconds: 3600))
+        _ = try XCTUnwrap(try store.claimNextJob(owner: liveOwner, leaseSeconds: 3600))
+        WorkerPool(store: store).recoverAbandonedLeases()
+        XCTAssertEqual(try store.leaseOwners(), [liveOwner], "only the dead process's lease is released")
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM job WHERE state = 'queued'"), 1)
+    }
+}
