@@ -100,8 +100,14 @@ public protocol Stage: Sendable {
 
 /// The stages of the pipeline, in order.
 public enum StageRegistry {
-    /// Stages a user can select with `--stages` (the package stage always runs first).
-    public static let selectableNames: [String] = []
+    /// Stages a user can select with `--stages` (the package stage always runs first), in
+    /// pipeline order. A stage is listed once it has rules.
+    public static var selectableNames: [String] {
+        var names: [String] = []
+        if !SchemaStage.rules.isEmpty { names.append(SchemaStage.stageName) }
+        if !PolicyStage.rules.isEmpty { names.append(PolicyStage.stageName) }
+        return names
+    }
 
     public static func stages(for options: CheckOptions) -> [any Stage] {
         var stages: [any Stage] = [PackageStage()]
@@ -113,6 +119,8 @@ public enum StageRegistry {
 
     static func make(_ name: String) -> (any Stage)? {
         switch name {
+        case SchemaStage.stageName: SchemaStage.make()
+        case PolicyStage.stageName: PolicyStage.make()
         default: nil
         }
     }

@@ -124,16 +124,17 @@ final class ObjectShape: Sendable {
     /// Property name to (the name as written, node). The name is kept to compare code points
     /// exactly: Swift's `==` on strings is canonical equivalence.
     let properties: [String: (name: String, node: Int)]
+    /// The same, in schema order, for deterministic error order.
+    let ordered: [(name: String, node: Int)]
     let patterns: [(regex: ECMARegex, node: Int)]
     let additional: Additional
-    /// Which of the three keywords the schema wrote, to point errors at the right one.
-    let hasProperties: Bool
 
-    init(properties: [String: (name: String, node: Int)], patterns: [(regex: ECMARegex, node: Int)], additional: Additional, hasProperties: Bool) {
+    init(properties: [String: (name: String, node: Int)], ordered: [(name: String, node: Int)],
+         patterns: [(regex: ECMARegex, node: Int)], additional: Additional) {
         self.properties = properties
+        self.ordered = ordered
         self.patterns = patterns
         self.additional = additional
-        self.hasProperties = hasProperties
     }
 
     func property(_ key: String) -> Int? {

@@ -64,3 +64,16 @@ final class RuleExampleTests: XCTestCase {
         XCTAssertEqual(first?.fingerprint, second?.fingerprint)
     }
 }
+
+final class MinimalExampleTests: XCTestCase {
+    /// The rules' minimal example and the clean fixture are the same package.
+    func testMinimalExampleEqualsTheCleanFixture() throws {
+        let fixture = try PackageLoader().load(path: TestPaths.package("clean"))
+        XCTAssertEqual(Set(fixture.files.map(\.path)), Set(ExamplePackage.minimalFiles.keys))
+        for file in fixture.files {
+            XCTAssertEqual(
+                String(decoding: file.bytes, as: UTF8.self).trimmingCharacters(in: .newlines),
+                ExamplePackage.minimalFiles[file.path]?.trimmingCharacters(in: .newlines), file.path)
+        }
+    }
+}

@@ -1,0 +1,8 @@
+extension SchemaRules {
+    /// OpenAPI 2.0 structure, written from the specification.
+    public static var structure: [Rule] { [] }
+    /// Semantic checks no schema expresses.
+    public static var semantics: [Rule] { [] }
+    /// Connector extension shapes (x-ms-*) and apiProperties.json.
+    public static var extensions: [Rule] { [] }
+}

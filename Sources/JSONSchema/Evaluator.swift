@@ -1,0 +1,516 @@
+import JSONDocument
+
+/// Validates one instance against a `Program`. Two modes share the code: collecting (every
+/// error, with pointers) and quiet (stop at the first failure, no pointers or messages built).
+/// Combinators whose branches are only counted (`anyOf`, `oneOf`, `not`) evaluate them quietly.
+struct Evaluator {
+    private let program: Program
+    private let nodes: [Node]
+    private(set) var collecting: Bool
+    private(set) var errors: [SchemaError] = []
+    /// The instance path, kept only while collecting.
+    private var path: [PathToken] = []
+    /// How deep in the instance we are, always kept (discriminator re-entry guard).
+    private var depth = 0
+    /// Discriminator subtypes being evaluated, with the depth of their instance.
+    private var activeSubtypes: [(depth: Int, node: Int)] = []
+
+    private enum PathToken {
+        case key(String)
+        case index(Int)
+    }
+
+    /// Nesting beyond this is reported rather than followed, to bound the stack in any thread.
+    static let maximumDepth = 256
+
+    init(program: Program, collecting: Bool) {
+        self.program = program
+        self.nodes = program.nodes
+        self.collecting = collecting
+    }
+
+    // MARK: - Nodes
+
+    mutating func validate(_ value: JSONValue, _ index: Int) -> Bool {
+        let node = nodes[index]
+        if node.nullable, case .null = value.kind { return true }
+        if node.isDiscriminatorTarget { activeSubtypes.append((depth, index)) }
+        defer { if node.isDiscriminatorTarget { activeSubtypes.removeLast() } }
+        var valid = true
+        for check in node.general where !evaluate(check, value, node) {
+            guard collecting else { return false }
+            valid = false
+        }
+        switch value.kind {
+        case .string(let text):
+            for check in node.forStrings where !evaluateString(check, text, node) {
+                guard collecting else { return false }
+                valid = false
+            }
+        case .number(let text):
+            for check in node.forNumbers where !evaluateNumber(check, text, node) {
+                guard collecting else { return false }
+                valid = false
+            }
+        case .array(let elements):
+            for check in node.forArrays where !evaluateArray(check, elements, node) {
+                guard collecting else { return false }
+                valid = false
+            }
+        case .object(let object):
+            for check in node.forObjects where !evaluateObject(check, object, node) {
+                guard collecting else { return false }
+                valid = false
+            }
+        case .null, .bool:
+            break
+        }
+        return valid
+    }
+
+    /// Validates a member or element: one level deeper in the instance.
+    private mutating func descend(_ value: JSONValue, _ node: Int, _ token: PathToken) -> Bool {
+        if depth >= Self.maximumDepth {
+            return fail(nodes[node], "$ref", "the value is nested more than \(Self.maximumDepth) levels deep; it is not validated further", at: token)
+        }
+        depth += 1
+        if collecting { path.append(token) }
+        let valid = validate(value, node)
+        if collecting { path.removeLast() }
+        depth -= 1
+        return valid
+    }
+
+    /// Runs `body` in quiet mode (nothing recorded), for branches that are only counted.
+    private mutating func quietly(_ body: (inout Evaluator) -> Bool) -> Bool {
+        let saved = collecting
+        collecting = false
+        let result = body(&self)
+        collecting = saved
+        return result
+    }
+
+    // MARK: - Errors
+
+    private var currentPointer: JSONPointer {
+        JSONPointer(tokens: path.map { token in
+            switch token {
+            case .key(let key): return key
+            case .index(let index): return String(index)
+            }
+        })
+    }
+
+    /// Records an error at the current instance location (or one member below it) and returns
+    /// false. Messages are built only while collecting.
+    private mutating func fail(_ node: Node, _ keyword: String, _ message: @autoclosure () -> String,
+                               schema extra: [String] = [], at token: PathToken? = nil) -> Bool {
+        guard collecting else { return false }
+        var instance = currentPointer
+        if let token {
+            switch token {
+            case .key(let key): instance = instance.appending(key)
+            case .index(let index): instance = instance.appending(index)
+            }
+        }
+        errors.append(SchemaError(
+            instancePointer: instance,
+            schemaPointer: JSONPointer(tokens: node.pointer.tokens + [keyword] + extra),
+            schemaDocument: node.document == 0 ? nil : program.documentURIs[node.document],
+            keyword: keyword, message: message()))
+        return false
+    }
+
+    // MARK: - Any type
+
+    private mutating func evaluate(_ check: Check, _ value: JSONValue, _ node: Node) -> Bool {
+        switch check {
+        case .ref(let target):
+            return validate(value, target)
+        case .type(let types):
+            if Self.matches(types, value, dialect: program.dialect) { return true }
+            return fail(node, "type", "expected type \(Messages.list(types.names, "or")), found \(Messages.typeOf(value, expectingInteger: types.contains(.integer)))")
+        case .enumeration(let options):
+            for option in options where option.jsonEquals(value) { return true }
+            return fail(node, "enum", "value must be one of: \(Messages.list(options.map(Messages.quote), "or", limit: 10)); found \(Messages.quote(value))")
+        case .allOf(let branches):
+            var valid = true
+            for branch in branches where !validate(value, branch) {
+                guard collecting else { return false }
+                valid = false
+            }
+            return valid
+        case .anyOf(let branches):
+            let matched = quietly { evaluator in
+                branches.contains { evaluator.validate(value, $0) }
+            }
+            if matched { return true }
+            guard collecting else { return false }
+            return fail(node, "anyOf", "does not match any of the anyOf schemas" + closest(branches, value))
+        case .oneOf(let branches):
+            var matching: [Int] = []
+            _ = quietly { evaluator in
+                for (offset, branch) in branches.enumerated() where evaluator.validate(value, branch) {
+                    matching.append(offset)
+                    // Quiet mode only needs to know "more than one".
+                    if matching.count > 1 && !evaluator.collecting { break }
+                }
+                return true
+            }
+            if matching.count == 1 { return true }
+            guard collecting else { return false }
+            if matching.isEmpty {
+                return fail(node, "oneOf", "does not match any of the oneOf schemas; it must match exactly one" + closest(branches, value))
+            }
+            return fail(node, "oneOf", "matches \(matching.count) of the oneOf schemas (\(Messages.list(matching.map { "#\($0)" }, "and"))); it must match exactly one")
+        case .not(let branch):
+            if !quietly({ $0.validate(value, branch) }) { return true }
+            return fail(node, "not", "must not match the schema in 'not' (\(describe(branch)))")
+        case .discriminator(let discriminator):
+            return evaluateDiscriminator(discriminator, value, node)
+        default:
+            return true
+        }
+    }
+
+    static func matches(_ types: TypeSet, _ value: JSONValue, dialect: SchemaDialect) -> Bool {
+        if types.contains(.file) { return true }
+        switch value.kind {
+        case .null: return types.contains(.null)
+        case .bool: return types.contains(.boolean)
+        case .string: return types.contains(.string)
+        case .array: return types.contains(.array)
+        case .object: return types.contains(.object)
+        case .number(let text):
+            if types.contains(.number) { return true }
+            guard types.contains(.integer) else { return false }
+            // Draft-04: an integer is written without fraction or exponent. Swagger: by value.
+            let plain = !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+            return plain || (dialect == .swagger2 && DecimalNumber(text).isIntegral)
+        }
+    }
+
+    /// For a failed anyOf/oneOf: the branch that came closest, and its first error. The
+    /// branches are re-run collecting (only on failure, only while collecting). A branch that
+    /// fails only on the value's type is the least close; then fewer errors is closer.
+    private mutating func closest(_ branches: [Int], _ value: JSONValue) -> String {
+        let saved = errors
+        let here = currentPointer
+        var best: (score: (Int, Int), offset: Int, errors: [SchemaError])?
+        for (offset, branch) in branches.enumerated() {
+            errors = []
+            _ = validate(value, branch)
+            let typeOnly = errors.allSatisfy { $0.keyword == "type" && $0.instancePointer == here }
+            let score = (typeOnly ? 1 : 0, errors.count)
+            if best == nil || score < best!.score { best = (score, offset, errors) }
+        }
+        errors = saved
+        guard let best, let first = best.errors.first else { return "" }
+        var hint = "; closest is #\(best.offset) (\(describe(branches[best.offset]))), which fails with: "
+        if first.instancePointer != here { hint += "at \(first.instancePointer): " }
+        hint += first.message
+        if best.errors.count > 1 { hint += " (and \(best.errors.count - 1) more)" }
+        return hint
+    }
+
+    /// "#/definitions/pet" for a branch, looking through a plain `$ref`.
+    private func describe(_ index: Int) -> String {
+        var node = nodes[index]
+        for _ in 0..<8 {
+            guard node.general.count == 1, node.forStrings.isEmpty, node.forNumbers.isEmpty, node.forArrays.isEmpty,
+                  node.forObjects.isEmpty, case .ref(let target) = node.general[0] else { break }
+            node = nodes[target]
+        }
+        let document = node.document == 0 ? "" : program.documentURIs[node.document]
+        return document + node.pointer.uriFragment
+    }
+
+    private mutating func evaluateDiscriminator(_ discriminator: Discriminator, _ value: JSONValue, _ node: Node) -> Bool {
+        // A missing discriminator property is `required`'s to report.
+        guard case .object(let object) = value.kind, let named = object[discriminator.property] else { return true }
+        guard let name = named.string else {
+            return fail(node, "discriminator", "the discriminator property '\(discriminator.property)' must be a string naming a definition, found \(named.typeName)",
+                        at: .key(discriminator.property))
+        }
+        if name == discriminator.baseName { return true }
+        guard let subtype = discriminator.subtypes[name] else {
+            var known = discriminator.subtypes.keys.sorted()
+            if let base = discriminator.baseName { known.insert(base, at: 0) }
+            return fail(node, "discriminator", "the discriminator property '\(discriminator.property)' is '\(name)', which names no definition that extends this schema; expected \(Messages.list(known.map { "'\($0)'" }, "or", limit: 10))",
+                        at: .key(discriminator.property))
+        }
+        // Already inside this subtype for this value (the subtype's allOf led back here).
+        if activeSubtypes.contains(where: { $0.depth == depth && $0.node == subtype }) { return true }
+        return validate(value, subtype)
+    }
+
+    // MARK: - Strings and numbers
+
+    private mutating func evaluateString(_ check: Check, _ text: String, _ node: Node) -> Bool {
+        switch check {
+        case .minLength(let limit):
+            // Length in code points; the UTF-8 length bounds it (1 to 4 bytes each).
+            let bytes = text.utf8.count
+            if bytes >= limit * 4 { return true }
+            let length = bytes < limit ? bytes : text.unicodeScalars.count
+            if length >= limit { return true }
+            return fail(node, "minLength", "must be at least \(Messages.count(limit, "character")) long, found \(text.unicodeScalars.count)")
+        case .maxLength(let limit):
+            if text.utf8.count <= limit { return true }
+            let length = text.unicodeScalars.count
+            if length <= limit { return true }
+            return fail(node, "maxLength", "must be at most \(Messages.count(limit, "character")) long, found \(length)")
+        case .pattern(let regex):
+            if regex.matches(text) { return true }
+            return fail(node, "pattern", "\(Messages.quote(text)) does not match the pattern '\(regex.pattern)'")
+        case .stringFormat(let format, let name):
+            if format.check(string: text) { return true }
+            return fail(node, "format", "\(Messages.quote(text)) is not a valid \(name): expected \(format.expectation)")
+        default:
+            return true
+        }
+    }
+
+    private mutating func evaluateNumber(_ check: Check, _ text: String, _ node: Node) -> Bool {
+        switch check {
+        case .minimum(let bound, let exclusive):
+            let order = bound.compare(instance: text)
+            if exclusive ? order > 0 : order >= 0 { return true }
+            return fail(node, "minimum", exclusive ? "must be greater than \(bound.text), found \(text)" : "must be at least \(bound.text), found \(text)")
+        case .maximum(let bound, let exclusive):
+            let order = bound.compare(instance: text)
+            if exclusive ? order < 0 : order <= 0 { return true }
+            return fail(node, "maximum", exclusive ? "must be less than \(bound.text), found \(text)" : "must be at most \(bound.text), found \(text)")
+        case .multipleOf(let divisor):
+            if divisor.divides(instance: text) { return true }
+            return fail(node, "multipleOf", "must be a multiple of \(divisor.text), found \(text)")
+        case .numberFormat(let format, let name):
+            if format.check(number: text) { return true }
+            return fail(node, "format", "\(text) is out of range for \(name): expected \(format.expectation)")
+        default:
+            return true
+        }
+    }
+
+    // MARK: - Arrays
+
+    private mutating func evaluateArray(_ check: Check, _ elements: [JSONValue], _ node: Node) -> Bool {
+        switch check {
+        case .items(let schema):
+            var valid = true
+            for (offset, element) in elements.enumerated() where !descend(element, schema, .index(offset)) {
+                guard collecting else { return false }
+                valid = false
+            }
+            return valid
+        case .tupleItems(let schemas, let additional):
+            var valid = true
+            for (offset, element) in elements.enumerated() {
+                if offset < schemas.count {
+                    if descend(element, schemas[offset], .index(offset)) { continue }
+                } else {
+                    switch additional {
+                    case .allowed: return valid
+                    case .forbidden:
+                        return fail(node, "additionalItems", "has \(Messages.count(elements.count, "item")), but only \(schemas.count) \(schemas.count == 1 ? "is" : "are") allowed (additionalItems is false)")
+                    case .schema(let schema):
+                        if descend(element, schema, .index(offset)) { continue }
+                    }
+                }
+                guard collecting else { return false }
+                valid = false
+            }
+            return valid
+        case .minItems(let limit):
+            if elements.count >= limit { return true }
+            return fail(node, "minItems", "must have at least \(Messages.count(limit, "item")), found \(elements.count)")
+        case .maxItems(let limit):
+            if elements.count <= limit { return true }
+            return fail(node, "maxItems", "must have at most \(Messages.count(limit, "item")), found \(elements.count)")
+        case .uniqueItems:
+            guard let (first, second) = Self.firstDuplicate(elements) else { return true }
+            return fail(node, "uniqueItems", "items #\(first) and #\(second) are equal (\(Messages.quote(elements[first]))); items must be unique")
+        default:
+            return true
+        }
+    }
+
+    /// The first pair of equal elements (JSON equality: 1 equals 1.0). Pairwise for short
+    /// arrays; hashed buckets for long ones.
+    static func firstDuplicate(_ elements: [JSONValue]) -> (Int, Int)? {
+        if elements.count <= 32 {
+            for second in elements.indices {
+                for first in 0..<second where elements[first].jsonEquals(elements[second]) { return (first, second) }
+            }
+            return nil
+        }
+        var buckets: [Int: [Int]] = [:]
+        for (offset, element) in elements.enumerated() {
+            var hasher = Hasher()
+            hash(element, into: &hasher)
+            let key = hasher.finalize()
+            for earlier in buckets[key, default: []] where elements[earlier].jsonEquals(element) { return (earlier, offset) }
+            buckets[key, default: []].append(offset)
+        }
+        return nil
+    }
+
+    /// A hash consistent with `jsonEquals`: numbers by value, objects without member order.
+    private static func hash(_ value: JSONValue, into hasher: inout Hasher) {
+        switch value.kind {
+        case .null: hasher.combine(0)
+        case .bool(let flag): hasher.combine(flag)
+        case .number(let text): hasher.combine(DecimalNumber(text))
+        case .string(let text): text.utf8.forEach { hasher.combine($0) }
+        case .array(let elements):
+            hasher.combine(elements.count)
+            elements.forEach { hash($0, into: &hasher) }
+        case .object(let object):
+            var combined = 0
+            for key in object.uniqueKeys {
+                var member = Hasher()
+                key.utf8.forEach { member.combine($0) }
+                if let value = object[key] { hash(value, into: &member) }
+                combined ^= member.finalize()
+            }
+            hasher.combine(combined)
+        }
+    }
+
+    // MARK: - Objects
+
+    /// True for the first member with its key; later duplicates are not validated (lookups
+    /// see the first member too).
+    private static func isFirst(_ offset: Int, _ key: String, in object: JSONObject) -> Bool {
+        offset == 0 || object.firstIndex(of: key) == offset
+    }
+
+    private mutating func evaluateObject(_ check: Check, _ object: JSONObject, _ node: Node) -> Bool {
+        switch check {
+        case .properties(let shape):
+            var valid = true
+            if case .allowed = shape.additional, shape.patterns.isEmpty {
+                // Only declared properties matter: look each up.
+                for (name, schema) in shape.ordered {
+                    guard let member = object[name] else { continue }
+                    if !descend(member, schema, .key(name)) {
+                        guard collecting else { return false }
+                        valid = false
+                    }
+                }
+                return valid
+            }
+            for (offset, member) in object.members.enumerated() where Self.isFirst(offset, member.key, in: object) {
+                var matched = false
+                if let schema = shape.property(member.key) {
+                    matched = true
+                    if !descend(member.value, schema, .key(member.key)) {
+                        guard collecting else { return false }
+                        valid = false
+                    }
+                }
+                for (regex, schema) in shape.patterns where regex.matches(member.key) {
+                    matched = true
+                    if !descend(member.value, schema, .key(member.key)) {
+                        guard collecting else { return false }
+                        valid = false
+                    }
+                }
+                if matched { continue }
+                switch shape.additional {
+                case .allowed:
+                    continue
+                case .forbidden:
+                    _ = fail(node, "additionalProperties", "property '\(member.key)' is not allowed (additionalProperties is false)" + Self.suggestion(member.key, shape),
+                             at: .key(member.key))
+                case .schema(let schema):
+                    if descend(member.value, schema, .key(member.key)) { continue }
+                }
+                guard collecting else { return false }
+                valid = false
+            }
+            return valid
+        case .required(let names):
+            var valid = true
+            for name in names where object.firstIndex(of: name) == nil {
+                _ = fail(node, "required", "missing required property '\(name)'")
+                guard collecting else { return false }
+                valid = false
+            }
+            return valid
+        case .minProperties(let limit):
+            let count = Self.uniqueCount(object)
+            if count >= limit { return true }
+            return fail(node, "minProperties", "must have at least \(Messages.count(limit, "property", "properties")), found \(count)")
+        case .maxProperties(let limit):
+            let count = Self.uniqueCount(object)
+            if count <= limit { return true }
+            return fail(node, "maxProperties", "must have at most \(Messages.count(limit, "property", "properties")), found \(count)")
+        case .dependencies(let dependencies):
+            var valid = true
+            for (name, dependency) in dependencies where object.firstIndex(of: name) != nil {
+                switch dependency {
+                case .properties(let needed):
+                    for other in needed where object.firstIndex(of: other) == nil {
+                        _ = fail(node, "dependencies", "property '\(name)' requires property '\(other)'", schema: [name])
+                        guard collecting else { return false }
+                        valid = false
+                    }
+                case .schema(let schema):
+                    if !validate(JSONValue(.object(object)), schema) {
+                        guard collecting else { return false }
+                        valid = false
+                    }
+                }
+            }
+            return valid
+        default:
+            return true
+        }
+    }
+
+    private static func uniqueCount(_ object: JSONObject) -> Int {
+        var count = 0
+        for (offset, member) in object.members.enumerated() where isFirst(offset, member.key, in: object) { count += 1 }
+        return count
+    }
+
+    /// "; did you mean 'basePath'?" when a declared property differs only in case.
+    private static func suggestion(_ key: String, _ shape: ObjectShape) -> String {
+        let lower = key.lowercased()
+        guard let match = shape.ordered.first(where: { $0.name.lowercased() == lower }) else { return "" }
+        return "; did you mean '\(match.name)'?"
+    }
+}
+
+/// Wording shared by the messages.
+enum Messages {
+    /// 'text' for strings (shortened), JSON text for the rest (shortened).
+    static func quote(_ value: JSONValue) -> String {
+        if let text = value.string { return quote(text) }
+        return shorten(value.jsonText)
+    }
+
+    static func quote(_ text: String) -> String { "'\(shorten(text))'" }
+
+    static func shorten(_ text: String, _ limit: Int = 60) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    /// "a", "a or b", "a, b or c"; past `limit`, "…, and 3 more".
+    static func list(_ items: [String], _ conjunction: String, limit: Int = .max) -> String {
+        if items.count > limit { return items.prefix(limit).joined(separator: ", ") + ", … (\(items.count) in all)" }
+        if items.count <= 1 { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
+    }
+
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// "number", or "number 1.5" where an integer was expected.
+    static func typeOf(_ value: JSONValue, expectingInteger: Bool) -> String {
+        if expectingInteger, let text = value.numberText { return "number \(text)" }
+        return value.typeName
+    }
+}
