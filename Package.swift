@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Rule folders being written in parallel, left out of local builds until integrated.
+let inProgressRuleFolders = ["Schema/Structure", "Schema/Extensions", "Policy/Swagger", "Policy/Files"]
+
 let package = Package(
     name: "certify",
     platforms: [.macOS(.v14)],
@@ -34,7 +37,9 @@ let package = Package(
         .target(name: "Certification", dependencies: [
             "JSONDocument", "ConnectorPackage",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+            // Its public raw-deflate decoder inflates PNG image data (zlib underneath).
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: inProgressRuleFolders),
         // Renderers (JSON, Markdown, HTML) from one result model.
         .target(name: "Reports", dependencies: [
             "Certification",
