@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Byte-level JSON with source positions, duplicate keys, JSON Pointer. No dependencies.
@@ -51,15 +52,22 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], plugins: ["EmbedResources"]),
+        // Calls to other people's servers (webhooks, probes): private-network guard, pinned
+        // addresses, checked redirects, timeouts and size caps.
+        .target(name: "OutboundHTTP", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Durable leased jobs, workers running the stages, writing results once.
         .target(name: "Pipeline", dependencies: [
-            "Certification", "SubmissionStore", "ConnectorPackage",
+            "Certification", "SubmissionStore", "ConnectorPackage", "OutboundHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The HTTP API.
         .target(name: "CertifyServer", dependencies: [
-            "Pipeline", "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
+            "Pipeline", "OutboundHTTP", "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -67,7 +75,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "certify", dependencies: [
-            "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "CertifyServer", "OutboundHTTP", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -77,6 +85,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // Build-time embedding of Migrations/*.sql and Templates/* as Swift string literals,
         // so a copied binary carries its schema and report templates.
@@ -85,7 +94,7 @@ let package = Package(
 
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(name: "CertifyTests", dependencies: [
-            "certify", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "certify", "OutboundHTTP", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -73,9 +73,19 @@ public struct StageInput: Sendable {
 public struct CheckOptions: Sendable, Hashable {
     /// Stages to run after the package stage, by name, in pipeline order.
     public var stages: [String]
+    /// Rules turned off or re-graded, and the publisher profile.
+    public var ruleset: Ruleset
+    /// Fingerprints of accepted findings (a baseline): their warnings and infos are left out.
+    /// Errors cannot be accepted.
+    public var acceptedFingerprints: Set<String>
 
-    public init(stages: [String] = StageRegistry.selectableNames) {
+    public init(
+        stages: [String] = StageRegistry.selectableNames, ruleset: Ruleset = .default,
+        acceptedFingerprints: Set<String> = []
+    ) {
         self.stages = stages
+        self.ruleset = ruleset
+        self.acceptedFingerprints = acceptedFingerprints
     }
 }
 

@@ -45,11 +45,14 @@ public struct StageRunner: Sendable {
             let output = await stage.run(input)
             var elapsed = clock.now - stageStart
             if index == 0 { elapsed += parseTime }  // the package stage owns the parsing
-            let failed = output.findings.contains { $0.severity == .error }
+            let findings = options.ruleset.apply(to: output.findings).filter {
+                $0.severity == .error || !options.acceptedFingerprints.contains($0.fingerprint)
+            }
+            let failed = findings.contains { $0.severity == .error }
             results.append(
                 StageResult(
                     name: stage.name, status: failed ? .failed : .passed, durationMs: elapsed.milliseconds,
-                    findings: output.findings.sorted(by: Finding.reportOrder)))
+                    findings: findings.sorted(by: Finding.reportOrder)))
             if let reason = output.blocksLaterStages { blocked = reason }
         }
         return PackageResult(path: path, stages: results)

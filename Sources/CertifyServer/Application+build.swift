@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import OutboundHTTP
 import Pipeline
 import Prometheus
 import ServiceLifecycle
@@ -18,13 +19,19 @@ public struct ServerConfiguration: Sendable {
     /// Largest request body accepted; larger ones get 413.
     public var maximumUploadBytes: Int
     public var logLevel: Logger.Level
+    /// The rules in force for new runs and re-certifications.
+    public var ruleset: Ruleset
+    /// What webhook deliveries (and probes) may call: private networks are refused by default.
+    public var outbound: OutboundPolicy
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "certify.sqlite",
         pipeline: PipelineConfiguration = PipelineConfiguration(),
         maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 64 * 1024,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info, ruleset: Ruleset = .default, outbound: OutboundPolicy = OutboundPolicy()
     ) {
+        self.ruleset = ruleset
+        self.outbound = outbound
         self.host = host
         self.port = port
         self.databasePath = databasePath
@@ -58,6 +65,17 @@ struct WorkerService: Service {
     }
 }
 
+/// The webhook outbox dispatcher, stopped on graceful shutdown.
+struct WebhookService: Service {
+    let dispatcher: WebhookDispatcher
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await dispatcher.run()
+        }
+    }
+}
+
 /// Builds the whole service: store, router, workers. `certify serve` runs it; tests drive the
 /// same application through its router.
 public func buildApplication(
@@ -69,14 +87,17 @@ public func buildApplication(
     let store = try store ?? Store(path: configuration.databasePath)
     let registry = registry ?? PrometheusCollectorRegistry()
     let factory = PrometheusMetricsFactory(registry: registry)
+    try store.saveRuleset(configuration.ruleset)
     let router = buildRouter(
         store: store, registry: registry, metricsFactory: factory,
-        maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits)
+        maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits,
+        ruleset: configuration.ruleset, outbound: configuration.outbound)
     var services: [any Service] = []
     if runWorkers {
         let pool = WorkerPool(
             store: store, configuration: configuration.pipeline, logger: logger, metricsFactory: factory)
         services.append(WorkerService(pool: pool))
+        services.append(WebhookService(dispatcher: WebhookDispatcher(store: store, policy: configuration.outbound, logger: logger)))
     }
     return Application(
         router: router,
@@ -88,11 +109,13 @@ public func buildApplication(
 /// The routes: `/health`, `/metrics`, and the API under `/v1`.
 public func buildRouter(
     store: Store, registry: PrometheusCollectorRegistry, metricsFactory: any MetricsFactory,
-    maximumUploadBytes: Int, limits: PackageLimits = .default
+    maximumUploadBytes: Int, limits: PackageLimits = .default, ruleset: Ruleset = .default,
+    outbound: OutboundPolicy = OutboundPolicy()
 ) -> Router<CertifyRequestContext> {
     let router = Router(context: CertifyRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
-    let api = SubmissionsAPI(store: store, limits: limits, metricsFactory: metricsFactory)
+    let api = SubmissionsAPI(store: store, limits: limits, metricsFactory: metricsFactory, ruleset: ruleset)
     router.get("health") { _, _ -> Response in
         let pending = try? store.pendingJobCount()
         let body = pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }
@@ -109,6 +132,9 @@ public func buildRouter(
     }
     let v1 = router.group("v1").add(middleware: AuthMiddleware(store: store))
     api.addRoutes(to: v1)
+    ReviewAPI(store: store).addRoutes(to: v1)
+    WebhooksAPI(store: store, outbound: outbound).addRoutes(to: v1)
+    RecertificationAPI(store: store, ruleset: ruleset).addRoutes(to: v1)
     return router
 }
 

@@ -15,10 +15,10 @@ struct Intake: Sendable {
         var fileName: String?
         var package: ConnectorPackage
 
-        func storeUpload(stages: [String]) -> Store.Upload {
+        func storeUpload(stages: [String], ruleset: Ruleset) -> Store.Upload {
             Store.Upload(
                 zip: zip, contentSHA256: package.contentHash, connector: connectorName, fileName: fileName,
-                stages: stages, rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
+                stages: stages, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool)
         }
 
         /// The connector's title from the swagger, or the upload's name.

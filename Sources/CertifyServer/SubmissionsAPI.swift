@@ -12,6 +12,7 @@ struct SubmissionsAPI: Sendable {
     let store: Store
     let limits: PackageLimits
     let metricsFactory: any MetricsFactory
+    let ruleset: Ruleset
 
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
         group.post("submissions") { request, context in try await create(request, context) }
@@ -32,10 +33,10 @@ struct SubmissionsAPI: Sendable {
         let upload = try await Intake(limits: limits).read(request, context: context)
         let publisher = try publisherFor(principal, request: request, package: upload.package)
         let summary = try store.createSubmission(
-            publisher: publisher, actor: principal.actor, upload: upload.storeUpload(stages: stages(request)))
+            publisher: publisher, actor: principal.actor, upload: upload.storeUpload(stages: stages(request), ruleset: ruleset))
         Counter(label: "certify_submissions_total", dimensions: [("kind", "new")], factory: metricsFactory).increment()
         let detail = try store.submissionDetail(id: summary.id)!
-        return try jsonResponse(SubmissionView(detail), status: .created, location: "/v1/submissions/\(summary.id)")
+        return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
     }
 
     func revise(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
@@ -48,20 +49,20 @@ struct SubmissionsAPI: Sendable {
         let summary: SubmissionSummary
         do {
             summary = try store.addRevision(
-                submissionId: existing.id, actor: principal.actor, upload: upload.storeUpload(stages: stages(request)))
+                submissionId: existing.id, actor: principal.actor, upload: upload.storeUpload(stages: stages(request), ruleset: ruleset))
         } catch StoreError.invalid(let message) {
             throw HTTPError(.conflict, message: message)
         }
         Counter(label: "certify_submissions_total", dimensions: [("kind", "revision")], factory: metricsFactory)
             .increment()
         let detail = try store.submissionDetail(id: summary.id)!
-        return try jsonResponse(SubmissionView(detail), status: .created, location: "/v1/submissions/\(summary.id)")
+        return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
     }
 
     func show(_ context: CertifyRequestContext) throws -> Response {
         let summary = try visibleSubmission(context)
         guard let detail = try store.submissionDetail(id: summary.id) else { throw notFound(summary.id) }
-        return try jsonResponse(SubmissionView(detail))
+        return try jsonResponse(SubmissionView(detail, principal: try context.requirePrincipal()))
     }
 
     func list(_ request: Request, _ context: CertifyRequestContext) throws -> Response {

@@ -15,6 +15,8 @@ struct SubmissionView: Encodable {
     var createdAt: Date
     var revisions: [RevisionView]
     var latestRun: RunView?
+    /// What the caller can do now (review actions).
+    var allowedActions: [String]?
     var links: [String: String]
 
     struct RevisionView: Encodable {
@@ -48,8 +50,11 @@ struct SubmissionView: Encodable {
         var findings: Int
     }
 
-    init(_ detail: SubmissionDetail) {
+    init(_ detail: SubmissionDetail, principal: Principal? = nil) {
         let s = detail.submission
+        allowedActions = principal.map { principal in
+            ReviewAction.allowed(in: SubmissionState(rawValue: s.state) ?? .submitted, for: principal.role).map(\.rawValue)
+        }
         id = s.id
         publisher = s.publisher
         connector = s.connector

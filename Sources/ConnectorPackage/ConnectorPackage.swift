@@ -86,3 +86,9 @@ public struct ConnectorPackage: Sendable {
 public func sha256Hex(_ bytes: some DataProtocol) -> String {
     SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
 }
+
+/// Hex HMAC-SHA256 of `message` with `key`.
+public func hmacSHA256Hex(key: [UInt8], message: [UInt8]) -> String {
+    let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
+    return Data(code).map { String(format: "%02x", $0) }.joined()
+}

@@ -135,10 +135,12 @@ public struct WorkerPool: Sendable {
                 throw StoreError.notFound("package of \(job.submissionId) revision \(job.revision)")
             }
             let path = "\(job.submissionId)/r\(job.revision)"
+            let ruleset = try store.ruleset(version: job.rulesetVersion)
+            let options = CheckOptions(stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints)
             let result: PackageResult
             do {
                 let package = try PackageLoader(limits: configuration.limits).loadZip(zip, name: path)
-                result = await StageRunner(options: CheckOptions(stages: job.stages)).run(package, path: path)
+                result = await StageRunner(options: options).run(package, path: path)
             } catch {
                 result = StageRunner.refused(path: path, error: error)
             }

@@ -127,6 +127,11 @@ public struct ClaimedJob: Sendable, Hashable {
     public var stages: [String]
     public var attempts: Int
     public var leaseOwner: String
+    /// submission, import or recertification.
+    public var reason: String
+    public var rulesetVersion: String
+    /// The submission's baseline: accepted findings, by fingerprint.
+    public var acceptedFingerprints: Set<String>
 }
 
 /// Filters for the reviewers' queue.

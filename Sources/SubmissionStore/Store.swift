@@ -154,6 +154,16 @@ public final class Store: Sendable {
     static func appendRevision(
         _ db: Database, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
     ) throws {
+        try insertRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
+        try enqueueRun(
+            db, submissionId: submissionId, revision: number, reason: "submission", stages: upload.stages,
+            rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 10, now: now)
+    }
+
+    /// Stores the package bytes (once per content) and the revision row.
+    static func insertRevision(
+        _ db: Database, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
+    ) throws {
         let blobHash = sha256Hex(upload.zip)
         // Content-addressed: an identical upload is stored once.
         try db.execute(
@@ -165,9 +175,6 @@ public final class Store: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [submissionId, number, blobHash, upload.contentSHA256, upload.fileName, actor, now])
-        try enqueueRun(
-            db, submissionId: submissionId, revision: number, reason: "submission", stages: upload.stages,
-            rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 10, now: now)
     }
 
     /// Queues a run of `revision` and its job.
@@ -199,6 +206,9 @@ public final class Store: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [submissionId, revision, actor, kind, from, to, text, fingerprint, now])
+        if to != nil {
+            try enqueueWebhookDeliveries(db, eventId: db.lastInsertedRowID, submissionId: submissionId, now: now)
+        }
     }
 
     static func newSubmissionId() -> String {
@@ -437,19 +447,28 @@ public final class Store: Sendable {
             let runId: Int64 = row["run_id"]
             guard
                 let run = try Row.fetchOne(
-                    db, sql: "SELECT submission_id, revision, stages FROM run WHERE id = ?", arguments: [runId])
+                    db, sql: "SELECT submission_id, revision, stages, reason, ruleset_version FROM run WHERE id = ?",
+                    arguments: [runId])
             else { throw StoreError.notFound("run \(runId)") }
             try db.execute(
                 sql: "UPDATE run SET state = 'running', started_at = ? WHERE id = ?", arguments: [now, runId])
             let submissionId: String = run["submission_id"]
             let revision: Int = run["revision"]
-            try Self.moveSubmission(
-                db, id: submissionId, onlyForRevision: revision, from: [SubmissionState.submitted.rawValue],
-                to: SubmissionState.checking.rawValue, actor: "system", kind: "checking-started", now: now)
+            let reason: String = run["reason"]
+            if reason == "submission" {
+                try Self.moveSubmission(
+                    db, id: submissionId, onlyForRevision: revision, from: [SubmissionState.submitted.rawValue],
+                    to: SubmissionState.checking.rawValue, actor: "system", kind: "checking-started", now: now)
+            }
             let stages = (run["stages"] as String).split(separator: ",").map(String.init)
+            let accepted = try String.fetchAll(
+                db,
+                sql: "SELECT fingerprint FROM accepted_finding WHERE submission_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+                arguments: [submissionId, now])
             return ClaimedJob(
                 jobId: row["id"], runId: runId, submissionId: submissionId, revision: revision, stages: stages,
-                attempts: row["attempts"], leaseOwner: owner)
+                attempts: row["attempts"], leaseOwner: owner, reason: reason, rulesetVersion: run["ruleset_version"],
+                acceptedFingerprints: Set(accepted))
         }
     }
 
@@ -495,13 +514,22 @@ public final class Store: Sendable {
             try db.execute(
                 sql: "UPDATE run SET state = 'finished', verdict = ?, finished_at = ? WHERE id = ?",
                 arguments: [result.verdict.rawValue, now, job.runId])
-            let next = result.verdict == .pass ? SubmissionState.awaitingReview : SubmissionState.changesRequired
-            let errors = result.findings.filter { $0.severity == .error }.count
-            try Self.moveSubmission(
-                db, id: job.submissionId, onlyForRevision: job.revision,
-                from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue], to: next.rawValue,
-                actor: "system", kind: "checks-finished",
-                text: "Run \(job.runId): \(result.verdict.rawValue), \(errors) blocking finding(s).", now: now)
+            switch job.reason {
+            case "submission":
+                let next = result.verdict == .pass ? SubmissionState.awaitingReview : SubmissionState.changesRequired
+                let errors = result.findings.filter { $0.severity == .error }.count
+                try Self.moveSubmission(
+                    db, id: job.submissionId, onlyForRevision: job.revision,
+                    from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue], to: next.rawValue,
+                    actor: "system", kind: "checks-finished",
+                    text: "Run \(job.runId): \(result.verdict.rawValue), \(errors) blocking finding(s).", now: now)
+            case "recertification":
+                try Self.settleRecertificationRun(
+                    db, runId: job.runId, submissionId: job.submissionId, revision: job.revision,
+                    verdict: result.verdict.rawValue, now: now)
+            default:
+                break  // an import records the baseline; the state stays as imported
+            }
         }
     }
 
@@ -521,6 +549,12 @@ public final class Store: Sendable {
     }
 
     static func failRunsOfFailedJobs(_ db: Database, now: Double) throws {
+        let given = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, submission_id, revision FROM run WHERE state IN ('queued', 'running') AND recertification_id IS NOT NULL
+                  AND id IN (SELECT run_id FROM job WHERE state = 'failed')
+                """)
         try db.execute(
             sql: """
                 UPDATE run SET state = 'failed', finished_at = ?,
@@ -528,15 +562,19 @@ public final class Store: Sendable {
                 WHERE state IN ('queued', 'running') AND id IN (SELECT run_id FROM job WHERE state = 'failed')
                 """,
             arguments: [now])
+        for run in given {
+            try settleRecertificationRun(
+                db, runId: run["id"], submissionId: run["submission_id"], revision: run["revision"], verdict: nil, now: now)
+        }
     }
 
     /// Moves a submission between states when it is in one of `from` and its latest revision is
     /// `onlyForRevision` (a run of an older revision does not move it), with a review event.
     static func moveSubmission(
-        _ db: Database, id: String, onlyForRevision revision: Int, from: [String], to: String, actor: String,
+        _ db: Database, id: String, onlyForRevision revision: Int?, from: [String], to: String, actor: String,
         kind: String, text: String? = nil, now: Double
     ) throws {
-        guard let current = try fetchSummary(db, id: id), current.latestRevision == revision,
+        guard let current = try fetchSummary(db, id: id), revision == nil || current.latestRevision == revision,
             from.contains(current.state)
         else { return }
         try db.execute(

@@ -1,11 +1,15 @@
 import ArgumentParser
+import Certification
+import ConnectorPackage
 import Foundation
 import JSONDocument
+import Pipeline
+import SubmissionStore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures measured in the same run.",
-        subcommands: [JSONBench.self])
+        subcommands: [JSONBench.self, RecertifyBench.self])
 
     struct JSONBench: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -46,6 +50,76 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "certify JSONDocument:         %8.1f MB/s  (%d files not JSON)", ours.megabytesPerSecond, ours.failures))
             print(String(format: "Foundation JSONSerialization: %8.1f MB/s  (%d files refused)", foundation.megabytesPerSecond, foundation.failures))
             print(String(format: "ratio (certify / Foundation): %8.2fx", ours.megabytesPerSecond / foundation.megabytesPerSecond))
+        }
+    }
+
+    struct RecertifyBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recertify",
+            abstract: "Import a corpus into a fresh store and time a full re-certification of it.",
+            discussion: """
+                Prints the time of the re-certification (static stages, through the store and the \
+                job queue), its ratio to checking the same packages in-process without a store (the \
+                baseline, measured in the same run), and the process's peak resident memory. Use a \
+                release build:
+                  swift build -c release && .build/release/certify bench recertify --corpus ../shared/corpus/certified
+                """)
+
+        @Option(help: ArgumentHelp("Folder of connector folders.", valueName: "DIR"))
+        var corpus: String = "../shared/corpus/certified"
+
+        @Option(help: "Workers.")
+        var workers: Int = 2
+
+        func run() async throws {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: corpus) else {
+                throw fail("\(corpus): cannot read the corpus folder")
+            }
+            let folders = names.sorted().filter { !$0.hasPrefix(".") }.map { (corpus as NSString).appendingPathComponent($0) }
+            let clock = ContinuousClock()
+            let baseline = await clock.measure { _ = await Checker(options: CheckOptions()).check(folders) }
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certify-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try Store(path: directory.appendingPathComponent("bench.sqlite").path)
+            let importTime = try await clock.measure {
+                for folder in folders {
+                    guard let package = try? PackageLoader().load(path: folder) else { continue }
+                    let upload = Store.Upload(
+                        zip: try package.zipData(), contentSHA256: package.contentHash,
+                        connector: CatalogNames.connector(package, folder: (folder as NSString).lastPathComponent),
+                        fileName: nil, stages: StageRegistry.selectableNames, rulesetVersion: Ruleset.default.version,
+                        toolVersion: CertifyVersion.tool)
+                    _ = try store.importCertified(publisher: CatalogNames.publisher(package), actor: "bench", upload: upload)
+                }
+                await WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers), logger: quietLogger()).drain()
+            }
+            let batch = try store.createRecertification(
+                .all, stages: StageRegistry.selectableNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "bench")
+            let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5)), logger: quietLogger())
+            let recertify = await clock.measure {
+                await withTaskGroup(of: Void.self) { group in
+                    for index in 0..<workers {
+                        group.addTask { await pool.drain(owner: "bench/\(index)") }
+                    }
+                }
+            }
+            let progress = try store.recertification(id: batch.id)!
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            let peakMB = Double(usage.ru_maxrss) / 1024
+            print("connectors: \(progress.total), finished: \(progress.finished), passed: \(progress.passed), failed: \(progress.failed)")
+            print(String(format: "baseline (check in-process, no store): %7.2f s", seconds(baseline)))
+            print(String(format: "import (store + baseline runs):        %7.2f s", seconds(importTime)))
+            print(String(format: "re-certification (store + job queue):  %7.2f s  (%.0f connectors/s, %.2fx the baseline)",
+                seconds(recertify), Double(progress.total) / seconds(recertify), seconds(recertify) / seconds(baseline)))
+            print(String(format: "peak resident memory:                  %7.1f MB", peakMB))
+        }
+
+        func seconds(_ duration: Duration) -> Double {
+            let (s, atto) = duration.components
+            return max(Double(s) + Double(atto) / 1e18, 1e-9)
         }
     }
 }

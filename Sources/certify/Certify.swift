@@ -55,6 +55,7 @@ struct Certify: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, QueueCommand.self,
-            ReportCommand.self, TokensCommand.self, RulesCommand.self, BenchCommand.self,
+            ReportCommand.self, ReviewCommand.self, WebhooksCommand.self, TokensCommand.self, ImportCommand.self,
+            RecertifyCommand.self, RulesCommand.self, BenchCommand.self,
         ])
 }

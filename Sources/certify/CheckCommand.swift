@@ -38,6 +38,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Lowest severity that makes the exit status 1: error, warning or never.")
     var failOn: FailOn = .error
 
+    @Option(help: ArgumentHelp("Ruleset YAML: rules turned off or re-graded, and the publisher profile.", valueName: "FILE"))
+    var ruleset: String?
+
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
         case error, warning, never
     }
@@ -72,7 +75,8 @@ struct CheckCommand: AsyncParsableCommand {
             throw fail("\(path): no such file or folder, or not readable")
         }
         let options = CheckOptions(
-            stages: stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.selectableNames)
+            stages: stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.selectableNames,
+            ruleset: try ruleset.map(RulesetFile.load) ?? .default)
         let results = await Checker(options: options).check(targets)
         let report = Report(
             title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",

@@ -47,8 +47,8 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// Sends a request and decodes a JSON answer, or prints the service's error and exits 1.
-    func json(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> [String: Any] {
-        let (status, data) = try await send(method, path, body: body)
+    func json(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> [String: Any] {
+        let (status, data) = try await send(method, path, body: body, contentType: contentType)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard (200..<300).contains(status) else {
             let message = ((object["error"] as? [String: Any])?["message"] as? String)

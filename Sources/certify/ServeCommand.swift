@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import OutboundHTTP
 import Pipeline
 import Prometheus
 import SubmissionStore
@@ -48,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: ArgumentHelp("Ruleset YAML in force for new runs and re-certifications.", valueName: "FILE"))
+    var ruleset: String?
+
+    @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
+    var allowPrivateNetwork = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
@@ -67,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let configuration = ServerConfiguration(
             host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers),
-            logLevel: level)
+            logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,
+            outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
         let app = try buildApplication(configuration, store: store, registry: registry)
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
         try await app.runService()

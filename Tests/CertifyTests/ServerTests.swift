@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import OutboundHTTP
 import Pipeline
 import Prometheus
 import SubmissionStore
@@ -13,33 +14,8 @@ import XCTest
 
 /// Every endpoint through the real router, with a real store on a temporary file.
 final class ServerTests: XCTestCase {
-    struct Fixture {
-        let store: Store
-        let app: any ApplicationProtocol
-        let contoso: String
-        let fabrikam: String
-        let reviewer: String
-        let admin: String
-
-        func drain() async { await WorkerPool(store: store).drain() }
-    }
-
-    func makeFixture(maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536) throws -> Fixture {
-        let path = TestPaths.temporaryDatabase()
-        let store = try Store(path: path)
-        let app = try buildApplication(
-            ServerConfiguration(databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: .error),
-            store: store, runWorkers: false)
-        return Fixture(
-            store: store, app: app,
-            contoso: try store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),
-            fabrikam: try store.createToken(role: .submitter, publisher: "Fabrikam", label: "fabrikam-ci"),
-            reviewer: try store.createToken(role: .reviewer, publisher: nil, label: "alice"),
-            admin: try store.createToken(role: .admin, publisher: nil, label: "root"))
-    }
-
     func testHealthAndMetricsNeedNoToken() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             _ = try await apiSubmit(client, token: f.contoso)
             try await client.execute(uri: "/health", method: .get) { response in
@@ -58,7 +34,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testAuthenticationIsRequired() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/v1/queue", method: .get) { response in
                 XCTAssertEqual(response.status, .unauthorized)
@@ -72,7 +48,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testSubmitFollowStatusAndReadReports() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let id = try XCTUnwrap(created["id"] as? String)
@@ -123,7 +99,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testRevisionStartsANewRun() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -154,7 +130,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testSubmittersSeeOnlyTheirOwnPublisher() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -177,7 +153,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testQueueIsForReviewers() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             _ = try await apiSubmit(client, token: f.contoso)
             _ = try await apiSubmit(client, token: f.fabrikam, fixture: "broken-json")
@@ -220,7 +196,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testBadUploadsAreRefusedAndTheServerKeepsServing() async throws {
-        let f = try makeFixture(maximumUploadBytes: 20_000)
+        let f = try makeServerFixture(maximumUploadBytes: 20_000)
         try await f.app.test(.router) { client in
             let cases: [(String, HTTPResponse.Status, String)] = [
                 ("traversal.zip", .badRequest, "unsafe-path"),
@@ -260,7 +236,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testMultipartUpload() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             let zip = try TestPaths.zippedPackage("clean")
             var body = Data("--b0undary\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n".utf8)
@@ -279,7 +255,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testAdminSubmissionTakesThePublisherFromTheProperties() async throws {
-        let f = try makeFixture()
+        let f = try makeServerFixture()
         try await f.app.test(.router) { client in
             // The clean fixture names its publisher in apiProperties.json; the reviewer's upload takes it.
             let created = try await apiSubmit(client, token: f.admin)
@@ -322,5 +298,34 @@ func apiSubmit(_ client: some TestClientProtocol, token: String, fixture: String
         XCTAssertNotNil(response.headers[.location])
         return try apiJSON(response)
     }
+}
+
+struct ServerFixture {
+    let store: Store
+    let app: any ApplicationProtocol
+    let contoso: String
+    let fabrikam: String
+    let reviewer: String
+    let admin: String
+
+    func drain() async { await WorkerPool(store: store).drain() }
+}
+
+func makeServerFixture(
+    maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false
+) throws -> ServerFixture {
+    let path = TestPaths.temporaryDatabase()
+    let store = try Store(path: path)
+    let app = try buildApplication(
+        ServerConfiguration(
+            databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: .error,
+            outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork)),
+        store: store, runWorkers: false)
+    return ServerFixture(
+        store: store, app: app,
+        contoso: try store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),
+        fabrikam: try store.createToken(role: .submitter, publisher: "Fabrikam", label: "fabrikam-ci"),
+        reviewer: try store.createToken(role: .reviewer, publisher: nil, label: "alice"),
+        admin: try store.createToken(role: .admin, publisher: nil, label: "root"))
 }
 

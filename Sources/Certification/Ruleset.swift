@@ -1,0 +1,74 @@
+import Foundation
+
+/// What is in force for a run: which rules are on, at what severity, with which options, under
+/// which publisher profile. Loaded from a YAML file at the edges (CLI, server); stored with every
+/// run by version, a hash of the catalogue and of this definition.
+public struct Ruleset: Sendable, Hashable, Codable {
+    public enum Profile: String, Sendable, Codable, CaseIterable {
+        case verifiedPublisher = "verified-publisher"
+        case independentPublisher = "independent-publisher"
+    }
+
+    public struct RuleSetting: Sendable, Hashable, Codable {
+        public var enabled: Bool
+        public var severity: Severity?
+        public var options: [String: String]
+
+        public init(enabled: Bool = true, severity: Severity? = nil, options: [String: String] = [:]) {
+            self.enabled = enabled
+            self.severity = severity
+            self.options = options
+        }
+    }
+
+    public var profile: Profile
+    public var rules: [String: RuleSetting]
+
+    public init(profile: Profile = .verifiedPublisher, rules: [String: RuleSetting] = [:]) {
+        self.profile = profile
+        self.rules = rules
+    }
+
+    public static let `default` = Ruleset()
+
+    /// The canonical JSON text (sorted keys): what is stored and hashed.
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    public static func decode(canonicalJSON text: String) throws -> Ruleset {
+        try JSONDecoder().decode(Ruleset.self, from: Data(text.utf8))
+    }
+
+    /// Changes when a rule is added, removed or re-graded, or when this definition changes.
+    public var version: String {
+        let catalogue = RuleCatalog.all.map { "\($0.id)|\($0.severity.rawValue)|\($0.stage)" }.sorted().joined(separator: "\n")
+        return "rules-" + Finding.fingerprint(ruleId: "ruleset", file: nil, location: canonicalJSON, signature: catalogue)
+    }
+
+    /// Rule ids this ruleset names that the catalogue does not have.
+    public var unknownRuleIds: [String] {
+        let known = Set(RuleCatalog.all.map(\.id))
+        return rules.keys.filter { !known.contains($0) }.sorted()
+    }
+
+    /// Applies the settings to a stage's findings: findings of rules turned off go, severities
+    /// change where the ruleset says so.
+    public func apply(to findings: [Finding]) -> [Finding] {
+        guard !rules.isEmpty else { return findings }
+        return findings.compactMap { finding in
+            guard let setting = rules[finding.ruleId] else { return finding }
+            guard setting.enabled else { return nil }
+            var finding = finding
+            if let severity = setting.severity { finding.severity = severity }
+            return finding
+        }
+    }
+
+    /// The option `name` of rule `id`, if set.
+    public func option(_ name: String, of id: String) -> String? {
+        rules[id]?.options[name]
+    }
+}

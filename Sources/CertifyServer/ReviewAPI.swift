@@ -1,0 +1,101 @@
+import Certification
+import Foundation
+import Hummingbird
+import SubmissionStore
+
+/// Reviewer and publisher actions on a submission: assign, comment, accept, decide, withdraw.
+struct ReviewAPI: Sendable {
+    let store: Store
+
+    struct ActionBody: Decodable {
+        var action: String?
+        var decision: String?
+        var text: String?
+        var assignee: String?
+        var fingerprint: String?
+        var expiresAt: Date?
+    }
+
+    func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
+        group.post("submissions/:id/actions") { request, context in
+            try await act(request, context, allowed: nil)
+        }
+        // The decision alias of DESIGN.md: approve, reject, request-changes, certify.
+        group.post("submissions/:id/decision") { request, context in
+            try await act(request, context, allowed: [.approve, .reject, .requestChanges, .certify])
+        }
+        group.get("submissions/:id/accepted-findings") { _, context in
+            let principal = try context.requirePrincipal()
+            let id = context.parameters.get("id") ?? ""
+            guard let summary = try store.submission(id: id), principal.canSee(publisher: summary.publisher) else {
+                throw HTTPError(.notFound, message: "No submission '\(id)' is visible to this token.")
+            }
+            return try jsonResponse(["items": try store.acceptedFindings(submissionId: id)])
+        }
+    }
+
+    func act(_ request: Request, _ context: CertifyRequestContext, allowed: Set<ReviewAction>?) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = context.parameters.get("id") ?? ""
+        let body = try await request.decode(as: ActionBody.self, context: context)
+        let names = ReviewAction.allCases.map(\.rawValue).filter { name in
+            allowed.map { $0.contains(ReviewAction(rawValue: name)!) } ?? true
+        }
+        guard let name = body.action ?? body.decision, let action = ReviewAction(rawValue: name),
+            allowed?.contains(action) ?? true
+        else {
+            throw HTTPError(
+                .badRequest,
+                message: "Say what to do with \"\(allowed == nil ? "action" : "decision")\": one of \(names.joined(separator: ", ")).")
+        }
+        let review = ReviewRequest(
+            action: action, text: body.text, assignee: body.assignee, fingerprint: body.fingerprint, expiresAt: body.expiresAt)
+        do {
+            _ = try store.perform(review, on: id, by: principal)
+        } catch StoreError.notFound {
+            throw HTTPError(.notFound, message: "No submission '\(id)' is visible to this token.")
+        } catch let error as ReviewError {
+            switch error {
+            case .notAllowed(_, let state, let allowed):
+                throw ActionConflict(message: error.description, state: state, allowedActions: allowed)
+            case .forbidden(let message): throw HTTPError(.forbidden, message: message)
+            case .invalid(let message): throw HTTPError(.badRequest, message: message)
+            case .conflict(let message): throw HTTPError(.conflict, message: message)
+            }
+        }
+        guard let detail = try store.submissionDetail(id: id) else { throw HTTPError(.notFound) }
+        return try jsonResponse(SubmissionView(detail, principal: principal))
+    }
+}
+
+/// 409 with the state and the actions allowed in it, so a client can offer them.
+struct ActionConflict: HTTPResponseError {
+    var message: String
+    var state: String
+    var allowedActions: [String]
+
+    var status: HTTPResponse.Status { .conflict }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try jsonResponse(
+            ["error": ["message": .string(message), "state": .string(state), "allowedActions": .list(allowedActions)]]
+                as [String: [String: JSONField]],
+            status: .conflict)
+        response.status = .conflict
+        return response
+    }
+}
+
+/// A small JSON value for error bodies with mixed members.
+enum JSONField: Encodable {
+    case string(String)
+    case list([String])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .list(let values): try container.encode(values)
+        }
+    }
+}

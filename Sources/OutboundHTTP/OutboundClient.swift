@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The rules every call certify makes to someone else's server obeys (webhooks, probes).
+public struct OutboundPolicy: Sendable, Hashable {
+    /// Loopback, private, link-local, CGNAT, multicast and metadata addresses are refused unless
+    /// this is set.
+    public var allowPrivateNetwork: Bool
+    public var requestTimeout: Duration
+    public var maximumRedirects: Int
+    /// Bytes of a response body kept; the rest is dropped and the response marked truncated.
+    public var maximumResponseBytes: Int
+
+    public init(
+        allowPrivateNetwork: Bool = false, requestTimeout: Duration = .seconds(10), maximumRedirects: Int = 5,
+        maximumResponseBytes: Int = 1024 * 1024
+    ) {
+        self.allowPrivateNetwork = allowPrivateNetwork
+        self.requestTimeout = requestTimeout
+        self.maximumRedirects = maximumRedirects
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+}
+
+public struct OutboundRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]?
+
+    public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct OutboundResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    public var truncated: Bool
+    /// The URL that answered, after redirects.
+    public var url: String
+    /// The address connected to.
+    public var address: IPAddress
+    public var redirects: [String]
+    public var durationMs: Double
+}
+
+/// Sends requests under an `OutboundPolicy`: the host is resolved once, every address it
+/// resolves to is checked, the connection goes to the checked address (pinned, so a second DNS
+/// answer cannot redirect it), and each redirect is checked the same way before it is followed.
+public struct OutboundClient: Sendable {
+    public var policy: OutboundPolicy
+
+    public init(policy: OutboundPolicy = OutboundPolicy()) {
+        self.policy = policy
+    }
+
+    /// Checks a URL against the policy and returns the address to connect to.
+    public func vet(_ url: String) throws(OutboundError) -> (URL, IPAddress) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = parsed.host, !host.isEmpty
+        else {
+            throw OutboundError(.invalidURL, "\(url): not an absolute http or https URL")
+        }
+        let addresses = try AddressPolicy.resolve(host)
+        guard let first = addresses.first else {
+            throw OutboundError(.unresolvable, "\(host): the name resolves to no address")
+        }
+        if !policy.allowPrivateNetwork {
+            for address in addresses {
+                let kind = AddressPolicy.classify(address)
+                if !kind.isPublic {
+                    throw OutboundError(
+                        .privateNetwork,
+                        "\(host) resolves to \(address), a \(kind.rawValue) address: refused (allow private networks to call it)")
+                }
+            }
+        }
+        return (parsed, first)
+    }
+
+    public func send(_ request: OutboundRequest) async throws(OutboundError) -> OutboundResponse {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var current = request
+        var redirects: [String] = []
+        while true {
+            let (url, address) = try vet(current.url)
+            let (status, headers, body, truncated) = try await exchange(current, url: url, address: address)
+            if [301, 302, 303, 307, 308].contains(status),
+                let location = headers.first(where: { $0.0.lowercased() == "location" })?.1
+            {
+                guard redirects.count < policy.maximumRedirects else {
+                    throw OutboundError(
+                        .tooManyRedirects, "\(request.url): more than \(policy.maximumRedirects) redirects (maximumRedirects)")
+                }
+                guard let next = URL(string: location, relativeTo: url)?.absoluteURL.absoluteString else {
+                    throw OutboundError(.invalidURL, "\(current.url): redirect to an invalid Location '\(location)'")
+                }
+                redirects.append(next)
+                if status == 303 || ((status == 301 || status == 302) && current.method == "POST") {
+                    current.method = "GET"
+                    current.body = nil
+                }
+                current.url = next
+                continue
+            }
+            return OutboundResponse(
+                status: status, headers: headers, body: body, truncated: truncated, url: current.url, address: address,
+                redirects: redirects, durationMs: (clock.now - start).milliseconds)
+        }
+    }
+
+    func exchange(_ request: OutboundRequest, url: URL, address: IPAddress) async throws(OutboundError)
+        -> (Int, [(String, String)], [UInt8], Bool)
+    {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        if let host = url.host, IPAddress(host) == nil {
+            configuration.dnsOverride = [host: address.description]
+        }
+        let timeout = TimeAmount.nanoseconds(Int64(policy.requestTimeout.milliseconds * 1_000_000))
+        configuration.timeout = .init(connect: timeout, read: timeout)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            var outgoing = HTTPClientRequest(url: url.absoluteString)
+            outgoing.method = HTTPMethod(rawValue: request.method)
+            for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+            if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+            let response = try await client.execute(outgoing, timeout: timeout)
+            var body: [UInt8] = []
+            var truncated = false
+            for try await chunk in response.body {
+                let room = policy.maximumResponseBytes - body.count
+                if chunk.readableBytes > room {
+                    body += chunk.readableBytesView.prefix(max(0, room))
+                    truncated = true
+                    break
+                }
+                body += chunk.readableBytesView
+            }
+            let headers = response.headers.map { ($0.name, $0.value) }
+            try? await client.shutdown()
+            return (Int(response.status.code), headers, body, truncated)
+        } catch let error as OutboundError {
+            try? await client.shutdown()
+            throw error
+        } catch {
+            try? await client.shutdown()
+            if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded || clientError == .readTimeout
+                || clientError == .connectTimeout
+            {
+                throw OutboundError(.timeout, "\(url.absoluteString): no answer within \(policy.requestTimeout) (requestTimeout)")
+            }
+            throw OutboundError(.connection, "\(url.absoluteString): \(error)")
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import OutboundHTTP
+import SubmissionStore
+
+/// Delivers the webhook outbox: each state change POSTed as JSON, signed with HMAC-SHA256
+/// (`X-Certify-Signature: sha256=HEX` over the exact body), retried with exponential backoff,
+/// every attempt recorded. Targets obey the private-network rule of `OutboundPolicy`.
+public struct WebhookDispatcher: Sendable {
+    public let store: Store
+    public var policy: OutboundPolicy
+    public var maximumAttempts: Int
+    /// The first retry waits this long; each next one twice as long, up to an hour.
+    public var initialBackoffSeconds: Double
+    public var pollInterval: Duration
+    let logger: Logger
+    let owner = "webhooks-\(getpid())-\(UUID().uuidString.prefix(8))"
+
+    public init(
+        store: Store, policy: OutboundPolicy = OutboundPolicy(requestTimeout: .seconds(10)), maximumAttempts: Int = 8,
+        initialBackoffSeconds: Double = 5, pollInterval: Duration = .milliseconds(500),
+        logger: Logger = Logger(label: "certify.webhooks")
+    ) {
+        self.store = store
+        self.policy = policy
+        self.maximumAttempts = maximumAttempts
+        self.initialBackoffSeconds = initialBackoffSeconds
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async {
+        while !Task.isCancelled {
+            let delivered = await deliverDue()
+            if delivered == 0 { try? await Task.sleep(for: pollInterval) }
+        }
+    }
+
+    /// Attempts every delivery that is due now; returns how many were attempted.
+    @discardableResult
+    public func deliverDue(limit: Int = 16) async -> Int {
+        guard let due = try? store.claimDueDeliveries(owner: owner, limit: limit, leaseSeconds: 60), !due.isEmpty else {
+            return 0
+        }
+        for delivery in due {
+            await attempt(delivery)
+        }
+        return due.count
+    }
+
+    func attempt(_ delivery: DueDelivery) async {
+        let body = Array(delivery.payload.utf8)
+        let request = OutboundRequest(
+            method: "POST", url: delivery.url,
+            headers: [
+                ("Content-Type", "application/json"),
+                ("User-Agent", "certify-webhooks"),
+                (WebhookSignature.header, WebhookSignature.sign(body, secret: delivery.secret)),
+                ("X-Certify-Delivery", "\(delivery.id)"),
+                ("X-Certify-Attempt", "\(delivery.attempts + 1)"),
+            ],
+            body: body)
+        let start = ContinuousClock.now
+        var status: Int?
+        var error: String?
+        do {
+            // Redirects are not followed for webhooks: a receiver answers where it was registered.
+            var client = OutboundClient(policy: policy)
+            client.policy.maximumRedirects = 0
+            let response = try await client.send(request)
+            status = response.status
+            if !(200..<300).contains(response.status) { error = "the receiver answered \(response.status)" }
+        } catch let failure {
+            error = failure.message
+        }
+        let elapsed = ContinuousClock.now - start
+        let (seconds, atto) = elapsed.components
+        let backoff = min(3600, initialBackoffSeconds * pow(2, Double(delivery.attempts)))
+        do {
+            try store.recordDeliveryAttempt(
+                delivery, status: status, error: error, durationMs: Double(seconds) * 1000 + Double(atto) / 1e15,
+                retryAfter: backoff, maximumAttempts: maximumAttempts)
+        } catch {
+            logger.error("cannot record webhook delivery \(delivery.id): \(error)")
+        }
+        if let error {
+            logger.warning("webhook delivery \(delivery.id) attempt \(delivery.attempts + 1) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Certification
+import Foundation
+import GRDB
+
+/// A reviewer's or publisher's request to act on a submission.
+public struct ReviewRequest: Sendable {
+    public var action: ReviewAction
+    public var text: String?
+    /// For `assign`: who; defaults to the caller.
+    public var assignee: String?
+    /// For `comment` on one finding, and for `accept`.
+    public var fingerprint: String?
+    /// For `accept`: when the acceptance lapses.
+    public var expiresAt: Date?
+
+    public init(
+        action: ReviewAction, text: String? = nil, assignee: String? = nil, fingerprint: String? = nil,
+        expiresAt: Date? = nil
+    ) {
+        self.action = action
+        self.text = text
+        self.assignee = assignee
+        self.fingerprint = fingerprint
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A finding accepted into a submission's baseline.
+public struct AcceptedFinding: Sendable, Codable, Hashable {
+    public var fingerprint: String
+    public var ruleId: String
+    public var reason: String
+    public var actor: String
+    public var createdAt: Date
+    public var expiresAt: Date?
+}
+
+extension Store {
+    /// Takes a review action: checks the caller's role and the transition, then records the
+    /// event and the new state in one transaction (with its webhook deliveries).
+    public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) throws -> SubmissionSummary {
+        guard request.action.isPermitted(for: principal.role) else {
+            throw ReviewError.forbidden(
+                "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can.")
+        }
+        return try pool.write { db in
+            let now = Self.now()
+            guard let current = try Self.fetchSummary(db, id: id), principal.canSee(publisher: current.publisher) else {
+                throw StoreError.notFound("submission \(id)")
+            }
+            let state = SubmissionState(rawValue: current.state) ?? .submitted
+            let (allowed, target) = request.action.transition(from: state)
+            guard allowed else {
+                throw ReviewError.notAllowed(
+                    action: request.action.rawValue, state: current.state,
+                    allowed: ReviewAction.allowed(in: state, for: principal.role).map(\.rawValue))
+            }
+            var text = request.text?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text?.isEmpty == true { text = nil }
+            switch request.action {
+            case .comment:
+                guard text != nil else { throw ReviewError.invalid("A comment needs a text.") }
+                if let fingerprint = request.fingerprint {
+                    guard try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) != nil else {
+                        throw ReviewError.invalid("No finding with fingerprint \(fingerprint) in the latest run.")
+                    }
+                }
+            case .accept:
+                guard let fingerprint = request.fingerprint else {
+                    throw ReviewError.invalid("Accepting a finding needs its fingerprint.")
+                }
+                guard let reason = text else { throw ReviewError.invalid("Accepting a finding needs a reason (text).") }
+                guard let finding = try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) else {
+                    throw ReviewError.invalid("No finding with fingerprint \(fingerprint) in the latest run.")
+                }
+                guard finding.severity != .error else {
+                    throw ReviewError.conflict(
+                        "Finding \(fingerprint) (\(finding.ruleId)) is an error: errors block certification and cannot be accepted; only warnings and infos can.")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO accepted_finding (submission_id, fingerprint, rule_id, reason, actor, created_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (submission_id, fingerprint) DO UPDATE SET
+                            reason = excluded.reason, actor = excluded.actor, created_at = excluded.created_at,
+                            expires_at = excluded.expires_at
+                        """,
+                    arguments: [id, fingerprint, finding.ruleId, reason, principal.actor, now, request.expiresAt?.timeIntervalSince1970])
+            case .assign:
+                let assignee = request.assignee ?? principal.label ?? principal.actor
+                try db.execute(sql: "UPDATE submission SET assignee = ? WHERE id = ?", arguments: [assignee, id])
+                text = text.map { "\(assignee): \($0)" } ?? assignee
+            case .unassign:
+                try db.execute(sql: "UPDATE submission SET assignee = NULL WHERE id = ?", arguments: [id])
+            case .approve:
+                let blocking = try Self.blockingFindingCount(db, submissionId: id, revision: current.latestRevision)
+                guard let blocking else {
+                    throw ReviewError.conflict("The latest revision has no finished run yet; wait for the checks before approving.")
+                }
+                if blocking > 0 {
+                    throw ReviewError.conflict(
+                        "The latest run has \(blocking) blocking finding(s); request changes instead, or re-run the checks.")
+                }
+            case .certify:
+                try db.execute(
+                    sql: "UPDATE submission SET certified_revision = latest_revision WHERE id = ?", arguments: [id])
+            case .requestChanges, .reject, .withdraw:
+                break
+            }
+            if let target {
+                try db.execute(
+                    sql: "UPDATE submission SET state = ?, state_changed_at = ? WHERE id = ?",
+                    arguments: [target.rawValue, now, id])
+            }
+            try Self.appendEvent(
+                db, submissionId: id, revision: current.latestRevision, actor: principal.actor,
+                kind: request.action.rawValue, from: target == nil ? nil : current.state, to: target?.rawValue,
+                text: text, fingerprint: request.fingerprint, now: now)
+            return try Self.fetchSummary(db, id: id)!
+        }
+    }
+
+    /// The findings accepted for a submission and not expired.
+    public func acceptedFindings(submissionId: String, at date: Date = Date()) throws -> [AcceptedFinding] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fingerprint, rule_id, reason, actor, created_at, expires_at FROM accepted_finding
+                    WHERE submission_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at
+                    """,
+                arguments: [submissionId, date.timeIntervalSince1970]
+            ).map { row in
+                AcceptedFinding(
+                    fingerprint: row["fingerprint"], ruleId: row["rule_id"], reason: row["reason"], actor: row["actor"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    static func latestFinding(_ db: Database, submissionId: String, fingerprint: String) throws -> Finding? {
+        guard
+            let runId = try Int64.fetchOne(
+                db, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND state = 'finished'", arguments: [submissionId]),
+            let row = try Row.fetchOne(
+                db, sql: "SELECT rule_id, severity, stage, message FROM finding WHERE run_id = ? AND fingerprint = ? LIMIT 1",
+                arguments: [runId, fingerprint])
+        else { return nil }
+        return Finding(
+            ruleId: row["rule_id"], severity: Severity(rawValue: row["severity"]) ?? .error, stage: row["stage"],
+            message: row["message"])
+    }
+
+    /// Error findings of the latest finished run of `revision`, or nil when there is none.
+    static func blockingFindingCount(_ db: Database, submissionId: String, revision: Int) throws -> Int? {
+        guard
+            let runId = try Int64.fetchOne(
+                db, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
+                arguments: [submissionId, revision])
+        else { return nil }
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM finding WHERE run_id = ? AND severity = 'error'", arguments: [runId]) ?? 0
+    }
+}

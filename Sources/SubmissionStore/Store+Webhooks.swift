@@ -1,0 +1,199 @@
+import Certification
+import ConnectorPackage
+import Foundation
+import GRDB
+
+/// A publisher's registered webhook (its secret is shown once, at creation).
+public struct Webhook: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var publisher: String
+    public var url: String
+    public var createdBy: String
+    public var createdAt: Date
+}
+
+/// A delivery a dispatcher has leased.
+public struct DueDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var url: String
+    public var secret: String
+    public var payload: String
+    public var attempts: Int
+    public var leaseOwner: String
+}
+
+public struct DeliveryRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var webhookId: Int64
+    public var eventId: Int64
+    public var state: String
+    public var attempts: Int
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var createdAt: Date
+    public var deliveredAt: Date?
+}
+
+extension Store {
+    /// Registers a webhook for a publisher and returns it with its signing secret.
+    public func createWebhook(publisher: String, url: String, secret: String?, actor: String) throws -> (Webhook, String) {
+        var random = SystemRandomNumberGenerator()
+        let secret = secret ?? "whsec_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        return try pool.write { db in
+            let now = Self.now()
+            try db.execute(
+                sql: "INSERT INTO webhook (publisher, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [publisher, url, secret, actor, now])
+            let webhook = Webhook(
+                id: db.lastInsertedRowID, publisher: publisher, url: url, createdBy: actor,
+                createdAt: Date(timeIntervalSince1970: now))
+            return (webhook, secret)
+        }
+    }
+
+    public func webhooks(publisher: String?) throws -> [Webhook] {
+        try pool.read { db in
+            let filter = publisher == nil ? "" : "AND publisher = ?"
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT id, publisher, url, created_by, created_at FROM webhook WHERE deleted_at IS NULL \(filter) ORDER BY id",
+                arguments: StatementArguments((publisher.map { [$0] } ?? []) as [any DatabaseValueConvertible])
+            ).map { row in
+                Webhook(
+                    id: row["id"], publisher: row["publisher"], url: row["url"], createdBy: row["created_by"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    /// Stops a webhook; its recorded deliveries stay.
+    public func deleteWebhook(id: Int64, publisher: String?) throws -> Bool {
+        try pool.write { db in
+            let filter = publisher == nil ? "" : "AND publisher = ?"
+            try db.execute(
+                sql: "UPDATE webhook SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL \(filter)",
+                arguments: StatementArguments([Self.now(), id] as [any DatabaseValueConvertible] + (publisher.map { [$0] } ?? [])))
+            return db.changesCount > 0
+        }
+    }
+
+    public func deliveries(webhookId: Int64) throws -> [DeliveryRecord] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, webhook_id, event_id, state, attempts, last_status, last_error, created_at, delivered_at
+                    FROM webhook_delivery WHERE webhook_id = ? ORDER BY id
+                    """,
+                arguments: [webhookId]
+            ).map { row in
+                DeliveryRecord(
+                    id: row["id"], webhookId: row["webhook_id"], eventId: row["event_id"], state: row["state"],
+                    attempts: row["attempts"], lastStatus: row["last_status"], lastError: row["last_error"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    /// The outbox: a delivery per live webhook of the submission's publisher, in the transaction
+    /// of the state change, so no change is lost and none is announced that did not happen.
+    static func enqueueWebhookDeliveries(_ db: Database, eventId: Int64, submissionId: String, now: Double) throws {
+        guard let submission = try fetchSummary(db, id: submissionId) else { return }
+        let hooks = try Int64.fetchAll(
+            db, sql: "SELECT id FROM webhook WHERE publisher = ? AND deleted_at IS NULL", arguments: [submission.publisher])
+        guard !hooks.isEmpty,
+            let event = try Row.fetchOne(
+                db, sql: "SELECT actor, kind, from_state, to_state, text, revision, created_at FROM review_event WHERE id = ?",
+                arguments: [eventId])
+        else { return }
+        var body: [String: Any] = [
+            "type": "submission.state-changed",
+            "eventId": eventId,
+            "submission": [
+                "id": submission.id, "publisher": submission.publisher, "connector": submission.connector,
+                "revision": submission.latestRevision, "link": "/v1/submissions/\(submission.id)",
+            ] as [String: Any],
+            "action": event["kind"] as String,
+            "actor": event["actor"] as String,
+            "to": event["to_state"] as String? ?? submission.state,
+            "at": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event["created_at"])),
+        ]
+        if let from = event["from_state"] as String? { body["from"] = from }
+        if let text = event["text"] as String? { body["text"] = text }
+        let payload = String(
+            decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]),
+            as: UTF8.self)
+        for hook in hooks {
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_delivery (webhook_id, event_id, payload, state, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, 'pending', ?, ?)
+                    """,
+                arguments: [hook, eventId, payload, now, now])
+        }
+    }
+
+    /// Leases deliveries that are due (or whose dispatcher died), oldest first.
+    public func claimDueDeliveries(owner: String, limit: Int, leaseSeconds: Double) throws -> [DueDelivery] {
+        try pool.write { db in
+            let now = Self.now()
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, w.url, w.secret, d.payload, d.attempts FROM webhook_delivery d
+                    JOIN webhook w ON w.id = d.webhook_id
+                    WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+                      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < ?)
+                    ORDER BY d.next_attempt_at, d.id LIMIT ?
+                    """,
+                arguments: [now, now, limit])
+            var claimed: [DueDelivery] = []
+            for row in rows {
+                try db.execute(
+                    sql: "UPDATE webhook_delivery SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
+                    arguments: [owner, now + leaseSeconds, row["id"] as Int64])
+                claimed.append(
+                    DueDelivery(
+                        id: row["id"], url: row["url"], secret: row["secret"], payload: row["payload"],
+                        attempts: row["attempts"], leaseOwner: owner))
+            }
+            return claimed
+        }
+    }
+
+    /// Records one attempt; a failed one is retried after `retryAfter`, or given up after
+    /// `maximumAttempts`.
+    public func recordDeliveryAttempt(
+        _ delivery: DueDelivery, status: Int?, error: String?, durationMs: Double, retryAfter: Double,
+        maximumAttempts: Int
+    ) throws {
+        try pool.write { db in
+            let now = Self.now()
+            let attempt = delivery.attempts + 1
+            let delivered = error == nil && status.map { (200..<300).contains($0) } == true
+            try db.execute(
+                sql: "INSERT INTO webhook_attempt (delivery_id, attempt, status, error, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [delivery.id, attempt, status, error, durationMs, now])
+            let state = delivered ? "delivered" : (attempt >= maximumAttempts ? "failed" : "pending")
+            try db.execute(
+                sql: """
+                    UPDATE webhook_delivery SET state = ?, attempts = ?, last_status = ?, last_error = ?,
+                        next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+                        delivered_at = CASE WHEN ? THEN ? ELSE NULL END
+                    WHERE id = ?
+                    """,
+                arguments: [state, attempt, status, error, now + retryAfter, delivered, now, delivery.id])
+        }
+    }
+}
+
+/// The signature a receiver checks: `X-Certify-Signature: sha256=HEX`, HMAC-SHA256 of the exact
+/// body bytes with the webhook's secret.
+public enum WebhookSignature {
+    public static let header = "X-Certify-Signature"
+
+    public static func sign(_ body: [UInt8], secret: String) -> String {
+        "sha256=" + hmacSHA256Hex(key: Array(secret.utf8), message: body)
+    }
+}

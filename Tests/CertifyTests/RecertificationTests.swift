@@ -1,0 +1,153 @@
+import Certification
+@testable import CertifyServer
+import ConnectorPackage
+import Foundation
+import Pipeline
+import Reports
+import SubmissionStore
+import XCTest
+
+final class RecertificationTests: XCTestCase {
+    /// Imports the fixture packages as certified connectors and runs their baseline checks.
+    func importFixtures(into store: Store) async throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for name in ["clean", "broken-json", "missing-readme", "duplicate-keys"] {
+            let package = try PackageLoader().load(path: TestPaths.package(name))
+            let upload = Store.Upload(
+                zip: try package.zipData(), contentSHA256: package.contentHash, connector: name, fileName: name,
+                stages: [], rulesetVersion: Ruleset.default.version, toolVersion: CertifyVersion.tool)
+            let (id, outcome) = try store.importCertified(publisher: "Contoso", actor: "import", upload: upload)
+            XCTAssertEqual(outcome, .imported)
+            ids[name] = id
+            // Importing the same content again changes nothing.
+            XCTAssertEqual(try store.importCertified(publisher: "Contoso", actor: "import", upload: upload).1, .unchanged)
+        }
+        try store.saveRuleset(.default)
+        await WorkerPool(store: store).drain()
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM submission WHERE state = 'certified'"), 4, "imports stay certified")
+        return ids
+    }
+
+    /// A stricter ruleset makes json-duplicate-key an error: exactly the connector with duplicate
+    /// keys regresses and goes to the reviewers' queue; the others keep their verdicts.
+    func testStricterRulesetListsExactlyTheAffectedConnectors() async throws {
+        let store = try Store(path: TestPaths.temporaryDatabase())
+        let ids = try await importFixtures(into: store)
+
+        let same = try store.createRecertification(
+            .all, stages: [], ruleset: .default, toolVersion: CertifyVersion.tool, actor: "admin")
+        XCTAssertEqual(same.total, 4)
+        await WorkerPool(store: store).drain()
+        let first = try XCTUnwrap(try store.recertification(id: same.id))
+        XCTAssertEqual(first.state, "finished")
+        XCTAssertEqual(first.regressed, 0)
+        XCTAssertTrue(try store.recertificationItems(id: same.id).allSatisfy { $0.newFindings.isEmpty && $0.fixedFindings.isEmpty })
+
+        let stricter = Ruleset(rules: ["json-duplicate-key": .init(severity: .error)])
+        let batch = try store.createRecertification(
+            .all, stages: [], ruleset: stricter, toolVersion: CertifyVersion.tool, actor: "admin")
+        XCTAssertNotEqual(batch.rulesetVersion, same.rulesetVersion)
+        await WorkerPool(store: store).drain()
+        let progress = try XCTUnwrap(try store.recertification(id: batch.id))
+        XCTAssertEqual(progress.state, "finished")
+        XCTAssertEqual(progress.finished, 4)
+        XCTAssertEqual(progress.regressed, 1)
+        let items = try store.recertificationItems(id: batch.id)
+        XCTAssertEqual(items.filter(\.regressed).map(\.submissionId), [ids["duplicate-keys"]!])
+        XCTAssertTrue(items.allSatisfy { $0.newFindings.isEmpty && $0.fixedFindings.isEmpty })
+        let regraded = items.filter { !$0.regradedFindings.isEmpty }
+        XCTAssertEqual(regraded.map(\.submissionId), [ids["duplicate-keys"]!], "only its finding changed: its severity")
+        XCTAssertEqual(regraded.first?.regradedFindings.map(\.severity), [.error])
+        XCTAssertEqual(try store.submission(id: ids["duplicate-keys"]!)?.state, "recertification-failed")
+        XCTAssertEqual(try store.submission(id: ids["broken-json"]!)?.state, "certified", "failing before and after: not newly failing")
+        let queue = try store.queue(QueueFilter())
+        XCTAssertEqual(queue.items.map(\.id), [ids["duplicate-keys"]!])
+
+        let summary = RecertificationSummaryBuilder.summary(progress, items: items)
+        let markdown = RecertificationRenderer.render(summary, as: .markdown)
+        XCTAssertTrue(markdown.contains("| regressed | Contoso | duplicate-keys |"), markdown)
+        XCTAssertTrue(markdown.contains("re-graded, now: error json-duplicate-key"), markdown)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(RecertificationRenderer.render(summary, as: .json).utf8)) as? [String: Any])
+        XCTAssertEqual(json["regressed"] as? Int, 1)
+        let html = RecertificationRenderer.render(summary, as: .html)
+        XCTAssertTrue(html.contains("regressed") && html.contains("duplicate-keys") && !html.contains("<script"))
+    }
+
+    func testSelectionsAndPriority() async throws {
+        let store = try Store(path: TestPaths.temporaryDatabase())
+        _ = try await importFixtures(into: store)
+        XCTAssertThrowsError(try store.createRecertification(
+            .publisher("Nobody"), stages: [], ruleset: .default, toolVersion: "t", actor: "a"))
+        let one = try store.createRecertification(.connector("clean"), stages: [], ruleset: .default, toolVersion: "t", actor: "a")
+        XCTAssertEqual(one.total, 1)
+        // A new submission arriving after the batch is still checked first.
+        let package = try PackageLoader().load(path: TestPaths.package("clean"))
+        let submitted = try store.createSubmission(
+            publisher: "Contoso", actor: "t",
+            upload: Store.Upload(
+                zip: try package.zipData(), contentSHA256: package.contentHash, connector: "new", fileName: nil, stages: [],
+                rulesetVersion: Ruleset.default.version, toolVersion: "t"))
+        let job = try XCTUnwrap(try store.claimNextJob(owner: "w", leaseSeconds: 30))
+        XCTAssertEqual(job.submissionId, submitted.id)
+        XCTAssertEqual(job.reason, "submission")
+    }
+
+    /// `certify recertify` killed with SIGKILL in the middle, then run again: the batch finishes,
+    /// with every connector's run written once.
+    func testRecertifySurvivesSIGKILL() async throws {
+        let corpus = try TestPaths.requireCorpus()
+        let binary = CheckCommandTests.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no certify binary at \(binary.path)") }
+        let db = TestPaths.temporaryDatabase()
+        func certify(_ arguments: [String]) throws -> Process {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments + ["--db", db]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let importer = try certify(["import", corpus.path, "--as-certified"])
+        importer.waitUntilExit()
+        XCTAssertEqual(importer.terminationStatus, 0)
+        let store = try Store(path: db)
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM submission"), 619, "one submission per connector folder")
+
+        let first = try certify(["recertify", "--workers", "1"])
+        // Kill it once some but not all of the batch is done.
+        let deadline = Date().addingTimeInterval(60)
+        var doneAtKill = 0
+        while Date() < deadline {
+            doneAtKill = try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
+            if doneAtKill > 20 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationReason, .uncaughtSignal)
+        let total = try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'")
+        XCTAssertEqual(total, 619)
+        let finishedAfterKill = try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
+        XCTAssertLessThan(finishedAfterKill, total, "the kill came in the middle of the batch")
+
+        let second = try certify(["recertify", "--workers", "2"])
+        second.waitUntilExit()
+        XCTAssertEqual(second.terminationStatus, 0)
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM recertification"), 1, "the batch was resumed, not restarted")
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM recertification WHERE state = 'finished'"), 1)
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'"), 619)
+        // Same packages, same rules: each run has exactly its baseline's findings, none twice.
+        XCTAssertEqual(
+            try store.scalar("""
+                SELECT count(*) FROM run r WHERE r.reason = 'recertification'
+                AND (SELECT count(*) FROM finding WHERE run_id = r.id) !=
+                    (SELECT count(*) FROM finding f JOIN run p ON p.id = f.run_id
+                     WHERE p.submission_id = r.submission_id AND p.reason = 'import')
+                """), 0)
+        XCTAssertEqual(
+            try store.scalar("SELECT count(*) FROM stage_result s JOIN run r ON r.id = s.run_id WHERE r.reason = 'recertification'"),
+            try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'") * (1 + StageRegistry.selectableNames.count),
+            "every run's stages written exactly once")
+    }
+}

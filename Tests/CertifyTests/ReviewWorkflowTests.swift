@@ -1,0 +1,136 @@
+import Certification
+@testable import CertifyServer
+import ConnectorPackage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Pipeline
+import SubmissionStore
+import XCTest
+
+/// The review cycle over HTTP with a reviewer's and a submitter's token.
+final class ReviewWorkflowTests: XCTestCase {
+    func testFullReviewCycleWithInvalidTransitionsRefused() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
+            let id = try XCTUnwrap(created["id"] as? String)
+            await f.drain()
+
+            // Approving before anyone is assigned is allowed from awaiting-review, but certifying is not.
+            var (status, body) = try await reviewAction(client, id, f.reviewer, ["action": "certify"])
+            XCTAssertEqual(status, .conflict)
+            let error = try XCTUnwrap(body["error"] as? [String: Any])
+            XCTAssertEqual(error["state"] as? String, "awaiting-review")
+            XCTAssertEqual(Set(error["allowedActions"] as? [String] ?? []), ["assign", "comment", "accept", "request-changes", "approve", "reject"])
+
+            // The submitter cannot decide.
+            (status, _) = try await reviewAction(client, id, f.contoso, ["action": "approve"])
+            XCTAssertEqual(status, .forbidden)
+
+            (status, body) = try await reviewAction(client, id, f.reviewer, ["action": "assign"])
+            XCTAssertEqual(status, .ok)
+            XCTAssertEqual(body["state"] as? String, "in-review")
+            XCTAssertEqual(body["assignee"] as? String, "alice")
+
+            // Accept the duplicate-key warning by fingerprint, with a reason.
+            let report = try await client.execute(
+                uri: "/v1/submissions/\(id)/report?format=json", method: .get, headers: apiHeaders(f.reviewer)
+            ) { try apiJSON($0) }
+            let finding = try XCTUnwrap(((report["packages"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])?.first)
+            XCTAssertEqual(finding["ruleId"] as? String, "json-duplicate-key")
+            let fingerprint = try XCTUnwrap(finding["fingerprint"] as? String)
+            (status, _) = try await reviewAction(client, id, f.reviewer, ["action": "accept", "fingerprint": fingerprint])
+            XCTAssertEqual(status, .badRequest, "accepting needs a reason")
+            (status, _) = try await reviewAction(client, id, f.reviewer, ["action": "accept", "fingerprint": fingerprint, "text": "Both values are the same publisher."])
+            XCTAssertEqual(status, .ok)
+            (status, _) = try await reviewAction(client, id, f.reviewer, ["action": "comment", "text": "Looks right.", "fingerprint": fingerprint])
+            XCTAssertEqual(status, .ok)
+
+            (status, body) = try await reviewAction(client, id, f.reviewer, ["decision": "approve"], path: "decision")
+            XCTAssertEqual(status, .ok)
+            XCTAssertEqual(body["state"] as? String, "approved")
+            (status, body) = try await reviewAction(client, id, f.reviewer, ["decision": "certify"], path: "decision")
+            XCTAssertEqual(status, .ok)
+            XCTAssertEqual(body["state"] as? String, "certified")
+            (status, _) = try await reviewAction(client, id, f.reviewer, ["decision": "assign"], path: "decision")
+            XCTAssertEqual(status, .badRequest, "the decision route takes decisions only")
+            (status, _) = try await reviewAction(client, id, f.contoso, ["action": "withdraw"])
+            XCTAssertEqual(status, .conflict, "a certified submission cannot be withdrawn")
+
+            // The history is in the report, every action with its actor.
+            let markdown = try await client.execute(
+                uri: "/v1/submissions/\(id)/report?format=markdown", method: .get, headers: apiHeaders(f.contoso)
+            ) { String(buffer: $0.body) }
+            for expected in ["reviewer:alice", "assign", "accept", "Both values are the same publisher.", "approve", "certify"] {
+                XCTAssertTrue(markdown.contains(expected), "report history lacks \(expected)")
+            }
+            // A new revision re-runs with the accepted warning left out.
+            let zip = try TestPaths.zippedPackage("duplicate-keys")
+            try await client.execute(
+                uri: "/v1/submissions/\(id)/revisions", method: .post,
+                headers: apiHeaders(f.contoso, contentType: "application/zip"), body: ByteBuffer(bytes: zip)
+            ) { XCTAssertEqual($0.status, .created) }
+            await f.drain()
+            try await client.execute(uri: "/v1/submissions/\(id)", method: .get, headers: apiHeaders(f.contoso)) { response in
+                let run = try XCTUnwrap(try apiJSON(response)["latestRun"] as? [String: Any])
+                XCTAssertEqual((run["findings"] as? [String: Int])?["warning"], 0, "the accepted warning is in the baseline")
+            }
+        }
+    }
+
+    func testErrorsCannotBeAcceptedAndApprovalNeedsACleanRun() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            let submitted = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
+            let id = try XCTUnwrap(submitted["id"] as? String)
+            await f.drain()
+            let report = try await client.execute(
+                uri: "/v1/submissions/\(id)/report?format=json", method: .get, headers: apiHeaders(f.reviewer)
+            ) { try apiJSON($0) }
+            let finding = try XCTUnwrap(((report["packages"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])?.first)
+            let (status, body) = try await reviewAction(
+                client, id, f.reviewer, ["action": "accept", "fingerprint": finding["fingerprint"] as! String, "text": "x"])
+            XCTAssertEqual(status, .conflict)
+            XCTAssertTrue(((body["error"] as? [String: Any])?["message"] as? String ?? "").contains("cannot be accepted"))
+            // changes-required: approve is not an allowed transition.
+            let (approve, _) = try await reviewAction(client, id, f.reviewer, ["action": "approve"])
+            XCTAssertEqual(approve, .conflict)
+            // Another publisher's token sees nothing.
+            let (other, _) = try await reviewAction(client, id, f.fabrikam, ["action": "withdraw"])
+            XCTAssertEqual(other, .notFound)
+            let (withdraw, body2) = try await reviewAction(client, id, f.contoso, ["action": "withdraw"])
+            XCTAssertEqual(withdraw, .ok)
+            XCTAssertEqual(body2["state"] as? String, "withdrawn")
+        }
+    }
+
+    func testTransitionTableIsClosed() {
+        // Terminal states allow only comments (and nothing for withdrawn/rejected acceptances).
+        for state in [SubmissionState.rejected, .withdrawn] {
+            XCTAssertEqual(ReviewAction.allowed(in: state, for: .admin), [.comment], state.rawValue)
+        }
+        XCTAssertEqual(ReviewAction.certify.transition(from: .approved).to, .certified)
+        XCTAssertFalse(ReviewAction.certify.transition(from: .inReview).allowed)
+        XCTAssertEqual(ReviewAction.unassign.transition(from: .inReview).to, .awaitingReview)
+        XCTAssertFalse(ReviewAction.approve.isPermitted(for: .submitter))
+        XCTAssertTrue(ReviewAction.withdraw.isPermitted(for: .submitter))
+        XCTAssertFalse(ReviewAction.withdraw.isPermitted(for: .reviewer))
+    }
+}
+
+func reviewAction(
+    _ client: some TestClientProtocol, _ id: String, _ token: String, _ body: [String: String],
+    path: String = "actions"
+) async throws -> (HTTPResponse.Status, [String: Any]) {
+    let data = try JSONSerialization.data(withJSONObject: body)
+    return try await client.execute(
+        uri: "/v1/submissions/\(id)/\(path)", method: .post,
+        headers: apiHeaders(token, contentType: "application/json"), body: ByteBuffer(bytes: data)
+    ) { response in
+        (response.status, (try? apiJSON(response)) ?? [:])
+    }
+}
+

@@ -1,0 +1,156 @@
+import Certification
+@testable import CertifyServer
+import ConnectorPackage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OutboundHTTP
+import Pipeline
+import Synchronization
+import SubmissionStore
+import XCTest
+
+/// What a loopback receiver got.
+final class Received: Sendable {
+    struct Delivery: Sendable {
+        var body: [UInt8]
+        var signature: String?
+        var attempt: String?
+    }
+
+    let deliveries = Mutex<[Delivery]>([])
+    /// How many of the next requests to answer 500.
+    let failuresLeft = Mutex(0)
+}
+
+func receiverApp(_ received: Received) -> some ApplicationProtocol {
+    let router = Router()
+    router.post("hook") { request, context -> HTTPResponse.Status in
+        let body = try await request.body.collect(upTo: 1 << 20)
+        received.deliveries.withLock {
+            $0.append(.init(
+                body: Array(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Certify-Signature")!],
+                attempt: request.headers[HTTPField.Name("X-Certify-Attempt")!]))
+        }
+        let fail = received.failuresLeft.withLock { left -> Bool in
+            guard left > 0 else { return false }
+            left -= 1
+            return true
+        }
+        return fail ? .internalServerError : .noContent
+    }
+    return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+}
+
+final class WebhookTests: XCTestCase {
+    func testStateChangesAreDeliveredSignedAndRetried() async throws {
+        let received = Received()
+        received.failuresLeft.withLock { $0 = 1 }
+        try await receiverApp(received).test(.live) { receiver in
+            let port = try XCTUnwrap(receiver.port)
+            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let secret = try await f.app.test(.router) { client -> String in
+                let body = try JSONSerialization.data(withJSONObject: ["url": "http://127.0.0.1:\(port)/hook"])
+                let secret = try await client.execute(
+                    uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
+                    body: ByteBuffer(bytes: body)
+                ) { response -> String in
+                    XCTAssertEqual(response.status, .created, String(buffer: response.body))
+                    return try XCTUnwrap(try apiJSON(response)["secret"] as? String)
+                }
+                _ = try await apiSubmit(client, token: f.contoso)
+                _ = try await apiSubmit(client, token: f.fabrikam)  // another publisher: not delivered here
+                await f.drain()
+                return secret
+            }
+            let dispatcher = WebhookDispatcher(
+                store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
+            // submitted, checking, awaiting-review: three state changes; the first attempt of the first gets a 500.
+            for _ in 0..<5 { await dispatcher.deliverDue() }
+            let deliveries = received.deliveries.withLock { $0 }
+            XCTAssertEqual(deliveries.count, 4, "three events, one of them retried once")
+            for delivery in deliveries {
+                XCTAssertEqual(delivery.signature, WebhookSignature.sign(delivery.body, secret: secret))
+                XCTAssertNotEqual(delivery.signature, WebhookSignature.sign(delivery.body, secret: secret + "x"))
+            }
+            XCTAssertEqual(deliveries.map(\.attempt).sorted { ($0 ?? "") < ($1 ?? "") }, ["1", "1", "1", "2"])
+            // The first delivery failed and was sent again, byte for byte.
+            let retried = try XCTUnwrap(deliveries.first { $0.attempt == "2" })
+            XCTAssertEqual(retried.body, deliveries.first?.body)
+            let payloads = try deliveries.filter { $0.attempt == "1" }.map {
+                try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])
+            }
+            // Deliveries may arrive out of order (a failed one is retried later); eventId orders them.
+            let ordered = payloads.sorted { ($0["eventId"] as? Int ?? 0) < ($1["eventId"] as? Int ?? 0) }
+            XCTAssertEqual(ordered.map { $0["to"] as? String }, ["submitted", "checking", "awaiting-review"])
+            XCTAssertEqual(Set(payloads.compactMap { ($0["submission"] as? [String: Any])?["publisher"] as? String }), ["Contoso"])
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 4)
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'"), 3)
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 1)
+        }
+    }
+
+    func testPrivateTargetsAreRefusedUnlessAllowed() async throws {
+        let f = try makeServerFixture()  // the default policy: no private networks
+        try await f.app.test(.router) { client in
+            for url in ["http://127.0.0.1:9/hook", "http://[::1]/x", "http://169.254.169.254/latest", "http://10.1.2.3/", "ftp://example.com/"] {
+                let body = try JSONSerialization.data(withJSONObject: ["url": url])
+                try await client.execute(
+                    uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
+                    body: ByteBuffer(bytes: body)
+                ) { response in
+                    XCTAssertEqual(response.status, .badRequest, url)
+                }
+            }
+        }
+        // A webhook stored earlier under a laxer policy is not called under a strict one.
+        let (hook, _) = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: nil, actor: "t")
+        _ = try f.store.createSubmission(
+            publisher: "Contoso", actor: "t",
+            upload: Store.Upload(
+                zip: try TestPaths.zippedPackage("clean"), contentSHA256: "x", connector: "c", fileName: nil, stages: [],
+                rulesetVersion: "r", toolVersion: "t"))
+        await WebhookDispatcher(store: f.store).deliverDue()
+        let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)
+        XCTAssertEqual(delivery.attempts, 1)
+        XCTAssertTrue(delivery.lastError?.contains("loopback") == true, delivery.lastError ?? "")
+        XCTAssertNil(delivery.lastStatus, "no request was sent")
+    }
+}
+
+final class AddressPolicyTests: XCTestCase {
+    func kind(_ text: String) -> AddressClass? { IPAddress(text).map(AddressPolicy.classify) }
+
+    func testClassification() {
+        let expectations: [(String, AddressClass)] = [
+            ("127.0.0.1", .loopback), ("127.255.0.9", .loopback), ("10.0.0.1", .privateNetwork),
+            ("172.16.0.1", .privateNetwork), ("172.31.255.255", .privateNetwork), ("172.32.0.1", .publicInternet),
+            ("192.168.1.1", .privateNetwork), ("169.254.1.1", .linkLocal), ("169.254.169.254", .cloudMetadata),
+            ("100.64.0.1", .sharedCGNAT), ("100.127.255.254", .sharedCGNAT), ("100.128.0.1", .publicInternet),
+            ("100.100.100.200", .cloudMetadata), ("224.0.0.1", .multicast), ("0.0.0.0", .unspecified),
+            ("255.255.255.255", .broadcast), ("8.8.8.8", .publicInternet),
+            ("::1", .loopback), ("::", .unspecified), ("fe80::1", .linkLocal), ("fc00::1", .privateNetwork),
+            ("fd12:3456::1", .privateNetwork), ("ff02::1", .multicast), ("fd00:ec2::254", .cloudMetadata),
+            ("::ffff:127.0.0.1", .loopback), ("::ffff:10.0.0.1", .privateNetwork), ("::ffff:169.254.169.254", .cloudMetadata),
+            ("::ffff:8.8.8.8", .publicInternet), ("64:ff9b::a00:1", .privateNetwork), ("2002:7f00:1::", .loopback),
+            ("2001:4860:4860::8888", .publicInternet), ("[::1]", .loopback),
+        ]
+        for (text, expected) in expectations {
+            XCTAssertEqual(kind(text), expected, text)
+        }
+        XCTAssertNil(IPAddress("not-an-ip"))
+    }
+
+    func testResolvedNamesAreCheckedToo() throws {
+        let client = OutboundClient(policy: OutboundPolicy())
+        XCTAssertThrowsError(try client.vet("http://localhost:8080/")) { error in
+            XCTAssertEqual((error as? OutboundError)?.kind, .privateNetwork)
+        }
+        XCTAssertNoThrow(try OutboundClient(policy: OutboundPolicy(allowPrivateNetwork: true)).vet("http://localhost:8080/"))
+        XCTAssertThrowsError(try client.vet("file:///etc/passwd")) { error in
+            XCTAssertEqual((error as? OutboundError)?.kind, .invalidURL)
+        }
+    }
+}
