@@ -3,7 +3,8 @@ import JSONDocument
 /// One way an instance fails its schema.
 public struct SchemaError: Sendable, Hashable, CustomStringConvertible {
     /// Where in the instance (RFC 6901). For `required` and `dependencies` it is the object that
-    /// lacks the property; for `additionalProperties` it is the property that is not allowed.
+    /// lacks the property; for `additionalProperties` (and a bad `discriminator` value) it is the
+    /// property itself, so an editor can point at its key.
     public var instancePointer: JSONPointer
     /// Where the failing keyword is, in the document that holds it: the compiled schema's own
     /// document (so `JSONDocument.position(of:)` gives its line), or `schemaDocument`.
@@ -11,7 +12,8 @@ public struct SchemaError: Sendable, Hashable, CustomStringConvertible {
     /// The URI of the document that holds the keyword when it is not the compiled schema's own
     /// document (a remote `$ref`, the draft-04 meta-schema); nil otherwise.
     public var schemaDocument: String?
-    /// The keyword that failed: "type", "required", "oneOf", "discriminator", ...
+    /// The keyword that failed: "type", "required", "oneOf", "discriminator", ...; "depth" when
+    /// the instance is nested too deeply to follow (the schema pointer is then the subschema's).
     public var keyword: String
     /// A sentence a person understands, without the pointers.
     public var message: String
@@ -58,7 +60,9 @@ public enum SchemaDialect: Sendable, Hashable {
     /// responses). Draft-04 keywords keep their meaning, and:
     /// - `discriminator`: the instance's value of that property names the definition (in the
     ///   same document's `definitions`) that it must also match; that definition must include
-    ///   this schema through `allOf`.
+    ///   this schema through `allOf` (directly or through another). A definition's
+    ///   `x-ms-discriminator-value` (AutoRest) replaces its name as the value. A missing
+    ///   property is `required`'s to report; a value that names nothing is an error.
     /// - `x-nullable: true`: null is valid, whatever the other keywords say (also beside `$ref`).
     /// - `readOnly`: an annotation; it does not affect validation (responses may carry read-only
     ///   properties, and a `required` read-only property is still required).
