@@ -174,38 +174,43 @@ public struct JSONObject: Sendable {
         didSet { index = JSONObject.makeIndex(members) }
     }
 
-    /// First occurrence of each key, for objects above `indexThreshold`.
-    private var index: [String: Int]?
+    /// For objects above `indexThreshold`: an open-addressing table (see `MemberIndex`) of the
+    /// first member of each distinct key, hashed by the key's UTF-8 with `ByteHash`.
+    private var index: [Int32]?
 
     public init(members: [Member]) {
         self.members = members
         self.index = JSONObject.makeIndex(members)
     }
 
-    init(members: [Member], index: [String: Int]?) {
+    /// For the parser, which builds the index while it looks for duplicate keys.
+    init(members: [Member], index: [Int32]?) {
         self.members = members
         self.index = index
     }
 
-    static func makeIndex(_ members: [Member]) -> [String: Int]? {
+    static func makeIndex(_ members: [Member]) -> [Int32]? {
         guard members.count > indexThreshold else { return nil }
-        var index = [String: Int](minimumCapacity: members.count)
-        for (offset, member) in members.enumerated() where index[member.key] == nil {
-            index[member.key] = offset
-        }
-        return index
+        let hashes = members.map { ByteHash.hash($0.key) }
+        var duplicates: [(first: Int, duplicate: Int)] = []
+        return MemberIndex.build(count: members.count, duplicates: &duplicates,
+                                 hash: { hashes[$0] }, sameKey: { sameUTF8(members[$0].key, members[$1].key) })
     }
 
     /// The first member's index for `key`, comparing keys by code points (not by Swift's
     /// canonical equivalence).
     public func firstIndex(of key: String) -> Int? {
         if let index {
-            guard let found = index[key] else { return nil }
-            if members[found].key.utf8.elementsEqual(key.utf8) { return found }
-            // A canonically equivalent but different key holds the slot: search by bytes.
-            return members.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
+            let mask = index.count &- 1
+            var slot = Int(ByteHash.hash(key)) & mask
+            while index[slot] != 0 {
+                let found = Int(index[slot]) &- 1
+                if sameUTF8(members[found].key, key) { return found }
+                slot = (slot &+ 1) & mask
+            }
+            return nil
         }
-        for (offset, member) in members.enumerated() where member.key == key && member.key.utf8.elementsEqual(key.utf8) {
+        for (offset, member) in members.enumerated() where sameUTF8(member.key, key) {
             return offset
         }
         return nil
@@ -240,6 +245,37 @@ public struct JSONObject: Sendable {
     public var count: Int { members.count }
 
     public var isEmpty: Bool { members.isEmpty }
+}
+
+/// `JSONObject`'s index: an open-addressing table of member index + 1 per slot (0 is empty),
+/// linear probing, a power-of-two size at least twice the member count so that probes stay short.
+enum MemberIndex {
+    /// The index of `count` members, where `hash(k)` is the `ByteHash` of member k's key and
+    /// `sameKey(a, b)` says whether members a and b (whose hashes are equal) have the same key.
+    /// Each member whose key an earlier member has is appended to `duplicates`, with the first
+    /// member that has it.
+    @inline(__always)
+    static func build(count: Int, duplicates: inout [(first: Int, duplicate: Int)],
+                      hash: (Int) -> UInt32, sameKey: (Int, Int) -> Bool) -> [Int32] {
+        var size = 16
+        while size < count &* 2 { size <<= 1 }
+        let mask = size &- 1
+        var table = [Int32](repeating: 0, count: size)
+        for k in 0..<count {
+            let h = hash(k)
+            var slot = Int(h) & mask
+            while table[slot] != 0 {
+                let first = Int(table[slot]) &- 1
+                if hash(first) == h && sameKey(first, k) {
+                    duplicates.append((first, k))
+                    break
+                }
+                slot = (slot &+ 1) & mask
+            }
+            if table[slot] == 0 { table[slot] = Int32(k &+ 1) }
+        }
+        return table
+    }
 }
 
 /// Exact reasoning about number texts that match the RFC 8259 grammar.

@@ -1,7 +1,13 @@
 /// The byte-level parser. Iterative: open containers live on explicit stacks, so deep nesting
 /// costs heap, never call stack. Finished containers are moved into exactly-sized arrays.
+/// Strings are hashed (`ByteHash`) as they are scanned: the hash finds repeated strings in a
+/// per-parse `StringCache`, finds duplicate keys without comparing strings, and builds the
+/// lookup index of large objects.
 struct Parser: ~Copyable {
-    private struct Frame {
+    // Not private: a private type held in a `RawStack` (a generic ~Copyable struct with a
+    // deinit) crashes Swift 6.3 in debug builds ("Global is external, but doesn't have external
+    // or weak linkage").
+    struct Frame {
         var isObject: Bool
         var start: SourcePosition
         /// `values.count` when the container opened.
@@ -9,6 +15,11 @@ struct Parser: ~Copyable {
         /// `members.count` when the container opened.
         var memberBase: Int
     }
+
+    /// A key whose value is being parsed. The member is pushed once the value is complete, so
+    /// that it is built once instead of with a placeholder value that is then replaced. A tuple,
+    /// not a struct, so that taking it apart moves the key instead of copying it.
+    typealias PendingKey = (key: String, position: SourcePosition, hash: UInt32)
 
     /// Why a value is expected, for error messages.
     private enum Context {
@@ -32,11 +43,19 @@ struct Parser: ~Copyable {
 
     private var values = RawStack<JSONValue>(initialCapacity: 64)
     private var members = RawStack<JSONObject.Member>(initialCapacity: 64)
-    private var frames: [Frame] = []
+    /// The `ByteHash` of each key in `members`: keys are compared by hash first, so that
+    /// duplicate detection rarely compares strings.
+    private var memberHashes = RawStack<UInt32>(initialCapacity: 64)
+    private var pendingKeys = RawStack<PendingKey>(initialCapacity: 16)
+    private var frames = RawStack<Frame>(initialCapacity: 16)
+    private var strings: StringCache
     private var scratch: [UInt8] = []
 
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
+    /// Longer strings (long descriptions) rarely repeat: not caching them keeps the cache for the
+    /// strings that do, and `StringCache`'s 32-bit lengths exact.
+    private static let cacheLimit = 256
 
     init(buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
         self.buffer = buffer
@@ -44,7 +63,10 @@ struct Parser: ~Copyable {
         self.bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 0x1)!
         self.count = buffer.count
         self.maximumDepth = limits.maximumDepth
-        frames.reserveCapacity(16)
+        // Swaggers have a new distinct string every few hundred bytes; small texts get a small cache.
+        var capacity = 64
+        while capacity < buffer.count / 256 && capacity < 4096 { capacity <<= 1 }
+        self.strings = StringCache(capacity: capacity)
     }
 
     // MARK: - Document
@@ -69,7 +91,7 @@ struct Parser: ~Copyable {
             switch bytes[start] {
             case Self.quote:
                 let position = self.position(start)
-                value = JSONValue(.string(try parseString()), position: position)
+                value = JSONValue(.string(try parseString().string), position: position)
             case UInt8(ascii: "{"):
                 try checkDepth(start)
                 let position = self.position(start)
@@ -79,7 +101,7 @@ struct Parser: ~Copyable {
                     i &+= 1
                     value = JSONValue(.object(JSONObject(members: [], index: nil)), position: position)
                 } else {
-                    frames.append(Frame(isObject: true, start: position, valueBase: values.count, memberBase: members.count))
+                    frames.push(Frame(isObject: true, start: position, valueBase: values.count, memberBase: members.count))
                     try parseKey(afterComma: false)
                     context = .afterColon
                     continue parsing
@@ -93,7 +115,7 @@ struct Parser: ~Copyable {
                     i &+= 1
                     value = JSONValue(.array([]), position: position)
                 } else {
-                    frames.append(Frame(isObject: false, start: position, valueBase: values.count, memberBase: members.count))
+                    frames.push(Frame(isObject: false, start: position, valueBase: values.count, memberBase: members.count))
                     context = .afterOpenArray
                     continue parsing
                 }
@@ -118,14 +140,18 @@ struct Parser: ~Copyable {
 
             // A value is complete: attach it to its container, then read ',' or closing brackets.
             while true {
-                guard let top = frames.last else {
-                    root = value
+                if frames.count == 0 {
+                    root = consume value
                     break parsing
                 }
+                let top = frames.top
                 if top.isObject {
-                    members.pointer(at: members.count &- 1).pointee.value = value
+                    let (key, keyPosition, hash) = pendingKeys.pop()
+                    // `consume`: moved, not copied (a retain now and a release when `value` is reassigned).
+                    members.push(JSONObject.Member(key: key, keyPosition: keyPosition, value: consume value))
+                    memberHashes.push(hash)
                 } else {
-                    values.push(value)
+                    values.push(consume value)
                 }
                 skipWhitespace()
                 guard i < count else { throw separatorExpected(top) }
@@ -143,7 +169,7 @@ struct Parser: ~Copyable {
                 }
                 if byte == (top.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     i &+= 1
-                    frames.removeLast()
+                    _ = frames.pop()
                     if top.isObject {
                         value = closeObject(top)
                     } else {
@@ -162,67 +188,65 @@ struct Parser: ~Copyable {
 
     // MARK: - Objects
 
-    /// Reads `"key" :` at `i` (whitespace skipped) and pushes a member whose value comes next.
+    /// Reads `"key" :` at `i` (whitespace skipped); the key waits in `pendingKeys` for its value.
     private mutating func parseKey(afterComma: Bool) throws(JSONParseError) {
         guard i < count, bytes[i] == Self.quote else { throw keyExpected(afterComma: afterComma) }
         let keyPosition = position(i)
-        let key = try parseString()
-        members.push(JSONObject.Member(key: key, keyPosition: keyPosition, value: JSONValue(.null, position: keyPosition)))
+        let (key, hash) = try parseString()
         skipWhitespace()
         guard i < count, bytes[i] == UInt8(ascii: ":") else { throw colonExpected(key: key) }
+        pendingKeys.push((key, keyPosition, hash))
         i &+= 1
         skipWhitespace()
     }
 
+    /// Finds the duplicate keys, builds the lookup index of a large object, and moves the
+    /// members into the object.
     private mutating func closeObject(_ frame: Frame) -> JSONValue {
         let base = frame.memberBase
         let n = members.count &- base
-        var index: [String: Int]? = nil
+        var index: [Int32]? = nil
         if n > JSONObject.indexThreshold {
-            var map = [String: Int](minimumCapacity: n)
-            for k in 0..<n {
-                let key = members.pointer(at: base &+ k).pointee.key
-                if let first = map.updateValue(k, forKey: key) {
-                    map[key] = first
-                    if members.pointer(at: base &+ first).pointee.key.utf8.elementsEqual(key.utf8) {
-                        recordDuplicate(frame, first: first, duplicate: k)
-                    } else if let earlier = (0..<k).first(where: { members.pointer(at: base &+ $0).pointee.key.utf8.elementsEqual(key.utf8) }) {
-                        recordDuplicate(frame, first: earlier, duplicate: k)
-                    }
-                }
+            // The index doubles as the duplicate check: a key already in it is a duplicate.
+            var found: [(first: Int, duplicate: Int)] = []
+            index = MemberIndex.build(count: n, duplicates: &found,
+                                      hash: { memberHashes[base &+ $0] },
+                                      sameKey: { sameUTF8(members[base &+ $0].key, members[base &+ $1].key) })
+            for (first, duplicate) in found {
+                recordDuplicate(frame, first: first, duplicate: duplicate)
             }
-            index = map
         } else if n > 1 {
             for k in 1..<n {
-                let key = members.pointer(at: base &+ k).pointee.key
-                for j in 0..<k {
-                    let other = members.pointer(at: base &+ j).pointee.key
-                    if other == key && other.utf8.elementsEqual(key.utf8) {
-                        recordDuplicate(frame, first: j, duplicate: k)
-                        break
-                    }
+                let hash = memberHashes[base &+ k]
+                for j in 0..<k where memberHashes[base &+ j] == hash && sameUTF8(members[base &+ j].key, members[base &+ k].key) {
+                    recordDuplicate(frame, first: j, duplicate: k)
+                    break
                 }
             }
         }
+        memberHashes.removeAll(from: base)
         let list = members.moveToArray(from: base)
         return JSONValue(.object(JSONObject(members: list, index: index)), position: frame.start)
     }
 
-    /// `frame` has been popped; the frames still on the stack lead to it.
+    /// `frame` has been popped; the frames still on the stack lead to it, and each object among
+    /// them has one pending key, the one whose value holds `frame`.
     private mutating func recordDuplicate(_ frame: Frame, first: Int, duplicate: Int) {
         var tokens: [String] = []
         tokens.reserveCapacity(frames.count)
-        for k in frames.indices {
+        var objects = 0
+        for k in 0..<frames.count {
             let parent = frames[k]
             let child = k &+ 1 < frames.count ? frames[k &+ 1] : frame
             if parent.isObject {
-                tokens.append(members.pointer(at: child.memberBase &- 1).pointee.key)
+                tokens.append(pendingKeys[objects].key)
+                objects &+= 1
             } else {
                 tokens.append(String(child.valueBase &- parent.valueBase))
             }
         }
-        let firstMember = members.pointer(at: frame.memberBase &+ first).pointee
-        let duplicateMember = members.pointer(at: frame.memberBase &+ duplicate).pointee
+        let firstMember = members[frame.memberBase &+ first]
+        let duplicateMember = members[frame.memberBase &+ duplicate]
         duplicates.append(DuplicateKey(key: duplicateMember.key, pointer: JSONPointer(tokens: tokens),
                                        first: firstMember.keyPosition, duplicate: duplicateMember.keyPosition))
     }
@@ -304,14 +328,48 @@ struct Parser: ~Copyable {
         return (hasQuote | hasSlash | hasControl | word) & highs
     }
 
-    /// Reads the string whose opening quote is at `i`.
-    private mutating func parseString() throws(JSONParseError) -> String {
-        let quote = i
+    /// Reads the string whose opening quote is at `i`, with the `ByteHash` of its UTF-8.
+    @inline(__always)
+    private mutating func parseString() throws(JSONParseError) -> (string: String, hash: UInt32) {
         let start = i &+ 1
+        // Fast path: ASCII without escapes, scanned 8 bytes at a time and hashed on the way.
+        var h: UInt64 = 0
+        var j = start
+        while j &+ 8 <= count {
+            let word = ByteHash.word(bytes, j)
+            let mask = Self.specialMask(word)
+            if mask != 0 {
+                let t = mask.trailingZeroBitCount >> 3
+                if bytes[j &+ t] == Self.quote {
+                    let length = j &+ t &- start
+                    i = j &+ t &+ 1
+                    // The bytes before the quote, zero-padded, are `ByteHash`'s tail word.
+                    let hash = ByteHash.finish(h, tail: word & ((1 &<< (t &<< 3)) &- 1), count: length)
+                    return (makeString(start, length, hash: hash), hash)
+                }
+                break
+            }
+            h = ByteHash.step(h, word)
+            j &+= 8
+        }
+        return try parseStringSlowly(quote: i, start: start)
+    }
+
+    /// The string of `length` bytes at `start`, valid UTF-8 without escapes.
+    @inline(__always)
+    private mutating func makeString(_ start: Int, _ length: Int, hash: UInt32) -> String {
+        if length <= Self.cacheLimit {
+            return strings.string(bytes + start, length, hash: hash)
+        }
+        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
+    }
+
+    /// A string with non-ASCII characters, escapes or an error, or at the very end of the text.
+    private mutating func parseStringSlowly(quote: Int, start: Int) throws(JSONParseError) -> (string: String, hash: UInt32) {
         var j = start
         while true {
             while j &+ 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(bytes + j).loadUnaligned(as: UInt64.self))
+                let word = ByteHash.word(bytes, j)
                 let mask = Self.specialMask(word)
                 if mask != 0 {
                     j &+= mask.trailingZeroBitCount >> 3
@@ -323,10 +381,13 @@ struct Parser: ~Copyable {
             let byte = bytes[j]
             if byte == Self.quote {
                 i = j &+ 1
-                return String(decoding: UnsafeBufferPointer(start: bytes + start, count: j &- start), as: UTF8.self)
+                let length = j &- start
+                let hash = ByteHash.hash(bytes + start, length)
+                return (makeString(start, length, hash: hash), hash)
             }
             if byte == Self.backslash {
-                return try parseEscapedString(quote: quote, start: start, escape: j)
+                let string = try parseEscapedString(quote: quote, start: start, escape: j)
+                return (string, scratch.withUnsafeBufferPointer { ByteHash.hash($0) })
             }
             if byte < 0x20 { throw controlCharacter(at: j) }
             if byte >= 0x80 {
@@ -359,18 +420,31 @@ struct Parser: ~Copyable {
         return value
     }
 
-    /// The slow path for a string with escapes, from the first backslash at `escape`.
+    /// The slow path for a string with escapes, from the first backslash at `escape`. Runs of
+    /// bytes without escapes are copied whole.
     private mutating func parseEscapedString(quote: Int, start: Int, escape: Int) throws(JSONParseError) -> String {
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: escape &- start))
+        /// The first byte not yet copied to `scratch`.
+        var run = start
         var j = escape
         while j < count {
+            while j &+ 8 <= count {
+                let mask = Self.specialMask(ByteHash.word(bytes, j))
+                if mask != 0 {
+                    j &+= mask.trailingZeroBitCount >> 3
+                    break
+                }
+                j &+= 8
+            }
+            guard j < count else { break }
             let byte = bytes[j]
             if byte == Self.quote {
+                scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + run, count: j &- run))
                 i = j &+ 1
                 return String(decoding: scratch, as: UTF8.self)
             }
             if byte == Self.backslash {
+                scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + run, count: j &- run))
                 guard j &+ 1 < count else { break }
                 let escaped = bytes[j &+ 1]
                 switch escaped {
@@ -398,11 +472,13 @@ struct Parser: ~Copyable {
                         scalar = 0xFFFD
                     }
                     appendUTF8(scalar)
+                    run = j
                     continue
                 default:
                     throw invalidEscape(at: j)
                 }
                 j &+= 2
+                run = j
                 continue
             }
             if byte < 0x20 { throw controlCharacter(at: j) }
@@ -410,12 +486,10 @@ struct Parser: ~Copyable {
                 guard let length = UTF8Check.sequenceLength(bytes, count, at: j) else {
                     throw ErrorFactory.invalidUTF8(buffer, at: j)
                 }
-                scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + j, count: length))
                 continuationBytes &+= length &- 1
                 j &+= length
                 continue
             }
-            scratch.append(byte)
             j &+= 1
         }
         throw unterminatedString(quote)
@@ -454,8 +528,14 @@ struct Parser: ~Copyable {
                 line &+= 1
                 lineStart = i
                 continuationBytes = 0
-                // Indentation: skip runs of 8 spaces at once.
-                while i &+ 8 <= count && UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+                // Indentation: skip the run of spaces 8 bytes at a time, the first non-space byte
+                // of the word found by its trailing zero bits.
+                while i &+ 8 <= count {
+                    let notSpaces = ByteHash.word(bytes, i) ^ 0x2020_2020_2020_2020
+                    if notSpaces != 0 {
+                        i &+= notSpaces.trailingZeroBitCount >> 3
+                        break
+                    }
                     i &+= 8
                 }
             } else {
@@ -469,6 +549,7 @@ struct Parser: ~Copyable {
         SourcePosition(line: line, column: offset &- lineStart &- continuationBytes &+ 1, offset: offset)
     }
 
+    @inline(__always)
     private func checkDepth(_ offset: Int) throws(JSONParseError) {
         if frames.count >= maximumDepth {
             throw fail(.depthLimitExceeded, at: offset,
@@ -500,7 +581,7 @@ struct Parser: ~Copyable {
         switch byte {
         case UInt8(ascii: "]"), UInt8(ascii: "}"):
             let found = byte == UInt8(ascii: "]") ? "']'" : "'}'"
-            guard let top = frames.last else {
+            guard frames.count > 0 else {
                 return fail(.unbalancedBracket, at: i, "Unexpected \(found): nothing is open to close; remove it.")
             }
             if context == .afterComma && byte == UInt8(ascii: "]") {
@@ -509,6 +590,7 @@ struct Parser: ~Copyable {
             if context == .afterColon && byte == UInt8(ascii: "}") {
                 return fail(.unexpectedCharacter, at: i, "Missing value before '}': add a value after ':' or remove the member.")
             }
+            let top = frames.top
             let (_, close) = ErrorFactory.bracketText(top.isObject)
             return fail(.unbalancedBracket, at: i, "Unexpected \(found): \(openedAt(top)) must be closed with \(close) first.")
         case UInt8(ascii: ","):
@@ -539,7 +621,7 @@ struct Parser: ~Copyable {
         case UInt8(ascii: "}") where afterComma:
             return fail(.trailingComma, at: i, "Trailing comma before '}': remove the comma after the last member.")
         case UInt8(ascii: "]"):
-            return fail(.unbalancedBracket, at: i, "Unexpected ']': \(openedAt(frames[frames.count - 1])) must be closed with '}' first.")
+            return fail(.unbalancedBracket, at: i, "Unexpected ']': \(openedAt(frames.top)) must be closed with '}' first.")
         case UInt8(ascii: ","):
             return fail(.unexpectedCharacter, at: i, "Unexpected ',': a property name in double quotes is expected; remove the extra comma.")
         case UInt8(ascii: "'"):

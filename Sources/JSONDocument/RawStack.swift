@@ -35,17 +35,41 @@ struct RawStack<Element>: ~Copyable {
     mutating func moveToArray(from start: Int) -> [Element] {
         let n = count - start
         if n == 0 { return [] }
+        // Not `Array(unsafeUninitializedCapacity:)`: it allocates through a standard library
+        // entry point that cannot be specialized and looks up the array's type metadata at run
+        // time on every call, while `reserveCapacity` is specialized here. Moving elements in
+        // one by one costs no reference counting.
+        var result: [Element] = []
+        result.reserveCapacity(n)
         let source = base + start
-        let result = [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: n)
-            initialized = n
+        for k in 0..<n {
+            result.append((source + k).move())
         }
         count = start
         return result
     }
 
     @inline(__always)
-    func pointer(at index: Int) -> UnsafeMutablePointer<Element> {
-        base + index
+    subscript(index: Int) -> Element {
+        base[index]
+    }
+
+    /// The top element; the stack must not be empty.
+    @inline(__always)
+    var top: Element {
+        base[count &- 1]
+    }
+
+    /// Moves the top element out; the stack must not be empty.
+    @inline(__always)
+    mutating func pop() -> Element {
+        count &-= 1
+        return (base + count).move()
+    }
+
+    /// Drops the elements from `start` to the top.
+    mutating func removeAll(from start: Int) {
+        (base + start).deinitialize(count: count &- start)
+        count = start
     }
 }
