@@ -42,7 +42,10 @@ public final class CompiledSchema: Sendable {
     public func validate(_ instance: JSONValue) -> [SchemaError] {
         var evaluator = Evaluator(program: program, collecting: true)
         _ = evaluator.validate(instance, entry)
-        return evaluator.errors
+        // A subtype reached through its base's discriminator and through allOf may report the
+        // same problem twice: keep the first of identical errors.
+        var seen = Set<SchemaError>()
+        return evaluator.errors.filter { seen.insert($0).inserted }
     }
 
     /// Whether the instance is valid; stops at the first failure and builds no messages.

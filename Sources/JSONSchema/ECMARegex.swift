@@ -34,13 +34,23 @@ final class ECMARegex: Sendable {
 
     func matches(_ text: String) -> Bool {
         switch matcher {
-        case .prefix(let literal): return text.utf8.starts(with: literal.utf8)
+        case .prefix(let literal): return Self.hasPrefix(text, literal)
         case .contains(let literal): return Self.contains(text, literal)
-        case .exactly(let literal): return text.utf8.elementsEqual(literal.utf8)
+        case .exactly(let literal): return sameBytes(text, literal)
         case .icu(let regex):
             let range = NSRange(location: 0, length: text.utf16.count)
             return regex.rangeOfFirstMatch(in: text, options: [], range: range).location != NSNotFound
         }
+    }
+
+    private static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { x in
+            prefix.utf8.withContiguousStorageIfAvailable { y in
+                x.count >= y.count && (y.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0)
+            }
+        }
+        if let fast, let result = fast { return result }
+        return text.utf8.starts(with: prefix.utf8)
     }
 
     /// Code-point (byte) substring search, as a regex would match; not Character-based.
@@ -75,6 +85,8 @@ final class ECMARegex: Sendable {
             if let cached { return try cached.get() }
             let result = Result { () throws(RegexSyntaxError) -> ECMARegex in try ECMARegex.make(pattern) }
             lock.lock()
+            // Bounded: a long-running server compiles the schemas of many swaggers.
+            if entries.count >= 4096 { entries.removeAll(keepingCapacity: true) }
             entries[pattern] = result
             lock.unlock()
             return try result.get()
@@ -153,7 +165,15 @@ final class ECMARegex: Sendable {
                     } else {
                         emit("\\\\c", quantifiable: true)  // Annex B: a literal "\c"
                     }
-                case "t", "n", "f", "r", "x", "u", "p", "P", "k", "1"..."9", "0":
+                case "p", "P":
+                    // A Unicode property, "\p{Letter}": copied whole (the suite expects it).
+                    var text = "\\" + String(e)
+                    if i < chars.count, chars[i] == "{", let close = chars[i...].firstIndex(of: "}") {
+                        text += String(String.UnicodeScalarView(chars[i...close]))
+                        i = close + 1
+                    }
+                    emit(text, quantifiable: true)
+                case "t", "n", "f", "r", "x", "u", "k", "1"..."9", "0":
                     emit("\\\(e)", quantifiable: true)
                 default:
                     if ("a"..."z").contains(e) || ("A"..."Z").contains(e) {

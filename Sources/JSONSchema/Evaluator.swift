@@ -20,8 +20,10 @@ struct Evaluator {
         case index(Int)
     }
 
-    /// Nesting beyond this is reported rather than followed, to bound the stack in any thread.
-    static let maximumDepth = 256
+    /// Instance nesting beyond this is reported (keyword "depth") rather than followed, to bound
+    /// the stack: validation recurses, about 2 to 4 KB of stack per level in a release build
+    /// (several times that in debug), so 128 levels fit a 512 KB thread.
+    static let maximumDepth = 128
 
     init(program: Program, collecting: Bool) {
         self.program = program
@@ -36,6 +38,10 @@ struct Evaluator {
         if node.nullable, case .null = value.kind { return true }
         if node.isDiscriminatorTarget { activeSubtypes.append((depth, index)) }
         defer { if node.isDiscriminatorTarget { activeSubtypes.removeLast() } }
+        if let discriminator = node.discriminator, let subtype = dispatch(discriminator, value) {
+            // The subtype includes this schema through allOf: validating it covers both.
+            return validate(value, subtype)
+        }
         var valid = true
         for check in node.general where !evaluate(check, value, node) {
             guard collecting else { return false }
@@ -71,7 +77,14 @@ struct Evaluator {
     /// Validates a member or element: one level deeper in the instance.
     private mutating func descend(_ value: JSONValue, _ node: Int, _ token: PathToken) -> Bool {
         if depth >= Self.maximumDepth {
-            return fail(nodes[node], "$ref", "the value is nested more than \(Self.maximumDepth) levels deep; it is not validated further", at: token)
+            // Not a keyword's failure: reported with the keyword "depth" at the subschema.
+            if collecting {
+                let target = nodes[node]
+                errors.append(SchemaError(instancePointer: instancePointer(token), schemaPointer: target.pointer,
+                                          schemaDocument: target.document == 0 ? nil : program.documentURIs[target.document],
+                                          keyword: "depth", message: "the value is nested more than \(Self.maximumDepth) levels deep; it is not validated further"))
+            }
+            return false
         }
         depth += 1
         if collecting { path.append(token) }
@@ -81,24 +94,21 @@ struct Evaluator {
         return valid
     }
 
-    /// Runs `body` in quiet mode (nothing recorded), for branches that are only counted.
-    private mutating func quietly(_ body: (inout Evaluator) -> Bool) -> Bool {
-        let saved = collecting
-        collecting = false
-        let result = body(&self)
-        collecting = saved
-        return result
-    }
-
     // MARK: - Errors
 
-    private var currentPointer: JSONPointer {
-        JSONPointer(tokens: path.map { token in
+    private var currentPointer: JSONPointer { instancePointer(nil) }
+
+    /// The current instance location, or one member or element below it.
+    private func instancePointer(_ below: PathToken?) -> JSONPointer {
+        var tokens: [String] = []
+        tokens.reserveCapacity(path.count + 1)
+        for token in path + (below.map { [$0] } ?? []) {
             switch token {
-            case .key(let key): return key
-            case .index(let index): return String(index)
+            case .key(let key): tokens.append(key)
+            case .index(let index): tokens.append(String(index))
             }
-        })
+        }
+        return JSONPointer(tokens: tokens)
     }
 
     /// Records an error at the current instance location (or one member below it) and returns
@@ -106,15 +116,8 @@ struct Evaluator {
     private mutating func fail(_ node: Node, _ keyword: String, _ message: @autoclosure () -> String,
                                schema extra: [String] = [], at token: PathToken? = nil) -> Bool {
         guard collecting else { return false }
-        var instance = currentPointer
-        if let token {
-            switch token {
-            case .key(let key): instance = instance.appending(key)
-            case .index(let index): instance = instance.appending(index)
-            }
-        }
         errors.append(SchemaError(
-            instancePointer: instance,
+            instancePointer: instancePointer(token),
             schemaPointer: JSONPointer(tokens: node.pointer.tokens + [keyword] + extra),
             schemaDocument: node.document == 0 ? nil : program.documentURIs[node.document],
             keyword: keyword, message: message()))
@@ -131,7 +134,7 @@ struct Evaluator {
             if Self.matches(types, value, dialect: program.dialect) { return true }
             return fail(node, "type", "expected type \(Messages.list(types.names, "or")), found \(Messages.typeOf(value, expectingInteger: types.contains(.integer)))")
         case .enumeration(let options):
-            for option in options where option.jsonEquals(value) { return true }
+            for option in options where JSONEquality.equal(option, value) { return true }
             return fail(node, "enum", "value must be one of: \(Messages.list(options.map(Messages.quote), "or", limit: 10)); found \(Messages.quote(value))")
         case .allOf(let branches):
             var valid = true
@@ -141,31 +144,46 @@ struct Evaluator {
             }
             return valid
         case .anyOf(let branches):
-            let matched = quietly { evaluator in
-                branches.contains { evaluator.validate(value, $0) }
+            // Branches are only tried: quietly (nothing recorded), stopping at the first match.
+            let saved = collecting
+            collecting = false
+            var matched = false
+            for branch in branches where validate(value, branch) {
+                matched = true
+                break
             }
+            collecting = saved
             if matched { return true }
             guard collecting else { return false }
-            return fail(node, "anyOf", "does not match any of the anyOf schemas" + closest(branches, value))
+            let hint = closest(branches, value)
+            return fail(node, "anyOf", "does not match any of the anyOf schemas" + hint)
         case .oneOf(let branches):
+            let saved = collecting
+            collecting = false
             var matching: [Int] = []
-            _ = quietly { evaluator in
-                for (offset, branch) in branches.enumerated() where evaluator.validate(value, branch) {
-                    matching.append(offset)
-                    // Quiet mode only needs to know "more than one".
-                    if matching.count > 1 && !evaluator.collecting { break }
-                }
-                return true
+            for (offset, branch) in branches.enumerated() where validate(value, branch) {
+                matching.append(offset)
+                // Quiet mode only needs to know "more than one"; messages list them all.
+                if matching.count > 1 && !saved { break }
             }
+            collecting = saved
             if matching.count == 1 { return true }
             guard collecting else { return false }
             if matching.isEmpty {
-                return fail(node, "oneOf", "does not match any of the oneOf schemas; it must match exactly one" + closest(branches, value))
+                let hint = closest(branches, value)
+                return fail(node, "oneOf", "does not match any of the oneOf schemas; it must match exactly one" + hint)
             }
             return fail(node, "oneOf", "matches \(matching.count) of the oneOf schemas (\(Messages.list(matching.map { "#\($0)" }, "and"))); it must match exactly one")
         case .not(let branch):
-            if !quietly({ $0.validate(value, branch) }) { return true }
-            return fail(node, "not", "must not match the schema in 'not' (\(describe(branch)))")
+            let saved = collecting
+            collecting = false
+            let matched = validate(value, branch)
+            collecting = saved
+            if !matched { return true }
+            // Name the schema when 'not' refers elsewhere ("not": {"$ref": ...}).
+            let described = collecting ? describe(branch) : ""
+            let inPlace = JSONPointer(tokens: node.pointer.tokens + ["not"]).uriFragment
+            return fail(node, "not", "must not match the schema in 'not'" + (described.hasSuffix(inPlace) ? "" : " (\(described))"))
         case .discriminator(let discriminator):
             return evaluateDiscriminator(discriminator, value, node)
         default:
@@ -225,6 +243,7 @@ struct Evaluator {
         return document + node.pointer.uriFragment
     }
 
+    /// Reports a discriminator value that names nothing it can dispatch to.
     private mutating func evaluateDiscriminator(_ discriminator: Discriminator, _ value: JSONValue, _ node: Node) -> Bool {
         // A missing discriminator property is `required`'s to report.
         guard case .object(let object) = value.kind, let named = object[discriminator.property] else { return true }
@@ -233,15 +252,23 @@ struct Evaluator {
                         at: .key(discriminator.property))
         }
         if name == discriminator.baseName { return true }
-        guard let subtype = discriminator.subtypes[name] else {
+        guard discriminator.subtypes[name] != nil else {
             var known = discriminator.subtypes.keys.sorted()
             if let base = discriminator.baseName { known.insert(base, at: 0) }
             return fail(node, "discriminator", "the discriminator property '\(discriminator.property)' is '\(name)', which names no definition that extends this schema; expected \(Messages.list(known.map { "'\($0)'" }, "or", limit: 10))",
                         at: .key(discriminator.property))
         }
-        // Already inside this subtype for this value (the subtype's allOf led back here).
-        if activeSubtypes.contains(where: { $0.depth == depth && $0.node == subtype }) { return true }
-        return validate(value, subtype)
+        // A subtype's name dispatches before the checks run (see `dispatch`).
+        return true
+    }
+
+    /// The subtype a discriminator sends the value to, unless that subtype is already being
+    /// evaluated for this value (its allOf led back to the base).
+    private func dispatch(_ discriminator: Discriminator, _ value: JSONValue) -> Int? {
+        guard case .object(let object) = value.kind, let name = object[discriminator.property]?.string,
+              let subtype = discriminator.subtypes[name],
+              !activeSubtypes.contains(where: { $0.depth == depth && $0.node == subtype }) else { return nil }
+        return subtype
     }
 
     // MARK: - Strings and numbers
@@ -328,90 +355,35 @@ struct Evaluator {
             if elements.count <= limit { return true }
             return fail(node, "maxItems", "must have at most \(Messages.count(limit, "item")), found \(elements.count)")
         case .uniqueItems:
-            guard let (first, second) = Self.firstDuplicate(elements) else { return true }
+            guard let (first, second) = JSONEquality.firstDuplicate(elements) else { return true }
             return fail(node, "uniqueItems", "items #\(first) and #\(second) are equal (\(Messages.quote(elements[first]))); items must be unique")
         default:
             return true
         }
     }
 
-    /// The first pair of equal elements (JSON equality: 1 equals 1.0). Pairwise for short
-    /// arrays; hashed buckets for long ones.
-    static func firstDuplicate(_ elements: [JSONValue]) -> (Int, Int)? {
-        if elements.count <= 32 {
-            for second in elements.indices {
-                for first in 0..<second where elements[first].jsonEquals(elements[second]) { return (first, second) }
-            }
-            return nil
-        }
-        var buckets: [Int: [Int]] = [:]
-        for (offset, element) in elements.enumerated() {
-            var hasher = Hasher()
-            hash(element, into: &hasher)
-            let key = hasher.finalize()
-            for earlier in buckets[key, default: []] where elements[earlier].jsonEquals(element) { return (earlier, offset) }
-            buckets[key, default: []].append(offset)
-        }
-        return nil
-    }
-
-    /// A hash consistent with `jsonEquals`: numbers by value, objects without member order.
-    private static func hash(_ value: JSONValue, into hasher: inout Hasher) {
-        switch value.kind {
-        case .null: hasher.combine(0)
-        case .bool(let flag): hasher.combine(flag)
-        case .number(let text): hasher.combine(DecimalNumber(text))
-        case .string(let text): text.utf8.forEach { hasher.combine($0) }
-        case .array(let elements):
-            hasher.combine(elements.count)
-            elements.forEach { hash($0, into: &hasher) }
-        case .object(let object):
-            var combined = 0
-            for key in object.uniqueKeys {
-                var member = Hasher()
-                key.utf8.forEach { member.combine($0) }
-                if let value = object[key] { hash(value, into: &member) }
-                combined ^= member.finalize()
-            }
-            hasher.combine(combined)
-        }
-    }
-
     // MARK: - Objects
-
-    /// True for the first member with its key; later duplicates are not validated (lookups
-    /// see the first member too).
-    private static func isFirst(_ offset: Int, _ key: String, in object: JSONObject) -> Bool {
-        offset == 0 || object.firstIndex(of: key) == offset
-    }
 
     private mutating func evaluateObject(_ check: Check, _ object: JSONObject, _ node: Node) -> Bool {
         switch check {
         case .properties(let shape):
+            // Every member is visited, so a duplicated key has each occurrence validated
+            // (JSONDocument lists duplicates; lookups elsewhere see the first).
             var valid = true
-            if case .allowed = shape.additional, shape.patterns.isEmpty {
-                // Only declared properties matter: look each up.
-                for (name, schema) in shape.ordered {
-                    guard let member = object[name] else { continue }
-                    if !descend(member, schema, .key(name)) {
-                        guard collecting else { return false }
-                        valid = false
-                    }
-                }
-                return valid
-            }
-            for (offset, member) in object.members.enumerated() where Self.isFirst(offset, member.key, in: object) {
+            let members = object.members
+            for offset in members.indices {
+                let key = members[offset].key
                 var matched = false
-                if let schema = shape.property(member.key) {
+                if let schema = shape.property(key) {
                     matched = true
-                    if !descend(member.value, schema, .key(member.key)) {
+                    if !descend(members[offset].value, schema, .key(key)) {
                         guard collecting else { return false }
                         valid = false
                     }
                 }
-                for (regex, schema) in shape.patterns where regex.matches(member.key) {
+                for (regex, schema) in shape.patterns where regex.matches(key) {
                     matched = true
-                    if !descend(member.value, schema, .key(member.key)) {
+                    if !descend(members[offset].value, schema, .key(key)) {
                         guard collecting else { return false }
                         valid = false
                     }
@@ -421,10 +393,10 @@ struct Evaluator {
                 case .allowed:
                     continue
                 case .forbidden:
-                    _ = fail(node, "additionalProperties", "property '\(member.key)' is not allowed (additionalProperties is false)" + Self.suggestion(member.key, shape),
-                             at: .key(member.key))
+                    _ = fail(node, "additionalProperties", "property '\(key)' is not allowed (additionalProperties is false)" + Self.suggestion(key, shape),
+                             at: .key(key))
                 case .schema(let schema):
-                    if descend(member.value, schema, .key(member.key)) { continue }
+                    if descend(members[offset].value, schema, .key(key)) { continue }
                 }
                 guard collecting else { return false }
                 valid = false
@@ -439,11 +411,11 @@ struct Evaluator {
             }
             return valid
         case .minProperties(let limit):
-            let count = Self.uniqueCount(object)
+            let count = JSONEquality.uniqueCount(object)
             if count >= limit { return true }
             return fail(node, "minProperties", "must have at least \(Messages.count(limit, "property", "properties")), found \(count)")
         case .maxProperties(let limit):
-            let count = Self.uniqueCount(object)
+            let count = JSONEquality.uniqueCount(object)
             if count <= limit { return true }
             return fail(node, "maxProperties", "must have at most \(Messages.count(limit, "property", "properties")), found \(count)")
         case .dependencies(let dependencies):
@@ -467,12 +439,6 @@ struct Evaluator {
         default:
             return true
         }
-    }
-
-    private static func uniqueCount(_ object: JSONObject) -> Int {
-        var count = 0
-        for (offset, member) in object.members.enumerated() where isFirst(offset, member.key, in: object) { count += 1 }
-        return count
     }
 
     /// "; did you mean 'basePath'?" when a declared property differs only in case.

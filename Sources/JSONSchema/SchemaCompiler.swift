@@ -23,6 +23,9 @@ struct SchemaCompiler {
     /// Nodes reserved by a `$ref` and not built yet.
     private var pending: [(node: Int, location: SchemaLocation)] = []
     private var discriminatorTargets: Set<Int> = []
+    private var resolved: [ResolvedKey: Result<SchemaLocation, Unresolvable>] = [:]
+    /// See `definitionsByAllOfParent`.
+    private var allOfChildren: [Int: [SchemaLocation: [String]]] = [:]
     private(set) var warnings: [SchemaCompileError] = []
 
     private struct NodeParts {
@@ -45,7 +48,8 @@ struct SchemaCompiler {
         }
         let entry = reserve(SchemaLocation(document: rootDocument, pointer: pointer))
         while let (node, location) = pending.popLast() {
-            try build(node, at: location, inheritedBase: inheritedBase(for: location))
+            let value = documents[location.document].root.value(at: location.pointer)!
+            try build(node, at: location, value: value, inheritedBase: inheritedBase(for: location))
         }
         try rejectCycles()
         let nodes = parts.enumerated().map { index, part in
@@ -156,8 +160,22 @@ struct SchemaCompiler {
         var why: String
     }
 
-    /// Where a `$ref` leads, or a message saying why it leads nowhere.
+    /// Where a `$ref` leads, or a message saying why it leads nowhere. Cached: a swagger
+    /// refers to the same definitions from many places.
     private mutating func resolve(_ reference: String, base: String) -> Result<SchemaLocation, Unresolvable> {
+        let key = ResolvedKey(reference: reference, base: base)
+        if let known = resolved[key] { return known }
+        let result = resolveUncached(reference, base: base)
+        resolved[key] = result
+        return result
+    }
+
+    private struct ResolvedKey: Hashable {
+        var reference: String
+        var base: String
+    }
+
+    private mutating func resolveUncached(_ reference: String, base: String) -> Result<SchemaLocation, Unresolvable> {
         let absolute = URIs.resolve(reference, against: base)
         let (documentURI, fragment) = URIs.split(absolute)
         if identifiers[documentURI] == nil && document(for: documentURI) == nil {
@@ -196,12 +214,12 @@ struct SchemaCompiler {
     }
 
     /// A subschema in place: built now, with the enclosing base URI.
-    private mutating func subschema(_ location: SchemaLocation, base: String) throws(SchemaCompileError) -> Int {
+    private mutating func subschema(_ location: SchemaLocation, _ value: JSONValue, base: String) throws(SchemaCompileError) -> Int {
         if let known = nodeByLocation[location] { return known }
         let index = parts.count
         parts.append(nil)
         nodeByLocation[location] = index
-        try build(index, at: location, inheritedBase: base)
+        try build(index, at: location, value: value, inheritedBase: base)
         return index
     }
 
@@ -219,18 +237,24 @@ struct SchemaCompiler {
         warnings.append(problem)
     }
 
-    private mutating func build(_ index: Int, at location: SchemaLocation, inheritedBase: String) throws(SchemaCompileError) {
-        let value = documents[location.document].root.value(at: location.pointer)!
+    private mutating func build(_ index: Int, at location: SchemaLocation, value: JSONValue, inheritedBase: String) throws(SchemaCompileError) {
         guard let object = value.object else {
-            throw error("a schema must be an object, found \(value.typeName)", at: location)
+            let problem = error("a schema must be an object, found \(value.typeName)", at: location)
+            if dialect == .draft4 { throw problem }
+            // swagger2: a warning, and a schema that accepts anything.
+            warnings.append(problem)
+            parts[index] = NodeParts(location: location, checks: [], nullable: false)
+            return
         }
         var base = inheritedBase
         var checks: [Check] = []
-        let nullable = dialect == .swagger2 && object["x-nullable"]?.bool == true
+        let keywords = Keywords(object)
+        let nullable = dialect == .swagger2 && keywords[.xNullable]?.bool == true
         defer { parts[index] = NodeParts(location: location, checks: checks, nullable: nullable) }
 
         // In draft-04 `$ref` replaces its whole object: sibling keywords (and `id`) are ignored.
-        if let reference = object["$ref"] {
+        // (swagger2 keeps `x-nullable` beside it, read above: real swaggers write it there.)
+        if let reference = keywords[.ref] {
             guard let text = reference.string else {
                 try malformed("must be a string (a URI reference)", at: location, "$ref")
                 return
@@ -241,78 +265,73 @@ struct SchemaCompiler {
             }
             return
         }
-        if dialect == .draft4, let id = object["id"]?.string {
+        if dialect == .draft4, let id = keywords[.id]?.string {
             base = URIs.resolve(id, against: base)
         }
 
-        func here(_ tokens: String...) -> SchemaLocation {
-            SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + tokens))
-        }
         func schema(_ value: JSONValue, _ tokens: String...) throws(SchemaCompileError) -> Int {
-            let at = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + tokens))
-            guard value.object != nil else { throw error("a schema must be an object, found \(value.typeName)", at: at) }
-            return try subschema(at, base: base)
+            try subschema(SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + tokens)), value, base: base)
         }
-        func count(_ keyword: String) throws(SchemaCompileError) -> Int? {
-            guard let value = object[keyword] else { return nil }
+        func count(_ keyword: Keyword) throws(SchemaCompileError) -> Int? {
+            guard let value = keywords[keyword] else { return nil }
             guard let number = value.int, number >= 0, value.isIntegral else {
-                try malformed("must be a non-negative integer", at: location, keyword)
+                try malformed("must be a non-negative integer", at: location, keyword.name)
                 return nil
             }
             return number
         }
-        func number(_ keyword: String) throws(SchemaCompileError) -> SchemaNumber? {
-            guard let value = object[keyword] else { return nil }
+        func number(_ keyword: Keyword) throws(SchemaCompileError) -> SchemaNumber? {
+            guard let value = keywords[keyword] else { return nil }
             guard let text = value.numberText else {
-                try malformed("must be a number", at: location, keyword)
+                try malformed("must be a number", at: location, keyword.name)
                 return nil
             }
             return SchemaNumber(text)
         }
-        func flag(_ keyword: String) throws(SchemaCompileError) -> Bool {
-            guard let value = object[keyword] else { return false }
+        func flag(_ keyword: Keyword) throws(SchemaCompileError) -> Bool {
+            guard let value = keywords[keyword] else { return false }
             guard let flag = value.bool else {
-                try malformed("must be true or false", at: location, keyword)
+                try malformed("must be true or false", at: location, keyword.name)
                 return false
             }
             return flag
         }
-        func strings(_ keyword: String, _ value: JSONValue) throws(SchemaCompileError) -> [String]? {
+        func strings(_ keyword: Keyword, _ value: JSONValue) throws(SchemaCompileError) -> [String]? {
             let names = value.array?.compactMap(\.string)
             guard let names, names.count == value.array?.count else {
-                try malformed("must be an array of strings", at: location, keyword)
+                try malformed("must be an array of strings", at: location, keyword.name)
                 return nil
             }
             return names
         }
-        func schemas(_ keyword: String) throws(SchemaCompileError) -> [Int]? {
-            guard let value = object[keyword] else { return nil }
+        func schemas(_ keyword: Keyword) throws(SchemaCompileError) -> [Int]? {
+            guard let value = keywords[keyword] else { return nil }
             guard let elements = value.array, !elements.isEmpty else {
-                try malformed("must be a non-empty array of schemas", at: location, keyword)
+                try malformed("must be a non-empty array of schemas", at: location, keyword.name)
                 return nil
             }
             var nodes: [Int] = []
-            for (offset, element) in elements.enumerated() { nodes.append(try schema(element, keyword, String(offset))) }
+            for (offset, element) in elements.enumerated() { nodes.append(try schema(element, keyword.name, String(offset))) }
             return nodes
         }
-        func regex(_ pattern: String, _ tokens: String...) throws(SchemaCompileError) -> ECMARegex {
+        func regex(_ pattern: String, at keyword: String, _ name: String? = nil) throws(SchemaCompileError) -> ECMARegex {
             do {
                 return try ECMARegex.compile(pattern)
             } catch {
-                let at = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + tokens))
+                let at = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + [keyword] + (name.map { [$0] } ?? [])))
                 throw self.error("invalid regular expression \"\(pattern)\": \(error.message)", at: at)
             }
         }
-        func additional(_ keyword: String) throws(SchemaCompileError) -> Additional {
-            guard let value = object[keyword] else { return .allowed }
+        func additional(_ keyword: Keyword) throws(SchemaCompileError) -> Additional {
+            guard let value = keywords[keyword] else { return .allowed }
             if let flag = value.bool { return flag ? .allowed : .forbidden }
-            if value.object != nil { return .schema(try schema(value, keyword)) }
-            try malformed("must be a boolean or a schema", at: location, keyword)
+            if value.object != nil { return .schema(try schema(value, keyword.name)) }
+            try malformed("must be a boolean or a schema", at: location, keyword.name)
             return .allowed
         }
 
         // Any type.
-        if let value = object["type"] {
+        if let value = keywords[.type] {
             var set = TypeSet()
             let names: [JSONValue] = value.array ?? [value]
             for name in names {
@@ -325,58 +344,60 @@ struct SchemaCompiler {
             }
             if !set.isEmpty { checks.append(.type(set)) }
         }
-        if let value = object["enum"] {
+        if let value = keywords[.enumeration] {
             if let options = value.array, !options.isEmpty { checks.append(.enumeration(options)) }
             else { try malformed("must be a non-empty array", at: location, "enum") }
         }
-        if let nodes = try schemas("allOf") { checks.append(.allOf(nodes)) }
-        if let nodes = try schemas("anyOf") { checks.append(.anyOf(nodes)) }
-        if let nodes = try schemas("oneOf") { checks.append(.oneOf(nodes)) }
-        if let value = object["not"] { checks.append(.not(try schema(value, "not"))) }
-        if dialect == .swagger2, let value = object["discriminator"] {
-            if let property = value.string { checks.append(.discriminator(discriminator(property, base: location))) }
+        if let nodes = try schemas(.allOf) { checks.append(.allOf(nodes)) }
+        if let nodes = try schemas(.anyOf) { checks.append(.anyOf(nodes)) }
+        if let nodes = try schemas(.oneOf) { checks.append(.oneOf(nodes)) }
+        if let value = keywords[.not] { checks.append(.not(try schema(value, "not"))) }
+        if dialect == .swagger2, let value = keywords[.discriminator] {
+            // First: when it dispatches to a subtype, the subtype (which includes this schema)
+            // replaces the rest of this node's checks.
+            if let property = value.string { checks.insert(.discriminator(discriminator(property, base: location)), at: 0) }
             else { try malformed("must be a property name", at: location, "discriminator") }
         }
 
         // Numbers.
-        if let bound = try number("minimum") { checks.append(.minimum(bound, exclusive: try flag("exclusiveMinimum"))) }
-        if let bound = try number("maximum") { checks.append(.maximum(bound, exclusive: try flag("exclusiveMaximum"))) }
-        if let divisor = try number("multipleOf") {
+        if let bound = try number(.minimum) { checks.append(.minimum(bound, exclusive: try flag(.exclusiveMinimum))) }
+        if let bound = try number(.maximum) { checks.append(.maximum(bound, exclusive: try flag(.exclusiveMaximum))) }
+        if let divisor = try number(.multipleOf) {
             if divisor.decimal.isZero || divisor.decimal.negative { try malformed("must be greater than 0", at: location, "multipleOf") }
             else { checks.append(.multipleOf(divisor)) }
         }
 
         // Strings (and swagger's number formats).
-        if let limit = try count("minLength") { checks.append(.minLength(limit)) }
-        if let limit = try count("maxLength") { checks.append(.maxLength(limit)) }
-        if let value = object["pattern"] {
-            if let pattern = value.string { checks.append(.pattern(try regex(pattern, "pattern"))) }
+        if let limit = try count(.minLength) { checks.append(.minLength(limit)) }
+        if let limit = try count(.maxLength) { checks.append(.maxLength(limit)) }
+        if let value = keywords[.pattern] {
+            if let pattern = value.string { checks.append(.pattern(try regex(pattern, at: "pattern"))) }
             else { try malformed("must be a string", at: location, "pattern") }
         }
-        if formatAssertion, let name = object["format"]?.string, let format = Format(name: name, dialect: dialect) {
+        if formatAssertion, let name = keywords[.format]?.string, let format = Format(name: name, dialect: dialect) {
             checks.append(format.appliesToNumbers ? .numberFormat(format, name: name) : .stringFormat(format, name: name))
         }
 
         // Arrays.
-        if let value = object["items"] {
+        if let value = keywords[.items] {
             if let elements = value.array {
                 var nodes: [Int] = []
                 for (offset, element) in elements.enumerated() { nodes.append(try schema(element, "items", String(offset))) }
-                checks.append(.tupleItems(nodes, additional: try additional("additionalItems")))
+                checks.append(.tupleItems(nodes, additional: try additional(.additionalItems)))
             } else if value.object != nil {
                 checks.append(.items(try schema(value, "items")))
             } else {
                 try malformed("must be a schema or an array of schemas", at: location, "items")
             }
         }
-        if let limit = try count("minItems") { checks.append(.minItems(limit)) }
-        if let limit = try count("maxItems") { checks.append(.maxItems(limit)) }
-        if try flag("uniqueItems") { checks.append(.uniqueItems) }
+        if let limit = try count(.minItems) { checks.append(.minItems(limit)) }
+        if let limit = try count(.maxItems) { checks.append(.maxItems(limit)) }
+        if try flag(.uniqueItems) { checks.append(.uniqueItems) }
 
         // Objects.
         var properties: [String: (name: String, node: Int)] = [:]
         var ordered: [(name: String, node: Int)] = []
-        if let value = object["properties"] {
+        if let value = keywords[.properties] {
             if let members = value.object?.members {
                 for member in members where properties[member.key] == nil {
                     let entry = (member.key, try schema(member.value, "properties", member.key))
@@ -388,34 +409,34 @@ struct SchemaCompiler {
             }
         }
         var patterns: [(regex: ECMARegex, node: Int)] = []
-        if let value = object["patternProperties"] {
+        if let value = keywords[.patternProperties] {
             if let members = value.object?.members {
                 for member in members {
-                    patterns.append((try regex(member.key, "patternProperties", member.key), try schema(member.value, "patternProperties", member.key)))
+                    patterns.append((try regex(member.key, at: "patternProperties", member.key), try schema(member.value, "patternProperties", member.key)))
                 }
             } else {
                 try malformed("must be an object of schemas", at: location, "patternProperties")
             }
         }
-        let additionalProperties = try additional("additionalProperties")
+        if let value = keywords[.required], let names = try strings(.required, value) {
+            if !names.isEmpty { checks.append(.required(names)) }
+        }
+        if let limit = try count(.minProperties) { checks.append(.minProperties(limit)) }
+        if let limit = try count(.maxProperties) { checks.append(.maxProperties(limit)) }
+        let additionalProperties = try additional(.additionalProperties)
         if case .allowed = additionalProperties, properties.isEmpty, patterns.isEmpty {
             // Nothing to check.
         } else {
             checks.append(.properties(ObjectShape(properties: properties, ordered: ordered, patterns: patterns,
                                                   additional: additionalProperties)))
         }
-        if let value = object["required"], let names = try strings("required", value) {
-            if !names.isEmpty { checks.append(.required(names)) }
-        }
-        if let limit = try count("minProperties") { checks.append(.minProperties(limit)) }
-        if let limit = try count("maxProperties") { checks.append(.maxProperties(limit)) }
-        if let value = object["dependencies"] {
+        if let value = keywords[.dependencies] {
             if let members = value.object?.members {
                 var dependencies: [(name: String, dependency: Dependency)] = []
                 for member in members {
                     if member.value.object != nil {
                         dependencies.append((member.key, .schema(try schema(member.value, "dependencies", member.key))))
-                    } else if let names = try strings("dependencies", member.value) {
+                    } else if let names = try strings(.dependencies, member.value) {
                         dependencies.append((member.key, .properties(names)))
                     }
                 }
@@ -426,36 +447,88 @@ struct SchemaCompiler {
         }
     }
 
+    /// The keywords `build` reads.
+    enum Keyword: Int, CaseIterable {
+        case ref, id, type, enumeration, allOf, anyOf, oneOf, not, discriminator, xNullable
+        case minimum, exclusiveMinimum, maximum, exclusiveMaximum, multipleOf
+        case minLength, maxLength, pattern, format
+        case items, additionalItems, minItems, maxItems, uniqueItems
+        case properties, patternProperties, additionalProperties, required, minProperties, maxProperties, dependencies
+
+        /// As written in a schema.
+        var name: String {
+            switch self {
+            case .ref: return "$ref"
+            case .enumeration: return "enum"
+            case .xNullable: return "x-nullable"
+            default: return String(describing: self)
+            }
+        }
+
+        static let byName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+    }
+
+    /// A schema object's keywords, found in one pass over its members (looking each keyword up
+    /// would scan the members some thirty times). A duplicated keyword's first member counts.
+    struct Keywords {
+        private var values = [JSONValue?](repeating: nil, count: Keyword.allCases.count)
+
+        init(_ object: JSONObject) {
+            for member in object.members {
+                if let keyword = Keyword.byName[member.key], values[keyword.rawValue] == nil {
+                    values[keyword.rawValue] = member.value
+                }
+            }
+        }
+
+        subscript(_ keyword: Keyword) -> JSONValue? { values[keyword.rawValue] }
+    }
+
     // MARK: - Swagger discriminator
 
     /// The definitions of the base's document that include the base through `allOf` (directly or
-    /// through another subtype), each compiled and marked as a dispatch target.
+    /// through another subtype), each compiled and marked as a dispatch target, by discriminator
+    /// value: the definition's name, or its `x-ms-discriminator-value` (AutoRest's extension,
+    /// which Power Platform connectors use).
     private mutating func discriminator(_ property: String, base: SchemaLocation) -> Discriminator {
         let tokens = base.pointer.tokens
-        let baseName = tokens.count == 2 && tokens[0] == "definitions" ? tokens[1] : nil
+        let root = documents[base.document].root
+        var baseName = tokens.count == 2 && tokens[0] == "definitions" ? tokens[1] : nil
+        if let value = root.value(at: base.pointer)?["x-ms-discriminator-value"]?.string { baseName = value }
+        let children = definitionsByAllOfParent(base.document)
         var subtypes: [String: Int] = [:]
-        let definitions = documents[base.document].root["definitions"]?.object?.members ?? []
-        for definition in definitions where definition.key != baseName && subtypes[definition.key] == nil {
-            let location = SchemaLocation(document: base.document, pointer: JSONPointer(tokens: ["definitions", definition.key]))
-            var visited: Set<SchemaLocation> = []
-            if extends(location, base, &visited) {
+        var seen: Set<SchemaLocation> = [base]
+        var queue = [base]
+        while !queue.isEmpty {
+            let parent = queue.removeFirst()
+            for name in children[parent] ?? [] {
+                let location = SchemaLocation(document: base.document, pointer: JSONPointer(tokens: ["definitions", name]))
+                guard seen.insert(location).inserted else { continue }
+                queue.append(location)
+                let value = root["definitions"]?[name]?["x-ms-discriminator-value"]?.string ?? name
+                guard value != baseName, subtypes[value] == nil else { continue }
                 let node = reserve(location)
                 discriminatorTargets.insert(node)
-                subtypes[definition.key] = node
+                subtypes[value] = node
             }
         }
         return Discriminator(property: property, baseName: baseName, subtypes: subtypes)
     }
 
-    private mutating func extends(_ location: SchemaLocation, _ base: SchemaLocation, _ visited: inout Set<SchemaLocation>) -> Bool {
-        guard visited.insert(location).inserted,
-              let allOf = documents[location.document].root.value(at: location.pointer)?["allOf"]?.array else { return false }
-        for element in allOf {
-            guard let text = element["$ref"]?.string,
-                  case .success(let target) = resolve(text, base: documents[location.document].uri) else { continue }
-            if target == base || extends(target, base, &visited) { return true }
+    /// For a document: each schema that definitions' `allOf` refer to, with those definitions'
+    /// names, in document order. Built once per document, for all its discriminators.
+    private mutating func definitionsByAllOfParent(_ document: Int) -> [SchemaLocation: [String]] {
+        if let known = allOfChildren[document] { return known }
+        var index: [SchemaLocation: [String]] = [:]
+        for definition in documents[document].root["definitions"]?.object?.members ?? [] {
+            for element in definition.value["allOf"]?.array ?? [] {
+                guard let text = element["$ref"]?.string,
+                      case .success(let parent) = resolve(text, base: documents[document].uri) else { continue }
+                index[parent, default: []].append(definition.key)
+            }
         }
-        return false
+        allOfChildren[document] = index
+        return index
     }
 
     // MARK: - Cycles

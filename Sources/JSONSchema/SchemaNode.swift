@@ -18,12 +18,16 @@ final class Node: Sendable {
     let nullable: Bool
     /// A discriminator may dispatch to this node (it is a subtype): guard against re-entering.
     let isDiscriminatorTarget: Bool
+    /// Swagger `discriminator` (also in `general`, which reports values that name nothing).
+    let discriminator: Discriminator?
 
     init(document: Int, pointer: JSONPointer, checks: [Check], nullable: Bool, isDiscriminatorTarget: Bool) {
         self.document = document
         self.pointer = pointer
         var general: [Check] = [], strings: [Check] = [], numbers: [Check] = [], arrays: [Check] = [], objects: [Check] = []
+        var discriminator: Discriminator?
         for check in checks {
+            if case .discriminator(let found) = check { discriminator = found }
             switch check {
             case .minLength, .maxLength, .pattern, .stringFormat: strings.append(check)
             case .minimum, .maximum, .multipleOf, .numberFormat: numbers.append(check)
@@ -39,6 +43,7 @@ final class Node: Sendable {
         self.forObjects = objects
         self.nullable = nullable
         self.isDiscriminatorTarget = isDiscriminatorTarget
+        self.discriminator = discriminator
     }
 }
 
@@ -137,8 +142,15 @@ final class ObjectShape: Sendable {
         self.additional = additional
     }
 
+    /// The node for a property name. Up to a few dozen names (the usual case) are compared in
+    /// place, length first, which is cheaper than hashing the key; more go through the dictionary.
     func property(_ key: String) -> Int? {
-        guard let entry = properties[key], entry.name.utf8.elementsEqual(key.utf8) else { return nil }
+        if ordered.count <= 32 {
+            let length = key.utf8.count
+            for entry in ordered where entry.name.utf8.count == length && sameBytes(entry.name, key) { return entry.node }
+            return nil
+        }
+        guard let entry = properties[key], sameBytes(entry.name, key) else { return nil }
         return entry.node
     }
 }
@@ -146,10 +158,10 @@ final class ObjectShape: Sendable {
 /// Swagger `discriminator`: the property whose value names the subtype to validate against.
 final class Discriminator: Sendable {
     let property: String
-    /// The name of the schema that declares the discriminator, when it is a definition: an
-    /// instance naming it is validated as the base alone.
+    /// The value that names the base itself (its definition name or `x-ms-discriminator-value`):
+    /// an instance with it is validated as the base alone.
     let baseName: String?
-    /// Definition name to node, for the definitions that include the base through `allOf`.
+    /// Discriminator value to node, for the definitions that include the base through `allOf`.
     let subtypes: [String: Int]
 
     init(property: String, baseName: String?, subtypes: [String: Int]) {

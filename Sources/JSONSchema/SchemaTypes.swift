@@ -58,7 +58,9 @@ public enum SchemaDialect: Sendable, Hashable {
     /// responses). Draft-04 keywords keep their meaning, and:
     /// - `discriminator`: the instance's value of that property names the definition (in the
     ///   same document's `definitions`) that it must also match; that definition must include
-    ///   this schema through `allOf`.
+    ///   this schema through `allOf` (directly or through another). A definition's
+    ///   `x-ms-discriminator-value` (AutoRest) replaces its name as the value. A missing
+    ///   property is `required`'s to report; a value that names nothing is an error.
     /// - `x-nullable: true`: null is valid, whatever the other keywords say (also beside `$ref`).
     /// - `readOnly`: an annotation; it does not affect validation (responses may carry read-only
     ///   properties, and a `required` read-only property is still required).

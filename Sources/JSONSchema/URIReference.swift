@@ -107,6 +107,8 @@ enum URIs {
     /// `reference` resolved against `base` ("" when there is no base).
     static func resolve(_ reference: String, against base: String) -> String {
         if base.isEmpty { return reference }
+        // A fragment-only reference ("#/definitions/x", the usual case) keeps the base's document.
+        if reference.hasPrefix("#") { return split(base).document + reference }
         return URIReference(base).resolving(URIReference(reference)).string
     }
 
