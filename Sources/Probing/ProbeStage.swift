@@ -36,6 +36,8 @@ public struct ProbeStage: Stage {
         /// A call with credentials that succeeded on a secured operation: a candidate for the
         /// auth-enforcement check.
         var securedSuccess: PreparedRequest?
+        /// Set when the body is not of a declared media type.
+        var skipBodyChecks = false
     }
 
     public func run(_ input: StageInput) async -> StageOutput {
