@@ -24,10 +24,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Byte-level JSON with source positions, duplicate keys, JSON Pointer. No dependencies.
         .target(name: "JSONDocument"),
+        // JSON Schema draft-04 and the Swagger 2.0 Schema Object dialect, compiled once, all errors.
+        .target(name: "JSONSchema", dependencies: ["JSONDocument"]),
         // A connector package: files loaded from a folder or a zip, within named limits.
         .target(name: "ConnectorPackage", dependencies: [
             "JSONDocument",
@@ -59,23 +62,30 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Stage 3: functional probing of the connector's live API.
+        .target(name: "Probing", dependencies: [
+            "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "OutboundHTTP",
+        ]),
         // Durable leased jobs, workers running the stages, writing results once.
         .target(name: "Pipeline", dependencies: [
-            "Certification", "SubmissionStore", "ConnectorPackage", "OutboundHTTP",
+            "Certification", "SubmissionStore", "ConnectorPackage", "OutboundHTTP", "Probing",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The HTTP API.
         .target(name: "CertifyServer", dependencies: [
-            "Pipeline", "OutboundHTTP", "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
+            "Pipeline", "OutboundHTTP", "Probing",
+            .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "certify", dependencies: [
-            "CertifyServer", "OutboundHTTP", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "CertifyServer", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -94,10 +104,11 @@ let package = Package(
 
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(name: "CertifyTests", dependencies: [
-            "certify", "OutboundHTTP", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "certify", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -13,14 +13,23 @@ public struct StageResult: Codable, Sendable, Hashable {
     public var durationMs: Double
     /// Why the stage was skipped, when it was.
     public var skipReason: String?
+    /// One line on what the stage did (the probe summary).
+    public var summary: String?
     public var findings: [Finding]
+    /// The probe's exchanges, kept with the run as evidence.
+    public var exchanges: [Exchange]
 
-    public init(name: String, status: StageStatus, durationMs: Double, skipReason: String? = nil, findings: [Finding]) {
+    public init(
+        name: String, status: StageStatus, durationMs: Double, skipReason: String? = nil, summary: String? = nil,
+        findings: [Finding], exchanges: [Exchange] = []
+    ) {
         self.name = name
         self.status = status
         self.durationMs = durationMs
         self.skipReason = skipReason
+        self.summary = summary
         self.findings = findings
+        self.exchanges = exchanges
     }
 }
 
@@ -80,7 +89,7 @@ public struct CheckOptions: Sendable, Hashable {
     public var acceptedFingerprints: Set<String>
 
     public init(
-        stages: [String] = StageRegistry.selectableNames, ruleset: Ruleset = .default,
+        stages: [String] = StageRegistry.staticNames, ruleset: Ruleset = .default,
         acceptedFingerprints: Set<String> = []
     ) {
         self.stages = stages
@@ -94,10 +103,60 @@ public struct StageOutput: Sendable {
     public var findings: [Finding]
     /// When set, every later stage is skipped with this reason.
     public var blocksLaterStages: String?
+    /// One line on what the stage did, for the reports (the probe stage: called, passed, failed,
+    /// skipped).
+    public var summary: String?
+    /// Records to keep with the run (the probe stage's request and response exchanges).
+    public var exchanges: [Exchange]
 
-    public init(findings: [Finding], blocksLaterStages: String? = nil) {
+    public init(findings: [Finding], blocksLaterStages: String? = nil, summary: String? = nil, exchanges: [Exchange] = []) {
         self.findings = findings
         self.blocksLaterStages = blocksLaterStages
+        self.summary = summary
+        self.exchanges = exchanges
+    }
+}
+
+/// One HTTP exchange a probe made, secrets already redacted: what is stored as evidence.
+public struct Exchange: Codable, Sendable, Hashable {
+    public var operation: String
+    public var method: String
+    public var url: String
+    public var requestHeaders: [String]
+    public var status: Int?
+    public var latencyMs: Double
+    public var responseHeaders: [String]
+    /// The first bytes of the response body, as text.
+    public var bodyExcerpt: String
+    public var error: String?
+
+    public init(
+        operation: String, method: String, url: String, requestHeaders: [String], status: Int?, latencyMs: Double,
+        responseHeaders: [String], bodyExcerpt: String, error: String?
+    ) {
+        self.operation = operation
+        self.method = method
+        self.url = url
+        self.requestHeaders = requestHeaders
+        self.status = status
+        self.latencyMs = latencyMs
+        self.responseHeaders = responseHeaders
+        self.bodyExcerpt = bodyExcerpt
+        self.error = error
+    }
+
+    /// The exchange as evidence text: request line and headers, status, latency, response
+    /// headers and the start of the body.
+    public var evidence: String {
+        var lines = ["\(method) \(url)"] + requestHeaders
+        if let status {
+            lines.append("-> \(status) in \(Int(latencyMs.rounded())) ms")
+        } else {
+            lines.append("-> no response after \(Int(latencyMs.rounded())) ms: \(error ?? "unknown error")")
+        }
+        lines += responseHeaders
+        if !bodyExcerpt.isEmpty { lines += ["", bodyExcerpt] }
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -110,18 +169,25 @@ public protocol Stage: Sendable {
 
 /// The stages of the pipeline, in order.
 public enum StageRegistry {
-    /// Stages a user can select with `--stages` (the package stage always runs first), in
-    /// pipeline order. A stage is listed once it has rules.
-    public static var selectableNames: [String] {
+    /// The name of the functional probing stage. It lives in the Probing module (it calls the
+    /// connector's API), so the runner is given it rather than making it.
+    public static let probeStageName = "probe"
+
+    /// The static stages after the package stage, in pipeline order: what runs by default. A
+    /// stage is listed once it has rules.
+    public static var staticNames: [String] {
         var names: [String] = []
         if !SchemaStage.rules.isEmpty { names.append(SchemaStage.stageName) }
         if !PolicyStage.rules.isEmpty { names.append(PolicyStage.stageName) }
         return names
     }
 
+    /// Every stage a user can select with `--stages` (the package stage always runs first).
+    public static var selectableNames: [String] { staticNames + [probeStageName] }
+
     public static func stages(for options: CheckOptions) -> [any Stage] {
         var stages: [any Stage] = [PackageStage()]
-        for name in selectableNames where options.stages.contains(name) {
+        for name in staticNames where options.stages.contains(name) {
             if let stage = make(name) { stages.append(stage) }
         }
         return stages

@@ -24,9 +24,13 @@ public struct PackageResult: Codable, Sendable {
 /// server's workers.
 public struct StageRunner: Sendable {
     public var options: CheckOptions
+    /// Stages made elsewhere (the probe stage, which calls the network), run after the static
+    /// ones when `options.stages` names them.
+    public var extraStages: [any Stage]
 
-    public init(options: CheckOptions = CheckOptions()) {
+    public init(options: CheckOptions = CheckOptions(), extraStages: [any Stage] = []) {
         self.options = options
+        self.extraStages = extraStages
     }
 
     public func run(_ package: ConnectorPackage, path: String) async -> PackageResult {
@@ -36,7 +40,8 @@ public struct StageRunner: Sendable {
         let parseTime = clock.now - start
         var results: [StageResult] = []
         var blocked: String?
-        for (index, stage) in StageRegistry.stages(for: options).enumerated() {
+        let stages = StageRegistry.stages(for: options) + extraStages.filter { options.stages.contains($0.name) }
+        for (index, stage) in stages.enumerated() {
             if let reason = blocked {
                 results.append(StageResult(name: stage.name, status: .skipped, durationMs: 0, skipReason: reason, findings: []))
                 continue
@@ -52,7 +57,8 @@ public struct StageRunner: Sendable {
             results.append(
                 StageResult(
                     name: stage.name, status: failed ? .failed : .passed, durationMs: elapsed.milliseconds,
-                    findings: findings.sorted(by: Finding.reportOrder)))
+                    summary: output.summary, findings: findings.sorted(by: Finding.reportOrder),
+                    exchanges: output.exchanges))
             if let reason = output.blocksLaterStages { blocked = reason }
         }
         return PackageResult(path: path, stages: results)

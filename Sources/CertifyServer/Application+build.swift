@@ -1,5 +1,6 @@
 import Certification
 import ConnectorPackage
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -23,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var ruleset: Ruleset
     /// What webhook deliveries (and probes) may call: private networks are refused by default.
     public var outbound: OutboundPolicy
+    /// Seals the credentials given with submissions until their run ends. Without one, a key is
+    /// made for this process only (runs queued before a restart then probe without them).
+    public var runSecrets: RunSecrets?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "certify.sqlite",
@@ -32,6 +36,7 @@ public struct ServerConfiguration: Sendable {
     ) {
         self.ruleset = ruleset
         self.outbound = outbound
+        self.runSecrets = nil
         self.host = host
         self.port = port
         self.databasePath = databasePath
@@ -88,14 +93,17 @@ public func buildApplication(
     let registry = registry ?? PrometheusCollectorRegistry()
     let factory = PrometheusMetricsFactory(registry: registry)
     try store.saveRuleset(configuration.ruleset)
+    let runSecrets = configuration.runSecrets ?? RunSecrets(key: SymmetricKey(size: .bits256))
     let router = buildRouter(
         store: store, registry: registry, metricsFactory: factory,
         maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits,
-        ruleset: configuration.ruleset, outbound: configuration.outbound)
+        ruleset: configuration.ruleset, outbound: configuration.outbound, runSecrets: runSecrets)
     var services: [any Service] = []
     if runWorkers {
-        let pool = WorkerPool(
-            store: store, configuration: configuration.pipeline, logger: logger, metricsFactory: factory)
+        var pipeline = configuration.pipeline
+        pipeline.runSecrets = runSecrets
+        pipeline.probeDefaults.allowPrivateNetwork = configuration.outbound.allowPrivateNetwork
+        let pool = WorkerPool(store: store, configuration: pipeline, logger: logger, metricsFactory: factory)
         services.append(WorkerService(pool: pool))
         services.append(WebhookService(dispatcher: WebhookDispatcher(store: store, policy: configuration.outbound, logger: logger)))
     }
@@ -110,12 +118,13 @@ public func buildApplication(
 public func buildRouter(
     store: Store, registry: PrometheusCollectorRegistry, metricsFactory: any MetricsFactory,
     maximumUploadBytes: Int, limits: PackageLimits = .default, ruleset: Ruleset = .default,
-    outbound: OutboundPolicy = OutboundPolicy()
+    outbound: OutboundPolicy = OutboundPolicy(), runSecrets: RunSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
 ) -> Router<CertifyRequestContext> {
     let router = Router(context: CertifyRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
-    let api = SubmissionsAPI(store: store, limits: limits, metricsFactory: metricsFactory, ruleset: ruleset)
+    let api = SubmissionsAPI(
+        store: store, limits: limits, metricsFactory: metricsFactory, ruleset: ruleset, runSecrets: runSecrets)
     router.get("health") { _, _ -> Response in
         let pending = try? store.pendingJobCount()
         let body = pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }

@@ -1,6 +1,7 @@
 import Certification
 import ConnectorPackage
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JSONDocument
 import SubmissionStore
@@ -14,11 +15,17 @@ struct Intake: Sendable {
         var zip: Data
         var fileName: String?
         var package: ConnectorPackage
+        /// Probe settings given with the upload: `credential` form fields or `X-Certify-Credential`
+        /// headers (NAME=VALUE), and a base URL. Never taken from the query string, which is logged.
+        var credentials: [String: String] = [:]
+        var probeBaseURL: String?
+        /// `stages` given as a form field.
+        var stages: String?
 
-        func storeUpload(stages: [String], ruleset: Ruleset) -> Store.Upload {
+        func storeUpload(stages: [String], ruleset: Ruleset, runSecret: Data? = nil) -> Store.Upload {
             Store.Upload(
                 zip: zip, contentSHA256: package.contentHash, connector: connectorName, fileName: fileName,
-                stages: stages, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool)
+                stages: stages, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool, runSecret: runSecret)
         }
 
         /// The connector's title from the swagger, or the upload's name.
@@ -39,14 +46,17 @@ struct Intake: Sendable {
         let body = Data(buffer.readableBytesView)
         var zip = body
         var fileName = request.uri.queryParameters.get("filename")
+        var fields: [(String, String)] = []
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch mediaType {
         case "application/zip", "application/x-zip-compressed", "application/octet-stream":
             break
         case "multipart/form-data":
-            let part = try MultipartForm.filePart(body: body, contentType: contentType)
+            let parts = try MultipartForm.parse(body, contentType: contentType)
+            let part = try MultipartForm.filePart(parts)
             zip = part.data
             fileName = part.fileName ?? fileName
+            fields = parts.filter { $0.fileName == nil && $0 .name != nil }.map { ($0.name!, String(decoding: $0.data, as: UTF8.self)) }
         case "":
             throw HTTPError(
                 .unsupportedMediaType,
@@ -59,9 +69,23 @@ struct Intake: Sendable {
         if zip.isEmpty {
             throw HTTPError(.badRequest, message: "The upload is empty: send the connector package as a zip.")
         }
+        var credentials: [String: String] = [:]
+        let given = fields.filter { $0.0 == "credential" }.map(\.1)
+            + request.headers[values: HTTPField.Name("X-Certify-Credential")!]
+        for text in given {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw HTTPError(.badRequest, message: "A credential is NAME=VALUE (a security definition name, or bearer, basic, apiKey).")
+            }
+            credentials[parts[0]] = parts[1]
+        }
+        let probeBaseURL = fields.first { $0.0 == "probeBaseUrl" }?.1
+            ?? request.headers[HTTPField.Name("X-Certify-Probe-Base-Url")!] ?? request.uri.queryParameters.get("probeBaseUrl").map { String($0) }
         do {
             let package = try PackageLoader(limits: limits).loadZip(zip, name: fileName ?? "upload")
-            return Upload(zip: zip, fileName: fileName, package: package)
+            return Upload(
+                zip: zip, fileName: fileName, package: package, credentials: credentials, probeBaseURL: probeBaseURL,
+                stages: fields.first { $0.0 == "stages" }?.1)
         } catch {
             let sizeKinds: Set<PackageError.Kind> = [.archiveTooLarge, .totalTooLarge, .fileTooLarge]
             throw HTTPError(
@@ -79,12 +103,15 @@ enum MultipartForm {
         var data: Data
     }
 
-    /// The first part with a filename, or else the part named `package` or `file`.
-    static func filePart(body: Data, contentType: String) throws -> Part {
+    static func parse(_ body: Data, contentType: String) throws -> [Part] {
         guard let boundary = boundary(in: contentType) else {
             throw HTTPError(.badRequest, message: "multipart/form-data without a boundary parameter in Content-Type.")
         }
-        let parts = try parse(body, boundary: boundary)
+        return try parse(body, boundary: boundary)
+    }
+
+    /// The first part with a filename, or else the part named `package` or `file`.
+    static func filePart(_ parts: [Part]) throws -> Part {
         if let part = parts.first(where: { $0.fileName != nil }) ?? parts.first(where: { ["package", "file"].contains($0.name ?? "") }) {
             return part
         }

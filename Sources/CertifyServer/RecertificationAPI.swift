@@ -74,9 +74,9 @@ struct RecertificationAPI: Sendable {
         } else {
             selection = .all
         }
-        let stages = body.stages ?? StageRegistry.selectableNames
-        for name in stages where !StageRegistry.selectableNames.contains(name) {
-            throw HTTPError(.badRequest, message: "stage '\(name)' is not one of: \(StageRegistry.selectableNames.joined(separator: ", "))")
+        let stages = body.stages ?? StageRegistry.staticNames
+        for name in stages where !StageRegistry.staticNames.contains(name) {
+            throw HTTPError(.badRequest, message: "stage '\(name)' is not one of: \(StageRegistry.staticNames.joined(separator: ", "))")
         }
         do {
             let progress = try store.createRecertification(

@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import JSONDocument
 import Metrics
+import Pipeline
+import Probing
 import Reports
 import SubmissionStore
 
@@ -13,6 +15,7 @@ struct SubmissionsAPI: Sendable {
     let limits: PackageLimits
     let metricsFactory: any MetricsFactory
     let ruleset: Ruleset
+    let runSecrets: RunSecrets
 
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
         group.post("submissions") { request, context in try await create(request, context) }
@@ -33,7 +36,7 @@ struct SubmissionsAPI: Sendable {
         let upload = try await Intake(limits: limits).read(request, context: context)
         let publisher = try publisherFor(principal, request: request, package: upload.package)
         let summary = try store.createSubmission(
-            publisher: publisher, actor: principal.actor, upload: upload.storeUpload(stages: stages(request), ruleset: ruleset))
+            publisher: publisher, actor: principal.actor, upload: try storeUpload(upload, request))
         Counter(label: "certify_submissions_total", dimensions: [("kind", "new")], factory: metricsFactory).increment()
         let detail = try store.submissionDetail(id: summary.id)!
         return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
@@ -49,7 +52,7 @@ struct SubmissionsAPI: Sendable {
         let summary: SubmissionSummary
         do {
             summary = try store.addRevision(
-                submissionId: existing.id, actor: principal.actor, upload: upload.storeUpload(stages: stages(request), ruleset: ruleset))
+                submissionId: existing.id, actor: principal.actor, upload: try storeUpload(upload, request))
         } catch StoreError.invalid(let message) {
             throw HTTPError(.conflict, message: message)
         }
@@ -131,8 +134,25 @@ struct SubmissionsAPI: Sendable {
             message: "Say which publisher this submission is for: add ?publisher=NAME (apiProperties.json has no properties.publisher).")
     }
 
-    func stages(_ request: Request) throws -> [String] {
-        guard let text = request.uri.queryParameters.get("stages") else { return StageRegistry.selectableNames }
+    /// The upload as the store keeps it: the stages to run (probing when asked for, or when
+    /// credentials or a base URL came with it) and the probe settings, sealed.
+    func storeUpload(_ upload: Intake.Upload, _ request: Request) throws -> Store.Upload {
+        var stages = try stages(request, formValue: upload.stages)
+        let probing = !upload.credentials.isEmpty || upload.probeBaseURL != nil
+        if probing && !stages.contains(StageRegistry.probeStageName) && upload.stages == nil
+            && request.uri.queryParameters.get("stages") == nil
+        {
+            stages.append(StageRegistry.probeStageName)
+        }
+        var sealed: Data?
+        if probing {
+            sealed = try runSecrets.seal(ProbeSettings(baseURL: upload.probeBaseURL, credentials: upload.credentials))
+        }
+        return upload.storeUpload(stages: stages, ruleset: ruleset, runSecret: sealed)
+    }
+
+    func stages(_ request: Request, formValue: String? = nil) throws -> [String] {
+        guard let text = formValue ?? request.uri.queryParameters.get("stages").map({ String($0) }) else { return StageRegistry.staticNames }
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for name in names where !StageRegistry.selectableNames.contains(name) {
             throw HTTPError(

@@ -3,6 +3,7 @@ import ConnectorPackage
 import CoreMetrics
 import Foundation
 import Logging
+import Probing
 import SubmissionStore
 
 /// How the workers behave.
@@ -17,11 +18,19 @@ public struct PipelineConfiguration: Sendable {
     /// Attempts before a job that keeps failing is given up.
     public var maximumAttempts: Int
     public var limits: PackageLimits
+    /// What a run's probe may do when its submitter gave no settings (and the server's network
+    /// rule: whether private networks may be called).
+    public var probeDefaults: ProbeSettings
+    /// Opens the sealed per-run probe settings; without it, runs probe with the defaults only.
+    public var runSecrets: RunSecrets?
 
     public init(
         workers: Int = 2, leaseSeconds: Double = 30, pollInterval: Duration = .milliseconds(200),
-        maximumAttempts: Int = 5, limits: PackageLimits = .default
+        maximumAttempts: Int = 5, limits: PackageLimits = .default, probeDefaults: ProbeSettings = ProbeSettings(),
+        runSecrets: RunSecrets? = nil
     ) {
+        self.probeDefaults = probeDefaults
+        self.runSecrets = runSecrets
         self.workers = workers
         self.leaseSeconds = leaseSeconds
         self.pollInterval = pollInterval
@@ -137,10 +146,11 @@ public struct WorkerPool: Sendable {
             let path = "\(job.submissionId)/r\(job.revision)"
             let ruleset = try store.ruleset(version: job.rulesetVersion)
             let options = CheckOptions(stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints)
+            let extraStages = try probeStages(job)
             let result: PackageResult
             do {
                 let package = try PackageLoader(limits: configuration.limits).loadZip(zip, name: path)
-                result = await StageRunner(options: options).run(package, path: path)
+                result = await StageRunner(options: options, extraStages: extraStages).run(package, path: path)
             } catch {
                 result = StageRunner.refused(path: path, error: error)
             }
@@ -158,6 +168,20 @@ public struct WorkerPool: Sendable {
             try? store.failAttempt(
                 job, error: "\(error)", retryAfterSeconds: backoff, maximumAttempts: configuration.maximumAttempts)
         }
+    }
+}
+
+extension WorkerPool {
+    /// The probe stage for a run that asks for one, with its sealed settings if it has them. The
+    /// server's private-network rule always wins over what a submitter asked for.
+    func probeStages(_ job: ClaimedJob) throws -> [any Stage] {
+        guard job.stages.contains(StageRegistry.probeStageName) else { return [] }
+        var settings = configuration.probeDefaults
+        if let sealed = try store.runSecret(runId: job.runId), let secrets = configuration.runSecrets {
+            settings = try secrets.open(sealed)
+            settings.allowPrivateNetwork = configuration.probeDefaults.allowPrivateNetwork
+        }
+        return [ProbeStage(settings: settings)]
     }
 }
 

@@ -73,8 +73,8 @@ enum HTMLReportRenderer {
             "stageName": stage.name,
             "status": stage.status.rawValue,
             "duration": ReportWording.milliseconds(stage.durationMs),
-            "skipReason": stage.skipReason ?? "",
-            "hasSkipReason": !(stage.skipReason ?? "").isEmpty,
+            "skipReason": stage.skipReason ?? stage.summary ?? "",
+            "hasSkipReason": !(stage.skipReason ?? stage.summary ?? "").isEmpty,
         ]
     }
 

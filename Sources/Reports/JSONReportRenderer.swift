@@ -63,8 +63,11 @@ enum JSONReportRenderer {
         var status: String
         var durationMs: Double
         var skipReason: String?
+        /// What the stage did, in one line (the probe summary).
+        var summary: String?
 
         init(_ stage: StageResult) {
+            summary = stage.summary
             name = stage.name
             status = stage.status.rawValue
             durationMs = stage.durationMs.isFinite ? (stage.durationMs * 1000).rounded() / 1000 : 0

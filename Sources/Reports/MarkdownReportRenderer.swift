@@ -41,11 +41,11 @@ enum MarkdownReportRenderer {
         out.append("### Stages")
         out.append("")
         out.append(contentsOf: table(
-            header: ["Stage", "Status", "Duration (ms)", "Skip reason"], alignments: ["---", "---", "---:", "---"],
+            header: ["Stage", "Status", "Duration (ms)", "Notes"], alignments: ["---", "---", "---:", "---"],
             rows: package.stages.map {
                 [
                     MarkdownText.cell($0.name), $0.status.rawValue, ReportWording.milliseconds($0.durationMs),
-                    MarkdownText.cell($0.skipReason ?? ""),
+                    MarkdownText.cell($0.skipReason ?? $0.summary ?? ""),
                 ]
             }))
 

@@ -52,7 +52,7 @@ enum TextReportRenderer {
 
     static func line(_ stage: StageResult) -> String {
         var text = "  stage \(stage.name): \(stage.status.rawValue), \(ReportWording.milliseconds(stage.durationMs)) ms"
-        if let reason = stage.skipReason, !reason.isEmpty { text += ": \(indentingContinuationLines(reason))" }
+        if let reason = stage.skipReason ?? stage.summary, !reason.isEmpty { text += ": \(indentingContinuationLines(reason))" }
         return text
     }
 

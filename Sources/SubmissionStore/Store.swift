@@ -90,11 +90,14 @@ public final class Store: Sendable {
         public var stages: [String]
         public var rulesetVersion: String
         public var toolVersion: String
+        /// The run's sealed probe settings (credentials), kept until the run ends.
+        public var runSecret: Data?
 
         public init(
             zip: Data, contentSHA256: String, connector: String, fileName: String?, stages: [String],
-            rulesetVersion: String, toolVersion: String
+            rulesetVersion: String, toolVersion: String, runSecret: Data? = nil
         ) {
+            self.runSecret = runSecret
             self.zip = zip
             self.contentSHA256 = contentSHA256
             self.connector = connector
@@ -155,9 +158,14 @@ public final class Store: Sendable {
         _ db: Database, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
     ) throws {
         try insertRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
-        try enqueueRun(
+        let runId = try enqueueRun(
             db, submissionId: submissionId, revision: number, reason: "submission", stages: upload.stages,
             rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 10, now: now)
+        if let sealed = upload.runSecret {
+            // In the same transaction as the job, so no worker can take the run without it.
+            try db.execute(
+                sql: "INSERT INTO run_secret (run_id, sealed, created_at) VALUES (?, ?, ?)", arguments: [runId, sealed, now])
+        }
     }
 
     /// Stores the package bytes (once per content) and the revision row.
@@ -315,12 +323,14 @@ public final class Store: Sendable {
         }
         let stages = try Row.fetchAll(
             db,
-            sql: "SELECT name, status, duration_ms, skip_reason FROM stage_result WHERE run_id = ? ORDER BY position",
+            sql: "SELECT name, status, duration_ms, skip_reason, summary FROM stage_result WHERE run_id = ? ORDER BY position",
             arguments: [id]
         ).map { s in
-            StageResult(
-                name: s["name"], status: StageStatus(rawValue: s["status"]) ?? .failed, durationMs: s["duration_ms"],
-                skipReason: s["skip_reason"], findings: findingsByStage[s["name"] as String] ?? [])
+            let name: String = s["name"]
+            return StageResult(
+                name: name, status: StageStatus(rawValue: s["status"]) ?? .failed, durationMs: s["duration_ms"],
+                skipReason: s["skip_reason"], summary: s["summary"], findings: findingsByStage[name] ?? [],
+                exchanges: name == StageRegistry.probeStageName ? try fetchExchanges(db, runId: id) : [])
         }
         return StoredRun(run: record, stages: stages)
     }
@@ -493,7 +503,14 @@ public final class Store: Sendable {
                 arguments: [now, job.jobId, job.leaseOwner])
             if db.changesCount == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
             let stageStatement = try db.cachedStatement(
-                sql: "INSERT INTO stage_result (run_id, position, name, status, duration_ms, skip_reason) VALUES (?, ?, ?, ?, ?, ?)")
+                sql: "INSERT INTO stage_result (run_id, position, name, status, duration_ms, skip_reason, summary) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let exchangeStatement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO probe_exchange (run_id, position, operation, method, url, request_headers, status,
+                                                latency_ms, response_headers, body_excerpt, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var exchangePosition = 0
             let findingStatement = try db.cachedStatement(
                 sql: """
                     INSERT INTO finding (run_id, rule_id, severity, stage, message, file, pointer, line, "column",
@@ -503,7 +520,15 @@ public final class Store: Sendable {
             for (position, stage) in result.stages.enumerated() {
                 try stageStatement.execute(arguments: [
                     job.runId, position, stage.name, stage.status.rawValue, stage.durationMs, stage.skipReason,
+                    stage.summary,
                 ])
+                for e in stage.exchanges {
+                    try exchangeStatement.execute(arguments: [
+                        job.runId, exchangePosition, e.operation, e.method, e.url, e.requestHeaders.joined(separator: "\n"),
+                        e.status, e.latencyMs, e.responseHeaders.joined(separator: "\n"), e.bodyExcerpt, e.error,
+                    ])
+                    exchangePosition += 1
+                }
                 for f in stage.findings {
                     try findingStatement.execute(arguments: [
                         job.runId, f.ruleId, f.severity.rawValue, f.stage, f.message, f.file, f.pointer, f.line,
@@ -514,6 +539,8 @@ public final class Store: Sendable {
             try db.execute(
                 sql: "UPDATE run SET state = 'finished', verdict = ?, finished_at = ? WHERE id = ?",
                 arguments: [result.verdict.rawValue, now, job.runId])
+            // Credentials were for this run only.
+            try db.execute(sql: "DELETE FROM run_secret WHERE run_id = ?", arguments: [job.runId])
             switch job.reason {
             case "submission":
                 let next = result.verdict == .pass ? SubmissionState.awaitingReview : SubmissionState.changesRequired
@@ -562,6 +589,7 @@ public final class Store: Sendable {
                 WHERE state IN ('queued', 'running') AND id IN (SELECT run_id FROM job WHERE state = 'failed')
                 """,
             arguments: [now])
+        try db.execute(sql: "DELETE FROM run_secret WHERE run_id IN (SELECT id FROM run WHERE state = 'failed')")
         for run in given {
             try settleRecertificationRun(
                 db, runId: run["id"], submissionId: run["submission_id"], revision: run["revision"], verdict: nil, now: now)
@@ -646,6 +674,46 @@ extension Store {
                     """,
                 arguments: StatementArguments(owners))
             return db.changesCount
+        }
+    }
+}
+
+extension Store {
+    static func fetchExchanges(_ db: Database, runId: Int64) throws -> [Exchange] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT operation, method, url, request_headers, status, latency_ms, response_headers, body_excerpt, error
+                FROM probe_exchange WHERE run_id = ? ORDER BY position
+                """,
+            arguments: [runId]
+        ).map { row in
+            Exchange(
+                operation: row["operation"], method: row["method"], url: row["url"],
+                requestHeaders: (row["request_headers"] as String).split(separator: "\n").map(String.init),
+                status: row["status"], latencyMs: row["latency_ms"],
+                responseHeaders: (row["response_headers"] as String).split(separator: "\n").map(String.init),
+                bodyExcerpt: row["body_excerpt"], error: row["error"])
+        }
+    }
+
+    /// Keeps a run's sealed probe settings until the run ends.
+    public func saveRunSecret(runId: Int64, sealed: Data) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO run_secret (run_id, sealed, created_at) VALUES (?, ?, ?)",
+                arguments: [runId, sealed, Self.now()])
+        }
+    }
+
+    public func runSecret(runId: Int64) throws -> Data? {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT sealed FROM run_secret WHERE run_id = ?", arguments: [runId]) }
+    }
+
+    /// The latest run of a submission's latest revision.
+    public func latestRunId(submissionId: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(id) FROM run WHERE submission_id = ?", arguments: [submissionId])
         }
     }
 }

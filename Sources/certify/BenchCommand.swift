@@ -89,14 +89,14 @@ struct BenchCommand: AsyncParsableCommand {
                     let upload = Store.Upload(
                         zip: try package.zipData(), contentSHA256: package.contentHash,
                         connector: CatalogNames.connector(package, folder: (folder as NSString).lastPathComponent),
-                        fileName: nil, stages: StageRegistry.selectableNames, rulesetVersion: Ruleset.default.version,
+                        fileName: nil, stages: StageRegistry.staticNames, rulesetVersion: Ruleset.default.version,
                         toolVersion: CertifyVersion.tool)
                     _ = try store.importCertified(publisher: CatalogNames.publisher(package), actor: "bench", upload: upload)
                 }
                 await WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers), logger: quietLogger()).drain()
             }
             let batch = try store.createRecertification(
-                .all, stages: StageRegistry.selectableNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "bench")
+                .all, stages: StageRegistry.staticNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "bench")
             let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5)), logger: quietLogger())
             let recertify = await clock.measure {
                 await withTaskGroup(of: Void.self) { group in

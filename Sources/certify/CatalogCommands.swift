@@ -64,7 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let upload = Store.Upload(
                     zip: try package.zipData(), contentSHA256: package.contentHash,
                     connector: CatalogNames.connector(package, folder: name), fileName: name,
-                    stages: StageRegistry.selectableNames, rulesetVersion: rules.version, toolVersion: CertifyVersion.tool)
+                    stages: StageRegistry.staticNames, rulesetVersion: rules.version, toolVersion: CertifyVersion.tool)
                 let (_, outcome) = try store.importCertified(
                     publisher: CatalogNames.publisher(package), actor: "import", upload: upload)
                 counts[outcome.rawValue, default: 0] += 1
@@ -165,7 +165,7 @@ struct RecertifyCommand: AsyncParsableCommand {
             let rules = try ruleset.map(RulesetFile.load) ?? .default
             do {
                 batch = try store.createRecertification(
-                    selection, stages: StageRegistry.selectableNames, ruleset: rules, toolVersion: CertifyVersion.tool,
+                    selection, stages: StageRegistry.staticNames, ruleset: rules, toolVersion: CertifyVersion.tool,
                     actor: "cli:\(ProcessInfo.processInfo.userName)")
             } catch StoreError.invalid(let message) {
                 throw fail(message)

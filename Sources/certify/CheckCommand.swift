@@ -2,6 +2,7 @@ import ArgumentParser
 import Certification
 import ConnectorPackage
 import Foundation
+import Probing
 import Reports
 
 struct CheckCommand: AsyncParsableCommand {
@@ -41,6 +42,20 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Ruleset YAML: rules turned off or re-graded, and the publisher profile.", valueName: "FILE"))
     var ruleset: String?
 
+    @Option(help: ArgumentHelp("Probe this base URL instead of the swagger's scheme, host and basePath (adds the probe stage).", valueName: "URL"))
+    var probeBaseUrl: String?
+
+    @Option(help: ArgumentHelp(
+        "A credential for probing: a security definition's name (or bearer, basic, apiKey) and its value. Repeatable; never printed.",
+        valueName: "NAME=VALUE"))
+    var credential: [String] = []
+
+    @Flag(help: "Let the probe call loopback and private-network addresses (off by default).")
+    var allowPrivateNetwork = false
+
+    @Option(help: ArgumentHelp("Seconds the whole probe may take; operations not started by then are reported as not probed.", valueName: "SECONDS"))
+    var probeBudget: Double = 60
+
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
         case error, warning, never
     }
@@ -48,6 +63,12 @@ struct CheckCommand: AsyncParsableCommand {
     func validate() throws {
         if paths.isEmpty && corpus.isEmpty {
             throw ValidationError("give at least one PATH or --corpus DIR")
+        }
+        for text in credential where ProbeSettings.credential(text) == nil {
+            throw ValidationError("--credential takes NAME=VALUE")
+        }
+        if let probeBaseUrl, URL(string: probeBaseUrl)?.host == nil {
+            throw ValidationError("--probe-base-url '\(probeBaseUrl)' is not an absolute URL")
         }
         if let stages {
             for name in stages.split(separator: ",") where !StageRegistry.selectableNames.contains(String(name)) {
@@ -74,10 +95,13 @@ struct CheckCommand: AsyncParsableCommand {
         for path in targets where !FileManager.default.isReadableFile(atPath: path) {
             throw fail("\(path): no such file or folder, or not readable")
         }
-        let options = CheckOptions(
-            stages: stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.selectableNames,
-            ruleset: try ruleset.map(RulesetFile.load) ?? .default)
-        let results = await Checker(options: options).check(targets)
+        var selected = stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.staticNames
+        if stages == nil && (probeBaseUrl != nil || !credential.isEmpty) { selected.append(StageRegistry.probeStageName) }
+        let options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
+        let probe = ProbeStage(settings: ProbeSettings(
+            baseURL: probeBaseUrl, credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
+            allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
+        let results = await Checker(options: options, extraStages: [probe]).check(targets)
         let report = Report(
             title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",
             toolVersion: CertifyVersion.tool, packages: results.map { PackageReport($0) })
@@ -107,6 +131,7 @@ extension ReportFormat: ExpressibleByArgument {}
 /// Loads and checks packages, two at a time (the machines have two cores).
 struct Checker {
     var options: CheckOptions
+    var extraStages: [any Stage] = []
     var limits = PackageLimits.default
 
     func check(_ paths: [String]) async -> [PackageResult] {
@@ -118,7 +143,7 @@ struct Checker {
                 group.addTask {
                     do {
                         let package = try PackageLoader(limits: limits).load(path: path)
-                        return (index, await StageRunner(options: options).run(package, path: path))
+                        return (index, await StageRunner(options: options, extraStages: extraStages).run(package, path: path))
                     } catch let error as PackageError {
                         return (index, StageRunner.refused(path: path, error: error))
                     } catch {

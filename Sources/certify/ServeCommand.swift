@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
     var allowPrivateNetwork = false
 
+    @Option(help: ArgumentHelp("32-byte key that seals submitted probe credentials until their run ends (default: DB.key, created with mode 0600).", valueName: "PATH"))
+    var secretKeyFile: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
@@ -72,10 +75,18 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try openStore(path)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let configuration = ServerConfiguration(
+        let keyPath = secretKeyFile ?? path + ".key"
+        let runSecrets: RunSecrets
+        do {
+            runSecrets = try RunSecrets.loadOrCreateKey(at: keyPath)
+        } catch {
+            throw fail("\(keyPath): cannot read or create the secret key (\(error.localizedDescription))")
+        }
+        var configuration = ServerConfiguration(
             host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers),
             logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,
             outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
+        configuration.runSecrets = runSecrets
         let app = try buildApplication(configuration, store: store, registry: registry)
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
         try await app.runService()

@@ -168,7 +168,7 @@ final class ReportsTests: XCTestCase {
         XCTAssertTrue(markdown.contains("**Verdict: FAIL**"))
         XCTAssertTrue(markdown.contains("**Verdict: PASS**"))
         XCTAssertTrue(markdown.contains("| Submission | 42 |"))
-        XCTAssertTrue(markdown.contains("| Stage | Status | Duration (ms) | Skip reason |\n| --- | --- | ---: | --- |\n"), markdown)
+        XCTAssertTrue(markdown.contains("| Stage | Status | Duration (ms) | Notes |\n| --- | --- | ---: | --- |\n"), markdown)
         XCTAssertTrue(markdown.contains("| policy | skipped | 0.0 | apiDefinition.swagger.json is not valid JSON |"), markdown)
         XCTAssertTrue(markdown.contains("- 2025-03-01T09:30:00Z, **reviewer@contoso**: decision (in-review -> certified): Looks good"))
     }

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Crypto
 import NIOCore
 import OutboundHTTP
 import Pipeline
@@ -302,6 +303,7 @@ func apiSubmit(_ client: some TestClientProtocol, token: String, fixture: String
 
 struct ServerFixture {
     let store: Store
+    let runSecrets: RunSecrets
     let app: any ApplicationProtocol
     let contoso: String
     let fabrikam: String
@@ -316,13 +318,14 @@ func makeServerFixture(
 ) throws -> ServerFixture {
     let path = TestPaths.temporaryDatabase()
     let store = try Store(path: path)
-    let app = try buildApplication(
-        ServerConfiguration(
-            databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: .error,
-            outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork)),
-        store: store, runWorkers: false)
+    var configuration = ServerConfiguration(
+        databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: .error,
+        outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
+    let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
+    configuration.runSecrets = runSecrets
+    let app = try buildApplication(configuration, store: store, runWorkers: false)
     return ServerFixture(
-        store: store, app: app,
+        store: store, runSecrets: runSecrets, app: app,
         contoso: try store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),
         fabrikam: try store.createToken(role: .submitter, publisher: "Fabrikam", label: "fabrikam-ci"),
         reviewer: try store.createToken(role: .reviewer, publisher: nil, label: "alice"),

@@ -1,0 +1,42 @@
+import Crypto
+import Foundation
+import Probing
+
+/// Seals a run's probe settings (they hold the submitter's credentials) with the server's key,
+/// AES-GCM, so that the store never holds them in the clear; they are deleted when the run ends.
+public struct RunSecrets: Sendable {
+    let key: SymmetricKey
+
+    public init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    /// The key in `path`, created (32 random bytes, mode 0600) when the file does not exist.
+    public static func loadOrCreateKey(at path: String) throws -> RunSecrets {
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count == 32 else {
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path): a key file holds exactly 32 bytes"])
+            }
+            return RunSecrets(key: SymmetricKey(data: data))
+        }
+        let key = SymmetricKey(size: .bits256)
+        let data = key.withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        return RunSecrets(key: key)
+    }
+
+    public func seal(_ settings: ProbeSettings) throws -> Data {
+        let plain = try JSONEncoder().encode(settings)
+        guard let combined = try AES.GCM.seal(plain, using: key).combined else {
+            throw CocoaError(.coderInvalidValue)
+        }
+        return combined
+    }
+
+    public func open(_ sealed: Data) throws -> ProbeSettings {
+        let plain = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key)
+        return try JSONDecoder().decode(ProbeSettings.self, from: plain)
+    }
+}

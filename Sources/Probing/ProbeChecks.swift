@@ -1,0 +1,168 @@
+import Certification
+import Foundation
+import JSONDocument
+import JSONSchema
+import OutboundHTTP
+
+extension ProbeContext {
+    /// Calls one operation and checks its answer against the definition.
+    func probe(
+        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: RateLimiter
+    ) async -> ProbeStage.Outcome {
+        var outcome = ProbeStage.Outcome()
+        outcome.called = true
+        let request = OutboundRequest(method: prepared.method, url: prepared.url, headers: prepared.headers, body: prepared.body)
+        let (result, latency, retries) = await send(request, client: client, limiter: limiter)
+        let exchange = exchange(operation, request, result, latency: latency)
+        outcome.exchanges.append(exchange)
+        let evidence = exchange.evidence
+        let label = "\(prepared.method) \(operation.path)"
+        func add(_ rule: RuleDescription, _ message: String, at pointer: JSONPointer? = nil, signature: String) {
+            outcome.findings.append(finding(
+                rule, message, at: pointer ?? operation.pointer, operation: operation.id, evidence: evidence, signature: signature))
+            if rule.severity == .error { outcome.failed = true }
+        }
+
+        let response: OutboundResponse
+        switch result {
+        case .failure(let error):
+            switch error.kind {
+            case .privateNetwork: add(ProbeRules.refusedTarget, "\(label) was not called: \(error.message).", signature: "private")
+            case .tooManyRedirects: add(ProbeRules.redirects, "\(label): \(error.message).", signature: "redirects")
+            default: add(ProbeRules.callFailed, "\(label) did not complete: \(error.message).", signature: error.kind.rawValue)
+            }
+            return outcome
+        case .success(let answer):
+            response = answer
+        }
+        if !response.redirects.isEmpty, response.redirects.count > settings.maximumRedirects {
+            add(ProbeRules.redirects, "\(label) was redirected \(response.redirects.count) times.", signature: "redirects")
+        }
+        let status = response.status
+        if [429, 503].contains(status) {
+            outcome.findings.append(finding(
+                ProbeRules.rateLimited,
+                "\(label) answered \(status) \(retries > 0 ? "after \(retries) polite retr\(retries == 1 ? "y" : "ies")" : "without a usable Retry-After"); it could not be checked this time.",
+                at: operation.pointer, operation: operation.id, evidence: evidence, signature: "rate-limited"))
+            outcome.called = true
+            return outcome
+        }
+        if (500...599).contains(status) {
+            add(ProbeRules.serverError, "\(label) answered \(status), a server error.", signature: "\(status)")
+            return outcome
+        }
+
+        // Which response of the definition applies.
+        let responses = operation.value["responses"]?.object
+        let key = responses?["\(status)"] != nil ? "\(status)" : (responses?["default"] != nil ? "default" : nil)
+        let expected = prepared.expectStatus
+        if let expected, !expected.contains(status) {
+            add(ProbeRules.undeclaredStatus, "\(label) answered \(status); the probe plan expects \(expected.map(String.init).joined(separator: " or ")).",
+                signature: "plan:\(status)")
+        } else if key == nil {
+            let declared = responses?.keys.filter { $0 != "default" && !$0.hasPrefix("x-") }.joined(separator: ", ") ?? ""
+            add(ProbeRules.undeclaredStatus,
+                "\(label) answered \(status), which its responses do not declare (declared: \(declared.isEmpty ? "none" : declared)) and no default covers.",
+                at: operation.pointer.appending("responses"), signature: "\(status)")
+        }
+        if response.latencyOver(settings.latencyBudgetMilliseconds, latency) {
+            outcome.findings.append(finding(
+                ProbeRules.slow, "\(label) took \(Int(latency)) ms, over the budget of \(Int(settings.latencyBudgetMilliseconds)) ms.",
+                at: operation.pointer, operation: operation.id, evidence: evidence, signature: "slow"))
+        }
+        guard let key, let declaredResponse = responses?[key] else { return outcome }
+        let responsePointer = operation.pointer.appending("responses").appending(key)
+        let resolvedResponse = resolve(declaredResponse) ?? declaredResponse
+
+        // Declared headers are present.
+        for header in resolvedResponse["headers"]?.object?.keys ?? [] where !response.headers.contains(where: { $0.0.lowercased() == header.lowercased() }) {
+            outcome.findings.append(finding(
+                ProbeRules.missingHeader, "\(label) answered \(status) without the declared header '\(header)'.",
+                at: responsePointer.appending("headers").appending(header), operation: operation.id, evidence: evidence,
+                signature: "header:\(header)"))
+        }
+
+        // Media type and body.
+        let contentType = response.headers.first { $0.0.lowercased() == "content-type" }?.1 ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let produces = ((operation.value["produces"] ?? root["produces"])?.array?.compactMap(\.string) ?? []).map { $0.lowercased() }
+        let hasBody = !response.body.isEmpty && prepared.method != "HEAD" && status != 204
+        if hasBody, !produces.isEmpty, !mediaType.isEmpty, !produces.contains(where: { Self.mediaType(mediaType, matches: $0) }) {
+            // The body is not of a declared type: checking it against the schema of another type
+            // would only add noise.
+            defer { outcome.skipBodyChecks = true }
+            add(ProbeRules.contentType,
+                "\(label) answered Content-Type '\(mediaType)', which the operation does not produce (\(produces.joined(separator: ", "))).",
+                at: operation.value["produces"] != nil ? operation.pointer.appending("produces") : JSONPointer.root.appending("produces"),
+                signature: "media:\(mediaType)")
+        }
+        let schema = resolvedResponse["schema"]
+        let isJSON = mediaType.isEmpty ? produces.contains { Self.isJSON($0) } : Self.isJSON(mediaType)
+        guard hasBody, isJSON, !response.truncated, !outcome.skipBodyChecks else { return outcome }
+        let body: JSONDocument
+        do {
+            body = try JSONDocument.parse(response.body)
+        } catch {
+            add(ProbeRules.invalidJSON,
+                "\(label) answered a body that is not JSON (line \(error.position.line), column \(error.position.column) of the body): \(error.message)",
+                signature: "json")
+            return outcome
+        }
+        if schema != nil, schema?["type"]?.string != "file" {
+            // A response given by reference (#/responses/X) has its schema there.
+            var base = responsePointer
+            if let ref = declaredResponse["$ref"]?.string, let target = try? JSONPointer(uriFragment: ref) { base = target }
+            let schemaPointer = base.appending("schema")
+            if let compiled = try? CompiledSchema(root: root, pointer: schemaPointer, dialect: .swagger2, formatAssertion: false) {
+                let errors = compiled.validate(body.root)
+                if !errors.isEmpty {
+                    let shown = errors.prefix(5).map {
+                        "\($0.instancePointer.description.isEmpty ? "(body)" : $0.instancePointer.description): \($0.message)"
+                    }
+                    add(ProbeRules.schemaMismatch,
+                        "\(label) answered a body that does not match the declared schema (\(errors.count) problem\(errors.count == 1 ? "" : "s")): \(shown.joined(separator: "; "))\(errors.count > 5 ? "; …" : "")",
+                        at: schemaPointer,
+                        signature: "schema:" + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
+                }
+            }
+        }
+        if !outcome.failed, prepared.secured, (200..<300).contains(status) { outcome.securedSuccess = prepared }
+        return outcome
+    }
+
+    /// The same call without credentials must be refused with 401 or 403.
+    func checkAuthEnforced(
+        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: RateLimiter
+    ) async -> (Finding?, Exchange) {
+        let request = OutboundRequest(
+            method: prepared.method, url: prepared.urlWithoutCredentials, headers: prepared.headersWithoutCredentials,
+            body: prepared.body)
+        let (result, latency, _) = await send(request, client: client, limiter: limiter)
+        let exchange = exchange(operation, request, result, latency: latency)
+        guard case .success(let response) = result else { return (nil, exchange) }
+        if (200..<300).contains(response.status) {
+            return (finding(
+                ProbeRules.authNotEnforced,
+                "\(prepared.method) \(operation.path) answered \(response.status) to a call without credentials; it requires authentication (security), so it must answer 401 or 403.",
+                at: operation.pointer, operation: operation.id, evidence: exchange.evidence, signature: "auth"), exchange)
+        }
+        return (nil, exchange)
+    }
+
+    static func isJSON(_ mediaType: String) -> Bool {
+        mediaType == "application/json" || mediaType.hasSuffix("+json") || mediaType == "text/json"
+    }
+
+    /// `application/json` matches `application/json`, `application/*`, `*/*`; `+json` types match
+    /// application/json.
+    static func mediaType(_ actual: String, matches declared: String) -> Bool {
+        let declared = declared.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? declared
+        if declared == actual || declared == "*/*" { return true }
+        if declared.hasSuffix("/*"), actual.hasPrefix(declared.dropLast()) { return true }
+        return isJSON(actual) && isJSON(declared)
+    }
+}
+
+extension OutboundResponse {
+    func latencyOver(_ budget: Double, _ latency: Double) -> Bool { latency > budget }
+}

@@ -1,0 +1,309 @@
+import Certification
+import ConnectorPackage
+import Foundation
+import JSONDocument
+import JSONSchema
+import OutboundHTTP
+
+/// A request ready to send, with and without its credentials.
+struct PreparedRequest: Sendable {
+    var method: String
+    var url: String
+    var urlWithoutCredentials: String
+    var headers: [(String, String)]
+    var headersWithoutCredentials: [(String, String)]
+    var body: [UInt8]?
+    /// Whether the operation requires authentication and credentials were sent.
+    var secured: Bool
+    var expectStatus: [Int]?
+}
+
+/// Why an operation is not called.
+struct SkipReason: Error {
+    var text: String
+    var signature: String
+}
+
+/// The per-run state shared by the probes: the swagger, the settings and the secrets to redact.
+struct ProbeContext: Sendable {
+    let file: PackageFile
+    let document: JSONDocument
+    let settings: ProbeSettings
+    /// Every credential value, longest first, for redaction.
+    let secrets: [String]
+
+    init(file: PackageFile, document: JSONDocument, settings: ProbeSettings) {
+        self.file = file
+        self.document = document
+        self.settings = settings
+        var secrets = Array(settings.credentials.values)
+        for value in settings.credentials.values {
+            secrets.append(Data(value.utf8).base64EncodedString())
+            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), encoded != value {
+                secrets.append(encoded)
+            }
+        }
+        self.secrets = secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
+    }
+
+    var root: JSONValue { document.root }
+
+    func finding(
+        _ rule: RuleDescription, _ message: String, at pointer: JSONPointer, operation: String?, evidence: String? = nil,
+        signature: String
+    ) -> Finding {
+        let position = document.position(of: pointer)
+        return rule.finding(
+            redact(message), file: file.path, pointer: pointer.description, line: position?.line, column: position?.column,
+            operation: operation, evidence: evidence.map(redact), signature: signature)
+    }
+
+    /// Replaces every credential value (plain, base64, percent-encoded) with `***`.
+    func redact(_ text: String) -> String {
+        var text = text
+        for secret in secrets where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+
+    // MARK: Preparing
+
+    func prepare(_ operation: ProbeStage.Operation, baseURL: String, plan: ProbePlan.Operation?) -> Result<PreparedRequest, SkipReason> {
+        let op = operation.value
+        if plan?.skip == true { return .failure(SkipReason(text: "the probe plan skips it", signature: "plan-skip")) }
+        if op["x-ms-no-generic-test"]?.bool == true {
+            return .failure(SkipReason(text: "it is marked x-ms-no-generic-test", signature: "no-generic-test"))
+        }
+        if op["x-ms-trigger"] != nil && operation.method != "get" {
+            return .failure(SkipReason(text: "it is a webhook trigger (registering one would change the service)", signature: "webhook"))
+        }
+        let safe = ["get", "head"].contains(operation.method) || op["x-ms-safe-operation"]?.bool == true
+        if !safe && plan?.allow != true {
+            return .failure(SkipReason(
+                text: "\(operation.method.uppercased()) may change data; only GET, HEAD and x-ms-safe-operation operations are called unless the probe plan allows it",
+                signature: "unsafe"))
+        }
+        var path = operation.path
+        var query: [(String, String)] = []
+        var headers: [(String, String)] = [("Accept", acceptHeader(op)), ("User-Agent", "certify-probe/\(CertifyVersion.tool)")]
+        var body: [UInt8]?
+        for (pointer, raw) in operation.parameters {
+            let parameter = resolve(raw) ?? raw
+            guard let name = parameter["name"]?.string, let location = parameter["in"]?.string else { continue }
+            let required = parameter["required"]?.bool == true || location == "path"
+            let value = plan?.parameters[name] ?? Self.exampleValue(parameter)
+            guard let value else {
+                if required {
+                    return .failure(SkipReason(
+                        text: "the required \(location) parameter '\(name)' has no x-ms-test-value, default, enum or example; give one in \(ProbePlan.fileName)",
+                        signature: "no-value:\(location):\(name)"))
+                }
+                continue
+            }
+            _ = pointer
+            switch location {
+            case "path":
+                let text = Self.text(value)
+                let encoded = Self.encode(text)
+                path = path.replacingOccurrences(of: "{\(name)}", with: encoded)
+            case "query": query.append((name, Self.text(value)))
+            case "header": headers.append((name, Self.text(value)))
+            case "body": body = Array(value.jsonText.utf8)
+            default:
+                if required {
+                    return .failure(SkipReason(
+                        text: "its \(location) parameter '\(name)' is not sent by the probe", signature: "unsupported:\(location)"))
+                }
+            }
+        }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let baseHeaders = headers
+        let baseQuery = query
+        var secured = false
+        if let requirement = securityRequirement(op) {
+            guard let applied = applyCredentials(requirement, headers: &headers, query: &query) else {
+                return .failure(SkipReason(
+                    text: "it needs credentials for \(requirement.joined(separator: " + ")); give them with --credential NAME=VALUE",
+                    signature: "no-credentials"))
+            }
+            secured = applied
+        }
+        func url(_ query: [(String, String)]) -> String {
+            var text = baseURL + path
+            if !query.isEmpty {
+                text += "?" + query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+            }
+            return text
+        }
+        return .success(PreparedRequest(
+            method: operation.method.uppercased(), url: url(query), urlWithoutCredentials: url(baseQuery), headers: headers,
+            headersWithoutCredentials: baseHeaders, body: body, secured: secured, expectStatus: plan?.expectStatus))
+    }
+
+    func acceptHeader(_ op: JSONValue) -> String {
+        let produces = (op["produces"] ?? root["produces"])?.array?.compactMap(\.string) ?? []
+        return produces.isEmpty ? "application/json, */*;q=0.5" : produces.joined(separator: ", ")
+    }
+
+    /// A value for a parameter from its own description: x-ms-test-value, default, the first enum
+    /// value, example / x-example.
+    static func exampleValue(_ parameter: JSONValue) -> JSONValue? {
+        let schema = parameter["schema"]
+        for candidate in [
+            parameter["x-ms-test-value"], parameter["default"], parameter["enum"]?[0], parameter["x-example"],
+            parameter["example"], schema?["x-ms-test-value"], schema?["example"], schema?["default"],
+        ] {
+            if let candidate, !candidate.isNull { return candidate }
+        }
+        return nil
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        if let string = value.string { return string }
+        if let items = value.array { return items.map(text).joined(separator: ",") }
+        return value.jsonText
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// A `$ref` to `#/parameters/...` or `#/responses/...` resolved in the swagger.
+    func resolve(_ value: JSONValue) -> JSONValue? {
+        guard let ref = value["$ref"]?.string, ref.hasPrefix("#") else { return nil }
+        guard let pointer = try? JSONPointer(uriFragment: ref) else { return nil }
+        return document.root.value(at: pointer)
+    }
+
+    /// The security requirement alternatives that apply to an operation; nil when none.
+    func securityRequirement(_ op: JSONValue) -> [String]? {
+        guard let alternatives = (op["security"] ?? root["security"])?.array, !alternatives.isEmpty else { return nil }
+        // An empty alternative ({}) means anonymous access is allowed.
+        if alternatives.contains(where: { $0.object?.count == 0 }) { return nil }
+        for alternative in alternatives {
+            let names = alternative.object?.keys ?? []
+            if names.allSatisfy({ credential(for: $0) != nil }) { return names }
+        }
+        return alternatives.first?.object?.keys
+    }
+
+    func credential(for scheme: String) -> String? {
+        if let value = settings.credentials[scheme] { return value }
+        switch root["securityDefinitions"]?[scheme]?["type"]?.string {
+        case "oauth2": return settings.credentials["bearer"] ?? settings.credentials["oauth2"]
+        case "basic": return settings.credentials["basic"]
+        case "apiKey": return settings.credentials["apiKey"] ?? settings.credentials["apikey"]
+        default: return nil
+        }
+    }
+
+    /// Adds the credentials of every scheme of the requirement; nil when one is missing.
+    func applyCredentials(_ schemes: [String], headers: inout [(String, String)], query: inout [(String, String)]) -> Bool? {
+        for scheme in schemes {
+            guard let value = credential(for: scheme), let definition = root["securityDefinitions"]?[scheme] else {
+                return nil
+            }
+            switch definition["type"]?.string {
+            case "apiKey":
+                guard let name = definition["name"]?.string else { return nil }
+                if definition["in"]?.string == "query" { query.append((name, value)) } else { headers.append((name, value)) }
+            case "basic":
+                headers.append(("Authorization", "Basic " + Data(value.utf8).base64EncodedString()))
+            case "oauth2":
+                headers.append(("Authorization", value.lowercased().hasPrefix("bearer ") ? value : "Bearer \(value)"))
+            default:
+                return nil
+            }
+        }
+        return true
+    }
+
+    // MARK: Probing
+
+    func send(_ request: OutboundRequest, client: OutboundClient, limiter: RateLimiter) async -> (Result<OutboundResponse, OutboundError>, Double, Int) {
+        var attempt = 0
+        while true {
+            await limiter.wait()
+            let start = ContinuousClock.now
+            do {
+                let response = try await client.send(request)
+                let latency = Self.milliseconds(ContinuousClock.now - start)
+                // 429 and 503 ask us to wait: honour Retry-After, within limits; not a failure.
+                if [429, 503].contains(response.status), attempt < settings.maximumRetries,
+                    let wait = Self.retryAfter(response.headers), wait <= settings.maximumRetryAfterSeconds
+                {
+                    attempt += 1
+                    try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                    continue
+                }
+                return (.success(response), latency, attempt)
+            } catch {
+                return (.failure(error), Self.milliseconds(ContinuousClock.now - start), attempt)
+            }
+        }
+    }
+
+    static func retryAfter(_ headers: [(String, String)]) -> Double? {
+        guard let value = headers.first(where: { $0.0.lowercased() == "retry-after" })?.1.trimmingCharacters(in: .whitespaces) else {
+            return nil
+        }
+        if let seconds = Double(value) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, atto) = duration.components
+        return Double(seconds) * 1000 + Double(atto) / 1e15
+    }
+
+    /// The exchange as stored: credentials redacted from the URL and headers, the body cut short.
+    func exchange(
+        _ operation: ProbeStage.Operation, _ request: OutboundRequest, _ result: Result<OutboundResponse, OutboundError>,
+        latency: Double
+    ) -> Exchange {
+        let requestHeaders = request.headers.map { name, value in
+            let lower = name.lowercased()
+            let sensitive = lower == "authorization" || lower == "cookie" || secrets.contains(value)
+                || root["securityDefinitions"]?.object?.members.contains { $0.value["name"]?.string?.lowercased() == lower } == true
+            return "\(name): \(sensitive ? redactedHeader(value) : value)"
+        }
+        switch result {
+        case .success(let response):
+            let excerpt = String(decoding: response.body.prefix(2048), as: UTF8.self)
+            return Exchange(
+                operation: operation.id, method: request.method, url: redact(redactQuery(request.url)),
+                requestHeaders: requestHeaders.map(redact), status: response.status, latencyMs: latency,
+                responseHeaders: response.headers.map { redact("\($0.0): \($0.1)") },
+                bodyExcerpt: redact(excerpt) + (response.body.count > 2048 || response.truncated ? "\n… (cut)" : ""),
+                error: nil)
+        case .failure(let error):
+            return Exchange(
+                operation: operation.id, method: request.method, url: redact(redactQuery(request.url)),
+                requestHeaders: requestHeaders.map(redact), status: nil, latencyMs: latency, responseHeaders: [],
+                bodyExcerpt: "", error: redact(error.message))
+        }
+    }
+
+    func redactedHeader(_ value: String) -> String {
+        if let space = value.firstIndex(of: " "), ["basic", "bearer"].contains(value[..<space].lowercased()) {
+            return "\(value[..<space]) ***"
+        }
+        return "***"
+    }
+
+    /// Query parameters that carry an API key are shown as `***`.
+    func redactQuery(_ url: String) -> String {
+        guard var components = URLComponents(string: url), let items = components.queryItems else { return url }
+        let keyNames = Set(root["securityDefinitions"]?.object?.members.compactMap { member -> String? in
+            member.value["in"]?.string == "query" ? member.value["name"]?.string : nil
+        } ?? [])
+        components.queryItems = items.map { keyNames.contains($0.name) ? URLQueryItem(name: $0.name, value: "***") : $0 }
+        return components.string ?? url
+    }
+}

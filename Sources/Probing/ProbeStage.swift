@@ -1,0 +1,204 @@
+import Certification
+import ConnectorPackage
+import Foundation
+import JSONDocument
+import JSONSchema
+import OutboundHTTP
+
+/// Stage 3, functional probing: calls the connector's live API with safe operations and checks
+/// that it answers as its definition says. Only GET, HEAD, `x-ms-safe-operation` operations and
+/// those a probe plan allows are called; webhook triggers and `x-ms-no-generic-test` ones never.
+public struct ProbeStage: Stage {
+    public let settings: ProbeSettings
+    public var name: String { StageRegistry.probeStageName }
+
+    public init(settings: ProbeSettings) {
+        self.settings = settings
+    }
+
+    /// An operation of the swagger, in the order probes run (path, then method).
+    struct Operation: Sendable {
+        var index: Int
+        var id: String
+        var method: String
+        var path: String
+        var pointer: JSONPointer
+        var value: JSONValue
+        var parameters: [(pointer: JSONPointer, value: JSONValue)]
+    }
+
+    /// What one operation's probe produced.
+    struct Outcome: Sendable {
+        var findings: [Finding] = []
+        var exchanges: [Exchange] = []
+        var called = false
+        var failed = false
+        /// A call with credentials that succeeded on a secured operation: a candidate for the
+        /// auth-enforcement check.
+        var securedSuccess: PreparedRequest?
+        /// Set when the body is not of a declared media type.
+        var skipBodyChecks = false
+    }
+
+    public func run(_ input: StageInput) async -> StageOutput {
+        guard let (file, document) = input.swagger else {
+            return StageOutput(findings: [], summary: "not run: the swagger is missing or not JSON")
+        }
+        let context = ProbeContext(file: file, document: document, settings: settings)
+        let operations = Self.operations(document.root)
+        var findings: [Finding] = []
+
+        var plan = ProbePlan()
+        if let planFile = input.package.file(atPath: ProbePlan.fileName) {
+            switch input.json[planFile.path] {
+            case .parsed(let planDocument):
+                let (read, problems) = ProbePlan.read(planDocument, operationIds: Set(operations.map(\.id)))
+                plan = read
+                for problem in problems {
+                    let position = planDocument.position(of: problem.pointer)
+                    findings.append(ProbeRules.planInvalid.finding(
+                        problem.message, file: planFile.path, pointer: problem.pointer.description, line: position?.line,
+                        column: position?.column, signature: problem.pointer.description))
+                }
+            case .failed(let error):
+                findings.append(ProbeRules.planInvalid.finding(
+                    "The probe plan is not valid JSON: \(error.message)", file: planFile.path, line: error.position.line,
+                    column: error.position.column, signature: "syntax"))
+            case nil:
+                break
+            }
+        }
+
+        guard let baseURL = settings.baseURL ?? plan.baseURL ?? Self.baseURL(document.root) else {
+            findings.append(context.finding(
+                ProbeRules.callFailed, "The swagger has no host, so there is nothing to call; give a base URL (--probe-base-url).",
+                at: .root, operation: nil, signature: "no-host"))
+            return StageOutput(findings: findings, summary: "not run: no base URL")
+        }
+
+        // Decide what to call; everything else is reported as not probed, with the reason.
+        var calls: [(Operation, PreparedRequest)] = []
+        var skipped = 0
+        for operation in operations {
+            let entry = plan.operations[operation.id]
+            switch context.prepare(operation, baseURL: baseURL, plan: entry) {
+            case .success(let request):
+                calls.append((operation, request))
+            case .failure(let reason):
+                skipped += 1
+                findings.append(context.finding(
+                    ProbeRules.notProbed, "\(operation.method.uppercased()) \(operation.path) was not called: \(reason.text)",
+                    at: operation.pointer, operation: operation.id, signature: reason.signature))
+            }
+        }
+
+        let limiter = RateLimiter(perSecond: settings.requestsPerSecond)
+        let deadline = ContinuousClock.now + .milliseconds(Int64(settings.totalBudgetSeconds * 1000))
+        let client = OutboundClient(policy: OutboundPolicy(
+            allowPrivateNetwork: settings.allowPrivateNetwork,
+            requestTimeout: .milliseconds(Int64(settings.requestTimeoutSeconds * 1000)),
+            maximumRedirects: settings.maximumRedirects, maximumResponseBytes: settings.maximumResponseBytes))
+
+        // Calls run a few at a time (per-host concurrency), results are kept in operation order.
+        var outcomes = [Outcome?](repeating: nil, count: calls.count)
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            var next = 0
+            func start() {
+                let slot = next
+                let (operation, request) = calls[slot]
+                next += 1
+                group.addTask {
+                    if ContinuousClock.now >= deadline {
+                        var outcome = Outcome()
+                        outcome.findings.append(context.finding(
+                            ProbeRules.notProbed,
+                            "\(operation.method.uppercased()) \(operation.path) was not called: the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out.",
+                            at: operation.pointer, operation: operation.id, signature: "budget"))
+                        return (slot, outcome)
+                    }
+                    return (slot, await context.probe(operation, request, client: client, limiter: limiter))
+                }
+            }
+            while next < min(max(1, settings.concurrencyPerHost), calls.count) { start() }
+            while let (slot, outcome) = await group.next() {
+                outcomes[slot] = outcome
+                if next < calls.count { start() }
+            }
+        }
+
+        var exchanges: [Exchange] = []
+        var called = 0, failed = 0
+        for outcome in outcomes.compactMap({ $0 }) {
+            findings += outcome.findings
+            exchanges += outcome.exchanges
+            if outcome.called { called += 1 }
+            if outcome.failed { failed += 1 }
+            if !outcome.called { skipped += 1 }
+        }
+
+        // Authentication must be enforced: the first secured operation that succeeded is called
+        // again without credentials.
+        if let (operation, request) = zip(calls, outcomes).first(where: { $0.1?.securedSuccess != nil }).map({ ($0.0.0, $0.1!.securedSuccess!) }) {
+            let (finding, exchange) = await context.checkAuthEnforced(operation, request, client: client, limiter: limiter)
+            exchanges.append(exchange)
+            if let finding { findings.append(finding) }
+        }
+
+        let passed = called - failed
+        let summary = "\(operations.count) operation\(operations.count == 1 ? "" : "s") at \(context.redact(baseURL)): \(called) called, \(passed) passed, \(failed) failed, \(skipped) not probed"
+        return StageOutput(findings: findings, summary: summary, exchanges: exchanges)
+    }
+
+    static let methods = ["get", "head", "options", "post", "put", "patch", "delete"]
+
+    /// Every operation, sorted by path and method, with its path-level parameters merged.
+    static func operations(_ root: JSONValue) -> [Operation] {
+        guard let paths = root["paths"]?.object else { return [] }
+        var result: [Operation] = []
+        for member in paths.members.sorted(by: { $0.key < $1.key }) where member.key.hasPrefix("/") {
+            guard let item = member.value.object else { continue }
+            let itemPointer = JSONPointer.root.appending("paths").appending(member.key)
+            let shared = (item["parameters"]?.array ?? []).enumerated().map {
+                (pointer: itemPointer.appending("parameters").appending($0.offset), value: $0.element)
+            }
+            for method in methods {
+                guard let op = item[method], op.object != nil else { continue }
+                let pointer = itemPointer.appending(method)
+                let own = (op["parameters"]?.array ?? []).enumerated().map {
+                    (pointer: pointer.appending("parameters").appending($0.offset), value: $0.element)
+                }
+                result.append(Operation(
+                    index: result.count, id: op["operationId"]?.string ?? "\(method.uppercased()) \(member.key)",
+                    method: method, path: member.key, pointer: pointer, value: op, parameters: shared + own))
+            }
+        }
+        return result
+    }
+
+    /// scheme://host/basePath from the swagger (https when it is offered).
+    static func baseURL(_ root: JSONValue) -> String? {
+        guard let host = root["host"]?.string, !host.isEmpty else { return nil }
+        let schemes = root["schemes"]?.array?.compactMap(\.string) ?? ["https"]
+        let scheme = schemes.contains("https") ? "https" : (schemes.first ?? "https")
+        var basePath = root["basePath"]?.string ?? ""
+        if basePath.hasSuffix("/") { basePath.removeLast() }
+        return "\(scheme)://\(host)\(basePath)"
+    }
+}
+
+/// Spaces request starts out to a rate.
+actor RateLimiter {
+    let interval: Duration
+    var next = ContinuousClock.now
+
+    init(perSecond: Double) {
+        interval = .milliseconds(Int64(1000 / max(perSecond, 0.01)))
+    }
+
+    func wait() async {
+        let now = ContinuousClock.now
+        let start = max(now, next)
+        next = start + interval
+        if start > now { try? await Task.sleep(until: start, clock: .continuous) }
+    }
+}

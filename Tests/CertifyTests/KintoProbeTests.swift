@@ -1,0 +1,81 @@
+import Certification
+import ConnectorPackage
+import Foundation
+import OutboundHTTP
+import Probing
+import Reports
+import XCTest
+
+/// Probing a real HTTP API that no one here wrote: Kinto, installed from PyPI and started on
+/// loopback by .ci/run, which sets CERTIFY_TEST_KINTO_URL (e.g. http://127.0.0.1:8888/v1).
+/// Fixtures/packages/kinto describes some operations correctly and mis-describes others.
+final class KintoProbeTests: XCTestCase {
+    static let password = "probe-pass-7f3a9c"
+
+    func kinto() async throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["CERTIFY_TEST_KINTO_URL"] else {
+            throw XCTSkip("CERTIFY_TEST_KINTO_URL is not set: no Kinto server to probe (.ci/run starts one)")
+        }
+        // An account to authenticate with (Kinto's accounts plugin lets anyone create one).
+        let client = OutboundClient(policy: OutboundPolicy(allowPrivateNetwork: true))
+        let body = Array(#"{"data": {"password": "\#(Self.password)"}}"#.utf8)
+        let response = try await client.send(OutboundRequest(
+            method: "PUT", url: url + "/accounts/certify-prober", headers: [("Content-Type", "application/json")], body: body))
+        XCTAssertTrue([200, 201, 401, 403].contains(response.status), "account creation answered \(response.status)")
+        // Wait until the account authenticates (Kinto hashes the password with bcrypt).
+        let basic = "Basic " + Data("certify-prober:\(Self.password)".utf8).base64EncodedString()
+        for _ in 0..<20 {
+            let check = try await client.send(OutboundRequest(url: url + "/buckets", headers: [("Authorization", basic)]))
+            if check.status == 200 { return url }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        XCTFail("the Kinto account never authenticated")
+        return url
+    }
+
+    func probe(_ url: String, allowPrivateNetwork: Bool = true) async throws -> PackageResult {
+        let package = try PackageLoader().load(path: TestPaths.package("kinto"))
+        let settings = ProbeSettings(
+            baseURL: url, credentials: ["basic_auth": "certify-prober:\(Self.password)"],
+            allowPrivateNetwork: allowPrivateNetwork, requestsPerSecond: 20)
+        return await StageRunner(
+            options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+        ).run(package, path: "kinto")
+    }
+
+    func testMisdescriptionsAreReportedAndMatchingOperationsPass() async throws {
+        let url = try await kinto()
+        let result = try await probe(url)
+        var byOperation: [String: Set<String>] = [:]
+        for finding in result.findings { byOperation[finding.operation ?? "", default: []].insert(finding.ruleId) }
+        for passing in ["GetServerInfo", "GetHeartbeat", "ListBuckets"] {
+            XCTAssertNil(byOperation[passing], "\(passing) matches Kinto: \(byOperation[passing] ?? [])")
+        }
+        XCTAssertEqual(byOperation["GetDefaultBucket"], ["probe-schema-mismatch"], "last_modified is declared a string")
+        XCTAssertEqual(byOperation["GetBucket"], ["probe-undeclared-status"], "403 is not declared")
+        XCTAssertEqual(byOperation["GetVersion"], ["probe-server-error"], "Kinto answers 500 without version.json")
+        XCTAssertEqual(byOperation["GetContribute"], ["probe-content-type"], "declared text/plain, answers JSON")
+        XCTAssertEqual(byOperation["GetLoadBalancerHeartbeat"], ["probe-missing-header"])
+        XCTAssertEqual(byOperation["CreateCollection"], ["probe-not-probed"])
+        XCTAssertFalse(result.findings.contains { $0.ruleId == "probe-auth-not-enforced" }, "Kinto refuses anonymous bucket listing")
+        for finding in result.findings where finding.ruleId != "probe-not-probed" {
+            XCTAssertNotNil(finding.evidence, finding.ruleId)
+            XCTAssertNotNil(finding.line, finding.ruleId)
+        }
+        let report = Report(title: "kinto", toolVersion: "t", packages: [PackageReport(result)])
+        let outputs = ReportFormat.allCases.map { ReportRenderer.render(report, as: $0) }
+            + [String(decoding: try JSONEncoder().encode(result), as: UTF8.self)]
+        for output in outputs {
+            XCTAssertFalse(output.contains(Self.password), "the password leaked")
+            XCTAssertFalse(output.contains(Data("certify-prober:\(Self.password)".utf8).base64EncodedString()), "the Basic credential leaked")
+        }
+    }
+
+    func testTheSameTargetIsRefusedWithoutAllowingPrivateNetworks() async throws {
+        let url = try await kinto()
+        let result = try await probe(url, allowPrivateNetwork: false)
+        let called = result.findings.filter { !["probe-refused-target", "probe-not-probed"].contains($0.ruleId) }
+        XCTAssertEqual(called.map(\.ruleId), [], "nothing may reach loopback")
+        XCTAssertEqual(result.findings.filter { $0.ruleId == "probe-refused-target" }.count, 8)
+    }
+}

@@ -1,0 +1,192 @@
+import Certification
+@testable import CertifyServer
+import ConnectorPackage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OutboundHTTP
+import Pipeline
+import Probing
+import Reports
+import Synchronization
+import SubmissionStore
+import XCTest
+
+let fixtureKey = "k-123456-secret"
+
+/// An API whose operations answer as Fixtures/packages/probe-fixture declares, or break one
+/// check each.
+func probeFixtureAPI() -> some ApplicationProtocol {
+    let router = Router()
+    let throttled = Mutex(0)
+    struct AuthMiddleware: RouterMiddleware {
+        typealias Context = BasicRequestContext
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+            if request.uri.path != "/leaky" && request.headers[HTTPField.Name("X-Api-Key")!] != fixtureKey {
+                return Response(status: .unauthorized, headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"unauthorized"}"#)))
+            }
+            return try await next(request, context)
+        }
+    }
+    router.add(middleware: AuthMiddleware())
+    @Sendable func json(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+    router.get("items") { _, _ in json(#"{"items": [{"id": 1, "name": "one", "note": null}, {"id": 2, "name": "two"}]}"#) }
+    router.get("items/:id") { _, _ in json(#"{"id": "1", "name": "one"}"#) }
+    router.get("broken") { _, _ in json(#"{"a": 1,"#) }
+    router.get("crash") { _, _ in json(#"{"error": "boom"}"#, status: .internalServerError) }
+    router.get("teapot") { _, _ in json("{}", status: .init(code: 418)) }
+    router.get("text") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "hello")))
+    }
+    router.get("slow") { _, _ in
+        try await Task.sleep(for: .milliseconds(400))
+        return json("{}")
+    }
+    router.get("headers") { _, _ in json("{}") }
+    router.get("leaky") { _, _ in json("{}") }
+    router.get("throttled") { _, _ in
+        let first = throttled.withLock { count -> Bool in
+            count += 1
+            return count == 1
+        }
+        return first ? json("{}", status: .tooManyRequests, headers: [.retryAfter: "1"]) : json("{}")
+    }
+    router.get("redirect") { _, _ in Response(status: .found, headers: [.location: "/redirect"]) }
+    router.get("search") { _, _ in json("{}") }
+    return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+}
+
+func probeCheck(_ settings: ProbeSettings, files: [String: String] = [:]) async throws -> PackageResult {
+    var package = try PackageLoader().load(path: TestPaths.package("probe-fixture"))
+    for (path, text) in files { package.files.append(PackageFile(path: path, bytes: Array(text.utf8))) }
+    let options = CheckOptions(stages: [StageRegistry.probeStageName])
+    return await StageRunner(options: options, extraStages: [ProbeStage(settings: settings)]).run(package, path: "probe-fixture")
+}
+
+func probeSettings(port: Int, credentials: [String: String] = ["api_key": fixtureKey]) -> ProbeSettings {
+    ProbeSettings(
+        baseURL: "http://127.0.0.1:\(port)", credentials: credentials, allowPrivateNetwork: true,
+        requestTimeoutSeconds: 5, latencyBudgetMilliseconds: 250, requestsPerSecond: 50, maximumRetryAfterSeconds: 2)
+}
+
+final class ProbeTests: XCTestCase {
+    func testEachBrokenOperationIsReportedUnderItsRuleAndTheOthersPass() async throws {
+        try await probeFixtureAPI().test(.live) { api in
+            let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port)))
+            let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
+            var byOperation: [String: Set<String>] = [:]
+            for finding in probe.findings { byOperation[finding.operation ?? "", default: []].insert(finding.ruleId) }
+            XCTAssertEqual(byOperation["ListItems"], nil, "a conforming operation passes")
+            XCTAssertEqual(byOperation["GetThrottled"], nil, "a 429 with Retry-After is waited out, not a failure")
+            XCTAssertEqual(byOperation["GetItem"], ["probe-schema-mismatch"])
+            XCTAssertEqual(byOperation["GetBroken"], ["probe-invalid-json"])
+            XCTAssertEqual(byOperation["GetCrash"], ["probe-server-error"])
+            XCTAssertEqual(byOperation["GetTeapot"], ["probe-undeclared-status"])
+            XCTAssertEqual(byOperation["GetText"], ["probe-content-type"])
+            XCTAssertEqual(byOperation["GetSlow"], ["probe-slow"])
+            XCTAssertEqual(byOperation["GetHeaders"], ["probe-missing-header"])
+            XCTAssertEqual(byOperation["GetRedirect"], ["probe-redirects"])
+            XCTAssertEqual(byOperation["Search"], ["probe-not-probed"])
+            XCTAssertEqual(byOperation["CreateItem"], ["probe-not-probed"])
+            XCTAssertEqual(byOperation["RegisterHook"], ["probe-not-probed"])
+            // GetHeaders is the first secured operation that succeeded: called again without the key, it answers 401.
+            XCTAssertNil(byOperation["GetLeaky"])
+            let schema = try XCTUnwrap(probe.findings.first { $0.ruleId == "probe-schema-mismatch" })
+            XCTAssertEqual(schema.pointer, "/paths/~1items~1{id}/get/responses/200/schema", "the response's declared schema")
+            XCTAssertNotNil(schema.line)
+            XCTAssertTrue(schema.message.contains("/id"), schema.message)
+            XCTAssertTrue(schema.evidence?.contains("GET http://127.0.0.1") == true)
+            XCTAssertEqual(probe.summary?.contains("not probed"), true, probe.summary ?? "")
+            XCTAssertFalse(probe.exchanges.isEmpty)
+            // The key is nowhere in what is reported or kept.
+            let everything = try String(decoding: JSONEncoder().encode(result), as: UTF8.self)
+                + ReportRenderer.render(Report(title: "t", toolVersion: "t", packages: [PackageReport(result)]), as: .html)
+                + ReportRenderer.render(Report(title: "t", toolVersion: "t", packages: [PackageReport(result)]), as: .text)
+            XCTAssertFalse(everything.contains(fixtureKey), "the credential leaked into the output")
+            XCTAssertTrue(everything.contains("X-Api-Key: ***"))
+        }
+    }
+
+    func testAuthenticationMustBeEnforced() async throws {
+        try await probeFixtureAPI().test(.live) { api in
+            let plan = #"{"operations": {"ListItems": {"skip": true}, "GetHeaders": {"skip": true}, "GetThrottled": {"skip": true}, "GetSlow": {"skip": true}}}"#
+            let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port)), files: ["probe-plan.json": plan])
+            let auth = result.findings.filter { $0.ruleId == "probe-auth-not-enforced" }
+            XCTAssertEqual(auth.map(\.operation), ["GetLeaky"])
+            XCTAssertTrue(auth.first?.evidence?.contains("-> 200") == true)
+        }
+    }
+
+    func testProbePlanGivesValuesAndItsMistakesAreReported() async throws {
+        try await probeFixtureAPI().test(.live) { api in
+            let plan = #"{"operations": {"Search": {"parameters": {"q": "x"}, "expectStatus": [200]}, "NoSuchOperation": {}, "GetItem": {"skip": "yes"}}}"#
+            let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port)), files: ["probe-plan.json": plan])
+            XCTAssertFalse(result.findings.contains { $0.operation == "Search" }, "the plan's value lets Search be called, and it passes")
+            let problems = result.findings.filter { $0.ruleId == "probe-plan-invalid" }
+            XCTAssertEqual(Set(problems.map { $0.pointer ?? "" }), ["/operations/NoSuchOperation", "/operations/GetItem/skip"])
+            XCTAssertTrue(problems.allSatisfy { $0.file == "probe-plan.json" && $0.line != nil })
+        }
+    }
+
+    func testPrivateTargetsAreRefusedUnlessAllowed() async throws {
+        try await probeFixtureAPI().test(.live) { api in
+            var strict = probeSettings(port: try XCTUnwrap(api.port))
+            strict.allowPrivateNetwork = false
+            let result = try await probeCheck(strict)
+            let refused = result.findings.filter { $0.ruleId == "probe-refused-target" }
+            XCTAssertFalse(refused.isEmpty)
+            XCTAssertTrue(refused.allSatisfy { $0.message.contains("loopback") })
+            XCTAssertFalse(result.findings.contains { ["probe-server-error", "probe-schema-mismatch"].contains($0.ruleId) }, "nothing was called")
+        }
+    }
+
+    func testMissingCredentialsMeanNotProbed() async throws {
+        try await probeFixtureAPI().test(.live) { api in
+            let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port), credentials: [:]))
+            let skipped = result.findings.filter { $0.ruleId == "probe-not-probed" && $0.message.contains("credentials") }
+            XCTAssertEqual(skipped.count, 11, skipped.map(\.message).joined(separator: "\n"))
+        }
+    }
+
+    /// Through the server: credentials given with the upload are sealed, used for the run, and
+    /// gone afterwards; evidence is stored and reported without them.
+    func testProbingThroughTheServer() async throws {
+        try await probeFixtureAPI().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let zip = try TestPaths.zippedPackage("probe-fixture")
+            let id = try await f.app.test(.router) { client -> String in
+                var headers = apiHeaders(f.contoso, contentType: "application/zip")
+                headers[HTTPField.Name("X-Certify-Credential")!] = "api_key=\(fixtureKey)"
+                headers[HTTPField.Name("X-Certify-Probe-Base-Url")!] = "http://127.0.0.1:\(port)"
+                return try await client.execute(uri: "/v1/submissions", method: .post, headers: headers, body: ByteBuffer(bytes: zip)) { response in
+                    XCTAssertEqual(response.status, .created, String(buffer: response.body))
+                    return try XCTUnwrap(try apiJSON(response)["id"] as? String)
+                }
+            }
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 1)
+            var pipeline = PipelineConfiguration()
+            pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, latencyBudgetMilliseconds: 250, maximumRetryAfterSeconds: 2)
+            pipeline.runSecrets = f.runSecrets
+            await WorkerPool(store: f.store, configuration: pipeline).drain()
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 0, "credentials are for one run")
+            XCTAssertGreaterThan(try f.store.scalar("SELECT count(*) FROM probe_exchange"), 5)
+            let detail = try XCTUnwrap(try f.store.submissionDetail(id: id))
+            let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })
+            XCTAssertTrue(probe.findings.contains { $0.ruleId == "probe-schema-mismatch" && $0.operation == "GetItem" })
+            XCTAssertNotNil(probe.summary)
+            let markdown = ReportRenderer.render(ReportBuilder.report(for: detail), as: .markdown)
+            XCTAssertTrue(markdown.contains(probe.summary!), "the probe summary is in the report")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: f.store.path))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+            XCTAssertNil(bytes.range(of: Data(fixtureKey.utf8)), "the credential is not in the database")
+        }
+    }
+}
