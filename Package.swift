@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Rule folders being written in parallel, left out of local builds until integrated.
-let inProgressRuleFolders = ["Schema/Structure", "Schema/Extensions", "Policy/Swagger", "Policy/Files"]
+let inProgressRuleFolders = ["Schema/Structure"]
 
 let package = Package(
     name: "certify",
@@ -103,6 +103,7 @@ let package = Package(
         .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
 
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONDocument"]),
         .testTarget(name: "CertifyTests", dependencies: [
             "certify", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument",

@@ -9,10 +9,11 @@ final class RuleExampleTests: XCTestCase {
     /// Rules whose input is not a package of text files.
     let exemptFromExamples: [String: String] = [
         "package-refused": "fires on a package that cannot be loaded; its cases are the hostile zips in Fixtures/zips (PackageLoaderTests)",
+        "brand-color-ip": "fires only under the independent-publisher profile; PolicySwaggerRuleTests runs it with that profile",
     ].merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
 
     func run(_ example: ExamplePackage) async -> [Finding] {
-        let files = example.files.map { PackageFile(path: $0.key, bytes: Array($0.value.utf8)) }
+        let files = example.packageFiles
         let result = await StageRunner().run(ConnectorPackage(name: "example", files: files), path: "example")
         return result.findings
     }

@@ -1,8 +1,27 @@
 extension PolicyRules {
     /// Texts and metadata of the swagger (info, root, operations, parameters).
-    public static var swagger: [Rule] { [] }
+    public static var swagger: [Rule] {
+        [
+            swaggerSize, titleRequiredEnglish, titleMaxLength, titleRestrictedWordsRule, titleEndAlphanumeric,
+            descriptionLength, descriptionRestricted, contactRequired, connectorMetadata, metadataURLs, categoriesEnum,
+            hostProduction, schemesHTTPS, operationCount, operationIdPresent, operationIdPascal, operationStringsRequired,
+            operationVisibilityRequired, summaryMaxLength, summaryChars, summaryEndAlphanumeric, parameterDescription,
+            parameterSummary, descriptionSentence, summaryNotDescription, internalRequiredDefault, responses,
+            defaultNoSchema, responseSchema, mimeTypes, consumesRequired, typeFormat, pathParameterEncoding, noObsoleteNames,
+        ]
+    }
     /// apiProperties.json policy.
-    public static var properties: [Rule] { [] }
+    public static var properties: [Rule] {
+        [
+            brandColorFormat, brandColorForbidden, brandColorIndependentPublisher, publisherStackOwner,
+            connectionParameterUIDefinition, oauthRedirect, authType, scriptOperations,
+        ]
+    }
     /// Icon, README, intro.md, script.csx, secrets.
-    public static var files: [Rule] { [] }
+    public static var files: [Rule] {
+        [
+            iconRequired, ipNoIcon, iconPNG, iconSize, iconFileSize, iconBackground, readmeSections, introMarkdown,
+            readmeObsoleteNames, csxShape, csxNamespaces, csxNoHttpClient, noSecrets, testValueNoSecrets,
+        ]
+    }
 }

@@ -4,5 +4,5 @@ extension SchemaRules {
     /// Semantic checks no schema expresses.
     public static var semantics: [Rule] { [] }
     /// Connector extension shapes (x-ms-*) and apiProperties.json.
-    public static var extensions: [Rule] { [] }
+    public static var extensions: [Rule] { [xmsUnknownExtension, xmsExtensionPlacement, xmsExtensionShape, xmsVisibilityValue, xmsExtensionValue, xmsOperationReference, xmsDynamicParameter, xmsAPIAnnotationFamily, xmsNotificationURLProperty, propertiesShape, propertiesConnectionParameter, propertiesConnectionConstraints, propertiesOAuthSetting, propertiesParameterSets, propertiesPolicyTemplate, propertiesOperationReference] }
 }
