@@ -80,7 +80,7 @@ public struct PackageReport: Sendable, Codable {
 
 /// The formats a report renders to.
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
-    case text, json, markdown, html
+    case text, json, markdown, html, sarif, junit
 
     public var contentType: String {
         switch self {
@@ -88,6 +88,8 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
         case .json: "application/json"
         case .markdown: "text/markdown; charset=utf-8"
         case .html: "text/html; charset=utf-8"
+        case .sarif: "application/sarif+json"
+        case .junit: "application/xml"
         }
     }
 }

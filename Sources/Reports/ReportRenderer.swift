@@ -10,6 +10,8 @@ public enum ReportRenderer {
         case .json: JSONReportRenderer.render(report)
         case .markdown: MarkdownReportRenderer.render(report)
         case .html: HTMLReportRenderer.render(report)
+        case .sarif: SARIFReportRenderer.render(report)
+        case .junit: JUnitReportRenderer.render(report)
         }
     }
 }
