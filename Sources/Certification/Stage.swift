@@ -87,14 +87,18 @@ public struct CheckOptions: Sendable, Hashable {
     /// Fingerprints of accepted findings (a baseline): their warnings and infos are left out.
     /// Errors cannot be accepted.
     public var acceptedFingerprints: Set<String>
+    /// Titles of other certified connectors, by normalised title (`TitleRegistry.key`), for the
+    /// title-unique rule.
+    public var titleRegistry: [String: String]
 
     public init(
         stages: [String] = StageRegistry.staticNames, ruleset: Ruleset = .default,
-        acceptedFingerprints: Set<String> = []
+        acceptedFingerprints: Set<String> = [], titleRegistry: [String: String] = [:]
     ) {
         self.stages = stages
         self.ruleset = ruleset
         self.acceptedFingerprints = acceptedFingerprints
+        self.titleRegistry = titleRegistry
     }
 }
 

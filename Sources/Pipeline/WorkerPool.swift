@@ -145,7 +145,10 @@ public struct WorkerPool: Sendable {
             }
             let path = "\(job.submissionId)/r\(job.revision)"
             let ruleset = try store.ruleset(version: job.rulesetVersion)
-            let options = CheckOptions(stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints)
+            // New submissions meet the registry of certified titles; re-checks of certified ones do not.
+            let titles = job.reason == "submission" ? try store.certifiedTitles(excluding: job.submissionId) : [:]
+            let options = CheckOptions(
+                stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints, titleRegistry: titles)
             let extraStages = try probeStages(job)
             let result: PackageResult
             do {

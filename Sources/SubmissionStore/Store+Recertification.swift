@@ -333,3 +333,22 @@ extension Store {
             arguments: [now, runId])
     }
 }
+
+extension Store {
+    /// Titles of the certified connectors other than `submissionId`, by normalised title, for
+    /// the title-unique rule.
+    public func certifiedTitles(excluding submissionId: String) throws -> [String: String] {
+        try pool.read { db in
+            var titles: [String: String] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT connector, publisher FROM submission WHERE certified_revision IS NOT NULL AND id <> ? AND state <> 'withdrawn'",
+                arguments: [submissionId])
+            {
+                let connector: String = row["connector"]
+                titles[TitleRegistry.key(connector)] = "\(connector) (\(row["publisher"] as String))"
+            }
+            return titles
+        }
+    }
+}

@@ -42,6 +42,12 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Ruleset YAML: rules turned off or re-graded, and the publisher profile.", valueName: "FILE"))
     var ruleset: String?
 
+    @Option(help: ArgumentHelp("A folder of certified connector folders whose titles the checked ones must not repeat (title-unique).", valueName: "DIR"))
+    var registry: String?
+
+    @Option(help: ArgumentHelp("A baseline file of accepted findings: their warnings and infos are left out until they expire.", valueName: "FILE"))
+    var baseline: String?
+
     @Option(help: ArgumentHelp("Probe this base URL instead of the swagger's scheme, host and basePath (adds the probe stage).", valueName: "URL"))
     var probeBaseUrl: String?
 
@@ -97,11 +103,16 @@ struct CheckCommand: AsyncParsableCommand {
         }
         var selected = stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.staticNames
         if stages == nil && (probeBaseUrl != nil || !credential.isEmpty) { selected.append(StageRegistry.probeStageName) }
-        let options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
+        var options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
+        if let baseline { options.acceptedFingerprints = try BaselineFile.load(baseline) }
+        var registryPaths: [String: String] = [:]
+        if let registry {
+            (options.titleRegistry, registryPaths) = try TitleRegistryFolder.load(registry)
+        }
         let probe = ProbeStage(settings: ProbeSettings(
             baseURL: probeBaseUrl, credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
             allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
-        let results = await Checker(options: options, extraStages: [probe]).check(targets)
+        let results = await Checker(options: options, extraStages: [probe], registryPaths: registryPaths).check(targets)
         let report = Report(
             title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",
             toolVersion: CertifyVersion.tool, packages: results.map { PackageReport($0) })
@@ -132,7 +143,17 @@ extension ReportFormat: ExpressibleByArgument {}
 struct Checker {
     var options: CheckOptions
     var extraStages: [any Stage] = []
+    /// For each registry title, the folder it came from: a package is not compared with itself.
+    var registryPaths: [String: String] = [:]
     var limits = PackageLimits.default
+
+    func options(for path: String) -> CheckOptions {
+        guard !registryPaths.isEmpty else { return options }
+        var options = self.options
+        let own = URL(fileURLWithPath: path).standardizedFileURL.path
+        for (key, folder) in registryPaths where folder == own { options.titleRegistry[key] = nil }
+        return options
+    }
 
     func check(_ paths: [String]) async -> [PackageResult] {
         await withTaskGroup(of: (Int, PackageResult).self) { group in
@@ -143,7 +164,7 @@ struct Checker {
                 group.addTask {
                     do {
                         let package = try PackageLoader(limits: limits).load(path: path)
-                        return (index, await StageRunner(options: options, extraStages: extraStages).run(package, path: path))
+                        return (index, await StageRunner(options: options(for: path), extraStages: extraStages).run(package, path: path))
                     } catch let error as PackageError {
                         return (index, StageRunner.refused(path: path, error: error))
                     } catch {

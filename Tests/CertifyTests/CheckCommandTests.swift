@@ -14,12 +14,14 @@ final class CheckCommandTests: XCTestCase {
         Bundle.main.bundleURL.appendingPathComponent("certify")
     }
 
-    func certify(_ arguments: [String]) throws -> Outcome {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw XCTSkip("the certify binary is not at \(Self.binary.path); build it with 'swift build' first")
+    func certify(_ arguments: [String]) throws -> Outcome { try Self.run(arguments) }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw XCTSkip("the certify binary is not at \(binary.path); build it with 'swift build' first")
         }
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()

@@ -10,6 +10,7 @@ final class RuleExampleTests: XCTestCase {
     let exemptFromExamples: [String: String] = [
         "package-refused": "fires on a package that cannot be loaded; its cases are the hostile zips in Fixtures/zips (PackageLoaderTests)",
         "brand-color-ip": "fires only under the independent-publisher profile; PolicySwaggerRuleTests runs it with that profile",
+        "title-unique": "fires only against a registry of other titles; TitleRegistryTests gives it one",
     ].merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
 
     func run(_ example: ExamplePackage) async -> [Finding] {
