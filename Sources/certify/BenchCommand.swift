@@ -9,7 +9,7 @@ import SubmissionStore
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures measured in the same run.",
-        subcommands: [JSONBench.self, RecertifyBench.self])
+        subcommands: [JSONBench.self, SchemaBench.self, RecertifyBench.self])
 
     struct JSONBench: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -115,6 +115,99 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "re-certification (store + job queue):  %7.2f s  (%.0f connectors/s, %.2fx the baseline)",
                 seconds(recertify), Double(progress.total) / seconds(recertify), seconds(recertify) / seconds(baseline)))
             print(String(format: "peak resident memory:                  %7.1f MB", peakMB))
+        }
+
+        func seconds(_ duration: Duration) -> Double {
+            let (s, atto) = duration.components
+            return max(Double(s) + Double(atto) / 1e18, 1e-9)
+        }
+    }
+
+    struct SchemaBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "schema",
+            abstract: "Time the schema stage over every corpus swagger, against openapi-spec-validator in the same run.",
+            discussion: """
+                Prints the schema stage's time over every parseable swagger (every error reported), \
+                openapi-spec-validator's time on the same files when python3 has it (it stops at the \
+                first error of each file), their ratio, and the peak resident memory of checking the \
+                largest swagger alone (in a child process). Use a release build:
+                  swift build -c release && .build/release/certify bench schema --corpus ../shared/corpus/certified
+                """)
+
+        @Option(help: ArgumentHelp("Folder of connector folders.", valueName: "DIR"))
+        var corpus: String = "../shared/corpus/certified"
+
+        @Option(help: .hidden)
+        var single: String?
+
+        func run() async throws {
+            if let single {
+                // Child mode: check one package's schema stage and print this process's peak memory.
+                let package = try PackageLoader().load(path: single)
+                let result = await StageRunner(options: CheckOptions(stages: [SchemaStage.stageName])).run(package, path: single)
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                print("\(result.findings.count) \(usage.ru_maxrss)")
+                return
+            }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: corpus) else {
+                throw fail("\(corpus): cannot read the corpus folder")
+            }
+            var packages: [(String, ConnectorPackage)] = []
+            var swaggerPaths: [String] = []
+            var largest: (String, Int) = ("", 0)
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let folder = (corpus as NSString).appendingPathComponent(name)
+                guard let package = try? PackageLoader().load(path: folder), let swagger = package.file(.swagger) else { continue }
+                packages.append((folder, package))
+                swaggerPaths.append((folder as NSString).appendingPathComponent(swagger.path))
+                if swagger.bytes.count > largest.1 { largest = (folder, swagger.bytes.count) }
+            }
+            let clock = ContinuousClock()
+            let options = CheckOptions(stages: [SchemaStage.stageName])
+            var findings = 0
+            var invalid = 0
+            let ours = await clock.measure {
+                for (folder, package) in packages {
+                    let result = await StageRunner(options: options).run(package, path: folder)
+                    let errors = result.findings.filter { $0.severity == .error }.count
+                    findings += result.findings.count
+                    if errors > 0 { invalid += 1 }
+                }
+            }
+            print("swaggers: \(packages.count); schema stage (parse included): \(String(format: "%.2f", seconds(ours))) s, \(findings) findings, \(invalid) with errors")
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Scripts/openapi-spec-validator-bench.py").path
+            if FileManager.default.fileExists(atPath: script), let python = Self.output("/usr/bin/env", ["python3", script] + swaggerPaths) {
+                let parts = python.split(separator: " ")
+                if parts.count == 3, let theirs = Double(parts[2].trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    print("openapi-spec-validator: \(String(format: "%.2f", theirs)) s over \(parts[0]) files, \(parts[1]) rejected (first error only)")
+                    print(String(format: "ratio (openapi-spec-validator / certify): %.1fx", theirs / seconds(ours)))
+                }
+            } else {
+                print("openapi-spec-validator: not available (python3 with openapi-spec-validator is needed for the comparison)")
+            }
+            if let line = Self.output(CommandLine.arguments[0], ["bench", "schema", "--single", largest.0]) {
+                let parts = line.split(separator: " ")
+                if parts.count == 2, let kilobytes = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    print(String(format: "largest swagger (%@, %d bytes) alone: peak resident memory %.1f MB",
+                        (largest.0 as NSString).lastPathComponent, largest.1, kilobytes / 1024))
+                }
+            }
+        }
+
+        static func output(_ executable: String, _ arguments: [String]) -> String? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return nil }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
         }
 
         func seconds(_ duration: Duration) -> Double {
