@@ -43,7 +43,8 @@ public struct RuleDescription: Sendable, Hashable, Codable {
 /// Every rule of every stage, for look-up by id.
 public enum RuleCatalog {
     public static var all: [RuleDescription] {
-        PackageStage.rules + (SchemaStage.rules + PolicyStage.rules).map(\.description) + ProbeRules.all
+        PackageStage.rules + (SchemaStage.rules + PolicyStage.rules).map(\.description) + BreakingChanges.rules
+            + ProbeRules.all
     }
 
     public static func rule(_ id: String) -> RuleDescription? {

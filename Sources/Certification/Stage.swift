@@ -90,16 +90,43 @@ public struct CheckOptions: Sendable, Hashable {
     /// Titles of other certified connectors, by normalised title (`TitleRegistry.key`), for the
     /// title-unique rule.
     public var titleRegistry: [String: String]
+    /// The publisher's last certified revision of the same connector, for the breaking-change rules.
+    public var previous: PreviousRevision?
 
     public init(
         stages: [String] = StageRegistry.staticNames, ruleset: Ruleset = .default,
-        acceptedFingerprints: Set<String> = [], titleRegistry: [String: String] = [:]
+        acceptedFingerprints: Set<String> = [], titleRegistry: [String: String] = [:], previous: PreviousRevision? = nil
     ) {
         self.stages = stages
         self.ruleset = ruleset
         self.acceptedFingerprints = acceptedFingerprints
         self.titleRegistry = titleRegistry
+        self.previous = previous
     }
+}
+
+/// The last certified revision a new one is compared with.
+public struct PreviousRevision: Sendable, Hashable {
+    public var label: String
+    public var swagger: JSONDocument
+    public var properties: JSONDocument?
+
+    public init(label: String, swagger: JSONDocument, properties: JSONDocument?) {
+        self.label = label
+        self.swagger = swagger
+        self.properties = properties
+    }
+
+    /// From a loaded package; nil when its swagger is missing or not JSON.
+    public init?(package: ConnectorPackage, label: String) {
+        guard let file = package.file(.swagger), let swagger = try? JSONDocument.parse(file.bytes) else { return nil }
+        self.label = label
+        self.swagger = swagger
+        self.properties = package.file(.properties).flatMap { try? JSONDocument.parse($0.bytes) }
+    }
+
+    public static func == (lhs: PreviousRevision, rhs: PreviousRevision) -> Bool { lhs.label == rhs.label }
+    public func hash(into hasher: inout Hasher) { hasher.combine(label) }
 }
 
 /// What a stage reports back: its findings, and whether the stages after it can still run.

@@ -147,8 +147,15 @@ public struct WorkerPool: Sendable {
             let ruleset = try store.ruleset(version: job.rulesetVersion)
             // New submissions meet the registry of certified titles; re-checks of certified ones do not.
             let titles = job.reason == "submission" ? try store.certifiedTitles(excluding: job.submissionId) : [:]
-            let options = CheckOptions(
+            var options = CheckOptions(
                 stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints, titleRegistry: titles)
+            // A new revision of a certified connector is compared with the certified one.
+            if job.reason == "submission", let certified = try store.certifiedRevision(submissionId: job.submissionId),
+                certified < job.revision, let previousZip = try store.packageZip(submissionId: job.submissionId, revision: certified),
+                let previous = try? PackageLoader(limits: configuration.limits).loadZip(previousZip, name: "r\(certified)")
+            {
+                options.previous = PreviousRevision(package: previous, label: "revision \(certified)")
+            }
             let extraStages = try probeStages(job)
             let result: PackageResult
             do {

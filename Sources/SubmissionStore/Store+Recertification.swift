@@ -352,3 +352,12 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The revision of a submission that was last certified, if any.
+    public func certifiedRevision(submissionId: String) throws -> Int? {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT certified_revision FROM submission WHERE id = ?", arguments: [submissionId])
+        }
+    }
+}

@@ -45,6 +45,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A folder of certified connector folders whose titles the checked ones must not repeat (title-unique).", valueName: "DIR"))
     var registry: String?
 
+    @Option(help: ArgumentHelp("The last certified revision (folder or .zip): breaking changes against it are reported.", valueName: "PATH"))
+    var previous: String?
+
     @Option(help: ArgumentHelp("A baseline file of accepted findings: their warnings and infos are left out until they expire.", valueName: "FILE"))
     var baseline: String?
 
@@ -105,6 +108,18 @@ struct CheckCommand: AsyncParsableCommand {
         if stages == nil && (probeBaseUrl != nil || !credential.isEmpty) { selected.append(StageRegistry.probeStageName) }
         var options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
         if let baseline { options.acceptedFingerprints = try BaselineFile.load(baseline) }
+        if let previous {
+            let package: ConnectorPackage
+            do {
+                package = try PackageLoader().load(path: previous)
+            } catch {
+                throw fail("\(previous): \(error.message)")
+            }
+            guard let revision = PreviousRevision(package: package, label: previous) else {
+                throw fail("\(previous): its apiDefinition.swagger.json is missing or not JSON, so nothing can be compared")
+            }
+            options.previous = revision
+        }
         var registryPaths: [String: String] = [:]
         if let registry {
             (options.titleRegistry, registryPaths) = try TitleRegistryFolder.load(registry)

@@ -10,8 +10,10 @@ final class RuleExampleTests: XCTestCase {
     let exemptFromExamples: [String: String] = [
         "package-refused": "fires on a package that cannot be loaded; its cases are the hostile zips in Fixtures/zips (PackageLoaderTests)",
         "brand-color-ip": "fires only under the independent-publisher profile; PolicySwaggerRuleTests runs it with that profile",
-        "title-unique": "fires only against a registry of other titles; TitleRegistryTests gives it one",
-    ].merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
+        "title-unique": "fires only against a registry of other titles; RegistryBaselineTests gives it one",
+        "breaking-changes": "compares with a previous certified revision; BreakingChangesTests run every breaking-* rule",
+    ].merging(BreakingChanges.rules.map { ($0.id, "needs a previous certified revision: BreakingChangesTests") }) { a, _ in a }
+    .merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
 
     func run(_ example: ExamplePackage) async -> [Finding] {
         let files = example.packageFiles

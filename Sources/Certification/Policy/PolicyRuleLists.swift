@@ -8,7 +8,7 @@ extension PolicyRules {
             operationVisibilityRequired, summaryMaxLength, summaryChars, summaryEndAlphanumeric, parameterDescription,
             parameterSummary, descriptionSentence, summaryNotDescription, internalRequiredDefault, responses,
             defaultNoSchema, responseSchema, mimeTypes, consumesRequired, typeFormat, pathParameterEncoding, noObsoleteNames,
-            titleUnique,
+            titleUnique, breakingChanges,
         ]
     }
     /// apiProperties.json policy.

@@ -1,0 +1,249 @@
+import JSONDocument
+
+extension SchemaRules {
+    static let refResolves = Rule(RuleDescription(
+        id: "ref-resolves", severity: .error, stage: SchemaStage.stageName,
+        summary: "Every local \"$ref\" is a valid JSON Pointer fragment that points to something in the swagger, of the right kind: a parameter's to a parameter, a response's to a response, a schema's to a schema.",
+        source: "OpenAPI 2.0 specification (Reference Object, JSON Reference and JSON Pointer, RFC 6901); reference: refs-and-schema-sanity (SVR: \"$ref targets #/definitions|parameters|responses/… and resolves\").",
+        fix: "Point the $ref at an existing definition (\"#/definitions/Name\", \"#/parameters/Name\", \"#/responses/Name\"), spelled exactly as its key, with \"~1\" for \"/\" and \"~0\" for \"~\" in names; or add the missing definition.",
+        triggering: [
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "properties": {"b": {"$ref": "#/definitions/B"}}}}}"##),
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/definitions/A"}], "responses": {"200": {"description": "OK"}}}}}, "definitions": {"A": {"type": "string"}}}"##),
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#definitions/B"}, "B": {}}}"##),
+        ],
+        nonTriggering: [
+            .minimal(),
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/q"}], "responses": {"200": {"$ref": "#/responses/ok"}}}}}, "parameters": {"q": {"name": "q", "in": "query", "type": "string"}}, "responses": {"ok": {"description": "OK", "schema": {"$ref": "#/definitions/a~1b"}}}, "definitions": {"a/b": {"type": "object", "properties": {"self": {"$ref": "#/definitions/a~1b"}, "n": {"$ref": "#/definitions/a~1b/properties/self"}}}}}"##),
+        ])) { context in
+        OASReferenceCheck.findings(context, looking: .resolution) { ref in
+            switch ref.problem {
+            case .unresolved(let pointer):
+                var message = "\"$ref\": \"\(ref.text)\" points to nothing: the swagger has no \(pointer.description.isEmpty ? "root" : "\"\(pointer.description)\"")."
+                if let near = OASReferenceCheck.nearMiss(pointer, in: ref.root) { message += " Did you mean \"\(near)\"?" }
+                message += " Correct the reference or add the definition it names."
+                return (message, "unresolved:\(ref.text)")
+            case .malformed(let reason):
+                let hint = ref.text.hasPrefix("#") && !ref.text.hasPrefix("#/") && ref.text != "#" ? " A local reference starts with \"#/\", for example \"#/definitions/Name\"." : ""
+                return ("\"$ref\": \"\(ref.text)\" is not a valid JSON Pointer fragment: \(reason).\(hint)", "malformed:\(ref.text)")
+            case .wrongKind(let expected, let found):
+                return (
+                    "\"$ref\": \"\(ref.text)\" is used as \(expected) but points to \(found). Point it to \(OASReferenceCheck.section(expected)).",
+                    "kind:\(ref.text)")
+            default:
+                return nil
+            }
+        }
+    }
+
+    static let refExternal = Rule(RuleDescription(
+        id: "ref-external", severity: .error, stage: SchemaStage.stageName,
+        summary: "Every \"$ref\" is local (starts with \"#\"): references to other files or URLs are not supported.",
+        source: "Power Platform: a connector is one apiDefinition.swagger.json, uploaded alone, so nothing outside it can be resolved (PPC README; paconn uploads the single file). OpenAPI 2.0 itself allows remote references.",
+        fix: "Copy the referenced definition into this swagger (under definitions, parameters or responses) and reference it with \"#/...\".",
+        triggering: [
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "common.json#/definitions/Error"}}}"##),
+        ],
+        nonTriggering: [.minimal()])) { context in
+        OASReferenceCheck.findings(context, looking: .external) { ref in
+            guard case .external = ref.problem else { return nil }
+            return (
+                "\"$ref\": \"\(ref.text)\" refers outside this file, which is not supported: a connector is a single swagger. Copy the definition into this file and reference it with \"#/...\".",
+                "external:\(ref.text)")
+        }
+    }
+
+    static let refCycle = Rule(RuleDescription(
+        id: "ref-cycle", severity: .error, stage: SchemaStage.stageName,
+        summary: "No chain of references leads back to itself without describing anything (A is only a $ref to B, and B only a $ref to A). Recursive schemas, where a property refers back to its own definition, are legal and not reported.",
+        source: "JSON Reference (a reference whose resolution never ends has no value); OpenAPI 2.0 allows recursive schemas through properties and items, which are fine. Every walk of this tool keeps a visited set, so no cycle makes it loop.",
+        fix: "Make one of the definitions in the loop an actual schema instead of a $ref to the next.",
+        triggering: [
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}}"##),
+        ],
+        nonTriggering: [
+            .minimal(),
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/definitions/Node"}, "all": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}}}}"##),
+        ])) { context in
+        OASReferenceCheck.findings(context, looking: .cycles) { ref in
+            guard case .cycle(let members) = ref.problem else { return nil }
+            return (
+                "\"$ref\": \"\(ref.text)\" starts a loop of references that never reaches a schema: \(members.joined(separator: " → ")). Replace one of them with the schema itself.",
+                "cycle:\(members.sorted().joined(separator: ","))")
+        }
+    }
+}
+
+/// One `$ref` of the document and what is wrong with it.
+struct OASReferenceCheck: OASVisitor {
+    enum Problem {
+        case none
+        case external
+        case malformed(String)
+        case unresolved(JSONPointer)
+        case wrongKind(expected: String, found: String)
+        /// The pointers of the loop, starting here; reported once, from its first member.
+        case cycle([String])
+    }
+
+    struct Reference {
+        var text: String
+        var problem: Problem
+        var root: JSONValue
+    }
+
+    /// What a rule looks for: each does only the work its problems need.
+    enum Looking {
+        /// Malformed, unresolved and wrong-kind local references.
+        case resolution
+        /// References to other documents (no resolving at all).
+        case external
+        /// Loops of references (resolving only references to references).
+        case cycles
+    }
+
+    let context: RuleContext
+    let root: JSONValue
+    let looking: Looking
+    let describe: (Reference) -> (message: String, signature: String)?
+    var findings: [Finding] = []
+
+    static func findings(
+        _ context: RuleContext, looking: Looking, _ describe: @escaping (Reference) -> (message: String, signature: String)?
+    ) -> [Finding] {
+        var value: ((UnsafeBufferPointer<UInt8>, Int) -> Bool)?
+        if looking == .external { value = OASTextScan.nonLocalString }
+        guard let swagger = context.swagger, OASTextScan.mayHave(swagger.file.bytes, key: "$ref", value: value) else { return [] }
+        if looking == .cycles, let texts = OASTextScan.referenceTexts(swagger.file.bytes) {
+            // A loop needs a reference whose target is itself a reference; without one, no walk.
+            let root = swagger.document.root
+            guard texts.contains(where: { OASReference.lookup($0, in: root)?["$ref"] != nil }) else { return [] }
+        }
+        var visitor = OASReferenceCheck(context: context, root: swagger.document.root, looking: looking, describe: describe)
+        OASWalker(extensionSchemas: true).walk(swagger.document.root, &visitor)
+        return visitor.findings
+    }
+
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
+        switch kind {
+        case .schema, .responseSchema, .parameter, .response, .pathItem: break
+        default: return
+        }
+        guard let text = value["$ref"]?.string else { return }
+        let problem: Problem
+        if looking == .external {
+            guard text.utf8.first != UInt8(ascii: "#") else { return }
+            problem = .external
+        } else {
+            problem = check(text, kind: kind, at: path)
+        }
+        if case .none = problem { return }
+        guard let (message, signature) = describe(Reference(text: text, problem: problem, root: root)) else { return }
+        if let finding = context.swaggerFinding(message, tokens: path + ["$ref"], signature: signature) {
+            findings.append(finding)
+        }
+    }
+
+    /// What a reference text points to, resolved once per distinct text (documents repeat the
+    /// same few references many times).
+    enum Target {
+        case external
+        case malformed(String)
+        case unresolved(JSONPointer)
+        case found(JSONPointer, JSONValue)
+    }
+
+    var targets: [String: Target] = [:]
+
+    mutating func target(_ text: String) -> Target {
+        if let known = targets[text] { return known }
+        let target: Target
+        switch OASReference.form(of: text) {
+        case .external: target = .external
+        case .malformed(let reason): target = .malformed(reason)
+        case .local(let pointer):
+            if let value = root.value(at: pointer) {
+                target = .found(pointer, value)
+            } else {
+                target = .unresolved(pointer)
+            }
+        }
+        targets[text] = target
+        return target
+    }
+
+    mutating func check(_ text: String, kind: OASKind, at path: [String]) -> Problem {
+        let pointer: JSONPointer
+        let target: JSONValue
+        switch self.target(text) {
+        case .external: return .external
+        case .malformed(let reason): return .malformed(reason)
+        case .unresolved(let missing): return looking == .resolution ? .unresolved(missing) : .none
+        case .found(let at, let value): (pointer, target) = (at, value)
+        }
+        guard looking == .resolution else { return looking == .cycles ? cycle(target, pointer, at: path) : .none }
+        // The kind of what it points to, by where it is.
+        let tokens = pointer.tokens
+        let section = tokens.count == 2 ? tokens[0] : nil
+        switch kind {
+        case .parameter:
+            if section != "parameters" { return .wrongKind(expected: "a parameter", found: found(tokens)) }
+        case .response:
+            if section != "responses" { return .wrongKind(expected: "a response", found: found(tokens)) }
+        case .schema, .responseSchema:
+            if section == "parameters" || section == "responses" || tokens.count <= 1 {
+                return .wrongKind(expected: "a schema", found: found(tokens))
+            }
+        default:
+            break
+        }
+        return .none
+    }
+
+    /// A loop of references that never reaches anything but a reference.
+    func cycle(_ target: JSONValue, _ pointer: JSONPointer, at path: [String]) -> Problem {
+        guard target.object?["$ref"] != nil else { return .none }
+        let here = JSONPointer(tokens: path).description
+        var chain = [here]
+        var seen: Set<String> = [here]
+        var current = target
+        var currentPointer = pointer
+        while let next = current["$ref"]?.string {
+            let location = currentPointer.description
+            if location == here {
+                // Back at the start: report from the loop's smallest pointer only.
+                return chain.min() == here ? .cycle(chain + [here]) : .none
+            }
+            guard seen.insert(location).inserted, case .local(let nextPointer) = OASReference.form(of: next),
+                  let nextValue = root.value(at: nextPointer) else { return .none }
+            chain.append(location)
+            current = nextValue
+            currentPointer = nextPointer
+        }
+        return .none
+    }
+
+    func found(_ tokens: [String]) -> String {
+        switch tokens.first {
+        case "definitions" where tokens.count == 2: "a schema (under #/definitions)"
+        case "parameters" where tokens.count == 2: "a parameter (under #/parameters)"
+        case "responses" where tokens.count == 2: "a response (under #/responses)"
+        case nil: "the whole document"
+        default: "\"\(JSONPointer(tokens: tokens))\""
+        }
+    }
+
+    static func section(_ expected: String) -> String {
+        switch expected {
+        case "a parameter": "a parameter defined under #/parameters"
+        case "a response": "a response defined under #/responses"
+        default: "a schema, usually one under #/definitions"
+        }
+    }
+
+    /// A key of the same parent that differs only in case, for "did you mean".
+    static func nearMiss(_ pointer: JSONPointer, in root: JSONValue) -> String? {
+        guard let last = pointer.tokens.last, let parent = pointer.parent, let object = root.value(at: parent)?.object else { return nil }
+        guard let match = object.members.first(where: { $0.key.lowercased() == last.lowercased() }) else { return nil }
+        return parent.appending(match.key).uriFragment
+    }
+}
