@@ -306,19 +306,7 @@ public final class Store: Sendable {
             finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
             error: row["error"])
         var findingsByStage: [String: [Finding]] = [:]
-        for f in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT rule_id, severity, stage, message, file, pointer, line, "column", operation, evidence, fingerprint
-                FROM finding WHERE run_id = ? ORDER BY id
-                """,
-            arguments: [id])
-        {
-            var finding = Finding(
-                ruleId: f["rule_id"], severity: Severity(rawValue: f["severity"]) ?? .error, stage: f["stage"],
-                message: f["message"], file: f["file"], pointer: f["pointer"], line: f["line"], column: f["column"],
-                operation: f["operation"], evidence: f["evidence"])
-            finding.fingerprint = f["fingerprint"]
+        for finding in try fetchFindings(db, runId: id) {
             findingsByStage[finding.stage, default: []].append(finding)
         }
         let stages = try Row.fetchAll(
