@@ -177,17 +177,23 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let clock = ContinuousClock()
             let options = CheckOptions(stages: [SchemaStage.stageName])
+            // Parsing is timed apart: the other tool's figure is its validate() calls on documents
+            // already loaded, so ours is the stage's rules on documents already parsed.
+            var inputs: [StageInput] = []
+            let parse = clock.measure {
+                inputs = packages.map { StageInput(package: $0.1, options: options) }
+            }
+            let stage = SchemaStage.make()
             var findings = 0
             var invalid = 0
             let ours = await clock.measure {
-                for (folder, package) in packages {
-                    let result = await StageRunner(options: options).run(package, path: folder)
-                    let errors = result.findings.filter { $0.severity == .error }.count
-                    findings += result.findings.count
-                    if errors > 0 { invalid += 1 }
+                for input in inputs {
+                    let output = await stage.run(input)
+                    findings += output.findings.count
+                    if output.findings.contains(where: { $0.severity == .error }) { invalid += 1 }
                 }
             }
-            print("swaggers: \(packages.count); schema stage (parse included): \(String(format: "%.2f", seconds(ours))) s, \(findings) findings, \(invalid) with errors")
+            print("swaggers: \(packages.count); parsing: \(String(format: "%.2f", seconds(parse))) s; schema stage rules: \(String(format: "%.2f", seconds(ours))) s, \(findings) findings (every one, not the first), \(invalid) with errors")
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("Scripts/openapi-spec-validator-bench.py").path
             if FileManager.default.fileExists(atPath: script), let python = Self.output("/usr/bin/env", ["python3", script] + swaggerPaths) {
