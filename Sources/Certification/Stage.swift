@@ -50,6 +50,8 @@ public struct StageInput: Sendable {
     /// Parsed JSON files by package path.
     public var json: [String: ParsedFile]
     public var options: CheckOptions
+    /// Work several rules need (a walk of the swagger), done once per package.
+    public let memo = Memo()
 
     public init(package: ConnectorPackage, options: CheckOptions) {
         self.package = package

@@ -141,6 +141,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: .hidden)
         var single: String?
 
+        @Flag(help: "Also print the ten slowest rules.")
+        var perRule = false
+
         func run() async throws {
             if let single {
                 // Child mode: check one package's schema stage and print this process's peak memory.
@@ -191,6 +194,18 @@ struct BenchCommand: AsyncParsableCommand {
                     let output = await stage.run(input)
                     findings += output.findings.count
                     if output.findings.contains(where: { $0.severity == .error }) { invalid += 1 }
+                }
+            }
+            if perRule {
+                var times: [(String, Duration)] = []
+                for rule in SchemaStage.rules {
+                    let time = clock.measure {
+                        for input in inputs { _ = rule.check(RuleContext(input: input, rule: rule.description)) }
+                    }
+                    times.append((rule.id, time))
+                }
+                for (id, time) in times.sorted(by: { $0.1 > $1.1 }).prefix(10) {
+                    print(String(format: "  %-36@ %6.0f ms", id, seconds(time) * 1000))
                 }
             }
             print("swaggers: \(packages.count); parsing: \(String(format: "%.2f", seconds(parse))) s; schema stage rules: \(String(format: "%.2f", seconds(ours))) s, \(findings) findings (every one, not the first), \(invalid) with errors")

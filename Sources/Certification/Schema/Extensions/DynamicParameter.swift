@@ -17,7 +17,7 @@ extension SchemaRules {
                 parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": {"value": "no"}}, "itemValuePath": "id"}"#)),
         ])) { context in
         guard let swagger = context.swagger else { return [] }
-        let calls = XMSWalk.operationCalls(swagger)
+        let calls = XMSWalk.operationCalls(swagger, memo: context.input.memo)
         guard !calls.isEmpty else { return [] }
         let operations = XMSOperations(swagger.document.root)
         var issues: [XMSIssue] = []

@@ -18,7 +18,7 @@ extension SchemaRules {
         ])) { context in
         guard let swagger = context.swagger else { return [] }
         var issues: [XMSIssue] = []
-        for visit in XMSWalk.visits(swagger.document.root) {
+        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
                 guard let sites = XMSCatalog.sites[member.key] else { continue }
                 if !sites.contains(visit.site) {

@@ -21,7 +21,7 @@ extension SchemaRules {
         ])) { context in
         guard let swagger = context.swagger else { return [] }
         var shape = XMSShape()
-        for visit in XMSWalk.visits(swagger.document.root) {
+        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
                 guard let sites = XMSCatalog.sites[member.key], sites.contains(visit.site) else { continue }
                 if member.value.string != nil, xmsStringExtensions.contains(member.key) { continue }  // the common case

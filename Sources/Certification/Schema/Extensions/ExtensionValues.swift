@@ -49,7 +49,7 @@ extension SchemaRules {
         nonTriggering: [.minimal(), .swagger(XMSExamples.swagger(parameter: #""x-ms-visibility": "advanced""#))])) { context in
         guard let swagger = context.swagger else { return [] }
         var issues: [XMSIssue] = []
-        for visit in XMSWalk.visits(swagger, keys: ["x-ms-visibility"]) {
+        for visit in XMSWalk.visits(swagger, keys: ["x-ms-visibility"], memo: context.input.memo) {
             guard let value = visit.object["x-ms-visibility"], XMSCatalog.sites["x-ms-visibility"]!.contains(visit.site) else { continue }
             if let issue = XMSVocabulary.check(
                 value, "x-ms-visibility", allowed: ["important", "advanced", "internal"],
@@ -79,7 +79,7 @@ extension SchemaRules {
         guard let swagger = context.swagger else { return [] }
         var issues: [XMSIssue] = []
         let keys = ["x-ms-trigger", "x-ms-url-encoding", "x-ms-media-kind", "x-ms-api-annotation", "x-ms-pageable"]
-        for visit in XMSWalk.visits(swagger, keys: keys) {
+        for visit in XMSWalk.visits(swagger, keys: keys, memo: context.input.memo) {
             func applies(_ key: String) -> JSONValue? {
                 guard XMSCatalog.sites[key]!.contains(visit.site) else { return nil }
                 return visit.object[key]

@@ -16,7 +16,7 @@ extension SchemaRules {
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var issues: [XMSIssue] = []
-        for visit in XMSWalk.visits(swagger, keys: ["x-ms-notification-url"]) where visit.site == .schema {
+        for visit in XMSWalk.visits(swagger, keys: ["x-ms-notification-url"], memo: context.input.memo) where visit.site == .schema {
             let object = visit.object
             guard let flag = object["x-ms-notification-url"], flag.bool != false else { continue }
             let tokens = visit.pointer.tokens

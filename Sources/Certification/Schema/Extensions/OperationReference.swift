@@ -24,8 +24,11 @@ extension XMSWalk {
     ]
 
     /// Every operation call of the swagger's extensions, where the extension has an effect.
-    static func operationCalls(_ swagger: (file: PackageFile, document: JSONDocument)) -> [XMSOperationCall] {
-        let visits = visits(swagger, keys: callingKeys)
+    static func operationCalls(_ swagger: (file: PackageFile, document: JSONDocument), memo: Memo) -> [XMSOperationCall] {
+        memo.value("xms.operationCalls") { operationCalls(swagger, visits: visits(swagger, keys: callingKeys, memo: memo)) }
+    }
+
+    static func operationCalls(_ swagger: (file: PackageFile, document: JSONDocument), visits: [XMSVisit]) -> [XMSOperationCall] {
         var calls: [XMSOperationCall] = []
         func add(_ name: String, _ value: JSONValue?, at pointer: JSONPointer, newForm: Bool) {
             guard let object = value?.object, let id = object["operationId"]?.string else { return }
@@ -81,7 +84,7 @@ extension SchemaRules {
             .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-collection": "value", "value-path": "id", "value-title": "name"}"#)),
         ])) { context in
         guard let swagger = context.swagger else { return [] }
-        let calls = XMSWalk.operationCalls(swagger)
+        let calls = XMSWalk.operationCalls(swagger, memo: context.input.memo)
         guard !calls.isEmpty else { return [] }
         let operations = XMSOperations(swagger.document.root)
         var issues: [XMSIssue] = []

@@ -63,11 +63,20 @@ enum XMSWalk {
     /// The spec objects with one of `keys`, or none when the swagger's text cannot contain
     /// them: a byte search skips the walk for most swaggers. Text with \u escapes is walked
     /// anyway, since a key may be written with escapes.
-    static func visits(_ swagger: (file: PackageFile, document: JSONDocument), keys: [String]) -> [XMSVisit] {
+    static func visits(_ swagger: (file: PackageFile, document: JSONDocument), keys: [String], memo: Memo) -> [XMSVisit] {
         let bytes = swagger.file.bytes
         let escaped = XMSBytes.contains(bytes, "\\u")
         guard escaped || keys.contains(where: { XMSBytes.contains(bytes, $0) }) else { return [] }
-        return visits(swagger.document.root, keys: keys)
+        // The visits with one of `keys` are those of the walk for every x-ms key (shared by the
+        // rules through the memo) that hold one of them.
+        return allVisits(swagger.document.root, memo: memo).filter { visit in
+            visit.object.members.contains { isExtensionKey($0.key) && keys.contains($0.key) }
+        }
+    }
+
+    /// Every spec object with an x-ms key, walked once per package.
+    static func allVisits(_ root: JSONValue, memo: Memo) -> [XMSVisit] {
+        memo.value("xms.visits") { visits(root) }
     }
 
     /// True for a key the platform would take as a Microsoft extension ("x-ms-…", any case).
