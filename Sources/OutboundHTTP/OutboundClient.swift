@@ -29,12 +29,19 @@ public struct OutboundRequest: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: [UInt8]?
+    /// Headers that carry credentials besides Authorization and Cookie (an API key's header):
+    /// none of them follows a redirect to another origin.
+    public var credentialHeaders: Set<String>
 
-    public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) {
+    public init(
+        method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
+        credentialHeaders: Set<String> = []
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.credentialHeaders = Set(credentialHeaders.map { $0.lowercased() })
     }
 }
 
@@ -104,6 +111,12 @@ public struct OutboundClient: Sendable {
                     throw OutboundError(.invalidURL, "\(current.url): redirect to an invalid Location '\(location)'")
                 }
                 redirects.append(next)
+                // Credentials are for the origin they were given for: a redirect elsewhere (another
+                // host, port or scheme, https to http included) goes without them.
+                if let target = URL(string: next), !Self.sameOrigin(url, target) {
+                    let sensitive = current.credentialHeaders.union(["authorization", "cookie", "proxy-authorization"])
+                    current.headers.removeAll { sensitive.contains($0.0.lowercased()) }
+                }
                 if status == 303 || ((status == 301 || status == 302) && current.method == "POST") {
                     current.method = "GET"
                     current.body = nil
@@ -115,6 +128,12 @@ public struct OutboundClient: Sendable {
                 status: status, headers: headers, body: body, truncated: truncated, url: current.url, address: address,
                 redirects: redirects, durationMs: (clock.now - start).milliseconds)
         }
+    }
+
+    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
+        func port(_ url: URL) -> Int? { url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80) }
+        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased()
+            && port(a) == port(b)
     }
 
     func exchange(_ request: OutboundRequest, url: URL, address: IPAddress) async throws(OutboundError)

@@ -188,8 +188,10 @@ extension WorkerPool {
         guard job.stages.contains(StageRegistry.probeStageName) else { return [] }
         var settings = configuration.probeDefaults
         if let sealed = try store.runSecret(runId: job.runId), let secrets = configuration.runSecrets {
-            settings = try secrets.open(sealed)
-            settings.allowPrivateNetwork = configuration.probeDefaults.allowPrivateNetwork
+            // From the submitter: where and with what; the limits stay the server's.
+            let given = try secrets.open(sealed)
+            settings.baseURL = given.baseURL
+            settings.credentials = given.credentials
         }
         return [ProbeStage(settings: settings)]
     }

@@ -11,7 +11,9 @@ extension ProbeContext {
     ) async -> ProbeStage.Outcome {
         var outcome = ProbeStage.Outcome()
         outcome.called = true
-        let request = OutboundRequest(method: prepared.method, url: prepared.url, headers: prepared.headers, body: prepared.body)
+        let request = OutboundRequest(
+            method: prepared.method, url: prepared.url, headers: prepared.headers, body: prepared.body,
+            credentialHeaders: credentialHeaderNames)
         let (result, latency, retries) = await send(request, client: client, limiter: limiter)
         let exchange = exchange(operation, request, result, latency: latency)
         outcome.exchanges.append(exchange)

@@ -39,8 +39,9 @@ struct ProbeContext: Sendable {
         var secrets = Array(settings.credentials.values)
         for value in settings.credentials.values {
             secrets.append(Data(value.utf8).base64EncodedString())
-            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), encoded != value {
-                secrets.append(encoded)
+            // As it appears in URLs: the probe encodes query values with `encode`.
+            for encoded in [value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), Self.encode(value)] {
+                if let encoded, encoded != value { secrets.append(encoded) }
             }
         }
         self.secrets = secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
@@ -139,6 +140,13 @@ struct ProbeContext: Sendable {
         return .success(PreparedRequest(
             method: operation.method.uppercased(), url: url(query), urlWithoutCredentials: url(baseQuery), headers: headers,
             headersWithoutCredentials: baseHeaders, body: body, secured: secured, expectStatus: plan?.expectStatus))
+    }
+
+    /// The header names the swagger's API keys travel in.
+    var credentialHeaderNames: Set<String> {
+        Set(root["securityDefinitions"]?.object?.members.compactMap { member -> String? in
+            member.value["in"]?.string == "header" ? member.value["name"]?.string?.lowercased() : nil
+        } ?? [])
     }
 
     func acceptHeader(_ op: JSONValue) -> String {

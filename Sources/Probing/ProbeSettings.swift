@@ -2,7 +2,8 @@ import Foundation
 
 /// How a run probes a connector's API: where, with which credentials, within which limits.
 /// Credentials are for one run: the server keeps them sealed until the run ends, and they are
-/// redacted from every exchange, finding and log.
+/// redacted from every exchange, finding and log (by header name always; in free text when they
+/// are at least 3 characters long, since shorter ones would mangle every text they appear in).
 public struct ProbeSettings: Codable, Sendable, Hashable {
     /// Overrides the swagger's scheme, host and basePath (and the probe plan's baseUrl).
     public var baseURL: String?

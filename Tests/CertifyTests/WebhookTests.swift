@@ -154,3 +154,35 @@ final class AddressPolicyTests: XCTestCase {
         }
     }
 }
+
+final class RedirectCredentialTests: XCTestCase {
+    /// Credentials follow a redirect within the same origin, never to another one.
+    func testCredentialsDoNotFollowARedirectToAnotherOrigin() async throws {
+        let router = Router()
+        router.get("away") { request, _ -> Response in
+            let authority = request.head.authority ?? ""
+            let elsewhere = authority.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+            return Response(status: .found, headers: [.location: "http://\(elsewhere)/echo"])
+        }
+        router.get("same") { _, _ in Response(status: .found, headers: [.location: "/echo"]) }
+        router.get("echo") { request, _ -> String in
+            "auth=\(request.headers[.authorization] ?? "none");key=\(request.headers[HTTPField.Name("X-Key")!] ?? "none")"
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { server in
+            let port = try XCTUnwrap(server.port)
+            let client = OutboundClient(policy: OutboundPolicy(allowPrivateNetwork: true))
+            func call(_ path: String) async throws -> String {
+                let response = try await client.send(OutboundRequest(
+                    url: "http://127.0.0.1:\(port)/\(path)", headers: [("Authorization", "Bearer s3cr3t"), ("X-Key", "k-1")],
+                    credentialHeaders: ["X-Key"]))
+                XCTAssertEqual(response.redirects.count, 1)
+                return String(decoding: response.body, as: UTF8.self)
+            }
+            let same = try await call("same")
+            XCTAssertEqual(same, "auth=Bearer s3cr3t;key=k-1")
+            let away = try await call("away")
+            XCTAssertEqual(away, "auth=none;key=none")
+        }
+    }
+}
