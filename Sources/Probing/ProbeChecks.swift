@@ -67,7 +67,7 @@ extension ProbeContext {
                 "\(label) answered \(status), which its responses do not declare (declared: \(declared.isEmpty ? "none" : declared)) and no default covers.",
                 at: operation.pointer.appending("responses"), signature: "\(status)")
         }
-        if response.latencyOver(settings.latencyBudgetMilliseconds, latency) {
+        if latency > settings.latencyBudgetMilliseconds {
             outcome.findings.append(finding(
                 ProbeRules.slow, "\(label) took \(Int(latency)) ms, over the budget of \(Int(settings.latencyBudgetMilliseconds)) ms.",
                 at: operation.pointer, operation: operation.id, evidence: evidence, signature: "slow"))
@@ -165,6 +165,3 @@ extension ProbeContext {
     }
 }
 
-extension OutboundResponse {
-    func latencyOver(_ budget: Double, _ latency: Double) -> Bool { latency > budget }
-}

@@ -89,7 +89,7 @@ struct ProbeContext: Sendable {
         var query: [(String, String)] = []
         var headers: [(String, String)] = [("Accept", acceptHeader(op)), ("User-Agent", "certify-probe/\(CertifyVersion.tool)")]
         var body: [UInt8]?
-        for (pointer, raw) in operation.parameters {
+        for (_, raw) in operation.parameters {
             let parameter = resolve(raw) ?? raw
             guard let name = parameter["name"]?.string, let location = parameter["in"]?.string else { continue }
             let required = parameter["required"]?.bool == true || location == "path"
@@ -102,7 +102,6 @@ struct ProbeContext: Sendable {
                 }
                 continue
             }
-            _ = pointer
             switch location {
             case "path":
                 let text = Self.text(value)

@@ -58,13 +58,12 @@ enum BaselineFile {
             guard let fingerprint = fields["fingerprint"]?.string, !fingerprint.isEmpty else {
                 throw fail("\(place(entry)): 'fingerprint' is required")
             }
-            guard let reason = fields["reason"]?.string, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard fields["reason"]?.string.map({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) == true else {
                 throw fail("\(place(entry)): 'reason' is required: say why the finding is accepted")
             }
             guard let expiresNode = fields["expires"], let text = expiresNode.string, let expires = formatter.date(from: text) else {
                 throw fail("\(place(entry)): 'expires' is required, as YYYY-MM-DD")
             }
-            _ = reason
             // An acceptance holds through its expiry day.
             if expires.addingTimeInterval(86_400) > now { accepted.insert(fingerprint) }
         }
