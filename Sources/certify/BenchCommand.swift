@@ -144,6 +144,15 @@ struct BenchCommand: AsyncParsableCommand {
         @Flag(help: "Also print the ten slowest rules.")
         var perRule = false
 
+        @Option(help: .hidden)
+        var ruleLines = 10
+
+        @Option(help: .hidden)
+        var only: String?
+
+        @Option(help: .hidden)
+        var onlyRounds = 20
+
         func run() async throws {
             if let single {
                 // Child mode: check one package's schema stage and print this process's peak memory.
@@ -196,6 +205,17 @@ struct BenchCommand: AsyncParsableCommand {
                     if output.findings.contains(where: { $0.severity == .error }) { invalid += 1 }
                 }
             }
+            if let only {
+                // For profiling one rule: run it over the corpus `rounds` times.
+                guard let rule = SchemaStage.rules.first(where: { $0.id == only }) else { throw fail("no schema rule \(only)") }
+                let time = clock.measure {
+                    for _ in 0..<onlyRounds {
+                        for input in inputs { _ = rule.check(RuleContext(input: input, rule: rule.description)) }
+                    }
+                }
+                print(String(format: "%@: %.1f ms a round", only, seconds(time) * 1000 / Double(onlyRounds)))
+                return
+            }
             if perRule {
                 var times: [(String, Duration)] = []
                 for rule in SchemaStage.rules {
@@ -204,9 +224,13 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                     times.append((rule.id, time))
                 }
-                for (id, time) in times.sorted(by: { $0.1 > $1.1 }).prefix(10) {
-                    print(String(format: "  %-36@ %6.0f ms", id, seconds(time) * 1000))
+                for (id, time) in times.sorted(by: { $0.1 > $1.1 }).prefix(ruleLines) {
+                    print(String(format: "  %-36@ %6.1f ms", id, seconds(time) * 1000))
                 }
+                let sum = times.reduce(Duration.zero) { $0 + $1.1 }
+                print(String(format: "  %-36@ %6.1f ms", "(all \(times.count) rules, one by one)", seconds(sum) * 1000))
+                let walk = clock.measure { for input in inputs { SchemaStage.bareWalk(input) } }
+                print(String(format: "  %-36@ %6.1f ms", "(one bare walk of every swagger)", seconds(walk) * 1000))
             }
             print("swaggers: \(packages.count); parsing: \(String(format: "%.2f", seconds(parse))) s; schema stage rules: \(String(format: "%.2f", seconds(ours))) s, \(findings) findings (every one, not the first), \(invalid) with errors")
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

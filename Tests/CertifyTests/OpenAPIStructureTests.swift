@@ -243,8 +243,8 @@ final class OpenAPIStructureTests: XCTestCase {
 }
 
 extension OpenAPIStructureTests {
-    /// Rules that skip the walk when the text has no key they look for must still see keys
-    /// written with \u escapes.
+    /// Rules that visit only the objects with a key they look for must still see keys written
+    /// with \u escapes.
     func testKeysWrittenWithEscapesAreStillChecked() {
         let text = #"""
         {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {},
@@ -257,17 +257,5 @@ extension OpenAPIStructureTests {
         XCTAssertTrue(found.contains("pattern-valid /definitions/Code/pattern"), "\(found)")
         XCTAssertTrue(found.contains("enum-not-empty /definitions/Code/enum"), "\(found)")
         XCTAssertTrue(found.contains("ref-external /definitions/Other/$ref"), "\(found)")
-    }
-
-    func testTextScanFindsKeysAndValues() {
-        let bytes = Array(##"{"a": {"enum" : [ ], "$ref":"x.json#/y"}, "pattern": 1}"##.utf8)
-        XCTAssertTrue(OASTextScan.mayHave(bytes, key: "enum", value: OASTextScan.emptyArray))
-        XCTAssertTrue(OASTextScan.mayHave(bytes, key: "$ref", value: OASTextScan.nonLocalString))
-        XCTAssertTrue(OASTextScan.mayHave(bytes, key: "pattern"))
-        XCTAssertFalse(OASTextScan.mayHave(bytes, key: "default"))
-        XCTAssertFalse(OASTextScan.mayHave(Array(#"{"enum": ["a"]}"#.utf8), key: "enum", value: OASTextScan.emptyArray))
-        XCTAssertFalse(OASTextScan.mayHave(Array(##"{"$ref": "#/definitions/A"}"##.utf8), key: "$ref", value: OASTextScan.nonLocalString))
-        XCTAssertEqual(OASTextScan.referenceTexts(Array(##"{"$ref": "#/a", "b": {"$ref" : "#/b"}}"##.utf8)), ["#/a", "#/b"])
-        XCTAssertNil(OASTextScan.referenceTexts(Array(##"{"\u0024ref": "#/a"}"##.utf8)))
     }
 }

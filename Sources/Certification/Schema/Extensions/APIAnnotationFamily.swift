@@ -19,12 +19,12 @@ extension SchemaRules {
                 paths: #""/forecast/v2": {"get": {"operationId": "GetForecastV2", "summary": "Get the forecast (V2)", "description": "Returns the forecast.", "x-ms-visibility": "important", "x-ms-api-annotation": {"family": "GetForecast", "revision": 2}, "responses": {"200": {"description": "The forecast."}}}}"#)),
         ])) { context in
         guard let swagger = context.swagger,
-              XMSBytes.contains(swagger.file.bytes, "x-ms-api-annotation") || XMSBytes.contains(swagger.file.bytes, "\\u")
+              !XMSWalk.visits(swagger, keys: ["x-ms-api-annotation"], memo: context.input.memo).isEmpty
         else { return [] }
         var issues: [XMSIssue] = []
         var families: [String: [(operation: XMSOperations.Operation, revision: Int?)]] = [:]
         var order: [String] = []
-        for operation in XMSOperations(swagger.document.root).all {
+        for operation in XMSOperations.of(context).all {
             guard let annotation = operation.object["x-ms-api-annotation"]?.object else { continue }
             let at = operation.pointer.appending("x-ms-api-annotation")
             let deprecated = operation.object["deprecated"]?.bool == true

@@ -19,7 +19,7 @@ extension SchemaRules {
         guard let swagger = context.swagger else { return [] }
         let calls = XMSWalk.operationCalls(swagger, memo: context.input.memo)
         guard !calls.isEmpty else { return [] }
-        let operations = XMSOperations(swagger.document.root)
+        let operations = XMSOperations.of(context)
         var issues: [XMSIssue] = []
         for call in calls {
             guard let target = operations.byId[call.operationId] else { continue }

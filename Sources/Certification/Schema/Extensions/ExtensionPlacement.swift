@@ -20,8 +20,8 @@ extension SchemaRules {
         var issues: [XMSIssue] = []
         for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
-                guard let sites = XMSCatalog.sites[member.key] else { continue }
-                if !sites.contains(visit.site) {
+                guard let applies = XMSCatalog.applies(member.key, at: visit.site) else { continue }
+                if !applies {
                     issues.append(XMSIssue(
                         pointer: visit.pointer.appending(member.key), message: xmsPlacementMessage(member.key, visit.site), severity: nil,
                         signature: "\(member.key)@\(visit.site.rawValue)", atKey: true))

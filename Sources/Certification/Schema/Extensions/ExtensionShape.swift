@@ -23,13 +23,16 @@ extension SchemaRules {
         var shape = XMSShape()
         for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
-                guard let sites = XMSCatalog.sites[member.key], sites.contains(visit.site) else { continue }
-                if member.value.string != nil, xmsStringExtensions.contains(member.key) { continue }  // the common case
+                guard let ordinal = XMSCatalog.ordinal(member.key), XMSCatalog.applies(ordinal: ordinal, at: visit.site) else { continue }
+                if member.value.string != nil, xmsStringMask & (1 << UInt64(ordinal)) != 0 { continue }  // the common case
                 xmsCheckShape(member.key, member.value, at: visit.pointer.appending(member.key), site: visit.site, into: &shape)
             }
         }
         return context.swaggerFindings(shape.issues)
     }
+
+    /// `xmsStringExtensions` as bits of `XMSVisit.known`.
+    static let xmsStringMask = XMSCatalog.mask(Array(xmsStringExtensions))!
 
     /// Extensions whose value is a plain string.
     static let xmsStringExtensions: Set<String> = [

@@ -50,7 +50,7 @@ extension SchemaRules {
         guard let swagger = context.swagger else { return [] }
         var issues: [XMSIssue] = []
         for visit in XMSWalk.visits(swagger, keys: ["x-ms-visibility"], memo: context.input.memo) {
-            guard let value = visit.object["x-ms-visibility"], XMSCatalog.sites["x-ms-visibility"]!.contains(visit.site) else { continue }
+            guard let value = visit.object["x-ms-visibility"], XMSCatalog.applies("x-ms-visibility", at: visit.site) == true else { continue }
             if let issue = XMSVocabulary.check(
                 value, "x-ms-visibility", allowed: ["important", "advanced", "internal"],
                 at: visit.pointer.appending("x-ms-visibility")) {
@@ -81,7 +81,7 @@ extension SchemaRules {
         let keys = ["x-ms-trigger", "x-ms-url-encoding", "x-ms-media-kind", "x-ms-api-annotation", "x-ms-pageable"]
         for visit in XMSWalk.visits(swagger, keys: keys, memo: context.input.memo) {
             func applies(_ key: String) -> JSONValue? {
-                guard XMSCatalog.sites[key]!.contains(visit.site) else { return nil }
+                guard XMSCatalog.applies(key, at: visit.site) == true else { return nil }
                 return visit.object[key]
             }
             let base = visit.pointer

@@ -39,7 +39,7 @@ extension XMSWalk {
         }
         for visit in visits {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
-                guard let sites = XMSCatalog.sites[member.key], sites.contains(visit.site) else { continue }
+                guard XMSCatalog.applies(member.key, at: visit.site) == true else { continue }
                 let at = visit.pointer.appending(member.key)
                 switch member.key {
                 case "x-ms-dynamic-values", "x-ms-dynamic-schema":
@@ -86,7 +86,7 @@ extension SchemaRules {
         guard let swagger = context.swagger else { return [] }
         let calls = XMSWalk.operationCalls(swagger, memo: context.input.memo)
         guard !calls.isEmpty else { return [] }
-        let operations = XMSOperations(swagger.document.root)
+        let operations = XMSOperations.of(context)
         var issues: [XMSIssue] = []
         for call in calls where operations.byId[call.operationId] == nil {
             let near = XMSText.nearest(call.operationId, in: operations.ids).map { " Did you mean \"\($0)\"?" } ?? ""

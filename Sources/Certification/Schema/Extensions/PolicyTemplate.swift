@@ -115,7 +115,7 @@ extension SchemaRules {
         guard let document = context.properties?.document, let swagger = context.swagger else { return [] }
         let properties = XMSProperties(document.root)
         guard properties.property("policyTemplateInstances") != nil else { return [] }
-        let operations = XMSOperations(swagger.document.root)
+        let operations = XMSOperations.of(context)
         var issues: [XMSIssue] = []
         func check(_ value: JSONValue, at pointer: JSONPointer, what: String) {
             for (index, item) in (value.array ?? []).enumerated() {

@@ -20,7 +20,7 @@ extension SchemaRules {
         var issues: [XMSIssue] = []
         for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
-                guard XMSCatalog.sites[member.key] == nil else { continue }
+                guard XMSCatalog.ordinal(member.key) == nil else { continue }
                 issues.append(XMSIssue(
                     pointer: visit.pointer.appending(member.key), message: xmsUnknownMessage(member.key),
                     severity: nil, signature: member.key, atKey: true))

@@ -63,6 +63,34 @@ enum XMSCatalog {
 
     static var knownNames: Dictionary<String, Set<XMSSite>>.Keys { sites.keys }
 
+    /// The known names in a fixed order, looked up without hashing (every x-ms key of every
+    /// object of a swagger is looked up, several times).
+    static let names: [String] = sites.keys.sorted()
+    private static let table = OASFieldTable(names)
+    private static let siteBits: [UInt32] = names.map { name in sites[name]!.reduce(0) { $0 | $1.bit } }
+
+    /// The ordinal of a known extension in `names` (below 64: `XMSVisit.known` is a bit set).
+    static func ordinal(_ key: String) -> Int? { table.ordinal(key) }
+
+    /// Whether a known extension has an effect at `site`; nil for a name that is not known.
+    static func applies(_ key: String, at site: XMSSite) -> Bool? {
+        guard let ordinal = table.ordinal(key) else { return nil }
+        return applies(ordinal: ordinal, at: site)
+    }
+
+    /// Whether the known extension `ordinal` has an effect at `site`.
+    static func applies(ordinal: Int, at site: XMSSite) -> Bool { siteBits[ordinal] & site.bit != 0 }
+
+    /// The bits of `keys` in `XMSVisit.known`, or nil when one of them is not a known name.
+    static func mask(_ keys: [String]) -> UInt64? {
+        var mask: UInt64 = 0
+        for key in keys {
+            guard let ordinal = table.ordinal(key) else { return nil }
+            mask |= 1 << UInt64(ordinal)
+        }
+        return mask
+    }
+
     /// Where an extension applies, as a message says it.
     static let appliesTo: [String: String] = [
         "x-ms-summary": "on parameters, schema properties, responses and headers",

@@ -12,6 +12,30 @@ enum XMSSite: String, Sendable, CaseIterable {
     case root, info, contact, license, paths, pathItem, operation, parameter, bodyParameter, items
     case responses, response, header, schema, notificationContent, securityScheme, tag, externalDocs
 
+    /// The site's bit in a set of sites.
+    var bit: UInt32 {
+        switch self {
+        case .root: 1 << 0
+        case .info: 1 << 1
+        case .contact: 1 << 2
+        case .license: 1 << 3
+        case .paths: 1 << 4
+        case .pathItem: 1 << 5
+        case .operation: 1 << 6
+        case .parameter: 1 << 7
+        case .bodyParameter: 1 << 8
+        case .items: 1 << 9
+        case .responses: 1 << 10
+        case .response: 1 << 11
+        case .header: 1 << 12
+        case .schema: 1 << 13
+        case .notificationContent: 1 << 14
+        case .securityScheme: 1 << 15
+        case .tag: 1 << 16
+        case .externalDocs: 1 << 17
+        }
+    }
+
     /// How a message names the site: "on an operation", "on a schema".
     var phrase: String {
         switch self {
@@ -42,6 +66,8 @@ struct XMSVisit: Sendable {
     var site: XMSSite
     var object: JSONObject
     var pointer: JSONPointer
+    /// The known extensions among its keys: bit n for `XMSCatalog.names[n]`.
+    var known: UInt64 = 0
 }
 
 /// A walk over the spec objects of a Swagger 2.0 document: root, info, path items, operations,
@@ -64,14 +90,11 @@ enum XMSWalk {
     /// them: a byte search skips the walk for most swaggers. Text with \u escapes is walked
     /// anyway, since a key may be written with escapes.
     static func visits(_ swagger: (file: PackageFile, document: JSONDocument), keys: [String], memo: Memo) -> [XMSVisit] {
-        let bytes = swagger.file.bytes
-        let escaped = XMSBytes.contains(bytes, "\\u")
-        guard escaped || keys.contains(where: { XMSBytes.contains(bytes, $0) }) else { return [] }
         // The visits with one of `keys` are those of the walk for every x-ms key (shared by the
         // rules through the memo) that hold one of them.
-        return allVisits(swagger.document.root, memo: memo).filter { visit in
-            visit.object.members.contains { isExtensionKey($0.key) && keys.contains($0.key) }
-        }
+        let all = allVisits(swagger.document.root, memo: memo)
+        if let mask = XMSCatalog.mask(keys) { return all.filter { $0.known & mask != 0 } }
+        return all.filter { visit in visit.object.members.contains { isExtensionKey($0.key) && keys.contains($0.key) } }
     }
 
     /// Every spec object with an x-ms key, walked once per package.
@@ -104,14 +127,15 @@ enum XMSWalk {
         }
 
         mutating func record(_ site: XMSSite, _ object: JSONObject) {
-            let wanted: Bool
-            if let keys {
-                wanted = object.members.contains { XMSWalk.isExtensionKey($0.key) && keys.contains($0.key) }
-            } else {
-                wanted = object.members.contains { XMSWalk.isExtensionKey($0.key) }
+            var wanted = false
+            var known: UInt64 = 0
+            for member in object.members where XMSWalk.isExtensionKey(member.key) {
+                if let keys, !keys.contains(member.key) { continue }
+                wanted = true
+                if let ordinal = XMSCatalog.ordinal(member.key) { known |= 1 << UInt64(ordinal) }
             }
             guard wanted else { return }
-            visits.append(XMSVisit(site: site, object: object, pointer: JSONPointer(tokens: tokens)))
+            visits.append(XMSVisit(site: site, object: object, pointer: JSONPointer(tokens: tokens), known: known))
         }
 
         mutating func push(_ token: String, _ body: (inout Walker) -> Void) {
@@ -323,6 +347,12 @@ struct XMSOperations: Sendable {
 
     var byId: [String: Operation] = [:]
     var all: [Operation] = []
+
+    /// The operations of the package's swagger, found once per package.
+    static func of(_ context: RuleContext) -> XMSOperations {
+        guard let swagger = context.swagger else { return XMSOperations(JSONValue(.null)) }
+        return context.input.memo.value("xms.operations") { XMSOperations(swagger.document.root) }
+    }
 
     init(_ root: JSONValue) {
         guard let paths = root["paths"]?.object else { return }

@@ -102,12 +102,11 @@ enum OASBodyRules {
         _ context: RuleContext, method: String? = nil,
         _ check: (OASOperation, [OASParameter]) -> [(message: String, pointer: JSONPointer, signature: String)]
     ) -> [Finding] {
-        guard let swagger = context.swagger else { return [] }
-        let root = swagger.document.root
+        guard context.swagger != nil else { return [] }
         var findings: [Finding] = []
         var reported = Set<String>()
-        for operation in OASOperation.all(in: root) where method == nil || operation.method == method {
-            for (message, pointer, signature) in check(operation, operation.parameters(in: root)) {
+        for (operation, parameters) in OASOperation.withParameters(context) where method == nil || operation.method == method {
+            for (message, pointer, signature) in check(operation, parameters) {
                 // A path item's parameter is reported once, not once per operation.
                 guard reported.insert(pointer.description + "\u{1F}" + signature).inserted,
                       let finding = context.swaggerFinding(message, at: pointer, signature: signature) else { continue }

@@ -10,8 +10,7 @@ extension SchemaRules {
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Color": {"type": "string", "enum": []}}}"##),
         ],
         nonTriggering: [.minimal()])) { context in
-        guard OASTextScan.mayHave(context.swaggerBytes, key: "enum", value: OASTextScan.emptyArray) else { return [] }
-        return OASSchemaLikeVisitor.findings(context) { _, object, path in
+        OASSchemaLikeVisitor.findings(context, where: { $0.contains(.enum) }) { _, object, path in
             guard let values = object["enum"]?.array, values.isEmpty else { return [] }
             return [OASLocalProblem(
                 message: "\"enum\" is empty, so no value is valid here. List the allowed values, or remove \"enum\" to allow any value of the type.",

@@ -15,10 +15,10 @@ extension SchemaRules {
             .minimal(),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"One": {"type": "integer", "minimum": 1, "maximum": 1.0}, "Code": {"type": "string", "minLength": 3, "maxLength": 3}}}"##),
         ])) { context in
-        let bytes = context.swaggerBytes
-        guard OASTextScan.mayHaveAny(bytes, keys: ["minimum", "minLength", "minItems", "minProperties"]),
-              OASTextScan.mayHaveAny(bytes, keys: ["maximum", "maxLength", "maxItems", "maxProperties"]) else { return [] }
-        return OASSchemaLikeVisitor.findings(context) { _, object, path in
+        // Only objects with a lower and an upper bound can have them in the wrong order.
+        OASSchemaLikeVisitor.findings(
+            context, where: { !$0.isDisjoint(with: .lowerBounds) && !$0.isDisjoint(with: .upperBounds) }
+        ) { _, object, path in
             // One pass over the members: most objects have none of these keywords.
             var bounds = OASBounds()
             for member in object.members { bounds.take(member.key, member.value) }

@@ -11,19 +11,21 @@ struct OASLocalProblem {
 /// Visits every object that carries JSON Schema validation keywords: Schema Objects (nested
 /// ones, response schemas, and x-ms-notification-content schemas), non-body parameters, Items
 /// and Header Objects. Each rule passes the check for one object.
-struct OASSchemaLikeVisitor: OASVisitor {
-    let check: (OASKind, JSONObject, [String]) -> [OASLocalProblem]
+struct OASSchemaLikeVisitor: OASNodeVisitor {
+    let check: (OASKind, JSONObject, OASNodePath) -> [OASLocalProblem]
     let context: RuleContext
     var findings: [Finding] = []
 
-    static func findings(_ context: RuleContext, _ check: @escaping (OASKind, JSONObject, [String]) -> [OASLocalProblem]) -> [Finding] {
-        guard let swagger = context.swagger else { return [] }
+    /// `wanted`: the keys an object needs for `check` to find anything; the others are not visited.
+    static func findings(
+        _ context: RuleContext, where wanted: (OASKeySet) -> Bool, _ check: @escaping (OASKind, JSONObject, OASNodePath) -> [OASLocalProblem]
+    ) -> [Finding] {
         var visitor = OASSchemaLikeVisitor(check: check, context: context)
-        OASWalker(extensionSchemas: true).walk(swagger.document.root, &visitor)
+        OASWalkRecord.of(context)?.replay(&visitor, where: wanted)
         return visitor.findings
     }
 
-    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: OASNodePath) {
         switch kind {
         case .schema, .responseSchema, .items, .header, .parameter:
             guard let object = value.object, object["$ref"] == nil else { return }

@@ -90,6 +90,172 @@ struct OASWalker {
     }
 }
 
+/// Keys of an object that some rule looks for, noted once per object when the walk is
+/// recorded: a rule about `pattern` visits only the objects that have one.
+struct OASKeySet: OptionSet, Sendable {
+    let rawValue: UInt32
+
+    init(rawValue: UInt32) {
+        self.rawValue = rawValue
+    }
+
+    static let ref = OASKeySet(rawValue: 1 << 0)
+    static let `default` = OASKeySet(rawValue: 1 << 1)
+    static let example = OASKeySet(rawValue: 1 << 2)
+    static let examples = OASKeySet(rawValue: 1 << 3)
+    static let testValue = OASKeySet(rawValue: 1 << 4)
+    static let required = OASKeySet(rawValue: 1 << 5)
+    static let `enum` = OASKeySet(rawValue: 1 << 6)
+    static let pattern = OASKeySet(rawValue: 1 << 7)
+    static let minimum = OASKeySet(rawValue: 1 << 8)
+    static let maximum = OASKeySet(rawValue: 1 << 9)
+    static let minLength = OASKeySet(rawValue: 1 << 10)
+    static let maxLength = OASKeySet(rawValue: 1 << 11)
+    static let minItems = OASKeySet(rawValue: 1 << 12)
+    static let maxItems = OASKeySet(rawValue: 1 << 13)
+    static let minProperties = OASKeySet(rawValue: 1 << 14)
+    static let maxProperties = OASKeySet(rawValue: 1 << 15)
+
+    static let lowerBounds: OASKeySet = [.minimum, .minLength, .minItems, .minProperties]
+    static let upperBounds: OASKeySet = [.maximum, .maxLength, .maxItems, .maxProperties]
+
+    /// The keys, in bit order.
+    static let names = [
+        "$ref", "default", "example", "examples", "x-ms-test-value", "required", "enum", "pattern", "minimum", "maximum",
+        "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
+    ]
+    private static let table = OASFieldTable(names)
+
+    /// The keys of `object` (duplicates count: this says "may have", for skipping).
+    init(of object: JSONObject) {
+        var raw: UInt32 = 0
+        for member in object.members {
+            if let ordinal = OASKeySet.table.ordinal(member.key) { raw |= 1 << UInt32(ordinal) }
+        }
+        self.init(rawValue: raw)
+    }
+}
+
+/// Sees the nodes of a recorded walk that have some keys (`OASWalkRecord.replay(_:where:)`).
+/// The path is made into tokens only when asked for: most nodes have nothing to report.
+protocol OASNodeVisitor {
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: OASNodePath)
+}
+
+/// The path of a node of a recorded walk.
+struct OASNodePath {
+    /// The record outlives every visit of its nodes (no reference counting for each node).
+    unowned(unsafe) let record: OASWalkRecord
+    let index: Int
+
+    var tokens: [String] { record.path(of: index) }
+
+    static func + (path: OASNodePath, more: [String]) -> [String] { path.tokens + more }
+}
+
+/// One walk of a document, recorded in visiting order and shared by the rules of a package
+/// (through `StageInput.memo`): replaying it calls a visitor exactly as `OASWalker` would, with
+/// the same kinds, values and paths, without looking up the specification's tables again for
+/// every member of every object. A rule that needs only objects with some key (`OASKeySet`)
+/// replays those alone.
+final class OASWalkRecord: Sendable {
+    struct Node: Sendable {
+        var kind: OASKind
+        /// The length of the node's path.
+        var depth: Int32
+        /// The index of the node it was reached from (-1 for the root).
+        var parent: Int32
+        /// Inside an operation's `x-ms-notification-content` (visited only with `extensionSchemas`).
+        var inExtension: Bool
+        var keys: OASKeySet
+        /// The path's last token, and the one before it when the step took two (nil otherwise).
+        var token: String
+        var previousToken: String?
+        /// The whole path, for a step of more than two tokens (the walker takes none today).
+        var wholePath: [String]?
+        var value: JSONValue
+    }
+
+    let nodes: [Node]
+
+    init(_ root: JSONValue) {
+        var recorder = Recorder()
+        OASWalker(extensionSchemas: true).walk(root, &recorder)
+        nodes = recorder.nodes
+    }
+
+    /// The record of the swagger of `context`'s package, made once per package.
+    static func of(_ context: RuleContext) -> OASWalkRecord? {
+        guard let swagger = context.swagger else { return nil }
+        return context.input.memo.value("oas.walk") { OASWalkRecord(swagger.document.root) }
+    }
+
+    /// Calls `visitor` for every node, as `OASWalker(extensionSchemas:)` would.
+    func replay<V: OASVisitor>(_ visitor: inout V, extensionSchemas: Bool) {
+        var path: [String] = []
+        path.reserveCapacity(32)
+        for index in nodes.indices {
+            if nodes[index].inExtension && !extensionSchemas { continue }
+            if let whole = nodes[index].wholePath {
+                path = whole
+            } else if nodes[index].depth > 0 {
+                let previous = nodes[index].previousToken
+                let keep = Int(nodes[index].depth) - (previous == nil ? 1 : 2)
+                if path.count > keep { path.removeLast(path.count - keep) }
+                if let previous { path.append(previous) }
+                path.append(nodes[index].token)
+            }
+            visitor.visit(nodes[index].kind, nodes[index].value, at: path)
+        }
+    }
+
+    /// Calls `visitor` for the nodes whose keys satisfy `wanted`, in walking order, with
+    /// extension schemas: the same calls as a whole replay to a visitor that does nothing
+    /// for the other nodes.
+    func replay<V: OASNodeVisitor>(_ visitor: inout V, where wanted: (OASKeySet) -> Bool) {
+        for index in nodes.indices where wanted(nodes[index].keys) {
+            visitor.visit(nodes[index].kind, nodes[index].value, at: OASNodePath(record: self, index: index))
+        }
+    }
+
+    /// The tokens of node `index`'s path.
+    func path(of index: Int) -> [String] {
+        var reversed: [String] = []
+        reversed.reserveCapacity(Int(nodes[index].depth))
+        var current = index
+        while current >= 0 {
+            if let whole = nodes[current].wholePath { return whole + reversed.reversed() }
+            if nodes[current].depth == 0 { break }
+            reversed.append(nodes[current].token)
+            if let previous = nodes[current].previousToken { reversed.append(previous) }
+            current = Int(nodes[current].parent)
+        }
+        return reversed.reversed()
+    }
+
+    private struct Recorder: OASVisitor {
+        var nodes: [Node] = []
+        /// The node indices of the current node's ancestors, with their depths and whether each
+        /// is inside an extension.
+        var ancestors: [(index: Int, depth: Int, inExtension: Bool)] = []
+
+        mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
+            let depth = path.count
+            while let last = ancestors.last, last.depth >= depth { ancestors.removeLast() }
+            // A step from the parent adds one token ("info") or two ("parameters", "0").
+            let step = depth - (ancestors.last?.depth ?? depth)
+            let previous = step == 2 ? path[depth - 2] : nil
+            let inExtension = (ancestors.last?.inExtension ?? false)
+                || (kind == .schema && previous == "x-ms-notification-content" && path.last == "schema")
+            let keys = value.object.map(OASKeySet.init(of:)) ?? []
+            nodes.append(Node(
+                kind: kind, depth: Int32(depth), parent: Int32(ancestors.last?.index ?? -1), inExtension: inExtension,
+                keys: keys, token: path.last ?? "", previousToken: previous, wholePath: step > 2 ? path : nil, value: value))
+            ancestors.append((nodes.count - 1, depth, inExtension))
+        }
+    }
+}
+
 /// The operations of a document: every method of every path item, with what applies to it.
 /// Pointers are made only when asked for (most operations have nothing to report).
 struct OASOperation {
@@ -120,6 +286,22 @@ struct OASOperation {
         return operations
     }
 
+    /// Every operation of the package's swagger, found once per package.
+    static func all(_ context: RuleContext) -> [OASOperation] {
+        guard let swagger = context.swagger else { return [] }
+        return context.input.memo.value("oas.operations") { all(in: swagger.document.root) }
+    }
+
+    /// Every operation of the package's swagger with the parameters that apply to it, resolved
+    /// once per package.
+    static func withParameters(_ context: RuleContext) -> [(operation: OASOperation, parameters: [OASParameter])] {
+        guard let swagger = context.swagger else { return [] }
+        let root = swagger.document.root
+        return context.input.memo.value("oas.operationParameters") {
+            all(context).map { OASOperationParameters(operation: $0, parameters: $0.parameters(in: root)) }
+        }.map { ($0.operation, $0.parameters) }
+    }
+
     /// The parameters that apply: the operation's, and the path item's that the operation does
     /// not override (same name and location), each resolved through a local `$ref` when it has
     /// one. Unresolvable references are left out (`ref-resolves` reports them).
@@ -148,6 +330,12 @@ struct OASOperation {
         let list = operation["consumes"]?.array ?? root["consumes"]?.array ?? []
         return list.compactMap(\.string)
     }
+}
+
+/// An operation and the parameters that apply to it.
+struct OASOperationParameters: Sendable {
+    var operation: OASOperation
+    var parameters: [OASParameter]
 }
 
 /// A parameter as it applies, resolved through its `$ref`.

@@ -39,7 +39,7 @@ extension SchemaRules {
         for field in ["consumes", "produces"] {
             check(root[field], JSONPointer(tokens: [field]), field)
         }
-        for operation in OASOperation.all(in: root) {
+        for operation in OASOperation.all(context) {
             for field in ["consumes", "produces"] {
                 if let value = operation.operation[field] { check(value, operation.pointer.appending(field), field) }
             }

@@ -42,7 +42,7 @@ extension SchemaRules {
             }
         }
         check(root["schemes"], "/schemes")
-        for operation in OASOperation.all(in: root) {
+        for operation in OASOperation.all(context) {
             if let value = operation.operation["schemes"] { check(value, operation.pointer.appending("schemes")) }
         }
         return findings.compactMap { $0 }

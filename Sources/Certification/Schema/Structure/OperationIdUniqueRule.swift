@@ -13,7 +13,7 @@ extension SchemaRules {
         guard let swagger = context.swagger else { return [] }
         var first: [String: OASOperation] = [:]
         var findings: [Finding?] = []
-        for operation in OASOperation.all(in: swagger.document.root) {
+        for operation in OASOperation.all(context) {
             guard let id = operation.operation["operationId"]?.string else { continue }
             if let earlier = first[id] {
                 findings.append(context.swaggerFinding(

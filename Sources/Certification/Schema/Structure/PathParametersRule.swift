@@ -19,9 +19,9 @@ extension SchemaRules {
         let root = swagger.document.root
         var findings: [Finding?] = []
         var reported = Set<JSONPointer>()
-        for operation in OASOperation.all(in: root) {
+        for (operation, applying) in OASOperation.withParameters(context) {
             let template = OASPathTemplate.names(operation.path)
-            let parameters = operation.parameters(in: root).filter { $0.location == "path" }
+            let parameters = applying.filter { $0.location == "path" }
             let declared = Set(parameters.map(\.name))
             for name in template where !declared.contains(name) {
                 var message = "The path \"\(operation.path)\" has the template variable {\(name)}, but \(operation.label) declares no parameter \"\(name)\" with \"in\": \"path\"."

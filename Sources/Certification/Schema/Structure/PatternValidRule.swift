@@ -14,9 +14,8 @@ extension SchemaRules {
             .minimal(),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^[A-Z]{2}-\\d+$"}, "Url": {"type": "string", "pattern": "^[\\w:/?#[\\]@]+$"}, "Brace": {"type": "string", "pattern": "^{[a-z]+}$"}}}"##),
         ])) { context in
-        guard OASTextScan.mayHave(context.swaggerBytes, key: "pattern") else { return [] }
         var compiled: [String: Bool] = [:]
-        return OASSchemaLikeVisitor.findings(context) { _, object, path in
+        return OASSchemaLikeVisitor.findings(context, where: { $0.contains(.pattern) }) { _, object, path in
             guard let pattern = object["pattern"]?.string else { return [] }
             let valid: Bool
             if let known = compiled[pattern] {

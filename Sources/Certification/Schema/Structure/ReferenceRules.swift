@@ -74,7 +74,7 @@ extension SchemaRules {
 }
 
 /// One `$ref` of the document and what is wrong with it.
-struct OASReferenceCheck: OASVisitor {
+struct OASReferenceCheck: OASNodeVisitor {
     enum Problem {
         case none
         case external
@@ -110,20 +110,13 @@ struct OASReferenceCheck: OASVisitor {
     static func findings(
         _ context: RuleContext, looking: Looking, _ describe: @escaping (Reference) -> (message: String, signature: String)?
     ) -> [Finding] {
-        var value: ((UnsafeBufferPointer<UInt8>, Int) -> Bool)?
-        if looking == .external { value = OASTextScan.nonLocalString }
-        guard let swagger = context.swagger, OASTextScan.mayHave(swagger.file.bytes, key: "$ref", value: value) else { return [] }
-        if looking == .cycles, let texts = OASTextScan.referenceTexts(swagger.file.bytes) {
-            // A loop needs a reference whose target is itself a reference; without one, no walk.
-            let root = swagger.document.root
-            guard texts.contains(where: { OASReference.lookup($0, in: root)?["$ref"] != nil }) else { return [] }
-        }
+        guard let swagger = context.swagger else { return [] }
         var visitor = OASReferenceCheck(context: context, root: swagger.document.root, looking: looking, describe: describe)
-        OASWalker(extensionSchemas: true).walk(swagger.document.root, &visitor)
+        OASWalkRecord.of(context)?.replay(&visitor, where: { $0.contains(.ref) })
         return visitor.findings
     }
 
-    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: OASNodePath) {
         switch kind {
         case .schema, .responseSchema, .parameter, .response, .pathItem: break
         default: return
@@ -171,7 +164,7 @@ struct OASReferenceCheck: OASVisitor {
         return target
     }
 
-    mutating func check(_ text: String, kind: OASKind, at path: [String]) -> Problem {
+    mutating func check(_ text: String, kind: OASKind, at path: OASNodePath) -> Problem {
         let pointer: JSONPointer
         let target: JSONValue
         switch self.target(text) {
@@ -200,9 +193,9 @@ struct OASReferenceCheck: OASVisitor {
     }
 
     /// A loop of references that never reaches anything but a reference.
-    func cycle(_ target: JSONValue, _ pointer: JSONPointer, at path: [String]) -> Problem {
+    func cycle(_ target: JSONValue, _ pointer: JSONPointer, at path: OASNodePath) -> Problem {
         guard target.object?["$ref"] != nil else { return .none }
-        let here = JSONPointer(tokens: path).description
+        let here = JSONPointer(tokens: path.tokens).description
         var chain = [here]
         var seen: Set<String> = [here]
         var current = target

@@ -13,8 +13,7 @@ extension SchemaRules {
             .minimal(),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "required": ["id", "extra"], "properties": {"id": {"type": "string"}}, "additionalProperties": {"type": "string"}}, "B": {"required": ["id"], "allOf": [{"$ref": "#/definitions/A"}], "properties": {"name": {"type": "string"}}}}}"##),
         ])) { context in
-        guard OASTextScan.mayHave(context.swaggerBytes, key: "required", value: OASTextScan.array) else { return [] }
-        return OASSchemaLikeVisitor.findings(context) { kind, object, path in
+        OASSchemaLikeVisitor.findings(context, where: { $0.contains(.required) }) { kind, object, path in
             guard kind == .schema || kind == .responseSchema, let required = object["required"]?.array,
                   let properties = object["properties"]?.object, object["allOf"] == nil else { return [] }
             if let additional = object["additionalProperties"], additional.bool != false { return [] }

@@ -17,7 +17,7 @@ extension SchemaRules {
         ])) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
-        for operation in OASOperation.all(in: swagger.document.root) {
+        for operation in OASOperation.all(context) {
             guard let responses = operation.operation["responses"]?.object else { continue }
             for member in responses.members where !OASStatusCode.isValid(member.key) && !OASSpec.isExtension(member.key) {
                 var message = "\"\(member.key)\" is not a response code: a key of \"responses\" is an HTTP status code from 100 to 599 written with three digits, or \"default\"."

@@ -58,7 +58,7 @@ extension SchemaRules {
             }
         }
         check(root["security"], "/security")
-        for operation in OASOperation.all(in: root) {
+        for operation in OASOperation.all(context) {
             if let value = operation.operation["security"] { check(value, operation.pointer.appending("security")) }
         }
         return findings.compactMap { $0 }

@@ -16,7 +16,7 @@ extension SchemaRules {
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "ids", "in": "query", "type": "array", "items": {"type": "integer", "format": "int32"}, "default": [1, 2]}, {"name": "n", "in": "query", "type": "integer", "default": 1.0}], "responses": {"200": {"description": "OK"}}}}}}"##),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "string", "x-nullable": true, "default": null}, "B": {"allOf": [{"$ref": "#/definitions/B"}], "default": {}}}}"##),
         ])) { context in
-        OASValueConformance.findings(context, keyword: "default", checkObjectCompleteness: true)
+        OASValueConformance.findings(context, keyword: "default", keys: .default, checkObjectCompleteness: true)
     }
 
     static let exampleConforms = Rule(RuleDescription(
@@ -32,7 +32,7 @@ extension SchemaRules {
             .minimal(),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}, "example": {"name": "Ann"}}}}"##),
         ])) { context in
-        OASValueConformance.findings(context, keyword: "example", checkObjectCompleteness: false, keys: ["example", "examples"])
+        OASValueConformance.findings(context, keyword: "example", keys: [.example, .examples], checkObjectCompleteness: false)
     }
 
     static let testValueConforms = Rule(RuleDescription(
@@ -44,30 +44,32 @@ extension SchemaRules {
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "days", "in": "query", "type": "integer", "minimum": 1, "maximum": 14, "x-ms-test-value": 30}], "responses": {"200": {"description": "OK"}}}}}}"##),
         ],
         nonTriggering: [.minimal()])) { context in
-        OASValueConformance.findings(context, keyword: "x-ms-test-value", checkObjectCompleteness: true)
+        OASValueConformance.findings(context, keyword: "x-ms-test-value", keys: .testValue, checkObjectCompleteness: true)
     }
 }
 
 /// Finds the values of one keyword and checks each against what declares it.
-struct OASValueConformance: OASVisitor {
+struct OASValueConformance: OASNodeVisitor {
     let context: RuleContext
     let keyword: String
     var checker: any OASValueValidating
     var findings: [Finding] = []
 
-    /// `keys`: the keys without which nothing can fire (default: the keyword), see OASTextScan.
-    static func findings(_ context: RuleContext, keyword: String, checkObjectCompleteness: Bool, keys: [String]? = nil) -> [Finding] {
-        guard let swagger = context.swagger, OASTextScan.mayHaveAny(swagger.file.bytes, keys: keys ?? [keyword]) else { return [] }
+    /// `keys`: the keys of which an object needs one for anything to be checked there.
+    static func findings(_ context: RuleContext, keyword: String, keys: OASKeySet, checkObjectCompleteness: Bool) -> [Finding] {
+        guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var visitor = OASValueConformance(
             context: context, keyword: keyword,
             checker: OASValueChecker(root: root, checkObjectCompleteness: checkObjectCompleteness))
-        OASWalker(extensionSchemas: true).walk(root, &visitor)
+        OASWalkRecord.of(context)?.replay(&visitor, where: { !$0.isDisjoint(with: keys) })
         return visitor.findings
     }
 
-    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at node: OASNodePath) {
         guard let object = value.object else { return }
+        // Only objects with the keyword are visited: the path is needed for each.
+        let path = node.tokens
         switch kind {
         case .schema, .responseSchema, .items, .header:
             if object["$ref"] == nil, let instance = object[keyword] {
