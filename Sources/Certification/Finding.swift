@@ -1,3 +1,4 @@
+import ConnectorPackage
 import Crypto
 import Foundation
 
@@ -59,7 +60,7 @@ public struct Finding: Codable, Sendable, Hashable {
     public static func fingerprint(ruleId: String, file: String?, location: String?, signature: String) -> String {
         let text = [ruleId, file ?? "", location ?? "", signature].joined(separator: "\u{1F}")
         let digest = SHA256.hash(data: Array(text.utf8))
-        return digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        return hexString(digest.prefix(12))
     }
 }
 

@@ -78,17 +78,29 @@ public struct ConnectorPackage: Sendable {
             withUnsafeBytes(of: UInt64(file.bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
             hasher.update(data: file.bytes)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hexString(hasher.finalize())
     }
+}
+
+/// Lowercase hexadecimal of some bytes ("0a1b…"), without Foundation's formatting.
+public func hexString(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Hex SHA-256 of some bytes.
 public func sha256Hex(_ bytes: some DataProtocol) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    hexString(SHA256.hash(data: bytes))
 }
 
 /// Hex HMAC-SHA256 of `message` with `key`.
 public func hmacSHA256Hex(key: [UInt8], message: [UInt8]) -> String {
     let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
-    return Data(code).map { String(format: "%02x", $0) }.joined()
+    return hexString(Data(code))
 }

@@ -55,7 +55,7 @@ public final class Store: Sendable {
         }
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let token = "cert_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = "cert_" + hexString(bytes)
         let hash = sha256Hex(Array(token.utf8))
         try pool.write { db in
             try db.execute(

@@ -18,7 +18,10 @@ extension SchemaRules {
         ])) { context in
         guard let swagger = context.swagger else { return [] }
         var issues: [XMSIssue] = []
-        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
+        // Misplaced extensions, and the three whose place depends on more than the site.
+        let special = XMSCatalog.mask(["x-ms-trigger-hint", "x-ms-trigger-metadata", "x-ms-url-encoding"])!
+        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo)
+        where visit.hasMisplaced || visit.known & special != 0 {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
                 guard let applies = XMSCatalog.applies(member.key, at: visit.site) else { continue }
                 if !applies {

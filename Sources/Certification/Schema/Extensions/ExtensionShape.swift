@@ -21,7 +21,7 @@ extension SchemaRules {
         ])) { context in
         guard let swagger = context.swagger else { return [] }
         var shape = XMSShape()
-        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
+        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) where visit.needsShapeCheck {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
                 guard let ordinal = XMSCatalog.ordinal(member.key), XMSCatalog.applies(ordinal: ordinal, at: visit.site) else { continue }
                 if member.value.string != nil, xmsStringMask & (1 << UInt64(ordinal)) != 0 { continue }  // the common case

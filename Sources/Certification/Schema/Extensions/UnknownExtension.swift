@@ -18,11 +18,17 @@ extension SchemaRules {
         ])) { context in
         guard let swagger = context.swagger else { return [] }
         var issues: [XMSIssue] = []
-        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) {
+        // Documents repeat the same unknown keys (AutoRest's x-ms-enum on every enum).
+        var messages: [String: String] = [:]
+        for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) where visit.hasUnknown {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
                 guard XMSCatalog.ordinal(member.key) == nil else { continue }
                 issues.append(XMSIssue(
-                    pointer: visit.pointer.appending(member.key), message: xmsUnknownMessage(member.key),
+                    pointer: visit.pointer.appending(member.key), message: messages[member.key] ?? {
+                        let message = xmsUnknownMessage(member.key)
+                        messages[member.key] = message
+                        return message
+                    }(),
                     severity: nil, signature: member.key, atKey: true))
             }
         }

@@ -68,6 +68,13 @@ struct XMSVisit: Sendable {
     var pointer: JSONPointer
     /// The known extensions among its keys: bit n for `XMSCatalog.names[n]`.
     var known: UInt64 = 0
+    /// Some x-ms key is not a known extension.
+    var hasUnknown = false
+    /// Some known extension is here where it has no effect.
+    var hasMisplaced = false
+    /// Some known extension that has an effect here is not a plain string of a string extension
+    /// (the one shape most of them have): its shape needs checking.
+    var needsShapeCheck = false
 }
 
 /// A walk over the spec objects of a Swagger 2.0 document: root, info, path items, operations,
@@ -128,14 +135,25 @@ enum XMSWalk {
 
         mutating func record(_ site: XMSSite, _ object: JSONObject) {
             var wanted = false
-            var known: UInt64 = 0
+            var visit = XMSVisit(site: site, object: object, pointer: JSONPointer(tokens: []))
             for member in object.members where XMSWalk.isExtensionKey(member.key) {
                 if let keys, !keys.contains(member.key) { continue }
                 wanted = true
-                if let ordinal = XMSCatalog.ordinal(member.key) { known |= 1 << UInt64(ordinal) }
+                guard let ordinal = XMSCatalog.ordinal(member.key) else {
+                    visit.hasUnknown = true
+                    continue
+                }
+                let bit: UInt64 = 1 << UInt64(ordinal)
+                visit.known |= bit
+                if !XMSCatalog.applies(ordinal: ordinal, at: site) {
+                    visit.hasMisplaced = true
+                } else if SchemaRules.xmsStringMask & bit == 0 || member.value.string == nil {
+                    visit.needsShapeCheck = true
+                }
             }
             guard wanted else { return }
-            visits.append(XMSVisit(site: site, object: object, pointer: JSONPointer(tokens: tokens), known: known))
+            visit.pointer = JSONPointer(tokens: tokens)
+            visits.append(visit)
         }
 
         mutating func push(_ token: String, _ body: (inout Walker) -> Void) {

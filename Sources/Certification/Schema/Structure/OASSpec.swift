@@ -67,6 +67,42 @@ enum OASShape: Sendable {
     indirect case delegated(OASShape?)
 }
 
+/// The shapes whose correct values can be told by the value's JSON type alone (or, for a
+/// schema's `type`, one look at the string); `OASStructureChecker.check` does the rest.
+enum OASQuickShape: UInt8, Sendable {
+    case string, boolean, number, object, any, schemaType, schemaOrBoolean, schemaOrSchemaList
+    /// Always the full check.
+    case none
+
+    init(_ shape: OASShape) {
+        switch shape {
+        case .string: self = .string
+        case .boolean: self = .boolean
+        case .number: self = .number
+        case .object: self = .object
+        case .any: self = .any
+        case .schemaType: self = .schemaType
+        case .schemaOrBoolean: self = .schemaOrBoolean
+        case .schemaOrSchemaList: self = .schemaOrSchemaList
+        default: self = .none
+        }
+    }
+
+    /// True when `value` certainly conforms; false means "do the full check".
+    @inline(__always)
+    func accepts(_ value: JSONValue) -> Bool {
+        switch (self, value.kind) {
+        case (.any, _), (.string, .string), (.boolean, .bool), (.number, .number), (.object, .object),
+             (.schemaOrBoolean, .object), (.schemaOrBoolean, .bool), (.schemaOrSchemaList, .object):
+            return true
+        case (.schemaType, .string(let text)):
+            return OASSpec.isSchemaType(text)
+        default:
+            return false
+        }
+    }
+}
+
 /// A fixed field of an object.
 struct OASField: Sendable {
     var name: String
@@ -95,6 +131,10 @@ final class OASObjectSpec: Sendable {
     /// indexes `descents`.
     let descentTable: OASFieldTable
     let descents: [OASDescent]
+    /// For each field, a test that accepts most correct values without the full check (no
+    /// copy of the shape, no place for a message): what nearly every member of a real document
+    /// takes.
+    let quick: [OASQuickShape]
 
     init(_ kind: OASKind, variant: String? = nil, allowsExtensions: Bool = true, _ fields: [OASField]) {
         self.kind = kind
@@ -105,6 +145,7 @@ final class OASObjectSpec: Sendable {
         let leading = fields.compactMap { field in field.shape.descent.map { (field.name, $0) } }
         self.descentTable = OASFieldTable(leading.map(\.0))
         self.descents = leading.map(\.1)
+        self.quick = fields.map { OASQuickShape($0.shape) }
     }
 
     /// The field named `key`.

@@ -6,6 +6,17 @@ protocol OASVisitor {
     /// value is actually there (a wrong type is the parent's problem, reported there).
     /// `path` holds the pointer's tokens: build a `JSONPointer` only when reporting.
     mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String])
+
+    /// The same call, also told how many tokens the step from the object it was reached from
+    /// added to the path (1 for "info", 2 for "parameters", "0"; 0 for the root). The walker
+    /// calls this one; by default it calls the one above.
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String], step: Int)
+}
+
+extension OASVisitor {
+    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String], step: Int) {
+        visit(kind, value, at: path)
+    }
 }
 
 /// Walks an OpenAPI 2.0 document once, through the specification's tables (`OASSpec`), and
@@ -21,18 +32,20 @@ struct OASWalker {
     func walk<V: OASVisitor>(_ root: JSONValue, _ visitor: inout V) {
         var path: [String] = []
         path.reserveCapacity(32)
-        walk(.root, root, &path, &visitor)
+        walk(.root, root, &path, &visitor, from: 0)
     }
 
-    private func walk<V: OASVisitor>(_ kind: OASKind, _ value: JSONValue, _ path: inout [String], _ visitor: inout V) {
-        visitor.visit(kind, value, at: path)
+    /// `from`: the path length of the object `value` was reached from.
+    private func walk<V: OASVisitor>(_ kind: OASKind, _ value: JSONValue, _ path: inout [String], _ visitor: inout V, from: Int) {
+        visitor.visit(kind, value, at: path, step: path.count - from)
+        let here = path.count
         guard let object = value.object else { return }
         switch kind {
         case .paths, .responses:
             let child: OASKind = kind == .paths ? .pathItem : .response
             for member in object.members where !OASSpec.isExtension(member.key) {
                 path.append(member.key)
-                walk(child, member.value, &path, &visitor)
+                walk(child, member.value, &path, &visitor, from: here)
                 path.removeLast()
             }
         case .securityScheme, .securityRequirement:
@@ -48,43 +61,43 @@ struct OASWalker {
                 if seen & bit != 0 { continue }
                 seen |= bit
                 path.append(member.key)
-                descend(spec.descents[ordinal], member.value, &path, &visitor)
+                descend(spec.descents[ordinal], member.value, &path, &visitor, from: here)
                 path.removeLast()
             }
             if extensionSchemas, kind == .operation, let schema = object["x-ms-notification-content"]?["schema"] {
                 path.append("x-ms-notification-content")
                 path.append("schema")
-                walk(.schema, schema, &path, &visitor)
+                walk(.schema, schema, &path, &visitor, from: here)
                 path.removeLast(2)
             }
         }
     }
 
-    private func descend<V: OASVisitor>(_ descent: OASDescent, _ value: JSONValue, _ path: inout [String], _ visitor: inout V) {
+    private func descend<V: OASVisitor>(_ descent: OASDescent, _ value: JSONValue, _ path: inout [String], _ visitor: inout V, from: Int) {
         switch descent {
         case .object(let kind):
-            walk(kind, value, &path, &visitor)
+            walk(kind, value, &path, &visitor, from: from)
         case .listOfObjects(let kind):
             guard case .array(let elements) = value.kind else { return }
             for index in elements.indices {
                 path.append(String(index))
-                walk(kind, elements[index], &path, &visitor)
+                walk(kind, elements[index], &path, &visitor, from: from)
                 path.removeLast()
             }
         case .mapOfObjects(let kind):
             guard case .object(let object) = value.kind else { return }
             for member in object.members {
                 path.append(member.key)
-                walk(kind, member.value, &path, &visitor)
+                walk(kind, member.value, &path, &visitor, from: from)
                 path.removeLast()
             }
         case .schemaOrBoolean:
-            if case .object = value.kind { walk(.schema, value, &path, &visitor) }
+            if case .object = value.kind { walk(.schema, value, &path, &visitor, from: from) }
         case .schemaOrSchemaList:
             if case .object = value.kind {
-                walk(.schema, value, &path, &visitor)
+                walk(.schema, value, &path, &visitor, from: from)
             } else if case .array = value.kind {
-                descend(.listOfObjects(.schema), value, &path, &visitor)
+                descend(.listOfObjects(.schema), value, &path, &visitor, from: from)
             }
         }
     }
@@ -240,10 +253,13 @@ final class OASWalkRecord: Sendable {
         var ancestors: [(index: Int, depth: Int, inExtension: Bool)] = []
 
         mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
+            preconditionFailure("the walker tells the recorder each step")
+        }
+
+        mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String], step: Int) {
             let depth = path.count
-            while let last = ancestors.last, last.depth >= depth { ancestors.removeLast() }
-            // A step from the parent adds one token ("info") or two ("parameters", "0").
-            let step = depth - (ancestors.last?.depth ?? depth)
+            // The parent is the ancestor `step` tokens up (the walk is depth first).
+            while let last = ancestors.last, last.depth > depth - step { ancestors.removeLast() }
             let previous = step == 2 ? path[depth - 2] : nil
             let inExtension = (ancestors.last?.inExtension ?? false)
                 || (kind == .schema && previous == "x-ms-notification-content" && path.last == "schema")

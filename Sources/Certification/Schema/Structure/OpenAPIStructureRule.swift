@@ -119,6 +119,7 @@ struct OASStructureChecker: OASVisitor {
         for member in object.members {
             if let ordinal = spec.table.ordinal(member.key) {
                 present |= 1 << UInt64(ordinal)
+                if spec.quick[ordinal].accepts(member.value) { continue }
                 check(spec.fields[ordinal].shape, member.value, name: member.key, OASPlace(path, member.key))
             } else if OASSpec.isExtension(member.key) {
                 if !spec.allowsExtensions { referenceSibling(spec, member.key, OASPlace(path, member.key)) }
