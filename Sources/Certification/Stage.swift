@@ -51,7 +51,7 @@ public struct StageInput: Sendable {
     public var json: [String: ParsedFile]
     public var options: CheckOptions
     /// Work several rules need (a walk of the swagger), done once per package.
-    public let memo = Memo()
+    public private(set) var memo = Memo()
 
     public init(package: ConnectorPackage, options: CheckOptions) {
         self.package = package
@@ -65,6 +65,14 @@ public struct StageInput: Sendable {
             }
         }
         self.json = json
+    }
+
+    /// The same input with nothing computed yet for its rules (a new memo), its files still
+    /// parsed: for timing a stage again without parsing again.
+    public func unmemoized() -> StageInput {
+        var copy = self
+        copy.memo = Memo()
+        return copy
     }
 
     /// The parsed swagger, when the package has one and it is JSON.

@@ -73,8 +73,77 @@ extension SchemaRules {
     }
 }
 
+/// The references of a document, found once per package: every `$ref` of a schema,
+/// parameter, response or path item, in walking order, each text resolved once (documents
+/// repeat the same few references many times).
+final class OASReferences: Sendable {
+    struct Use: Sendable {
+        /// The node of `record` that has the `$ref`.
+        var node: Int
+        var kind: OASKind
+        /// Its index in `texts` and `targets`.
+        var target: Int
+    }
+
+    /// What a reference text points to.
+    enum Target: Sendable {
+        case external
+        case malformed(String)
+        case unresolved(JSONPointer)
+        case found(JSONPointer, JSONValue)
+    }
+
+    let record: OASWalkRecord
+    let uses: [Use]
+    let texts: [String]
+    let targets: [Target]
+
+    init(_ record: OASWalkRecord, root: JSONValue) {
+        var uses: [Use] = []
+        var texts: [String] = []
+        var targets: [Target] = []
+        var known: [String: Int] = [:]
+        for index in record.nodes.indices where record.nodes[index].keys.contains(.ref) {
+            let kind = record.nodes[index].kind
+            switch kind {
+            case .schema, .responseSchema, .parameter, .response, .pathItem: break
+            default: continue
+            }
+            guard let text = record.nodes[index].value["$ref"]?.string else { continue }
+            let target: Int
+            if let seen = known[text] {
+                target = seen
+            } else {
+                target = texts.count
+                known[text] = target
+                texts.append(text)
+                switch OASReference.form(of: text) {
+                case .external: targets.append(.external)
+                case .malformed(let reason): targets.append(.malformed(reason))
+                case .local(let pointer):
+                    if let value = root.value(at: pointer) {
+                        targets.append(.found(pointer, value))
+                    } else {
+                        targets.append(.unresolved(pointer))
+                    }
+                }
+            }
+            uses.append(Use(node: index, kind: kind, target: target))
+        }
+        self.record = record
+        self.uses = uses
+        self.texts = texts
+        self.targets = targets
+    }
+
+    static func of(_ context: RuleContext) -> OASReferences? {
+        guard let swagger = context.swagger, let record = OASWalkRecord.of(context) else { return nil }
+        return context.input.memo.value("oas.references") { OASReferences(record, root: swagger.document.root) }
+    }
+}
+
 /// One `$ref` of the document and what is wrong with it.
-struct OASReferenceCheck: OASNodeVisitor {
+enum OASReferenceCheck {
     enum Problem {
         case none
         case external
@@ -101,79 +170,35 @@ struct OASReferenceCheck: OASNodeVisitor {
         case cycles
     }
 
-    let context: RuleContext
-    let root: JSONValue
-    let looking: Looking
-    let describe: (Reference) -> (message: String, signature: String)?
-    var findings: [Finding] = []
-
     static func findings(
-        _ context: RuleContext, looking: Looking, _ describe: @escaping (Reference) -> (message: String, signature: String)?
+        _ context: RuleContext, looking: Looking, _ describe: (Reference) -> (message: String, signature: String)?
     ) -> [Finding] {
-        guard let swagger = context.swagger else { return [] }
-        var visitor = OASReferenceCheck(context: context, root: swagger.document.root, looking: looking, describe: describe)
-        OASWalkRecord.of(context)?.replay(&visitor, where: { $0.contains(.ref) })
-        return visitor.findings
-    }
-
-    mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: OASNodePath) {
-        switch kind {
-        case .schema, .responseSchema, .parameter, .response, .pathItem: break
-        default: return
-        }
-        guard let text = value["$ref"]?.string else { return }
-        let problem: Problem
-        if looking == .external {
-            guard text.utf8.first != UInt8(ascii: "#") else { return }
-            problem = .external
-        } else {
-            problem = check(text, kind: kind, at: path)
-        }
-        if case .none = problem { return }
-        guard let (message, signature) = describe(Reference(text: text, problem: problem, root: root)) else { return }
-        if let finding = context.swaggerFinding(message, tokens: path + ["$ref"], signature: signature) {
-            findings.append(finding)
-        }
-    }
-
-    /// What a reference text points to, resolved once per distinct text (documents repeat the
-    /// same few references many times).
-    enum Target {
-        case external
-        case malformed(String)
-        case unresolved(JSONPointer)
-        case found(JSONPointer, JSONValue)
-    }
-
-    var targets: [String: Target] = [:]
-
-    mutating func target(_ text: String) -> Target {
-        if let known = targets[text] { return known }
-        let target: Target
-        switch OASReference.form(of: text) {
-        case .external: target = .external
-        case .malformed(let reason): target = .malformed(reason)
-        case .local(let pointer):
-            if let value = root.value(at: pointer) {
-                target = .found(pointer, value)
-            } else {
-                target = .unresolved(pointer)
+        guard let swagger = context.swagger, let references = OASReferences.of(context) else { return [] }
+        let root = swagger.document.root
+        var findings: [Finding] = []
+        for use in references.uses {
+            let problem: Problem
+            switch (looking, references.targets[use.target]) {
+            case (.external, .external), (.resolution, .external): problem = .external
+            case (.resolution, .malformed(let reason)): problem = .malformed(reason)
+            case (.resolution, .unresolved(let missing)): problem = .unresolved(missing)
+            case (.resolution, .found(let pointer, _)): problem = kindProblem(of: use.kind, pointingTo: pointer)
+            case (.cycles, .found(let pointer, let value)):
+                problem = cycle(value, pointer, at: { references.record.path(of: use.node) }, in: root)
+            default: continue
+            }
+            if case .none = problem { continue }
+            let text = references.texts[use.target]
+            guard let (message, signature) = describe(Reference(text: text, problem: problem, root: root)) else { continue }
+            if let finding = context.swaggerFinding(message, tokens: references.record.path(of: use.node) + ["$ref"], signature: signature) {
+                findings.append(finding)
             }
         }
-        targets[text] = target
-        return target
+        return findings
     }
 
-    mutating func check(_ text: String, kind: OASKind, at path: OASNodePath) -> Problem {
-        let pointer: JSONPointer
-        let target: JSONValue
-        switch self.target(text) {
-        case .external: return .external
-        case .malformed(let reason): return .malformed(reason)
-        case .unresolved(let missing): return looking == .resolution ? .unresolved(missing) : .none
-        case .found(let at, let value): (pointer, target) = (at, value)
-        }
-        guard looking == .resolution else { return looking == .cycles ? cycle(target, pointer, at: path) : .none }
+    /// A reference of an object of `kind` to something of another kind (a parameter's to a schema).
+    static func kindProblem(of kind: OASKind, pointingTo pointer: JSONPointer) -> Problem {
         // The kind of what it points to, by where it is.
         let tokens = pointer.tokens
         let section = tokens.count == 2 ? tokens[0] : nil
@@ -193,9 +218,9 @@ struct OASReferenceCheck: OASNodeVisitor {
     }
 
     /// A loop of references that never reaches anything but a reference.
-    func cycle(_ target: JSONValue, _ pointer: JSONPointer, at path: OASNodePath) -> Problem {
+    static func cycle(_ target: JSONValue, _ pointer: JSONPointer, at path: () -> [String], in root: JSONValue) -> Problem {
         guard target.object?["$ref"] != nil else { return .none }
-        let here = JSONPointer(tokens: path.tokens).description
+        let here = JSONPointer(tokens: path()).description
         var chain = [here]
         var seen: Set<String> = [here]
         var current = target
@@ -215,7 +240,7 @@ struct OASReferenceCheck: OASNodeVisitor {
         return .none
     }
 
-    func found(_ tokens: [String]) -> String {
+    static func found(_ tokens: [String]) -> String {
         switch tokens.first {
         case "definitions" where tokens.count == 2: "a schema (under #/definitions)"
         case "parameters" where tokens.count == 2: "a parameter (under #/parameters)"
