@@ -64,7 +64,7 @@ struct WorkerService: Service {
     let pool: WorkerPool
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await pool.run()
         }
     }
@@ -75,7 +75,7 @@ struct WebhookService: Service {
     let dispatcher: WebhookDispatcher
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await dispatcher.run()
         }
     }
@@ -188,18 +188,31 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 enum MetricsExport {
+    static var submissions: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "certify", metricName: "submissions", unitName: "", helpText: "Submissions by review state.")
+    }
+    static var jobs: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "certify", metricName: "jobs", unitName: "", helpText: "Pipeline jobs by state.")
+    }
+    static var queueDepth: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "certify", metricName: "queue_depth", unitName: "", helpText: "Jobs queued or leased, not yet finished.")
+    }
+
     /// Gauges read from the store at scrape time, so they are right after a restart.
     static func update(registry: PrometheusCollectorRegistry, store: Store) {
         guard let statistics = try? store.statistics() else { return }
         for state in SubmissionState.allCases {
-            registry.makeGauge(name: "certify_submissions", labels: [("state", state.rawValue)])
+            registry.makeGauge(descriptor: submissions, labels: [("state", state.rawValue)])
                 .set(Double(statistics.submissionsByState[state.rawValue] ?? 0))
         }
         for state in ["queued", "leased", "done", "failed"] {
-            registry.makeGauge(name: "certify_jobs", labels: [("state", state)])
+            registry.makeGauge(descriptor: jobs, labels: [("state", state)])
                 .set(Double(statistics.jobsByState[state] ?? 0))
         }
-        registry.makeGauge(name: "certify_queue_depth")
+        registry.makeGauge(descriptor: queueDepth)
             .set(Double((statistics.jobsByState["queued"] ?? 0) + (statistics.jobsByState["leased"] ?? 0)))
     }
 }
