@@ -7,17 +7,54 @@
 ///   columns on line 1 of a file with a BOM are those of the text with the BOM stripped (which is
 ///   what Python reports for `json.loads(bytes)` and for `utf-8-sig` decoded text).
 /// - `offset` is the byte offset in the original bytes, BOM included.
+///
+/// Each part is kept in 32 bits (a position is stored for every value and key of a document, so
+/// its size is the tree's size); parts beyond 4 GiB saturate.
 public struct SourcePosition: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var offset: Int
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+    private var storedOffset: UInt32
 
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
+
+    public var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = UInt32(clamping: newValue) }
+    }
+
+    @inline(__always)
     public init(line: Int, column: Int, offset: Int) {
-        self.line = line
-        self.column = column
-        self.offset = offset
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
+        storedOffset = UInt32(clamping: offset)
     }
 
     /// "line L, column C"
     public var description: String { "line \(line), column \(column)" }
+
+    private enum CodingKeys: String, CodingKey {
+        case line, column, offset
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            line: try container.decode(Int.self, forKey: .line), column: try container.decode(Int.self, forKey: .column),
+            offset: try container.decode(Int.self, forKey: .offset))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(offset, forKey: .offset)
+    }
 }

@@ -240,12 +240,12 @@ struct BenchCommand: AsyncParsableCommand {
                     times.append((rule.id, time))
                 }
                 for (id, time) in times.sorted(by: { $0.1 > $1.1 }).prefix(ruleLines) {
-                    print(String(format: "  %-36@ %6.1f ms", id, seconds(time) * 1000))
+                    print(line(id, time))
                 }
                 let sum = times.reduce(Duration.zero) { $0 + $1.1 }
-                print(String(format: "  %-36@ %6.1f ms", "(all \(times.count) rules, one by one)", seconds(sum) * 1000))
+                print(line("(all \(times.count) rules, one by one)", sum))
                 let walk = clock.measure { for input in inputs { SchemaStage.bareWalk(input) } }
-                print(String(format: "  %-36@ %6.1f ms", "(one bare walk of every swagger)", seconds(walk) * 1000))
+                print(line("(one bare walk of every swagger)", walk))
             }
             print("swaggers: \(packages.count); parsing: \(String(format: "%.2f", seconds(parse))) s; schema stage rules: \(String(format: "%.3f", seconds(ours))) s (median of \(rounds.count) rounds; fastest \(String(format: "%.3f", seconds(rounds[0]))) s, slowest \(String(format: "%.3f", seconds(rounds[rounds.count - 1]))) s), \(findings) findings (every one, not the first), \(invalid) with errors")
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -266,6 +266,12 @@ struct BenchCommand: AsyncParsableCommand {
                         (largest.0 as NSString).lastPathComponent, largest.1, kilobytes / 1024))
                 }
             }
+        }
+
+        /// "  name ....   12.3 ms", names padded to one column.
+        func line(_ name: String, _ time: Duration) -> String {
+            let padded = name.count < 38 ? name + String(repeating: " ", count: 38 - name.count) : name
+            return "  " + padded + String(format: "%7.1f ms", seconds(time) * 1000)
         }
 
         static func output(_ executable: String, _ arguments: [String]) -> String? {

@@ -256,3 +256,30 @@ final class ResultBox: @unchecked Sendable {
     func set(_ value: String?) { lock.withLock { stored = value } }
     func append(_ text: String) { lock.withLock { stored = (stored ?? "") + text } }
 }
+
+/// `SourcePosition` keeps each part in 32 bits: the public API and the JSON form are unchanged,
+/// and parts past 4 GiB saturate instead of wrapping.
+final class SourcePositionStorageTests: XCTestCase {
+    func testPartsRoundTripAndSaturateAtTheirLimit() {
+        let largest = Int(UInt32.max)
+        let position = SourcePosition(line: largest, column: 7, offset: 123)
+        XCTAssertEqual(position.line, largest)
+        XCTAssertEqual(position.column, 7)
+        XCTAssertEqual(position.offset, 123)
+        var past = SourcePosition(line: largest + 1, column: 1, offset: largest + 10)
+        XCTAssertEqual(past.line, largest, "saturates, does not wrap to 0")
+        XCTAssertEqual(past.offset, largest)
+        past.column = -3
+        XCTAssertEqual(past.column, 0)
+        XCTAssertEqual(SourcePosition(line: 2, column: 3, offset: 4), SourcePosition(line: 2, column: 3, offset: 4))
+        XCTAssertNotEqual(SourcePosition(line: 2, column: 3, offset: 4), SourcePosition(line: 2, column: 3, offset: 5))
+    }
+
+    func testJSONFormKeepsItsKeys() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(SourcePosition(line: 12, column: 5, offset: 300))
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), #"{"column":5,"line":12,"offset":300}"#)
+        XCTAssertEqual(try JSONDecoder().decode(SourcePosition.self, from: data), SourcePosition(line: 12, column: 5, offset: 300))
+    }
+}
