@@ -40,7 +40,7 @@ let package = Package(
         ]),
         // Findings, the Stage protocol, the stages and their rules, the in-process runner.
         .target(name: "Certification", dependencies: [
-            "JSONDocument", "ConnectorPackage",
+            "JSONDocument", "JSONSchema", "ConnectorPackage",
             .product(name: "Crypto", package: "swift-crypto"),
             // Its public raw-deflate decoder inflates PNG image data (zlib underneath).
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

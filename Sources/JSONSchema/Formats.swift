@@ -320,3 +320,75 @@ enum Formats {
         return port.allSatisfy(isDigit)
     }
 }
+
+/// The `format`s of OpenAPI 2.0 values, checked outside a compiled schema (a parameter's
+/// default against its declaration), the way openapi-spec-validator 0.9.0 checks them:
+/// date-time and time (RFC 3339), date (full-date), uuid (8-4-4-4-12 hex digits), byte (base64,
+/// padded, standard alphabet), ipv4, ipv6, and email (leniently: it has an "@", as Python's
+/// jsonschema asks). Other formats (int32 and int64 are ranges of numbers, password, binary,
+/// uri…) are not checked here.
+public enum ValueFormat {
+    /// Whether `text` is a value of `format`; nil when this format is not checked.
+    public static func conforms(_ text: String, to format: String) -> Bool? {
+        let bytes = Array(text.utf8)
+        switch format {
+        case "date-time": return Formats.isDateTime(bytes)
+        case "date": return bytes.count == 10 && Formats.fullDate(bytes, 0)
+        case "time": return Formats.isDateTime(Array("1970-01-01T".utf8) + bytes)
+        case "ipv4": return Formats.isIPv4(bytes[...])
+        case "ipv6": return Formats.isIPv6(bytes[...])
+        case "email": return bytes.contains(UInt8(ascii: "@"))
+        case "uuid": return isUUID(bytes)
+        case "byte": return isBase64(bytes)
+        default: return nil
+        }
+    }
+
+    /// What a valid value looks like, for messages; nil when the format is not checked.
+    public static func expectation(of format: String) -> String? {
+        switch format {
+        case "date-time": return Format.dateTime.expectation
+        case "date": return Format.date.expectation
+        case "time": return "an RFC 3339 full-time such as 13:45:00Z"
+        case "ipv4": return Format.ipv4.expectation
+        case "ipv6": return Format.ipv6.expectation
+        case "email": return "an email address"
+        case "uuid": return "a UUID such as 123e4567-e89b-12d3-a456-426614174000"
+        case "byte": return "base64-encoded data (A–Z, a–z, 0–9, + and /, padded with = to a multiple of 4)"
+        default: return nil
+        }
+    }
+
+    /// 8-4-4-4-12 hexadecimal digits.
+    static func isUUID(_ b: [UInt8]) -> Bool {
+        guard b.count == 36 else { return false }
+        for (index, byte) in b.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                let lower = byte | 0x20
+                guard (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// RFC 4648 base64 with padding, as Python's `b64decode(validate=True)` accepts it.
+    static func isBase64(_ b: [UInt8]) -> Bool {
+        guard b.count % 4 == 0 else { return false }
+        var padding = 0
+        for (index, byte) in b.enumerated() {
+            if byte == UInt8(ascii: "=") {
+                // Only at the end, at most two.
+                padding += 1
+                guard index >= b.count - 2 else { return false }
+                continue
+            }
+            guard padding == 0 else { return false }
+            let lower = byte | 0x20
+            guard (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "+")
+                    || byte == UInt8(ascii: "/") else { return false }
+        }
+        return true
+    }
+}

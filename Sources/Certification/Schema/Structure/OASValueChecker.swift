@@ -1,5 +1,6 @@
 import Foundation
 import JSONDocument
+import JSONSchema
 
 /// One way a value (a default, an example, an x-ms-test-value) fails the schema that declares it.
 struct OASValueProblem {
@@ -29,9 +30,10 @@ protocol OASValueValidating {
 /// What it checks: type (integer accepts 1.0; x-nullable allows null), enum, minimum/maximum
 /// (exclusive too), the int32/int64 ranges, minLength/maxLength, pattern, minItems/maxItems,
 /// items, properties, required and additionalProperties: false (optional), allOf, `$ref` (with
-/// a visited set). What it does not: string formats (date-time, uuid, byte...: values may be
-/// designer expressions, and Python's jsonschema does not assert formats by default either),
-/// multipleOf, uniqueItems, tuple items.
+/// a visited set), and the string formats openapi-spec-validator checks (`ValueFormat`:
+/// date-time, date, time, uuid, byte, ipv4, ipv6, email) except on designer expressions (text
+/// that starts with "@", such as "@{utcNow()}", which the platform evaluates before sending).
+/// What it does not: multipleOf, uniqueItems, tuple items.
 struct OASValueChecker: OASValueValidating {
     let root: JSONValue
     /// Report missing required properties and properties that additionalProperties: false forbids
@@ -205,6 +207,12 @@ struct OASValueChecker: OASValueValidating {
     }
 
     mutating func checkString(_ text: String, _ schema: JSONObject, _ path: [String], _ problems: inout [OASValueProblem]) {
+        if let format = schema["format"]?.string, text.utf8.first != UInt8(ascii: "@"),
+           ValueFormat.conforms(text, to: format) == false {
+            let expected = ValueFormat.expectation(of: format).map { ": format \"\(format)\" wants \($0)" } ?? ""
+            problems.append(OASValueProblem(
+                path: path, message: "\(OASText.quote(.init(.string(text)))) is not a valid \"\(format)\"\(expected)", signature: "format"))
+        }
         if schema["minLength"] != nil || schema["maxLength"] != nil {
             let length = text.unicodeScalars.count
             if let minimum = schema["minLength"]?.int, length < minimum {
