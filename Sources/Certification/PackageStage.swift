@@ -40,7 +40,7 @@ public struct PackageStage: Stage {
                     let key = duplicate.pointer.appending(duplicate.key).description
                     findings.append(
                         Self.duplicateKey.finding(
-                            "Key \"\(duplicate.key)\" appears twice in the same object (first at line \(duplicate.first.line), column \(duplicate.first.column)). JSON readers disagree on which one wins: keep one.",
+                            "Key \"\(duplicate.key)\" appears twice in the same object (first at line \(duplicate.first.line), column \(duplicate.first.column)). Most JSON readers, and every check of certify, keep this later value and ignore the earlier one; some readers keep the first or refuse the file. Keep one of the two.",
                             file: path, pointer: key, line: duplicate.duplicate.line,
                             column: duplicate.duplicate.column, signature: duplicate.key))
                 }
@@ -74,7 +74,7 @@ public struct PackageStage: Stage {
     public static let duplicateKey = RuleDescription(
         id: "json-duplicate-key", severity: .warning, stage: stageName,
         summary: "No object has the same key twice.",
-        source: "RFC 8259 section 4 (names SHOULD be unique). A warning, not an error: three certified connectors have duplicates, and most readers keep the last value.",
+        source: "RFC 8259 section 4 (names SHOULD be unique). A warning, not an error: three certified connectors have duplicates, and most readers (Python, JavaScript, Json.NET) keep the last value. certify's checks read the last value too, so the rest of the report describes what those readers see.",
         fix: "Remove one of the two members; keep the value the connector needs.",
         triggering: [.minimal(["apiProperties.json": "{\"properties\": {\"iconBrandColor\": \"#1f6feb\", \"iconBrandColor\": \"#1f6feb\"}}"])],
         nonTriggering: [.minimal()])

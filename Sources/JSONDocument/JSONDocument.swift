@@ -25,8 +25,9 @@ public struct DuplicateKey: Sendable {
 /// - `\u` escapes of lone surrogates (which Python keeps and Swift strings cannot hold) are
 ///   accepted and decoded as U+FFFD REPLACEMENT CHARACTER; a high surrogate escape followed by a
 ///   low surrogate escape decodes to the pair's scalar.
-/// - Duplicate keys are kept in document order and listed in `duplicateKeys`; lookups return
-///   the first member.
+/// - Of a duplicated key the last member wins, as in most readers (Python's `json`, JavaScript,
+///   Json.NET): only it stays in the object, in its place; every duplicate is listed in
+///   `duplicateKeys` with the positions of the first member and of the repeating one.
 /// - `NaN`, `Infinity` and `-Infinity` are rejected (Python accepts them).
 public struct JSONDocument: Sendable {
     public var root: JSONValue

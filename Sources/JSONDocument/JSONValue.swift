@@ -101,8 +101,7 @@ public struct JSONValue: Sendable {
         }
     }
 
-    /// The value at `pointer` (RFC 6901), following the first member of duplicated keys;
-    /// nil when there is none. Array tokens must be decimal indexes without leading zeros.
+    /// The value at `pointer` (RFC 6901); nil when there is none. Array tokens must be decimal indexes without leading zeros.
     public func value(at pointer: JSONPointer) -> JSONValue? {
         var current = self
         for token in pointer.tokens {
@@ -122,7 +121,7 @@ public struct JSONValue: Sendable {
 
     /// JSON equality, as JSON Schema defines it: numbers by mathematical value ("1.0" equals
     /// "1", "1e2" equals "100"), strings by code points, arrays element by element, objects by
-    /// the same set of keys with equal values (for duplicated keys, the first member counts).
+    /// the same set of keys with equal values (of duplicated keys, the member lookups find).
     public func jsonEquals(_ other: JSONValue) -> Bool {
         switch (kind, other.kind) {
         case (.null, .null): return true
@@ -151,7 +150,9 @@ public struct JSONValue: Sendable {
     }
 }
 
-/// The members of a JSON object, in document order, duplicates kept.
+/// The members of a JSON object, in document order. A parsed object has each key once (the
+/// parser keeps the last member of a duplicated key); one built in code may repeat a key, and
+/// lookups then find the first.
 public struct JSONObject: Sendable {
     public struct Member: Sendable {
         public var key: String
@@ -169,7 +170,7 @@ public struct JSONObject: Sendable {
     /// Objects with more members than this get a hash index for lookups.
     static let indexThreshold = 8
 
-    /// In document order, duplicates kept. Changing it rebuilds the lookup index.
+    /// In document order. Changing it rebuilds the lookup index.
     public var members: [Member] {
         didSet { index = JSONObject.makeIndex(members) }
     }

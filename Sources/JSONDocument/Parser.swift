@@ -201,31 +201,44 @@ struct Parser: ~Copyable {
     }
 
     /// Finds the duplicate keys, builds the lookup index of a large object, and moves the
-    /// members into the object.
+    /// members into the object. Of a duplicated key only the last member stays in the object
+    /// (the others are in `duplicates`).
     private mutating func closeObject(_ frame: Frame) -> JSONValue {
         let base = frame.memberBase
         let n = members.count &- base
         var index: [Int32]? = nil
+        var found: [(first: Int, duplicate: Int)] = []
         if n > JSONObject.indexThreshold {
             // The index doubles as the duplicate check: a key already in it is a duplicate.
-            var found: [(first: Int, duplicate: Int)] = []
             index = MemberIndex.build(count: n, duplicates: &found,
                                       hash: { memberHashes[base &+ $0] },
                                       sameKey: { sameUTF8(members[base &+ $0].key, members[base &+ $1].key) })
-            for (first, duplicate) in found {
-                recordDuplicate(frame, first: first, duplicate: duplicate)
-            }
         } else if n > 1 {
             for k in 1..<n {
                 let hash = memberHashes[base &+ k]
                 for j in 0..<k where memberHashes[base &+ j] == hash && sameUTF8(members[base &+ j].key, members[base &+ k].key) {
-                    recordDuplicate(frame, first: j, duplicate: k)
+                    found.append((j, k))
                     break
                 }
             }
         }
+        for (first, duplicate) in found {
+            recordDuplicate(frame, first: first, duplicate: duplicate)
+        }
         memberHashes.removeAll(from: base)
-        let list = members.moveToArray(from: base)
+        var list = members.moveToArray(from: base)
+        if !found.isEmpty {
+            // The last member of a key wins, as in most readers (Python, JavaScript, Json.NET):
+            // every member that a later one repeats is left out. Rare: rebuild the index.
+            var shadowed = Set<Int>()
+            var latest: [Int: Int] = [:]
+            for (first, duplicate) in found {
+                shadowed.insert(latest[first] ?? first)
+                latest[first] = duplicate
+            }
+            list = list.indices.filter { !shadowed.contains($0) }.map { list[$0] }
+            return JSONValue(.object(JSONObject(members: list)), position: frame.start)
+        }
         return JSONValue(.object(JSONObject(members: list, index: index)), position: frame.start)
     }
 

@@ -69,10 +69,13 @@ final class OASWalkRecordTests: XCTestCase {
         let root = try JSONDocument.parse(Array(text.utf8)).root
         assertReplayMatchesWalk(root, "example")
         let record = OASWalkRecord(root)
-        // The operation's notification schema and its property are in the record, marked as
-        // inside the extension; nothing else is.
+        // The notification schemas of the path item and of the operation, and the property, are in
+        // the record, marked as inside the extension; nothing else is (not the root's).
         let inside = record.nodes.indices.filter { record.nodes[$0].inExtension }.map { record.path(of: $0).joined(separator: "/") }
-        XCTAssertEqual(inside, ["paths//hooks/post/x-ms-notification-content/schema", "paths//hooks/post/x-ms-notification-content/schema/properties/id"])
+        XCTAssertEqual(inside, [
+            "paths//hooks/post/x-ms-notification-content/schema", "paths//hooks/post/x-ms-notification-content/schema/properties/id",
+            "paths//hooks/x-ms-notification-content/schema",
+        ])
     }
 
     func testReplayMatchesWalkOverTheCorpus() throws {

@@ -216,6 +216,41 @@ final class OpenAPIStructureTests: XCTestCase {
         XCTAssertEqual(Set(cycles.compactMap(\.pointer)), ["/definitions/A/$ref", "/definitions/Self/$ref"])
     }
 
+    /// A webhook trigger's x-ms-notification-content may sit on the path item (where 193
+    /// certified connectors put it) as well as on the operation: its schema is checked in both.
+    func testNotificationSchemasOfPathItemsAreChecked() {
+        let text = #"""
+        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
+         "paths": {"/hooks": {
+           "x-ms-notification-content": {"schema": {"type": "object", "properties": {
+             "kind": {"type": "string", "enum": []},
+             "item": {"$ref": "#/definitions/Missing"}}}},
+           "post": {"responses": {"201": {"description": "Created"}}}}}}
+        """#
+        let found = findings(text).map { "\($0.ruleId) \($0.pointer ?? "") \($0.line ?? 0)" }
+        XCTAssertTrue(found.contains("enum-not-empty /paths/~1hooks/x-ms-notification-content/schema/properties/kind/enum \(line(of: "\"kind\"", in: text))"), "\(found)")
+        XCTAssertTrue(found.contains("ref-resolves /paths/~1hooks/x-ms-notification-content/schema/properties/item/$ref \(line(of: "\"item\"", in: text))"), "\(found)")
+    }
+
+    /// A key written twice counts once, with its last value (as most readers do): a path item
+    /// repeated is not two path items, and an operationId repeated is the later one.
+    func testDuplicatedKeysCountOnceWithTheirLastValue() {
+        let text = #"""
+        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
+         "paths": {
+           "/a": {"get": {"operationId": "GetA", "responses": {"200": {"description": "OK"}}}},
+           "/b": {"get": {"operationId": "GetB", "operationId": "GetA", "responses": {"200": {"description": "OK"}}}},
+           "/a": {"get": {"operationId": "GetA", "responses": {"200": {"description": "OK"}}}}
+         }}
+        """#
+        let unique = findings(text).filter { $0.ruleId == "operation-id-unique" }
+        // The members that count: /b (GetA, its later operationId) then /a (the later copy, in
+        // its place): one clash, /a against /b, not /a against itself.
+        XCTAssertEqual(unique.map { $0.pointer ?? "" }, ["/paths/~1a/get/operationId"], "\(unique.map(\.message))")
+        XCTAssertTrue(unique.first?.message.contains("of GET /a is already the operationId of GET /b") ?? false)
+        XCTAssertEqual(unique.first?.line, 5, "the later copy of /a, on the text's fifth line")
+    }
+
     func testEveryProblemOfAKindIsReported() {
         var paths: [String] = []
         for index in 0..<40 {

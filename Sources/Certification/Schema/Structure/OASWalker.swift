@@ -24,8 +24,8 @@ extension OASVisitor {
 /// parameter, response, header, items, schema (nested ones too), tag, security scheme and
 /// requirement. It never follows `$ref` (each definition is visited where it is written), so
 /// it always ends, however the references loop. It does not descend into vendor extensions,
-/// except, with `extensionSchemas`, the schema of an operation's `x-ms-notification-content`
-/// (a real Schema Object whose references must resolve like any other).
+/// except, with `extensionSchemas`, the schema of the `x-ms-notification-content` of an
+/// operation or a path item (a real Schema Object whose references must resolve like any other).
 struct OASWalker {
     var extensionSchemas = false
 
@@ -64,7 +64,7 @@ struct OASWalker {
                 descend(spec.descents[ordinal], member.value, &path, &visitor, from: here)
                 path.removeLast()
             }
-            if extensionSchemas, kind == .operation, let schema = object["x-ms-notification-content"]?["schema"] {
+            if extensionSchemas, kind == .operation || kind == .pathItem, let schema = object["x-ms-notification-content"]?["schema"] {
                 path.append("x-ms-notification-content")
                 path.append("schema")
                 walk(.schema, schema, &path, &visitor, from: here)
@@ -178,7 +178,7 @@ final class OASWalkRecord: Sendable {
         var depth: Int32
         /// The index of the node it was reached from (-1 for the root).
         var parent: Int32
-        /// Inside an operation's `x-ms-notification-content` (visited only with `extensionSchemas`).
+        /// Inside an `x-ms-notification-content` (visited only with `extensionSchemas`).
         var inExtension: Bool
         var keys: OASKeySet
         /// The path's last token, and the one before it when the step took two (nil otherwise).
