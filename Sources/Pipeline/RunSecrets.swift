@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
 import Probing
+import SubmissionStore
 
 /// Seals a run's probe settings (they hold the submitter's credentials) with the server's key,
 /// AES-GCM, so that the store never holds them in the clear; they are deleted when the run ends.
+/// Webhook signing secrets are sealed with the same key (`SecretSealing`).
 public struct RunSecrets: Sendable {
     let key: SymmetricKey
 
@@ -28,15 +30,22 @@ public struct RunSecrets: Sendable {
     }
 
     public func seal(_ settings: ProbeSettings) throws -> Data {
-        let plain = try JSONEncoder().encode(settings)
-        guard let combined = try AES.GCM.seal(plain, using: key).combined else {
-            throw CocoaError(.coderInvalidValue)
-        }
-        return combined
+        try seal(data: try JSONEncoder().encode(settings))
     }
 
     public func open(_ sealed: Data) throws -> ProbeSettings {
-        let plain = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key)
-        return try JSONDecoder().decode(ProbeSettings.self, from: plain)
+        try JSONDecoder().decode(ProbeSettings.self, from: open(data: sealed))
+    }
+}
+
+/// The same key seals the webhook secrets the store keeps.
+extension RunSecrets: SecretSealing {
+    public func seal(data plain: Data) throws -> Data {
+        guard let combined = try AES.GCM.seal(plain, using: key).combined else { throw CocoaError(.coderInvalidValue) }
+        return combined
+    }
+
+    public func open(data sealed: Data) throws -> Data {
+        try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key)
     }
 }

@@ -50,12 +50,21 @@ public struct WebhookDispatcher: Sendable {
 
     func attempt(_ delivery: DueDelivery) async {
         let body = Array(delivery.payload.utf8)
+        guard let secret = delivery.secret else {
+            // Never send unsigned or wrongly signed: fail the attempt, say why.
+            let error = "the webhook's secret is sealed with a key this server does not have (see serve --secret-key-file)"
+            try? store.recordDeliveryAttempt(
+                delivery, status: nil, error: error, durationMs: 0,
+                retryAfter: min(3600, initialBackoffSeconds * pow(2, Double(delivery.attempts))), maximumAttempts: maximumAttempts)
+            logger.error("webhook delivery \(delivery.id): \(error)")
+            return
+        }
         let request = OutboundRequest(
             method: "POST", url: delivery.url,
             headers: [
                 ("Content-Type", "application/json"),
                 ("User-Agent", "certify-webhooks"),
-                (WebhookSignature.header, WebhookSignature.sign(body, secret: delivery.secret)),
+                (WebhookSignature.header, WebhookSignature.sign(body, secret: secret)),
                 ("X-Certify-Delivery", "\(delivery.id)"),
                 ("X-Certify-Attempt", "\(delivery.attempts + 1)"),
             ],

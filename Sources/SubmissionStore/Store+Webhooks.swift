@@ -16,7 +16,9 @@ public struct Webhook: Sendable, Codable, Hashable {
 public struct DueDelivery: Sendable, Hashable {
     public var id: Int64
     public var url: String
-    public var secret: String
+    /// The signing secret; nil when it is sealed and this store cannot open it (no key, or
+    /// another key): the delivery must then fail rather than be signed wrongly.
+    public var secret: String?
     public var payload: String
     public var attempts: Int
     public var leaseOwner: String
@@ -38,16 +40,51 @@ extension Store {
     /// Registers a webhook for a publisher and returns it with its signing secret.
     public func createWebhook(publisher: String, url: String, secret: String?, actor: String) throws -> (Webhook, String) {
         var random = SystemRandomNumberGenerator()
-        let secret = secret ?? "whsec_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let secret = secret ?? "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
+        let stored = try storedSecret(secret)
         return try pool.write { db in
             let now = Self.now()
             try db.execute(
                 sql: "INSERT INTO webhook (publisher, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [publisher, url, secret, actor, now])
+                arguments: [publisher, url, stored, actor, now])
             let webhook = Webhook(
                 id: db.lastInsertedRowID, publisher: publisher, url: url, createdBy: actor,
                 createdAt: Date(timeIntervalSince1970: now))
             return (webhook, secret)
+        }
+    }
+
+    /// The prefix of a sealed secret in the `secret` column: "sealed:v1:" and the base64 of
+    /// the AES-GCM box (nonce, ciphertext, tag).
+    static let sealedPrefix = "sealed:v1:"
+
+    /// A secret as the database keeps it: sealed when the store has a sealer.
+    func storedSecret(_ secret: String) throws -> String {
+        guard let sealer else { return secret }
+        return Self.sealedPrefix + (try sealer.seal(data: Data(secret.utf8))).base64EncodedString()
+    }
+
+    /// A secret as stored, opened; nil when it is sealed and cannot be opened here.
+    func openedSecret(_ stored: String) -> String? {
+        guard stored.hasPrefix(Self.sealedPrefix) else { return stored }
+        guard let sealer, let box = Data(base64Encoded: String(stored.dropFirst(Self.sealedPrefix.count))),
+              let plain = try? sealer.open(data: box) else { return nil }
+        return String(decoding: plain, as: UTF8.self)
+    }
+
+    /// Seals the webhook secrets still stored in the clear (written before the store had a
+    /// sealer); returns how many. Nothing happens without a sealer.
+    @discardableResult
+    public func sealPlaintextWebhookSecrets() throws -> Int {
+        guard sealer != nil else { return 0 }
+        return try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, secret FROM webhook WHERE secret NOT LIKE 'sealed:%'")
+            for row in rows {
+                try db.execute(
+                    sql: "UPDATE webhook SET secret = ? WHERE id = ?",
+                    arguments: [try storedSecret(row["secret"]), row["id"] as Int64])
+            }
+            return rows.count
         }
     }
 
@@ -155,7 +192,7 @@ extension Store {
                     arguments: [owner, now + leaseSeconds, row["id"] as Int64])
                 claimed.append(
                     DueDelivery(
-                        id: row["id"], url: row["url"], secret: row["secret"], payload: row["payload"],
+                        id: row["id"], url: row["url"], secret: openedSecret(row["secret"]), payload: row["payload"],
                         attempts: row["attempts"], leaseOwner: owner))
             }
             return claimed

@@ -7,13 +7,24 @@ import GRDB
 /// The submission store: one type owning the SQLite database, offering the service's operations
 /// as methods, each one transaction. SQLite in WAL mode through a GRDB `DatabasePool`: one writer,
 /// many readers.
+/// Seals secrets the store must keep but not hold in the clear (webhook signing secrets), with
+/// a key that lives outside the database.
+public protocol SecretSealing: Sendable {
+    func seal(data plain: Data) throws -> Data
+    func open(data sealed: Data) throws -> Data
+}
+
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// When set, webhook secrets are stored sealed with it.
+    let sealer: (any SecretSealing)?
 
     /// Opens (creating if needed) the database at `path` and applies the embedded migrations.
-    public init(path: String) throws {
+    /// With `sealer`, webhook secrets are written sealed (and read back through it).
+    public init(path: String, sealer: (any SecretSealing)? = nil) throws {
         self.path = path
+        self.sealer = sealer
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in

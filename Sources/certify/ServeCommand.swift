@@ -14,9 +14,9 @@ func databasePath(_ option: String?) -> String {
     option ?? ProcessInfo.processInfo.environment["CERTIFY_DB"] ?? "certify.sqlite"
 }
 
-func openStore(_ path: String) throws -> Store {
+func openStore(_ path: String, sealer: (any SecretSealing)? = nil) throws -> Store {
     do {
-        return try Store(path: path)
+        return try Store(path: path, sealer: sealer)
     } catch {
         throw fail("\(path): cannot open the database (\(error))")
     }
@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
     var allowPrivateNetwork = false
 
-    @Option(help: ArgumentHelp("32-byte key that seals submitted probe credentials until their run ends (default: DB.key, created with mode 0600).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600).", valueName: "PATH"))
     var secretKeyFile: String?
 
     func validate() throws {
@@ -72,9 +72,6 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let store = try openStore(path)
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let keyPath = secretKeyFile ?? path + ".key"
         let runSecrets: RunSecrets
         do {
@@ -82,6 +79,13 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw fail("\(keyPath): cannot read or create the secret key (\(error.localizedDescription))")
         }
+        let store = try openStore(path, sealer: runSecrets)
+        // Webhook secrets written before they were sealed are sealed now.
+        if let sealed = try? store.sealPlaintextWebhookSecrets(), sealed > 0 {
+            FileHandle.standardError.write(Data("certify: sealed \(sealed) webhook secret(s) stored in the clear\n".utf8))
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var configuration = ServerConfiguration(
             host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers),
             logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,

@@ -317,11 +317,12 @@ func makeServerFixture(
     maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false
 ) throws -> ServerFixture {
     let path = TestPaths.temporaryDatabase()
-    let store = try Store(path: path)
+    // As `certify serve` does: one key seals probe credentials and webhook secrets.
+    let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
+    let store = try Store(path: path, sealer: runSecrets)
     var configuration = ServerConfiguration(
         databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: .error,
         outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
-    let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
     configuration.runSecrets = runSecrets
     let app = try buildApplication(configuration, store: store, runWorkers: false)
     return ServerFixture(

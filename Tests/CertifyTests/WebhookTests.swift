@@ -1,6 +1,7 @@
 import Certification
 @testable import CertifyServer
 import ConnectorPackage
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -89,7 +90,56 @@ final class WebhookTests: XCTestCase {
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 4)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'"), 3)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 1)
+            // The secret signs every delivery, but the database never holds it in the clear.
+            let file = try Data(contentsOf: URL(fileURLWithPath: f.store.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+            XCTAssertNil(file.range(of: Data(secret.utf8)), "the webhook secret is in the database file")
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'"), 1)
         }
+    }
+
+    /// A store without the key (or with another one) cannot open a sealed secret: its
+    /// deliveries fail with a reason instead of going out unsigned or wrongly signed. Secrets
+    /// stored in the clear before sealing existed are sealed by `sealPlaintextWebhookSecrets`.
+    func testSealedSecretsNeedTheirKey() async throws {
+        let path = TestPaths.temporaryDatabase()
+        let plain = try Store(path: path)
+        _ = try plain.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: "legacy-secret-0123456789", actor: "test")
+        XCTAssertEqual(try plain.sealPlaintextWebhookSecrets(), 0, "nothing to seal with")
+        let key = RunSecrets(key: SymmetricKey(size: .bits256))
+        let sealed = try Store(path: path, sealer: key)
+        XCTAssertEqual(try sealed.sealPlaintextWebhookSecrets(), 1)
+        XCTAssertEqual(try sealed.sealPlaintextWebhookSecrets(), 0, "sealed once")
+        XCTAssertEqual(try sealed.scalar("SELECT count(*) FROM webhook WHERE secret = 'legacy-secret-0123456789'"), 0)
+        let (_, fresh) = try sealed.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/other", secret: nil, actor: "test")
+        XCTAssertTrue(fresh.hasPrefix("whsec_"))
+        XCTAssertEqual(fresh.count, 6 + 48)
+        XCTAssertEqual(try sealed.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'"), 2)
+
+
+        // Deliveries through the service, whose store seals with its key.
+        let f = try makeServerFixture(allowPrivateNetwork: true)
+        try await f.app.test(.router) { client in
+            let body = try JSONSerialization.data(withJSONObject: ["url": "http://127.0.0.1:9/hook", "secret": "service-secret-0123456789"])
+            try await client.execute(
+                uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
+                body: ByteBuffer(bytes: body)
+            ) { response in XCTAssertEqual(response.status, .created) }
+            _ = try await apiSubmit(client, token: f.contoso)
+        }
+        let other = try Store(path: f.store.path, sealer: RunSecrets(key: SymmetricKey(size: .bits256)))
+        let unopened = try other.claimDueDeliveries(owner: "b", limit: 10, leaseSeconds: 0.001)
+        XCTAssertFalse(unopened.isEmpty)
+        XCTAssertTrue(unopened.allSatisfy { $0.secret == nil }, "another key opens nothing")
+        let dispatcher = WebhookDispatcher(store: other, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
+        try await Task.sleep(for: .milliseconds(20))
+        let attempted = await dispatcher.deliverDue()
+        XCTAssertEqual(attempted, unopened.count)
+        XCTAssertEqual(
+            try other.scalar("SELECT count(*) FROM webhook_attempt WHERE error LIKE '%sealed with a key this server does not have%'"),
+            unopened.count)
+        let opened = try f.store.claimDueDeliveries(owner: "a", limit: 10, leaseSeconds: 60)
+        XCTAssertEqual(opened.count, unopened.count)
+        XCTAssertTrue(opened.allSatisfy { $0.secret == "service-secret-0123456789" }, "the service's own key opens them")
     }
 
     func testPrivateTargetsAreRefusedUnlessAllowed() async throws {
