@@ -87,9 +87,14 @@ public struct RuleStage: Stage {
 
     public func run(_ input: StageInput) async -> StageOutput {
         var findings: [Finding] = []
-        for rule in rules {
+        // A rule the ruleset turns off is not run at all (its findings would be dropped anyway).
+        for rule in rules where input.options.ruleset.rules[rule.id]?.enabled != false {
             findings += rule.check(RuleContext(input: input, rule: rule.description))
         }
+        // The same problem reached twice (a schema included through two allOf branches) is one
+        // finding: same fingerprint, same message.
+        var seen = Set<String>()
+        findings = findings.filter { seen.insert($0.fingerprint + "\u{1F}" + $0.message).inserted }
         return StageOutput(findings: findings)
     }
 }

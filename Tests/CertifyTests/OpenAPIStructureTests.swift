@@ -251,6 +251,45 @@ final class OpenAPIStructureTests: XCTestCase {
         XCTAssertEqual(unique.first?.line, 5, "the later copy of /a, on the text's fifth line")
     }
 
+    /// A generated swagger with thousands of references that lead to one another is checked in
+    /// time linear in their number (each chain followed once), and a long loop is reported
+    /// once, its message cut to the first references and the count.
+    func testLongReferenceChainsAreFollowedOnce() throws {
+        let length = 5000
+        var definitions: [String] = []
+        for index in 0..<length {
+            definitions.append(##""L\##(index)": {"$ref": "#/definitions/L\##((index + 1) % length)"}"##)
+            definitions.append(##""C\##(index)": {"$ref": "#/definitions/C\##(index + 1)"}"##)
+        }
+        definitions.append(##""C\##(length)": {"type": "string"}"##)
+        definitions.append(##""Top": {"allOf": [{"$ref": "#/definitions/A"}, {"$ref": "#/definitions/B"}], "example": {"x": 1}}"##)
+        definitions.append(##""A": {"allOf": [{"$ref": "#/definitions/D"}]}, "B": {"allOf": [{"$ref": "#/definitions/D"}]}"##)
+        definitions.append(##""D": {"type": "object", "properties": {"x": {"type": "string"}}}"##)
+        let text = #"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"# + definitions.joined(separator: ",\n") + "}}"
+        var files = ExamplePackage.minimalFiles
+        files["apiDefinition.swagger.json"] = text
+        let package = ConnectorPackage(name: "test", files: files.map { PackageFile(path: $0.key, bytes: Array($0.value.utf8)) })
+        let input = StageInput(package: package, options: CheckOptions(stages: [SchemaStage.stageName]))
+        let output = try XCTUnwrap(awaitStage(SchemaStage.make(), input))
+        let cycles = output.findings.filter { $0.ruleId == "ref-cycle" }
+        XCTAssertEqual(cycles.map { $0.pointer ?? "" }, ["/definitions/L0/$ref"], "one loop, reported from its smallest pointer")
+        XCTAssertTrue(cycles.first?.message.contains("(\(length) references in all)") ?? false, cycles.first?.message ?? "")
+        XCTAssertLessThan(cycles.first?.message.count ?? .max, 1000)
+        // The diamond (Top includes D through A and through B): one example finding, not two.
+        XCTAssertEqual(output.findings.filter { $0.ruleId == "example-conforms" }.map { $0.pointer ?? "" }, ["/definitions/Top/example/x"])
+    }
+
+    func awaitStage(_ stage: RuleStage, _ input: StageInput) -> StageOutput? {
+        let box = OutputBox()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            box.output = await stage.run(input)
+            done.signal()
+        }
+        done.wait()
+        return box.output
+    }
+
     func testEveryProblemOfAKindIsReported() {
         var paths: [String] = []
         for index in 0..<40 {
@@ -293,4 +332,8 @@ extension OpenAPIStructureTests {
         XCTAssertTrue(found.contains("enum-not-empty /definitions/Code/enum"), "\(found)")
         XCTAssertTrue(found.contains("ref-external /definitions/Other/$ref"), "\(found)")
     }
+}
+
+final class OutputBox: @unchecked Sendable {
+    var output: StageOutput?
 }

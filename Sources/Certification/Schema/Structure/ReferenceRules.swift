@@ -66,9 +66,14 @@ extension SchemaRules {
         ])) { context in
         OASReferenceCheck.findings(context, looking: .cycles) { ref in
             guard case .cycle(let members) = ref.problem else { return nil }
+            // A generated loop can be thousands of references long: the message names the first
+            // few and the count.
+            let shown = members.count <= 12 ? members.joined(separator: " → ")
+                : members.prefix(10).joined(separator: " → ") + " → … (\(members.count - 1) references in all)"
+            let sorted = members.dropLast().sorted()
             return (
-                "\"$ref\": \"\(ref.text)\" starts a loop of references that never reaches a schema: \(members.joined(separator: " → ")). Replace one of them with the schema itself.",
-                "cycle:\(members.sorted().joined(separator: ","))")
+                "\"$ref\": \"\(ref.text)\" starts a loop of references that never reaches a schema: \(shown). Replace one of them with the schema itself.",
+                members.count <= 12 ? "cycle:\(members.sorted().joined(separator: ","))" : "cycle:\(sorted.count):\(sorted.prefix(10).joined(separator: ","))")
         }
     }
 }
@@ -142,6 +147,65 @@ final class OASReferences: Sendable {
     }
 }
 
+/// The loops of references that never reach anything but a reference (A is only a `$ref` to
+/// B, B only a `$ref` to A), found once per package in time linear in the number of references:
+/// each place that is a `$ref` leads to at most one other, so every chain is followed once.
+final class OASReferenceLoops: Sendable {
+    /// Each loop, in the order its references lead.
+    let loops: [[String]]
+    /// Each loop's smallest pointer, where it is reported.
+    let smallest: [String]
+    /// For a place on a loop (its pointer): the loop's index in `loops`, and its position there.
+    let members: [String: (loop: Int, position: Int)]
+
+    init(_ references: OASReferences, root: JSONValue) {
+        var loops: [[String]] = []
+        var members: [String: (loop: Int, position: Int)] = [:]
+        // 1: on the chain being followed; 2: done.
+        var state: [String: UInt8] = [:]
+        for use in references.uses {
+            guard case .found(var pointer, var value) = references.targets[use.target], value.object?["$ref"] != nil else { continue }
+            let start = JSONPointer(tokens: references.record.path(of: use.node)).description
+            guard state[start] == nil else { continue }
+            var chain = [start]
+            state[start] = 1
+            while true {
+                let location = pointer.description
+                if let seen = state[location] {
+                    if seen == 1, let first = chain.firstIndex(of: location) {
+                        let loop = Array(chain[first...])
+                        for (position, member) in loop.enumerated() { members[member] = (loops.count, position) }
+                        loops.append(loop)
+                    }
+                    break
+                }
+                // A place that is not itself a reference ends the chain: it describes something.
+                guard let next = value["$ref"]?.string else { break }
+                state[location] = 1
+                chain.append(location)
+                guard case .local(let nextPointer) = OASReference.form(of: next), let nextValue = root.value(at: nextPointer) else { break }
+                (pointer, value) = (nextPointer, nextValue)
+            }
+            for member in chain { state[member] = 2 }
+        }
+        self.loops = loops
+        self.smallest = loops.map { $0.min() ?? "" }
+        self.members = members
+    }
+
+    static func of(_ context: RuleContext, _ references: OASReferences, root: JSONValue) -> OASReferenceLoops {
+        context.input.memo.value("oas.referenceLoops") { OASReferenceLoops(references, root: root) }
+    }
+
+    /// The loop that starts at `here`, reported once per loop: from its smallest pointer.
+    func problem(at here: String) -> OASReferenceCheck.Problem {
+        guard let (index, position) = members[here] else { return .none }
+        guard smallest[index] == here else { return .none }
+        let loop = loops[index]
+        return .cycle(Array(loop[position...] + loop[..<position]) + [here])
+    }
+}
+
 /// One `$ref` of the document and what is wrong with it.
 enum OASReferenceCheck {
     enum Problem {
@@ -183,8 +247,10 @@ enum OASReferenceCheck {
             case (.resolution, .malformed(let reason)): problem = .malformed(reason)
             case (.resolution, .unresolved(let missing)): problem = .unresolved(missing)
             case (.resolution, .found(let pointer, _)): problem = kindProblem(of: use.kind, pointingTo: pointer)
-            case (.cycles, .found(let pointer, let value)):
-                problem = cycle(value, pointer, at: { references.record.path(of: use.node) }, in: root)
+            case (.cycles, .found(_, let value)):
+                guard value.object?["$ref"] != nil else { continue }
+                let loops = OASReferenceLoops.of(context, references, root: root)
+                problem = loops.problem(at: JSONPointer(tokens: references.record.path(of: use.node)).description)
             default: continue
             }
             if case .none = problem { continue }
@@ -213,29 +279,6 @@ enum OASReferenceCheck {
             }
         default:
             break
-        }
-        return .none
-    }
-
-    /// A loop of references that never reaches anything but a reference.
-    static func cycle(_ target: JSONValue, _ pointer: JSONPointer, at path: () -> [String], in root: JSONValue) -> Problem {
-        guard target.object?["$ref"] != nil else { return .none }
-        let here = JSONPointer(tokens: path()).description
-        var chain = [here]
-        var seen: Set<String> = [here]
-        var current = target
-        var currentPointer = pointer
-        while let next = current["$ref"]?.string {
-            let location = currentPointer.description
-            if location == here {
-                // Back at the start: report from the loop's smallest pointer only.
-                return chain.min() == here ? .cycle(chain + [here]) : .none
-            }
-            guard seen.insert(location).inserted, case .local(let nextPointer) = OASReference.form(of: next),
-                  let nextValue = root.value(at: nextPointer) else { return .none }
-            chain.append(location)
-            current = nextValue
-            currentPointer = nextPointer
         }
         return .none
     }
