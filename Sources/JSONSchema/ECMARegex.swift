@@ -10,7 +10,7 @@ import Foundation
 /// is not a quantifier is literal (Annex B). Patterns match code points, so a non-BMP
 /// character is one character (as with the `u` flag; the suite expects this).
 /// Literal patterns such as `^x-` (most of the Swagger 2.0 schema's) skip the regex engine.
-final class ECMARegex: Sendable {
+public final class ECMARegex: Sendable {
     let pattern: String
     private let matcher: Matcher
 
@@ -23,7 +23,7 @@ final class ECMARegex: Sendable {
     }
 
     /// Throws a message when the pattern is not a valid regular expression.
-    static func compile(_ pattern: String) throws(RegexSyntaxError) -> ECMARegex {
+    public static func compile(_ pattern: String) throws(RegexSyntaxError) -> ECMARegex {
         try cache.regex(for: pattern)
     }
 
@@ -32,7 +32,8 @@ final class ECMARegex: Sendable {
         self.matcher = matcher
     }
 
-    func matches(_ text: String) -> Bool {
+    /// Whether the pattern matches somewhere in `text` (JSON Schema's `pattern` is not anchored).
+    public func matches(_ text: String) -> Bool {
         switch matcher {
         case .prefix(let literal): return Self.hasPrefix(text, literal)
         case .contains(let literal): return Self.contains(text, literal)
@@ -65,8 +66,9 @@ final class ECMARegex: Sendable {
         return false
     }
 
-    struct RegexSyntaxError: Error {
-        var message: String
+    public struct RegexSyntaxError: Error {
+        /// What is wrong, for a message ("\"+\" has nothing to repeat").
+        public var message: String
     }
 
     // MARK: - Compiling
@@ -133,10 +135,13 @@ final class ECMARegex: Sendable {
         var classStart = false  // just after "[" or "[^"
         // Whether the previous token can take a quantifier ("{2}" after "a", not after "(").
         var quantifiable = false
+        // Right after a quantifier: a "?" makes it lazy ("a*?"); anything else repeats nothing.
+        var lazyAllowed = false
 
         func emit(_ text: String, quantifiable q: Bool) {
             out += text
             quantifiable = q
+            lazyAllowed = false
         }
 
         while i < chars.count {
@@ -241,18 +246,56 @@ final class ECMARegex: Sendable {
                     out += String(String.UnicodeScalarView(chars[i...j]))
                     i = j
                     quantifiable = false
+                    lazyAllowed = true
                 } else {
                     emit("\\{", quantifiable: true)
                 }
             case "}": emit("\\}", quantifiable: true)
             case "]": emit("\\]", quantifiable: true)
             case "(":
-                emit("(", quantifiable: false)
+                guard i + 1 < chars.count, chars[i + 1] == "?" else {
+                    emit("(", quantifiable: false)
+                    break
+                }
+                // ECMA-262's groups with "?": (?:…) (?=…) (?!…) (?<=…) (?<!…) (?<name>…).
+                let kind = i + 2 < chars.count ? chars[i + 2] : nil
+                if kind == ":" || kind == "=" || kind == "!" {
+                    emit("(?" + String(kind!), quantifiable: false)
+                    i += 3
+                    continue
+                }
+                if kind == "<" {
+                    let next = i + 3 < chars.count ? chars[i + 3] : nil
+                    if next == "=" || next == "!" {
+                        emit("(?<" + String(next!), quantifiable: false)
+                        i += 4
+                        continue
+                    }
+                    if let close = chars[(i + 3)...].firstIndex(of: ">"), close > i + 3,
+                       chars[(i + 3)..<close].allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
+                       !("0"..."9").contains(chars[i + 3]) {
+                        emit(String(String.UnicodeScalarView(chars[i...close])), quantifiable: false)
+                        i = close + 1
+                        continue
+                    }
+                    throw RegexSyntaxError(message: "\"(?<\" starts neither a lookbehind nor a group name such as (?<year>…)")
+                }
+                let written = kind.map { "(?" + String($0) } ?? "(?"
+                throw RegexSyntaxError(message: "\"\(written)\" is not ECMA-262 syntax: only (?:…), (?=…), (?!…), (?<=…), (?<!…) and (?<name>…) are groups (inline flags such as (?i), comments and atomic groups are not)")
             case "|", "^": emit(String(c), quantifiable: false)
             case "*", "+", "?":
-                out.unicodeScalars.append(c)
-                // "a*?" is lazy; a quantifier after a quantifier is not itself quantifiable.
-                quantifiable = false
+                if quantifiable {
+                    out.unicodeScalars.append(c)
+                    quantifiable = false
+                    lazyAllowed = true
+                } else if c == "?" && lazyAllowed {
+                    // "a*?" is lazy.
+                    out.unicodeScalars.append(c)
+                    lazyAllowed = false
+                } else {
+                    // "a++" (possessive in other dialects), "^*", "(*": ECMA-262 has nothing to repeat.
+                    throw RegexSyntaxError(message: "\"\(Character(c))\" has nothing to repeat (at character \(i + 1))")
+                }
             default:
                 var text = ""
                 text.unicodeScalars.append(c)

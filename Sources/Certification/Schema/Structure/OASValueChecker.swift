@@ -42,7 +42,7 @@ struct OASValueChecker: OASValueValidating {
     /// At most this many problems per value.
     var limit = 5
     /// Compiled `pattern`s by text; nil for one that does not compile (pattern-valid says so).
-    private var patterns: [String: NSRegularExpression?] = [:]
+    private var patterns: [String: ECMARegex?] = [:]
 
     init(root: JSONValue, checkObjectCompleteness: Bool) {
         self.root = root
@@ -223,16 +223,15 @@ struct OASValueChecker: OASValueValidating {
             }
         }
         if let pattern = schema["pattern"]?.string, let expression = compiled(pattern) {
-            let range = NSRange(text.startIndex..<text.endIndex, in: text)
-            if expression.firstMatch(in: text, options: [], range: range) == nil {
+            if !expression.matches(text) {
                 problems.append(OASValueProblem(path: path, message: "\(OASText.quote(.init(.string(text)))) does not match the pattern \(pattern)", signature: "pattern"))
             }
         }
     }
 
-    mutating func compiled(_ pattern: String) -> NSRegularExpression? {
+    mutating func compiled(_ pattern: String) -> ECMARegex? {
         if let cached = patterns[pattern] { return cached }
-        let expression = OASPattern.compile(pattern)
+        let expression = try? ECMARegex.compile(pattern)
         patterns[pattern] = expression
         return expression
     }
