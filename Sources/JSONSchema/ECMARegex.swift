@@ -247,6 +247,10 @@ public final class ECMARegex: Sendable {
                     i = j
                     quantifiable = false
                     lazyAllowed = true
+                } else if valid {
+                    // "x{1}{2}", "{1}": a braced quantifier with nothing to repeat is an error
+                    // even in Annex B (only a "{" that cannot be a quantifier is literal).
+                    throw RegexSyntaxError(message: "\"\(String(String.UnicodeScalarView(chars[i...j])))\" has nothing to repeat (at character \(i + 1))")
                 } else {
                     emit("\\{", quantifiable: true)
                 }

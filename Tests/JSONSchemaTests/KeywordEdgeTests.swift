@@ -44,6 +44,26 @@ final class KeywordEdgeTests: XCTestCase {
         XCTAssertTrue(try valid(#"{"pattern": "^[a\\-z]+$"}"#, #""-a""#))
     }
 
+    /// What ECMA-262 (without flags, with Annex B) accepts compiles; what only other dialects
+    /// accept is refused with a reason (compared with Node 20 by hand).
+    func testPatternSyntaxIsECMA262() {
+        for valid in [
+            "^[^]*$", "^\\p{L}+$", "^a\\0b$", "a*?", "a{2}?", "(?:a)(?=b)(?!c)(?<=d)(?<!e)(?<year>\\d{4})", "a{,3}",
+            "^{{.*}}$", "]", "}", "a{1",
+        ] {
+            XCTAssertNoThrow(try ECMARegex.compile(valid), valid)
+        }
+        for invalid in ["(?i)abc", "a++", "a**", "(?>a)", "(?#note)x", "^*", "x{1}{2}", "{1}", "+a", "a|*", "a*??", "(?<1a>x)", "(", "[a"] {
+            XCTAssertThrowsError(try ECMARegex.compile(invalid), invalid)
+        }
+        XCTAssertEqual((try? ECMARegex.compile("a++")) == nil, true)
+        do {
+            _ = try ECMARegex.compile("(?i)abc")
+        } catch {
+            XCTAssertTrue(error.message.contains("(?i"), error.message)
+        }
+    }
+
     func testFormats() throws {
         let checks: [(String, String, Bool)] = [
             ("date-time", "2024-02-29T12:00:00.5+05:30", true),

@@ -12,6 +12,7 @@ extension SchemaRules {
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^[A-Z+$"}}}"##),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "(?i)^abc$"}}}"##),
             .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^a++$"}}}"##),
+            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^x{1}{2}$"}}}"##),
         ],
         nonTriggering: [
             .minimal(),
