@@ -5,6 +5,16 @@ import XCTest
 /// The x-ms-* extension and apiProperties.json shape rules: exact places, severities and
 /// messages, beyond what each rule's own examples show.
 final class ExtensionRuleTests: XCTestCase {
+    /// The x-ms names and the sites are bit sets (`XMSVisit.known`, `XMSSite.bit`): they must fit.
+    func testCatalogFitsItsBitSets() {
+        XCTAssertLessThan(XMSCatalog.names.count, 64)
+        XCTAssertLessThan(XMSSite.allCases.count, 32)
+        XCTAssertEqual(Set(XMSSite.allCases.map(\.bit)).count, XMSSite.allCases.count, "one bit a site")
+        XCTAssertEqual(XMSCatalog.applies("x-ms-trigger", at: .operation), true)
+        XCTAssertEqual(XMSCatalog.applies("x-ms-trigger", at: .schema), false)
+        XCTAssertNil(XMSCatalog.applies("x-ms-enum", at: .schema), "AutoRest's, not the platform's")
+    }
+
     func findings(_ rule: Rule, _ example: ExamplePackage) -> [Finding] {
         let files = example.files.map { PackageFile(path: $0.key, bytes: Array($0.value.utf8)) }
         let input = StageInput(package: ConnectorPackage(name: "example", files: files), options: CheckOptions())

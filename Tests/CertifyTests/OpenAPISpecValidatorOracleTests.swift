@@ -43,7 +43,7 @@ final class OpenAPISpecValidatorOracleTests: XCTestCase {
     func testWhatTheValidatorRejectsCertifyRejects() throws {
         let corpus = try TestPaths.requireCorpus()
         let python = ProcessInfo.processInfo.environment["CERTIFY_TEST_PYTHON"] ?? "python3"
-        guard SARIFJUnitTests.run([python, "-c", "import openapi_spec_validator"]).status == 0 else {
+        guard runCommand([python, "-c", "import openapi_spec_validator"]).status == 0 else {
             print("Skipping the openapi-spec-validator oracle: \(python) has no openapi_spec_validator module.")
             throw XCTSkip("\(python) has no openapi_spec_validator module (pip install openapi-spec-validator==0.9.0)")
         }
@@ -56,9 +56,9 @@ final class OpenAPISpecValidatorOracleTests: XCTestCase {
             swaggers[(folder as NSString).appendingPathComponent(swagger.path)] = name
         }
         let script = TestPaths.packageRoot.appendingPathComponent("Scripts/openapi-spec-validator-verdicts.py").path
-        let outcome = Self.output([python, script] + swaggers.keys.sorted())
+        let outcome = runCommand([python, script] + swaggers.keys.sorted(), errors: false)
         XCTAssertEqual(outcome.status, 0, "the validator script failed")
-        let verdicts = try JSONDocument.parse(Array(outcome.stdout)).root
+        let verdicts = try JSONDocument.parse(Array(outcome.output)).root
         let differences = try differences()
         var used = Set<String>()
         var rejected = 0
@@ -90,19 +90,5 @@ final class OpenAPISpecValidatorOracleTests: XCTestCase {
 
     func stageFindings(_ stage: RuleStage, _ input: StageInput) -> [Finding] {
         stage.rules.flatMap { $0.check(RuleContext(input: input, rule: $0.description)) }
-    }
-
-    /// Runs a command, its standard output kept apart from its error output.
-    static func output(_ arguments: [String]) -> (status: Int32, stdout: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return (-1, Data()) }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
     }
 }

@@ -2,6 +2,25 @@ import ConnectorPackage
 import Foundation
 import XCTest
 
+/// Runs a command found on PATH; its standard output, and its error output too unless
+/// `errors` is false (then it is dropped).
+func runCommand(_ arguments: [String], errors: Bool = true) -> (status: Int32, output: Data) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = errors ? pipe : FileHandle.nullDevice
+    do {
+        try process.run()
+    } catch {
+        return (-1, Data("\(error)".utf8))
+    }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, data)
+}
+
 /// Paths the tests read: the package root, its fixtures, and `../shared` when it exists.
 enum TestPaths {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

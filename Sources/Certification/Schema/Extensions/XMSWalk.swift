@@ -1,10 +1,5 @@
 import ConnectorPackage
 import JSONDocument
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where a spec object sits in a swagger. The platform reads each `x-ms-*` extension on some
 /// kinds of objects only, so the extension rules judge a key by its site.
@@ -505,27 +500,5 @@ enum XMSText {
             swap(&previous, &current)
         }
         return previous[b.count]
-    }
-}
-
-/// Byte search in a file's text.
-enum XMSBytes {
-    static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
-        return bytes.withUnsafeBufferPointer { haystack in
-            pattern.withUnsafeBufferPointer { pattern in
-                guard let base = haystack.baseAddress, let patternBase = pattern.baseAddress else { return false }
-                let last = haystack.count - pattern.count
-                var start = 0
-                while start <= last {
-                    guard let found = memchr(base + start, Int32(first), last - start + 1) else { return false }
-                    let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + index, patternBase, pattern.count) == 0 { return true }
-                    start = index + 1
-                }
-                return false
-            }
-        }
     }
 }
