@@ -138,19 +138,21 @@ public enum RecertificationRenderer {
         var out = "# Re-certification \(s.id)\n\n**\(headline(s))**\n\n"
         out += "| Selection | State | Ruleset | Tool | Started | Finished |\n| --- | --- | --- | --- | --- | --- |\n"
         out += "| \(cell(s.selection)) | \(s.state) | `\(s.rulesetVersion)` | \(s.toolVersion) | \(ReportWording.timestamp(s.createdAt)) | \(s.finishedAt.map(ReportWording.timestamp) ?? "-") |\n\n"
-        out += "## Connectors\n\n| Outcome | Publisher | Connector | Submission | Now | Before | New | Fixed | Re-graded |\n| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |\n"
+        // What changed comes first: over the whole catalogue the table is hundreds of rows long.
+        let changed = s.changed
+        out += "## What changed\n"
+        if changed.isEmpty {
+            out += "\nNothing: every connector checked has the findings it had.\n"
+        }
+        for c in changed {
+            out += "\n### \(cell(c.publisher)) / \(cell(c.connector)): \(c.outcome)\n\n"
+            out += c.newFindings.map { "- new: " + cell(findingLine($0)) + "\n" }.joined()
+            out += c.fixedFindings.map { "- fixed: " + cell(findingLine($0)) + "\n" }.joined()
+            out += c.regradedFindings.map { "- re-graded, now: " + cell(findingLine($0)) + "\n" }.joined()
+        }
+        out += "\n## Connectors\n\n| Outcome | Publisher | Connector | Submission | Now | Before | New | Fixed | Re-graded |\n| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |\n"
         for c in s.connectors {
             out += "| \(c.outcome) | \(cell(c.publisher)) | \(cell(c.connector)) | `\(c.submissionId)` | \(c.verdict ?? "-") | \(c.previousVerdict ?? "-") | \(c.newFindings.count) | \(c.fixedFindings.count) | \(c.regradedFindings.count) |\n"
-        }
-        let changed = s.changed
-        if !changed.isEmpty {
-            out += "\n## What changed\n"
-            for c in changed {
-                out += "\n### \(cell(c.publisher)) / \(cell(c.connector)): \(c.outcome)\n\n"
-                out += c.newFindings.map { "- new: " + cell(findingLine($0)) + "\n" }.joined()
-                out += c.fixedFindings.map { "- fixed: " + cell(findingLine($0)) + "\n" }.joined()
-                out += c.regradedFindings.map { "- re-graded, now: " + cell(findingLine($0)) + "\n" }.joined()
-            }
         }
         return out
     }

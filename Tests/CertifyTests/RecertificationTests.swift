@@ -67,6 +67,10 @@ final class RecertificationTests: XCTestCase {
         let markdown = RecertificationRenderer.render(summary, as: .markdown)
         XCTAssertTrue(markdown.contains("| regressed | Contoso | duplicate-keys |"), markdown)
         XCTAssertTrue(markdown.contains("re-graded, now: error json-duplicate-key"), markdown)
+        // What changed comes before the table of every connector (long for a whole catalogue).
+        let changes = try XCTUnwrap(markdown.range(of: "## What changed"), markdown)
+        let table = try XCTUnwrap(markdown.range(of: "## Connectors"), markdown)
+        XCTAssertLessThan(changes.lowerBound, table.lowerBound)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(RecertificationRenderer.render(summary, as: .json).utf8)) as? [String: Any])
         XCTAssertEqual(json["regressed"] as? Int, 1)
         let html = RecertificationRenderer.render(summary, as: .html)
