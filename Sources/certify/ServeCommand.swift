@@ -81,8 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let store = try openStore(path, sealer: runSecrets)
         // Webhook secrets written before they were sealed are sealed now.
-        if let sealed = try? store.sealPlaintextWebhookSecrets(), sealed > 0 {
-            FileHandle.standardError.write(Data("certify: sealed \(sealed) webhook secret(s) stored in the clear\n".utf8))
+        do {
+            let sealed = try store.sealPlaintextWebhookSecrets()
+            if sealed > 0 {
+                FileHandle.standardError.write(Data("certify: sealed \(sealed) webhook secret(s) stored in the clear\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("certify: warning: could not seal the webhook secrets stored in the clear (\(error)); they stay as they are\n".utf8))
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
