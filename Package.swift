@@ -32,9 +32,12 @@ let package = Package(
         .target(name: "JSONDocument"),
         // JSON Schema draft-04 and the Swagger 2.0 Schema Object dialect, compiled once, all errors.
         .target(name: "JSONSchema", dependencies: ["JSONDocument"]),
+        // The system zlib, and deflate streams inflated through it safely on hostile input.
+        .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Inflate", dependencies: ["CSystemZlib"]),
         // A connector package: files loaded from a folder or a zip, within named limits.
         .target(name: "ConnectorPackage", dependencies: [
-            "JSONDocument",
+            "JSONDocument", "Inflate",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

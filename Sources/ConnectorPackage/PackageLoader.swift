@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Loads connector packages from folders and zips, enforcing `PackageLimits`.
 public struct PackageLoader: Sendable {
@@ -44,6 +43,7 @@ public struct PackageLoader: Sendable {
             throw PackageError(.unreadable, "\(url.path): cannot list the folder", path: url.path)
         }
         var files: [PackageFile] = []
+        var seen: [String: String] = [:]
         var total = 0
         var count = 0
         for name in names.sorted() where !name.hasPrefix(".") {
@@ -59,6 +59,11 @@ public struct PackageLoader: Sendable {
                 throw PackageError(.link, "\(name): symbolic links are not allowed in a package", path: name)
             }
             guard values?.isRegularFile == true else { continue }
+            if let earlier = seen.updateValue(name, forKey: name.lowercased()) {
+                throw PackageError(
+                    .duplicateEntry,
+                    "\(name): the folder also holds \(earlier), a name that differs only in case; keep one", path: name)
+            }
             let size = values?.fileSize ?? 0
             if size > limits.maximumFileBytes {
                 throw PackageError(
@@ -95,80 +100,59 @@ public struct PackageLoader: Sendable {
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else {
             throw PackageError(.notAPackage, "the upload is not a zip archive (it does not start with the zip signature 'PK')")
         }
-        let archive: Archive
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw PackageError(.corruptArchive, "the zip cannot be read: its central directory is missing or damaged (\(error))")
-        }
-        var entries: [Entry] = []
-        for entry in archive {
-            entries.append(entry)
-            if entries.count > limits.maximumEntries {
-                throw PackageError(.tooManyEntries, "the zip has more than \(limits.maximumEntries) entries (maximumEntries)")
-            }
-        }
+        let archive = try ZipStructure([UInt8](data), maximumEntries: limits.maximumEntries)
         var files: [PackageFile] = []
-        var seen = Set<String>()
+        // Paths compared without case: Windows and macOS, where connectors are made, see
+        // `README.md` and `readme.md` as one file, and the package's roles are found without
+        // case, so two such entries would let one be checked while the other is published.
+        var seen: [String: String] = [:]
         var total = 0
-        for entry in entries {
+        for entry in archive.entries {
             let path = entry.path
             try checkSafe(path)
             if Self.isPackingNoise(path) { continue }
-            if entry.type != .directory && !seen.insert(path).inserted {
-                throw PackageError(.duplicateEntry, "\(path): the zip holds this path twice", path: path)
-            }
-            switch entry.type {
-            case .symlink:
+            if entry.isSymbolicLink {
                 throw PackageError(.link, "\(path): links are not allowed in a package zip", path: path)
-            case .directory:
-                continue
-            case .file:
-                break
             }
-            let declared = Int(clamping: entry.uncompressedSize)
+            if entry.isDirectory { continue }
+            if let earlier = seen.updateValue(path, forKey: path.lowercased()) {
+                let message = earlier == path
+                    ? "\(path): the zip holds this path twice"
+                    : "\(path): the zip also holds \(earlier), a name that differs only in case; keep one"
+                throw PackageError(.duplicateEntry, message, path: path)
+            }
+            let declared = entry.uncompressedSize
             if declared > limits.maximumFileBytes {
                 throw PackageError(
                     .fileTooLarge,
                     "\(path): \(declared) bytes uncompressed, over the limit of \(limits.maximumFileBytes) bytes a file (maximumFileBytes)",
                     path: path)
             }
-            let compressed = max(Int(clamping: entry.compressedSize), 1)
+            let compressed = max(entry.compressedSize, 1)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(min(declared, limits.maximumFileBytes))
             let fileLimit = limits.maximumFileBytes
             let ratioLimit = limits.maximumCompressionRatio
             let remaining = limits.maximumTotalBytes - total
-            do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    bytes.append(contentsOf: chunk)
-                    if bytes.count > fileLimit {
-                        throw PackageError(
-                            .fileTooLarge,
-                            "\(path): inflates to more than \(fileLimit) bytes (maximumFileBytes)", path: path)
-                    }
-                    if bytes.count > remaining {
-                        throw PackageError(
-                            .totalTooLarge,
-                            "the zip inflates to more than \(limits.maximumTotalBytes) bytes in all (maximumTotalBytes)",
-                            path: path)
-                    }
-                    if bytes.count > 1024 && bytes.count / compressed > ratioLimit {
-                        throw PackageError(
-                            .compressionRatio,
-                            "\(path): inflates more than \(ratioLimit) times its compressed size (maximumCompressionRatio); refused as a zip bomb",
-                            path: path)
-                    }
+            try archive.extract(entry) { (chunk) throws(PackageError) in
+                bytes.append(contentsOf: chunk)
+                if bytes.count > fileLimit {
+                    throw PackageError(
+                        .fileTooLarge,
+                        "\(path): inflates to more than \(fileLimit) bytes (maximumFileBytes)", path: path)
                 }
-            } catch let error as PackageError {
-                throw error
-            } catch {
-                throw PackageError(.corruptArchive, "\(path): cannot be inflated: the entry is truncated or damaged (\(error))", path: path)
-            }
-            if bytes.count != declared {
-                throw PackageError(
-                    .corruptArchive,
-                    "\(path): inflated to \(bytes.count) bytes but the zip declares \(declared)", path: path)
+                if bytes.count > remaining {
+                    throw PackageError(
+                        .totalTooLarge,
+                        "the zip inflates to more than \(limits.maximumTotalBytes) bytes in all (maximumTotalBytes)",
+                        path: path)
+                }
+                if bytes.count > 1024 && bytes.count / compressed > ratioLimit {
+                    throw PackageError(
+                        .compressionRatio,
+                        "\(path): inflates more than \(ratioLimit) times its compressed size (maximumCompressionRatio); refused as a zip bomb",
+                        path: path)
+                }
             }
             total += bytes.count
             files.append(PackageFile(path: path, bytes: bytes))

@@ -1,0 +1,4 @@
+#ifndef CERTIFY_SYSTEM_ZLIB_SHIM_H
+#define CERTIFY_SYSTEM_ZLIB_SHIM_H
+#include <zlib.h>
+#endif
