@@ -33,14 +33,55 @@ public final class ECMARegex: Sendable {
     }
 
     /// Whether the pattern matches somewhere in `text` (JSON Schema's `pattern` is not anchored).
+    /// A match that exceeds its budget (`maximumMatchSteps`) counts as no match; callers that
+    /// report on patterns use `match(_:)`, which tells the two apart.
     public func matches(_ text: String) -> Bool {
+        match(text) == .matched
+    }
+
+    public enum MatchOutcome: Sendable, Hashable {
+        case matched
+        case notMatched
+        /// The regex engine gave up: the pattern backtracks catastrophically on this text
+        /// (nested quantifiers such as `(a+)+` against "aaaa…!").
+        case tooComplex
+    }
+
+    /// Work allowed for one match, in steps of ICU's backtracking engine: at least
+    /// `maximumMatchSteps` (about 30 ms here), more for long texts (`matchStepsPerCharacter`
+    /// each), so that a linear pattern over a long text completes while `(a+)+` over forty
+    /// characters stops. Counted in engine steps rather than time, so a verdict does not depend
+    /// on how busy the machine is.
+    public static let maximumMatchSteps = 1_000_000
+    public static let matchStepsPerCharacter = 64
+    /// ICU reports progress every this many steps (its TIMER_INITIAL_VALUE).
+    static let stepsPerProgressReport = 10_000
+
+    /// Whether the pattern matches somewhere in `text`, within the step budget.
+    public func match(_ text: String) -> MatchOutcome {
         switch matcher {
-        case .prefix(let literal): return Self.hasPrefix(text, literal)
-        case .contains(let literal): return Self.contains(text, literal)
-        case .exactly(let literal): return sameBytes(text, literal)
+        case .prefix(let literal): return Self.hasPrefix(text, literal) ? .matched : .notMatched
+        case .contains(let literal): return Self.contains(text, literal) ? .matched : .notMatched
+        case .exactly(let literal): return sameBytes(text, literal) ? .matched : .notMatched
         case .icu(let regex):
-            let range = NSRange(location: 0, length: text.utf16.count)
-            return regex.rangeOfFirstMatch(in: text, options: [], range: range).location != NSNotFound
+            let length = text.utf16.count
+            let budget = max(Self.maximumMatchSteps, length.multipliedReportingOverflow(by: Self.matchStepsPerCharacter).partialValue)
+            let allowedReports = max(1, budget / Self.stepsPerProgressReport)
+            var reports = 0
+            var outcome = MatchOutcome.notMatched
+            regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(location: 0, length: length)) { result, _, stop in
+                if result != nil {
+                    outcome = .matched
+                    stop.pointee = true
+                    return
+                }
+                reports += 1
+                if reports > allowedReports {
+                    outcome = .tooComplex
+                    stop.pointee = true
+                }
+            }
+            return outcome
         }
     }
 

@@ -14,6 +14,8 @@ struct Evaluator {
     private var depth = 0
     /// Discriminator subtypes being evaluated, with the depth of their instance.
     private var activeSubtypes: [(depth: Int, node: Int)] = []
+    /// Patterns that exceeded their match budget during this evaluation (`ECMARegex.match`).
+    private var exhaustedPatterns = Set<ObjectIdentifier>()
 
     private enum PathToken {
         case key(String)
@@ -34,6 +36,47 @@ struct Evaluator {
     // MARK: - Nodes
 
     mutating func validate(_ value: JSONValue, _ index: Int) -> Bool {
+        // A value meets one schema node at one place once: `allOf: [{$ref: D1}, {$ref: D1}]`
+        // nested forty deep would otherwise take 2^40 steps. The answer is remembered by node,
+        // the value's place in its text (parsed values have distinct positions; built ones,
+        // with line 0, are not remembered) and the mode; not inside a discriminator's subtype,
+        // whose answer depends on the path taken.
+        let remember = value.position.line > 0 && activeSubtypes.isEmpty
+        let key = Visit(node: index, offset: value.position.offset, line: value.position.line, collecting: collecting)
+        if remember, let known = visited[key] { return known }
+        steps += 1
+        if steps > Self.maximumSteps {
+            if !exhausted {
+                exhausted = true
+                if collecting {
+                    errors.append(SchemaError(
+                        instancePointer: currentPointer, schemaPointer: nodes[index].pointer, schemaDocument: nil,
+                        keyword: "complexity",
+                        message: "the value is too complex to validate within \(Self.maximumSteps) steps (maximumEvaluationSteps); it is not validated further"))
+                }
+            }
+            return false
+        }
+        let valid = evaluateNode(value, index)
+        if remember { visited[key] = valid }
+        return valid
+    }
+
+    private struct Visit: Hashable {
+        var node: Int
+        var offset: Int
+        var line: Int
+        var collecting: Bool
+    }
+
+    /// Schema nodes evaluated for one instance, at most (`maximumEvaluationSteps`); a backstop
+    /// beyond the memo, for schemas that are large and values that are larger.
+    static let maximumSteps = 2_000_000
+    private var visited: [Visit: Bool] = [:]
+    private var steps = 0
+    private var exhausted = false
+
+    private mutating func evaluateNode(_ value: JSONValue, _ index: Int) -> Bool {
         let node = nodes[index]
         if node.nullable, case .null = value.kind { return true }
         if node.isDiscriminatorTarget { activeSubtypes.append((depth, index)) }
@@ -288,8 +331,18 @@ struct Evaluator {
             if length <= limit { return true }
             return fail(node, "maxLength", "must be at most \(Messages.count(limit, "character")) long, found \(length)")
         case .pattern(let regex):
-            if regex.matches(text) { return true }
-            return fail(node, "pattern", "\(Messages.quote(text)) does not match the pattern '\(regex.pattern)'")
+            // A pattern that exhausted its budget once is reported once and not run again in this
+            // evaluation: ten thousand strings in a response must not cost ten thousand budgets.
+            if exhaustedPatterns.contains(ObjectIdentifier(regex)) { return true }
+            switch regex.match(text) {
+            case .matched: return true
+            case .notMatched: return fail(node, "pattern", "\(Messages.quote(text)) does not match the pattern '\(regex.pattern)'")
+            case .tooComplex:
+                exhaustedPatterns.insert(ObjectIdentifier(regex))
+                return fail(
+                    node, "pattern",
+                    "the pattern '\(regex.pattern)' is too complex to match against \(Messages.quote(text)) within \(ECMARegex.maximumMatchSteps) steps (maximumMatchSteps): it backtracks catastrophically (nested quantifiers such as (a+)+); simplify it")
+            }
         case .stringFormat(let format, let name):
             if format.check(string: text) { return true }
             return fail(node, "format", "\(Messages.quote(text)) is not a valid \(name): expected \(format.expectation)")

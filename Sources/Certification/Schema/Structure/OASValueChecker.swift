@@ -41,8 +41,26 @@ struct OASValueChecker: OASValueValidating {
     var checkObjectCompleteness: Bool
     /// At most this many problems per value.
     var limit = 5
+    /// At most this many schema visits per value (`maximumValueCheckSteps`): a value meets each
+    /// schema at each of its places once (repeats are remembered), so this bounds only
+    /// documents with very many schemas and very large values; past it the value is reported
+    /// as too complex to check rather than checked for minutes.
+    var maximumSteps = OASValueChecker.maximumValueCheckSteps
+    static let maximumValueCheckSteps = 100_000
+    /// The (schema, place in the value) pairs already checked for the current value: a schema
+    /// reached twice at one place (`allOf: [{$ref: D1}, {$ref: D1}]`, nested forty deep) is
+    /// checked once, so the walk is linear in the document, not exponential.
+    private var visited = Set<Visit>()
+    private var steps = 0
+
+    private struct Visit: Hashable {
+        var schema: String
+        var path: [String]
+    }
     /// Compiled `pattern`s by text; nil for one that does not compile (pattern-valid says so).
     private var patterns: [String: ECMARegex?] = [:]
+    /// Patterns that exceeded their match budget (`ECMARegex.maximumMatchSteps`) on some value.
+    private var exhaustedPatterns = Set<String>()
 
     init(root: JSONValue, checkObjectCompleteness: Bool) {
         self.root = root
@@ -53,28 +71,41 @@ struct OASValueChecker: OASValueValidating {
         var problems: [OASValueProblem] = []
         var path: [String] = []
         var references: [String] = []
-        check(value, schema, &path, &references, &problems)
+        visited.removeAll(keepingCapacity: true)
+        steps = 0
+        check(value, schema, "#/" + schemaPath.joined(separator: "/"), &path, &references, &problems)
         return problems
     }
 
+    /// `schemaID` names the schema's place in the document (a `$ref` target by its reference,
+    /// a nested schema by its parent's place and the keyword), for remembering visits.
     private mutating func check(
-        _ value: JSONValue, _ schema: JSONObject, _ path: inout [String], _ references: inout [String],
+        _ value: JSONValue, _ schema: JSONObject, _ schemaID: String, _ path: inout [String], _ references: inout [String],
         _ problems: inout [OASValueProblem]
     ) {
-        guard problems.count < limit else { return }
+        guard problems.count < limit, steps <= maximumSteps else { return }
+        guard visited.insert(Visit(schema: schemaID, path: path)).inserted else { return }
+        steps += 1
+        if steps > maximumSteps {
+            problems.append(OASValueProblem(
+                path: path,
+                message: "the value is too complex to check against its schema within \(maximumSteps) steps (maximumValueCheckSteps); simplify the schema or the value",
+                signature: "too-complex"))
+            return
+        }
         if let ref = schema["$ref"]?.string {
             // JSON Reference: the siblings of $ref are ignored. A reference already being
             // followed for this same instance location is a cycle that consumes nothing: stop.
             guard !references.contains(ref), references.count < 64,
                   let target = OASReference.resolve(ref, in: root)?.value.object else { return }
             references.append(ref)
-            check(value, target, &path, &references, &problems)
+            check(value, target, ref, &path, &references, &problems)
             references.removeLast()
             return
         }
         if let allOf = schema["allOf"]?.array {
-            for part in allOf {
-                if let part = part.object { check(value, part, &path, &references, &problems) }
+            for (index, part) in allOf.enumerated() {
+                if let part = part.object { check(value, part, schemaID + "/allOf/\(index)", &path, &references, &problems) }
             }
         }
         if value.isNull {
@@ -107,7 +138,7 @@ struct OASValueChecker: OASValueValidating {
             if let items = schema["items"]?.object {
                 for (index, element) in elements.enumerated() {
                     path.append(String(index))
-                    check(element, items, &path, &references, &problems)
+                    check(element, items, schemaID + "/items", &path, &references, &problems)
                     path.removeLast()
                 }
             }
@@ -118,7 +149,7 @@ struct OASValueChecker: OASValueValidating {
                 for member in object.members {
                     guard let propertySchema = properties[member.key]?.object else { continue }
                     path.append(member.key)
-                    check(member.value, propertySchema, &path, &references, &problems)
+                    check(member.value, propertySchema, schemaID + "/properties/" + member.key, &path, &references, &problems)
                     path.removeLast()
                 }
             }
@@ -222,9 +253,19 @@ struct OASValueChecker: OASValueValidating {
                 problems.append(OASValueProblem(path: path, message: "it is \(length) characters long, more than maxLength \(maximum)", signature: "maxLength"))
             }
         }
-        if let pattern = schema["pattern"]?.string, let expression = compiled(pattern) {
-            if !expression.matches(text) {
+        if let pattern = schema["pattern"]?.string, !exhaustedPatterns.contains(pattern), let expression = compiled(pattern) {
+            switch expression.match(text) {
+            case .matched:
+                break
+            case .notMatched:
                 problems.append(OASValueProblem(path: path, message: "\(OASText.quote(.init(.string(text)))) does not match the pattern \(pattern)", signature: "pattern"))
+            case .tooComplex:
+                // Reported once; later values are not matched against it again.
+                exhaustedPatterns.insert(pattern)
+                problems.append(OASValueProblem(
+                    path: path,
+                    message: "the pattern \(pattern) is too complex to match against \(OASText.quote(.init(.string(text)))) within \(ECMARegex.maximumMatchSteps) steps (maximumMatchSteps): it backtracks catastrophically (nested quantifiers such as (a+)+); simplify the pattern",
+                    signature: "pattern-too-complex"))
             }
         }
     }
