@@ -155,6 +155,7 @@ public struct OutboundError: Error, Sendable, Hashable, CustomStringConvertible 
         case tooManyRedirects = "too-many-redirects"
         case timeout
         case responseTooLarge = "response-too-large"
+        case requestTooLarge = "request-too-large"
         case connection
     }
 

@@ -13,6 +13,17 @@ public struct OutboundPolicy: Sendable, Hashable {
     /// Bytes of a response body kept; the rest is dropped and the response marked truncated.
     public var maximumResponseBytes: Int
 
+    /// The longest URL sent (`maximumRequestURLBytes`), and the largest request head, URL and
+    /// headers together (`maximumRequestHeadBytes`). Besides being what servers accept (most
+    /// refuse heads over 8 to 16 KiB), a head larger than a socket buffer is written in several
+    /// steps, and a peer that answers before it has read it all makes AsyncHTTPClient 1.37
+    /// trap ("Waiting for response data must start after request head was sent"): an outbound
+    /// call may fail, never take the process down.
+    public static let maximumRequestURLBytes = 8 * 1024
+    public static let maximumRequestHeadBytes = 16 * 1024
+    /// The largest request body sent (`maximumRequestBodyBytes`).
+    public static let maximumRequestBodyBytes = 1024 * 1024
+
     public init(
         allowPrivateNetwork: Bool = false, requestTimeout: Duration = .seconds(10), maximumRedirects: Int = 5,
         maximumResponseBytes: Int = 1024 * 1024
@@ -98,6 +109,7 @@ public struct OutboundClient: Sendable {
         var current = request
         var redirects: [String] = []
         while true {
+            try Self.checkSize(current)
             let (url, address) = try vet(current.url)
             let (status, headers, body, truncated) = try await exchange(current, url: url, address: address)
             if [301, 302, 303, 307, 308].contains(status),
@@ -127,6 +139,27 @@ public struct OutboundClient: Sendable {
             return OutboundResponse(
                 status: status, headers: headers, body: body, truncated: truncated, url: current.url, address: address,
                 redirects: redirects, durationMs: (clock.now - start).milliseconds)
+        }
+    }
+
+    /// Refuses a request larger than the named limits before anything is sent.
+    static func checkSize(_ request: OutboundRequest) throws(OutboundError) {
+        let urlBytes = request.url.utf8.count
+        if urlBytes > OutboundPolicy.maximumRequestURLBytes {
+            throw OutboundError(
+                .requestTooLarge,
+                "the URL is \(urlBytes) bytes, over the limit of \(OutboundPolicy.maximumRequestURLBytes) (maximumRequestURLBytes): not sent")
+        }
+        let headBytes = urlBytes + request.method.utf8.count + request.headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 }
+        if headBytes > OutboundPolicy.maximumRequestHeadBytes {
+            throw OutboundError(
+                .requestTooLarge,
+                "the request line and headers are \(headBytes) bytes, over the limit of \(OutboundPolicy.maximumRequestHeadBytes) (maximumRequestHeadBytes): not sent")
+        }
+        if let body = request.body, body.count > OutboundPolicy.maximumRequestBodyBytes {
+            throw OutboundError(
+                .requestTooLarge,
+                "the request body is \(body.count) bytes, over the limit of \(OutboundPolicy.maximumRequestBodyBytes) (maximumRequestBodyBytes): not sent")
         }
     }
 
