@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     /// Seals the credentials given with submissions until their run ends. Without one, a key is
     /// made for this process only (runs queued before a restart then probe without them).
     public var runSecrets: RunSecrets?
+    /// Bounds on slow clients: the request head deadline and the idle keep-alive timeout.
+    public var connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "certify.sqlite",
@@ -85,9 +87,9 @@ struct WebhookService: Service {
 /// same application through its router.
 public func buildApplication(
     _ configuration: ServerConfiguration, store: Store? = nil, registry: PrometheusCollectorRegistry? = nil,
-    runWorkers: Bool = true
+    runWorkers: Bool = true, logger: Logger? = nil
 ) throws -> some ApplicationProtocol {
-    var logger = Logger(label: "certify")
+    var logger = logger ?? Logger(label: "certify")
     logger.logLevel = configuration.logLevel
     let store = try store ?? Store(path: configuration.databasePath)
     let registry = registry ?? PrometheusCollectorRegistry()
@@ -109,6 +111,7 @@ public func buildApplication(
     }
     return Application(
         router: router,
+        server: configuration.connectionTimeouts.serverBuilder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certify"),
         services: services,
         logger: logger)
@@ -121,8 +124,10 @@ public func buildRouter(
     outbound: OutboundPolicy = OutboundPolicy(), runSecrets: RunSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
 ) -> Router<CertifyRequestContext> {
     let router = Router(context: CertifyRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
+    router.add(middleware: RequestLogMiddleware(.info))
+    router.add(middleware: ErrorBodyMiddleware())
+    router.add(middleware: QueryCheckMiddleware())
     let api = SubmissionsAPI(
         store: store, limits: limits, metricsFactory: metricsFactory, ruleset: ruleset, runSecrets: runSecrets)
     router.get("health") { _, _ -> Response in

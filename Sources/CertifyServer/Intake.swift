@@ -11,12 +11,23 @@ import SubmissionStore
 struct Intake: Sendable {
     let limits: PackageLimits
 
+    /// Longest probe base URL, in UTF-8 bytes (a longer URL trips AsyncHTTPClient).
+    static let maximumProbeBaseURLBytes = 2048
+    /// Longest credential (NAME=VALUE), in UTF-8 bytes.
+    static let maximumCredentialBytes = 4096
+    /// Most credentials one upload may carry.
+    static let maximumCredentials = 16
+    /// Longest file name of an upload (`filename` parameter or the form's file name), in UTF-8 bytes.
+    static let maximumFileNameBytes = 255
+
     struct Upload: Sendable {
         var zip: Data
         var fileName: String?
         var package: ConnectorPackage
         /// Probe settings given with the upload: `credential` form fields or `X-Certify-Credential`
-        /// headers (NAME=VALUE), and a base URL. Never taken from the query string, which is logged.
+        /// headers (NAME=VALUE), and a base URL (`X-Certify-Probe-Base-Url` or a `probeBaseUrl`
+        /// form field). Never taken from the query string, which is logged: `QueryParameters`
+        /// refuses them there.
         var credentials: [String: String] = [:]
         var probeBaseURL: String?
         /// `stages` given as a form field.
@@ -40,12 +51,13 @@ struct Intake: Sendable {
         }
     }
 
-    func read(_ request: Request, context: CertifyRequestContext) async throws -> Upload {
+    func read(_ request: Request, context: CertifyRequestContext, query: QueryParameters) async throws -> Upload {
         let contentType = request.headers[.contentType] ?? ""
+        var fileName = try query.string("filename")
+        if let name = fileName { try Self.checkFileName(name, from: "filename") }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let body = Data(buffer.readableBytesView)
         var zip = body
-        var fileName = request.uri.queryParameters.get("filename")
         var fields: [(String, String)] = []
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch mediaType {
@@ -55,7 +67,13 @@ struct Intake: Sendable {
             let parts = try MultipartForm.parse(body, contentType: contentType)
             let part = try MultipartForm.filePart(parts)
             zip = part.data
-            fileName = part.fileName ?? fileName
+            // A form's file name may carry the sender's path (RFC 7578 4.2): its last part is the name.
+            if let sent = part.fileName,
+                let name = sent.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init), !name.isEmpty
+            {
+                try Self.checkFileName(name, from: "the form's file name")
+                fileName = name
+            }
             fields = parts.filter { $0.fileName == nil && $0 .name != nil }.map { ($0.name!, String(decoding: $0.data, as: UTF8.self)) }
         case "":
             throw HTTPError(
@@ -72,7 +90,16 @@ struct Intake: Sendable {
         var credentials: [String: String] = [:]
         let given = fields.filter { $0.0 == "credential" }.map(\.1)
             + request.headers[values: HTTPField.Name("X-Certify-Credential")!]
+        guard given.count <= Self.maximumCredentials else {
+            throw HTTPError(
+                .badRequest, message: "\(given.count) credentials were given, over maximumCredentials (\(Self.maximumCredentials)).")
+        }
         for text in given {
+            guard text.utf8.count <= Self.maximumCredentialBytes else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "A credential is \(text.utf8.count) bytes, over maximumCredentialBytes (\(Self.maximumCredentialBytes)).")
+            }
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw HTTPError(.badRequest, message: "A credential is NAME=VALUE (a security definition name, or bearer, basic, apiKey).")
@@ -80,7 +107,17 @@ struct Intake: Sendable {
             credentials[parts[0]] = parts[1]
         }
         let probeBaseURL = fields.first { $0.0 == "probeBaseUrl" }?.1
-            ?? request.headers[HTTPField.Name("X-Certify-Probe-Base-Url")!] ?? request.uri.queryParameters.get("probeBaseUrl").map { String($0) }
+            ?? request.headers[HTTPField.Name("X-Certify-Probe-Base-Url")!]
+        if let url = probeBaseURL {
+            guard !url.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw HTTPError(.badRequest, message: "The probe base URL is empty; give a URL or leave it out.")
+            }
+            guard url.utf8.count <= Self.maximumProbeBaseURLBytes else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "The probe base URL is \(url.utf8.count) bytes, over maximumProbeBaseURLBytes (\(Self.maximumProbeBaseURLBytes)).")
+            }
+        }
         do {
             let package = try PackageLoader(limits: limits).loadZip(zip, name: fileName ?? "upload")
             return Upload(
@@ -91,6 +128,21 @@ struct Intake: Sendable {
             throw HTTPError(
                 sizeKinds.contains(error.kind) ? .contentTooLarge : .badRequest,
                 message: "The package was refused (\(error.kind.rawValue)): \(error.message)")
+        }
+    }
+}
+
+extension Intake {
+    /// A file name, not a path: within `maximumFileNameBytes`, without separators or controls.
+    static func checkFileName(_ name: String, from source: String) throws {
+        guard name.utf8.count <= maximumFileNameBytes else {
+            throw HTTPError(
+                .badRequest, message: "\(source) is \(name.utf8.count) bytes, over maximumFileNameBytes (\(maximumFileNameBytes)).")
+        }
+        guard QueryParameters.isClean(name), !name.contains("/"), !name.contains("\\") else {
+            throw HTTPError(
+                .badRequest,
+                message: "\(source) '\(QueryParameters.excerpt(name))' is not a file name: no path separators or control characters.")
         }
     }
 }

@@ -19,20 +19,27 @@ struct RecertificationAPI: Sendable {
 
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
         group.post("recertifications") { request, context in try await create(request, context) }
-        group.get("recertifications") { _, context in
+        group.get("recertifications") { request, context in
+            _ = try QueryParameters(request, accepting: [])
             try requireReader(context)
             return try jsonResponse(["items": try store.recertifications()])
         }
-        group.get("recertifications/:batch") { _, context in
+        group.get("recertifications/:batch") { request, context in
+            _ = try QueryParameters(request, accepting: [])
             try requireReader(context)
             return try jsonResponse(try batch(context))
         }
         group.get("recertifications/:batch/summary") { request, context in
+            let query = try QueryParameters(request, accepting: ["format"])
             try requireReader(context)
             let progress = try batch(context)
-            let formatName = request.uri.queryParameters.get("format") ?? "json"
-            guard let format = ReportFormat(rawValue: formatName) else {
-                throw HTTPError(.badRequest, message: "format '\(formatName)' is not one of: json, markdown, html, text")
+            // The summary has no SARIF or JUnit form: those are refused, not answered as text.
+            let formats: [ReportFormat] = [.json, .markdown, .html, .text]
+            let name = try query.string("format") ?? "json"
+            guard let format = ReportFormat(rawValue: name), formats.contains(format) else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "format '\(QueryParameters.excerpt(name))' is not one of: \(formats.map(\.rawValue).joined(separator: ", "))")
             }
             let summary = RecertificationSummaryBuilder.summary(progress, items: try store.recertificationItems(id: progress.id))
             return Response(
@@ -56,11 +63,12 @@ struct RecertificationAPI: Sendable {
     }
 
     func create(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, accepting: [])
         let principal = try context.requirePrincipal()
         guard principal.role == .admin else {
             throw HTTPError(.forbidden, message: "Only an admin token can start a re-certification.")
         }
-        let body = try await request.decode(as: CreateBody.self, context: context)
+        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
         let selection: RecertificationSelection
         if let publisher = body.publisher {
             selection = .publisher(publisher)

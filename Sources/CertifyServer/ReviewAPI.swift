@@ -24,7 +24,8 @@ struct ReviewAPI: Sendable {
         group.post("submissions/:id/decision") { request, context in
             try await act(request, context, allowed: [.approve, .reject, .requestChanges, .certify])
         }
-        group.get("submissions/:id/accepted-findings") { _, context in
+        group.get("submissions/:id/accepted-findings") { request, context in
+            _ = try QueryParameters(request, accepting: [])
             let principal = try context.requirePrincipal()
             let id = context.parameters.get("id") ?? ""
             guard let summary = try store.submission(id: id), principal.canSee(publisher: summary.publisher) else {
@@ -35,9 +36,10 @@ struct ReviewAPI: Sendable {
     }
 
     func act(_ request: Request, _ context: CertifyRequestContext, allowed: Set<ReviewAction>?) async throws -> Response {
+        _ = try QueryParameters(request, accepting: [])
         let principal = try context.requirePrincipal()
         let id = context.parameters.get("id") ?? ""
-        let body = try await request.decode(as: ActionBody.self, context: context)
+        let body = try await request.decodeJSON(as: ActionBody.self, context: context)
         let names = ReviewAction.allCases.map(\.rawValue).filter { name in
             allowed.map { $0.contains(ReviewAction(rawValue: name)!) } ?? true
         }

@@ -20,7 +20,7 @@ struct SubmissionsAPI: Sendable {
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
         group.post("submissions") { request, context in try await create(request, context) }
         group.get("submissions") { request, context in try list(request, context) }
-        group.get("submissions/:id") { _, context in try show(context) }
+        group.get("submissions/:id") { request, context in try show(request, context) }
         group.post("submissions/:id/revisions") { request, context in try await revise(request, context) }
         group.get("submissions/:id/report") { request, context in try report(request, context) }
         group.get("queue") { request, context in try queue(request, context) }
@@ -33,10 +33,11 @@ struct SubmissionsAPI: Sendable {
         if principal.role == .reviewer {
             throw HTTPError(.forbidden, message: "Reviewers do not submit packages; a submitter (or admin) token does.")
         }
-        let upload = try await Intake(limits: limits).read(request, context: context)
-        let publisher = try publisherFor(principal, request: request, package: upload.package)
+        let query = try QueryParameters(request, accepting: ["publisher", "filename", "stages"])
+        let upload = try await Intake(limits: limits).read(request, context: context, query: query)
+        let publisher = try publisherFor(principal, query: query, package: upload.package)
         let summary = try store.createSubmission(
-            publisher: publisher, actor: principal.actor, upload: try storeUpload(upload, request))
+            publisher: publisher, actor: principal.actor, upload: try storeUpload(upload, query))
         Counter(label: "certify_submissions_total", dimensions: [("kind", "new")], factory: metricsFactory).increment()
         let detail = try store.submissionDetail(id: summary.id)!
         return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
@@ -48,11 +49,12 @@ struct SubmissionsAPI: Sendable {
         if principal.role == .reviewer {
             throw HTTPError(.forbidden, message: "Reviewers do not submit revisions; the publisher does.")
         }
-        let upload = try await Intake(limits: limits).read(request, context: context)
+        let query = try QueryParameters(request, accepting: ["filename", "stages"])
+        let upload = try await Intake(limits: limits).read(request, context: context, query: query)
         let summary: SubmissionSummary
         do {
             summary = try store.addRevision(
-                submissionId: existing.id, actor: principal.actor, upload: try storeUpload(upload, request))
+                submissionId: existing.id, actor: principal.actor, upload: try storeUpload(upload, query))
         } catch StoreError.invalid(let message) {
             throw HTTPError(.conflict, message: message)
         }
@@ -62,7 +64,8 @@ struct SubmissionsAPI: Sendable {
         return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
     }
 
-    func show(_ context: CertifyRequestContext) throws -> Response {
+    func show(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+        _ = try QueryParameters(request, accepting: [])
         let summary = try visibleSubmission(context)
         guard let detail = try store.submissionDetail(id: summary.id) else { throw notFound(summary.id) }
         return try jsonResponse(SubmissionView(detail, principal: try context.requirePrincipal()))
@@ -72,17 +75,13 @@ struct SubmissionsAPI: Sendable {
         let principal = try context.requirePrincipal()
         var filter = try queueFilter(request, defaultStates: [])
         if principal.role == .submitter { filter.publisher = principal.publisher }
-        return try jsonResponse(QueueView(try store.queue(filter)))
+        return try queuePage(filter)
     }
 
     func report(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+        let query = try QueryParameters(request, accepting: ["format"])
         let summary = try visibleSubmission(context)
-        let formatName = request.uri.queryParameters.get("format") ?? "html"
-        guard let format = ReportFormat(rawValue: formatName) else {
-            throw HTTPError(
-                .badRequest,
-                message: "format '\(formatName)' is not one of: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let format = try reportFormat(query, default: .html, among: ReportFormat.allCases)
         guard let detail = try store.submissionDetail(id: summary.id) else { throw notFound(summary.id) }
         let report = ReportBuilder.report(for: detail)
         let text = ReportRenderer.render(report, as: format)
@@ -97,6 +96,12 @@ struct SubmissionsAPI: Sendable {
             throw HTTPError(.forbidden, message: "The queue is for reviewers and admins; a submitter token cannot read it.")
         }
         let filter = try queueFilter(request, defaultStates: SubmissionState.open.map(\.rawValue))
+        return try queuePage(filter)
+    }
+
+    /// A page of the queue or of the submissions; the filter is checked before, and what the
+    /// store still finds invalid is the caller's doing too (400, never 500).
+    func queuePage(_ filter: QueueFilter) throws -> Response {
         do {
             return try jsonResponse(QueueView(try store.queue(filter)))
         } catch StoreError.invalid(let message) {
@@ -121,9 +126,10 @@ struct SubmissionsAPI: Sendable {
         HTTPError(.notFound, message: "No submission '\(id)' is visible to this token.")
     }
 
-    func publisherFor(_ principal: Principal, request: Request, package: ConnectorPackage) throws -> String {
+    func publisherFor(_ principal: Principal, query: QueryParameters, package: ConnectorPackage) throws -> String {
+        let named = try query.string("publisher")
         if principal.role == .submitter, let publisher = principal.publisher { return publisher }
-        if let publisher = request.uri.queryParameters.get("publisher"), !publisher.isEmpty { return publisher }
+        if let publisher = named { return publisher }
         if let file = package.file(.properties), let document = try? JSONDocument.parse(file.bytes),
             let publisher = document.root["properties"]?["publisher"]?.string, !publisher.isEmpty
         {
@@ -136,11 +142,11 @@ struct SubmissionsAPI: Sendable {
 
     /// The upload as the store keeps it: the stages to run (probing when asked for, or when
     /// credentials or a base URL came with it) and the probe settings, sealed.
-    func storeUpload(_ upload: Intake.Upload, _ request: Request) throws -> Store.Upload {
-        var stages = try stages(request, formValue: upload.stages)
+    func storeUpload(_ upload: Intake.Upload, _ query: QueryParameters) throws -> Store.Upload {
+        var stages = try stages(query, formValue: upload.stages)
         let probing = !upload.credentials.isEmpty || upload.probeBaseURL != nil
         if probing && !stages.contains(StageRegistry.probeStageName) && upload.stages == nil
-            && request.uri.queryParameters.get("stages") == nil
+            && !query.contains("stages")
         {
             stages.append(StageRegistry.probeStageName)
         }
@@ -151,57 +157,110 @@ struct SubmissionsAPI: Sendable {
         return upload.storeUpload(stages: stages, ruleset: ruleset, runSecret: sealed)
     }
 
-    func stages(_ request: Request, formValue: String? = nil) throws -> [String] {
-        guard let text = formValue ?? request.uri.queryParameters.get("stages").map({ String($0) }) else { return StageRegistry.staticNames }
+    func stages(_ query: QueryParameters, formValue: String? = nil) throws -> [String] {
+        guard let text = try formValue ?? query.string("stages") else { return StageRegistry.staticNames }
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let known = StageRegistry.selectableNames.joined(separator: ", ")
+        guard !names.isEmpty else {
+            throw HTTPError(.badRequest, message: "stages names no stage: give a comma list of \(known).")
+        }
         for name in names where !StageRegistry.selectableNames.contains(name) {
-            throw HTTPError(
-                .badRequest,
-                message: "stage '\(name)' is not one of: \(StageRegistry.selectableNames.joined(separator: ", "))")
+            throw HTTPError(.badRequest, message: "stages: '\(QueryParameters.excerpt(name))' is not one of: \(known)")
         }
         return names
     }
 
+    /// `format`: one of `among`, or `default` when absent.
+    func reportFormat(_ query: QueryParameters, default: ReportFormat, among: [ReportFormat]) throws -> ReportFormat {
+        guard let name = try query.string("format") else { return `default` }
+        guard let format = ReportFormat(rawValue: name), among.contains(format) else {
+            throw HTTPError(
+                .badRequest,
+                message: "format '\(QueryParameters.excerpt(name))' is not one of: \(among.map(\.rawValue).joined(separator: ", "))")
+        }
+        return format
+    }
+
+    /// The filter of `GET /v1/queue` and `GET /v1/submissions`, every parameter checked here.
     func queueFilter(_ request: Request, defaultStates: [String]) throws -> QueueFilter {
-        let query = request.uri.queryParameters
+        let query = try QueryParameters(
+            request, accepting: ["state", "publisher", "assignee", "minAge", "limit", "cursor"], repeatable: ["state"])
         var filter = QueueFilter(states: defaultStates)
-        let states = query.getAll("state").flatMap { $0.split(separator: ",").map(String.init) }
-        if states == ["all"] {
+        let known = SubmissionState.allCases.map(\.rawValue)
+        let states = try query.strings("state").flatMap { value in
+            let names = value.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            if names.contains("") {
+                throw HTTPError(.badRequest, message: "state '\(QueryParameters.excerpt(value))' has an empty name in its comma list")
+            }
+            return names
+        }
+        if states.contains("all") {
+            guard Set(states) == ["all"] else {
+                throw HTTPError(.badRequest, message: "state 'all' means every state; it does not combine with other states")
+            }
             filter.states = []
         } else if !states.isEmpty {
-            let known = Set(SubmissionState.allCases.map(\.rawValue))
             for state in states where !known.contains(state) {
                 throw HTTPError(
-                    .badRequest, message: "state '\(state)' is not one of: all, \(known.sorted().joined(separator: ", "))")
+                    .badRequest,
+                    message: "state '\(QueryParameters.excerpt(state))' is not one of: all, \(known.sorted().joined(separator: ", "))")
             }
-            filter.states = states
+            filter.states = Array(Set(states)).sorted()
         }
-        filter.publisher = query.get("publisher")
-        filter.assignee = query.get("assignee")
-        if let text = query.get("minAge") {
+        filter.publisher = try query.string("publisher")
+        filter.assignee = try query.string("assignee")
+        if let text = try query.string("minAge") {
             guard let seconds = Self.parseAge(text) else {
-                throw HTTPError(.badRequest, message: "minAge '\(text)' is not an age such as 90, 90s, 15m, 4h or 2d")
+                throw HTTPError(
+                    .badRequest,
+                    message: "minAge '\(QueryParameters.excerpt(text))' is not an age such as 90, 90s, 15m, 4h or 2d (a whole or decimal number of seconds, minutes, hours or days, at most \(Int(Self.maximumAgeSeconds / 86400))d)")
             }
             filter.minimumAgeSeconds = seconds
         }
-        if let text = query.get("limit") {
-            guard let limit = Int(text), (1...QueueFilter.maximumLimit).contains(limit) else {
-                throw HTTPError(.badRequest, message: "limit must be an integer from 1 to \(QueueFilter.maximumLimit)")
+        if let text = try query.string("limit") {
+            guard text.utf8.allSatisfy({ (48...57).contains($0) }), text.utf8.count <= 6, let limit = Int(text),
+                (1...QueueFilter.maximumLimit).contains(limit)
+            else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "limit '\(QueryParameters.excerpt(text))' is not an integer from 1 to \(QueueFilter.maximumLimit)")
             }
             filter.limit = limit
         }
-        filter.cursor = query.get("cursor")
+        if let cursor = try query.string("cursor") {
+            guard Store.isIssuedCursor(cursor) else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "cursor '\(QueryParameters.excerpt(cursor))' is not a cursor this server issued: pass the nextCursor of the previous page unchanged")
+            }
+            filter.cursor = cursor
+        }
         return filter
     }
 
-    /// Seconds from "90", "90s", "15m", "4h" or "2d".
+    /// The largest `minAge`: ten years.
+    static let maximumAgeSeconds: Double = 3650 * 86400
+
+    /// Seconds from "90", "90s", "15m", "4h", "2d" or "1.5h": ASCII digits with at most one
+    /// decimal point, an optional unit, and no more than `maximumAgeSeconds`.
     static func parseAge(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let last = text.last, let unit = units[last], let value = Double(text.dropLast()), value >= 0 {
-            return value * unit
+        var number = Substring(text)
+        var unit: Double = 1
+        if let last = text.last, let scale = units[last] {
+            number = number.dropLast()
+            unit = scale
         }
-        if let value = Double(text), value >= 0 { return value }
-        return nil
+        let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !number.isEmpty, number.count <= 16, parts.allSatisfy({ !$0.isEmpty }),
+            number.utf8.allSatisfy({ (48...57).contains($0) || $0 == 46 }), parts.count <= 2,
+            let value = Double(number)
+        else { return nil }
+        let seconds = value * unit
+        guard seconds.isFinite, seconds <= maximumAgeSeconds else { return nil }
+        return seconds
     }
 }
 

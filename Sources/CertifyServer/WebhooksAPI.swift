@@ -16,18 +16,21 @@ struct WebhooksAPI: Sendable {
 
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
         group.post("webhooks") { request, context in try await create(request, context) }
-        group.get("webhooks") { _, context in
+        group.get("webhooks") { request, context in
+            _ = try QueryParameters(request, accepting: [])
             let principal = try context.requirePrincipal()
             return try jsonResponse(["items": try store.webhooks(publisher: scope(principal))])
         }
-        group.delete("webhooks/:hook") { _, context in
+        group.delete("webhooks/:hook") { request, context in
+            _ = try QueryParameters(request, accepting: [])
             let principal = try context.requirePrincipal()
             guard let id = context.parameters.get("hook", as: Int64.self),
                 try store.deleteWebhook(id: id, publisher: try scope(principal))
             else { throw HTTPError(.notFound, message: "No such webhook for this token.") }
             return Response(status: .noContent)
         }
-        group.get("webhooks/:hook/deliveries") { _, context in
+        group.get("webhooks/:hook/deliveries") { request, context in
+            _ = try QueryParameters(request, accepting: [])
             let principal = try context.requirePrincipal()
             guard let id = context.parameters.get("hook", as: Int64.self),
                 try store.webhooks(publisher: try scope(principal)).contains(where: { $0.id == id })
@@ -46,8 +49,9 @@ struct WebhooksAPI: Sendable {
     }
 
     func create(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, accepting: [])
         let principal = try context.requirePrincipal()
-        let body = try await request.decode(as: CreateBody.self, context: context)
+        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
         let publisher: String
         if let own = try scope(principal) {
             publisher = own
@@ -56,17 +60,26 @@ struct WebhooksAPI: Sendable {
         } else {
             throw HTTPError(.badRequest, message: "An admin registering a webhook names the publisher in \"publisher\".")
         }
+        // Sizes first: a URL of 100 KB or more must never reach the HTTP client.
+        if let refusal = WebhookLimits.urlRefusal(body.url) {
+            throw HTTPError(.badRequest, message: "The webhook URL is refused: \(refusal).")
+        }
+        if let secret = body.secret, let refusal = WebhookLimits.secretRefusal(secret) {
+            throw HTTPError(.badRequest, message: "The webhook secret is refused: \(refusal).")
+        }
         // The target obeys the same private-network rule as every outbound call.
         do {
             _ = try OutboundClient(policy: outbound).vet(body.url)
         } catch {
             throw HTTPError(.badRequest, message: "The webhook URL is refused: \(error.message)")
         }
-        if let secret = body.secret, secret.count < 16 {
-            throw HTTPError(.badRequest, message: "A webhook secret must have at least 16 characters (or leave it out to get one).")
+        let (hook, secret): (Webhook, String)
+        do {
+            (hook, secret) = try store.createWebhook(
+                publisher: publisher, url: body.url, secret: body.secret, actor: principal.actor)
+        } catch StoreError.invalid(let message) {
+            throw HTTPError(.badRequest, message: "The webhook is refused: \(message).")
         }
-        let (hook, secret) = try store.createWebhook(
-            publisher: publisher, url: body.url, secret: body.secret, actor: principal.actor)
         struct Created: Encodable {
             var webhook: Webhook
             var secret: String

@@ -13,6 +13,8 @@ public struct WebhookDispatcher: Sendable {
     /// The first retry waits this long; each next one twice as long, up to an hour.
     public var initialBackoffSeconds: Double
     public var pollInterval: Duration
+    /// How long a claimed delivery stays this dispatcher's; renewed right before each attempt.
+    public var leaseSeconds: Double = 60
     let logger: Logger
     let owner = "webhooks-\(getpid())-\(UUID().uuidString.prefix(8))"
 
@@ -39,7 +41,7 @@ public struct WebhookDispatcher: Sendable {
     /// Attempts every delivery that is due now; returns how many were attempted.
     @discardableResult
     public func deliverDue(limit: Int = 16) async -> Int {
-        guard let due = try? store.claimDueDeliveries(owner: owner, limit: limit, leaseSeconds: 60), !due.isEmpty else {
+        guard let due = try? store.claimDueDeliveries(owner: owner, limit: limit, leaseSeconds: leaseSeconds), !due.isEmpty else {
             return 0
         }
         for delivery in due {
@@ -49,7 +51,27 @@ public struct WebhookDispatcher: Sendable {
     }
 
     func attempt(_ delivery: DueDelivery) async {
+        // The batch was claimed a while ago (earlier attempts can take their timeout each): the
+        // webhook may have been deleted since, or the lease lost. Look again right before sending.
+        do {
+            guard try store.confirmDeliveryLease(delivery, leaseSeconds: leaseSeconds) else {
+                logger.info("webhook delivery \(delivery.id) not attempted: cancelled, its webhook deleted, or taken by another dispatcher")
+                return
+            }
+        } catch {
+            logger.error("webhook delivery \(delivery.id) not attempted: cannot confirm its lease (\(error))")
+            return
+        }
         let body = Array(delivery.payload.utf8)
+        if let refusal = WebhookLimits.urlRefusal(delivery.url) {
+            // Stored before the limit existed: never handed to the HTTP client (a URL that long
+            // trips one of its preconditions); failed at once, with the reason, not retried.
+            let error = "\(refusal); register the webhook again with a shorter URL"
+            try? store.recordDeliveryAttempt(
+                delivery, status: nil, error: error, durationMs: 0, retryAfter: 0, maximumAttempts: delivery.attempts + 1)
+            logger.error("webhook delivery \(delivery.id): \(error)")
+            return
+        }
         guard let secret = delivery.secret else {
             // Never send unsigned or wrongly signed: fail the attempt, say why.
             let error = "the webhook's secret is sealed with a key this server does not have (see serve --secret-key-file)"

@@ -12,6 +12,35 @@ public struct Webhook: Sendable, Codable, Hashable {
     public var createdAt: Date
 }
 
+/// The limits on what a webhook may be; each is named in the refusal that hits it.
+public enum WebhookLimits {
+    /// Longest webhook URL, in UTF-8 bytes. Longer URLs (100 KB and more) trip an AsyncHTTPClient
+    /// precondition that kills the process; none is registered, and none stored earlier is sent.
+    public static let maximumWebhookURLBytes = 2048
+    /// Shortest signing secret a publisher may choose, in characters.
+    public static let minimumWebhookSecretCharacters = 16
+    /// Longest signing secret, in UTF-8 bytes.
+    public static let maximumWebhookSecretBytes = 256
+
+    /// Why `url` cannot be a webhook URL by size, or nil.
+    public static func urlRefusal(_ url: String) -> String? {
+        let bytes = url.utf8.count
+        return bytes > maximumWebhookURLBytes
+            ? "the webhook URL is \(bytes) bytes, over maximumWebhookURLBytes (\(maximumWebhookURLBytes))" : nil
+    }
+
+    /// Why `secret` cannot be a signing secret, or nil.
+    public static func secretRefusal(_ secret: String) -> String? {
+        if secret.count < minimumWebhookSecretCharacters {
+            return "a webhook secret must have at least \(minimumWebhookSecretCharacters) characters (or leave it out to get one)"
+        }
+        if secret.utf8.count > maximumWebhookSecretBytes {
+            return "the webhook secret is \(secret.utf8.count) bytes, over maximumWebhookSecretBytes (\(maximumWebhookSecretBytes))"
+        }
+        return nil
+    }
+}
+
 /// A delivery a dispatcher has leased.
 public struct DueDelivery: Sendable, Hashable {
     public var id: Int64
@@ -39,6 +68,9 @@ public struct DeliveryRecord: Sendable, Codable, Hashable {
 extension Store {
     /// Registers a webhook for a publisher and returns it with its signing secret.
     public func createWebhook(publisher: String, url: String, secret: String?, actor: String) throws -> (Webhook, String) {
+        if let refusal = WebhookLimits.urlRefusal(url) ?? secret.flatMap(WebhookLimits.secretRefusal) {
+            throw StoreError.invalid(refusal)
+        }
         var random = SystemRandomNumberGenerator()
         let secret = secret ?? "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
         let stored = try storedSecret(secret)
@@ -103,15 +135,35 @@ extension Store {
         }
     }
 
-    /// Stops a webhook; its recorded deliveries stay.
+    /// Why a pending delivery of a deleted webhook is never attempted again.
+    public static let cancelledForDeletedWebhook = "cancelled: the webhook was deleted"
+
+    /// Stops a webhook. In the same transaction its pending deliveries are cancelled, with the
+    /// reason, so none goes out after the delete; its recorded deliveries and attempts stay.
     public func deleteWebhook(id: Int64, publisher: String?) throws -> Bool {
         try pool.write { db in
+            let now = Self.now()
             let filter = publisher == nil ? "" : "AND publisher = ?"
             try db.execute(
                 sql: "UPDATE webhook SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL \(filter)",
-                arguments: StatementArguments([Self.now(), id] as [any DatabaseValueConvertible] + (publisher.map { [$0] } ?? [])))
-            return db.changesCount > 0
+                arguments: StatementArguments([now, id] as [any DatabaseValueConvertible] + (publisher.map { [$0] } ?? [])))
+            guard db.changesCount > 0 else { return false }
+            try Self.cancelDeliveriesOfDeletedWebhooks(db, webhookId: id)
+            return true
         }
+    }
+
+    /// Cancels the pending deliveries of deleted webhooks (of one, or of all: those a delete
+    /// left pending before deletes cancelled them). A cancelled delivery keeps its attempts.
+    static func cancelDeliveriesOfDeletedWebhooks(_ db: Database, webhookId: Int64? = nil) throws {
+        let hooks = webhookId == nil ? "SELECT id FROM webhook WHERE deleted_at IS NOT NULL" : "?"
+        try db.execute(
+            sql: """
+                UPDATE webhook_delivery SET state = 'cancelled', last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                WHERE state = 'pending' AND webhook_id IN (\(hooks))
+                """,
+            arguments: StatementArguments(
+                [cancelledForDeletedWebhook as any DatabaseValueConvertible] + (webhookId.map { [$0] } ?? [])))
     }
 
     public func deliveries(webhookId: Int64) throws -> [DeliveryRecord] {
@@ -171,15 +223,17 @@ extension Store {
         }
     }
 
-    /// Leases deliveries that are due (or whose dispatcher died), oldest first.
+    /// Leases deliveries that are due (or whose dispatcher died), oldest first; never one of a
+    /// deleted webhook (any still pending are cancelled here).
     public func claimDueDeliveries(owner: String, limit: Int, leaseSeconds: Double) throws -> [DueDelivery] {
         try pool.write { db in
             let now = Self.now()
+            try Self.cancelDeliveriesOfDeletedWebhooks(db)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.id, w.url, w.secret, d.payload, d.attempts FROM webhook_delivery d
-                    JOIN webhook w ON w.id = d.webhook_id
+                    JOIN webhook w ON w.id = d.webhook_id AND w.deleted_at IS NULL
                     WHERE d.state = 'pending' AND d.next_attempt_at <= ?
                       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < ?)
                     ORDER BY d.next_attempt_at, d.id LIMIT ?
@@ -199,8 +253,25 @@ extension Store {
         }
     }
 
+    /// Right before an attempt: whether the delivery may still go out (still pending, still
+    /// leased by this dispatcher, its webhook not deleted). If so its lease is renewed for
+    /// `leaseSeconds`, the attempt's time; if not, nothing must be sent.
+    public func confirmDeliveryLease(_ delivery: DueDelivery, leaseSeconds: Double) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_delivery SET lease_expires_at = ?
+                    WHERE id = ? AND state = 'pending' AND lease_owner = ?
+                      AND webhook_id IN (SELECT id FROM webhook WHERE deleted_at IS NULL)
+                    """,
+                arguments: [Self.now() + leaseSeconds, delivery.id, delivery.leaseOwner])
+            return db.changesCount > 0
+        }
+    }
+
     /// Records one attempt; a failed one is retried after `retryAfter`, or given up after
-    /// `maximumAttempts`.
+    /// `maximumAttempts`. The attempt is always recorded, but a delivery cancelled meanwhile (its
+    /// webhook deleted while the request was in flight) stays cancelled, with its reason.
     public func recordDeliveryAttempt(
         _ delivery: DueDelivery, status: Int?, error: String?, durationMs: Double, retryAfter: Double,
         maximumAttempts: Int
@@ -218,9 +289,15 @@ extension Store {
                     UPDATE webhook_delivery SET state = ?, attempts = ?, last_status = ?, last_error = ?,
                         next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
                         delivered_at = CASE WHEN ? THEN ? ELSE NULL END
-                    WHERE id = ?
+                    WHERE id = ? AND state = 'pending'
                     """,
                 arguments: [state, attempt, status, error, now + retryAfter, delivered, now, delivery.id])
+            if db.changesCount == 0 {
+                // Cancelled meanwhile: count the attempt, keep the state and its reason.
+                try db.execute(
+                    sql: "UPDATE webhook_delivery SET attempts = max(attempts, ?), last_status = ? WHERE id = ?",
+                    arguments: [attempt, status, delivery.id])
+            }
         }
     }
 }

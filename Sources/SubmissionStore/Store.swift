@@ -380,7 +380,7 @@ public final class Store: Sendable {
         }
         if let cursor = filter.cursor {
             guard let (time, id) = Self.decodeCursor(cursor) else {
-                throw StoreError.invalid("cursor '\(cursor)' is not a cursor this server issued")
+                throw StoreError.invalid("cursor '\(cursor.prefix(64))' is not a cursor this server issued")
             }
             conditions.append("(state_changed_at, id) > (?, ?)")
             arguments += [time, id]
@@ -416,12 +416,23 @@ public final class Store: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// Whether `cursor` is one `queue` could have issued (the API checks it before asking).
+    public static func isIssuedCursor(_ cursor: String) -> Bool {
+        decodeCursor(cursor) != nil
+    }
+
     static func decodeCursor(_ cursor: String) -> (Double, String)? {
+        // Issued cursors are unpadded base64url of "BITS|ID": short, and of that alphabet only.
+        guard !cursor.isEmpty, cursor.utf8.count <= 512,
+            cursor.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+        else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "|", maxSplits: 1)
-        guard parts.count == 2, let bits = UInt64(parts[0]) else { return nil }
+        guard parts.count == 2, let bits = UInt64(parts[0]), Double(bitPattern: bits).isFinite, !parts[1].isEmpty else {
+            return nil
+        }
         return (Double(bitPattern: bits), String(parts[1]))
     }
 

@@ -58,8 +58,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600).", valueName: "PATH"))
     var secretKeyFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Close a connection whose request head (request line and headers) is not complete this long after the connection opened or the head's first byte.",
+        valueName: "SECONDS"))
+    var requestHeadTimeout: Double = 30
+
+    @Option(help: ArgumentHelp(
+        "Close a kept-alive connection idle this long (no request in progress, or a request body that stopped arriving).",
+        valueName: "SECONDS"))
+    var idleTimeout: Double = 60
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard requestHeadTimeout.isFinite, (0.1...3600).contains(requestHeadTimeout) else {
+            throw ValidationError("--request-head-timeout must be from 0.1 to 3600 seconds")
+        }
+        guard idleTimeout.isFinite, (0.1...86400).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be from 0.1 to 86400 seconds")
+        }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
     }
@@ -96,6 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
             logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,
             outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
         configuration.runSecrets = runSecrets
+        configuration.connectionTimeouts = ConnectionTimeouts(
+            requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
         let app = try buildApplication(configuration, store: store, registry: registry)
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
         try await app.runService()

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Crypto
+import Logging
 import NIOCore
 import OutboundHTTP
 import Pipeline
@@ -314,17 +315,19 @@ struct ServerFixture {
 }
 
 func makeServerFixture(
-    maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false
+    maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false,
+    logger: Logger? = nil, connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts()
 ) throws -> ServerFixture {
     let path = TestPaths.temporaryDatabase()
     // As `certify serve` does: one key seals probe credentials and webhook secrets.
     let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
     let store = try Store(path: path, sealer: runSecrets)
     var configuration = ServerConfiguration(
-        databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: .error,
+        databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: logger == nil ? .error : .trace,
         outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
     configuration.runSecrets = runSecrets
-    let app = try buildApplication(configuration, store: store, runWorkers: false)
+    configuration.connectionTimeouts = connectionTimeouts
+    let app = try buildApplication(configuration, store: store, runWorkers: false, logger: logger)
     return ServerFixture(
         store: store, runSecrets: runSecrets, app: app,
         contoso: try store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),

@@ -8,9 +8,10 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OutboundHTTP
-import Pipeline
+@testable import Pipeline
+import GRDB
 import Synchronization
-import SubmissionStore
+@testable import SubmissionStore
 import XCTest
 
 /// What a loopback receiver got.
@@ -166,6 +167,165 @@ final class WebhookTests: XCTestCase {
         let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)
         XCTAssertEqual(delivery.attempts, 1)
         XCTAssertTrue(delivery.lastError?.contains("loopback") == true, delivery.lastError ?? "")
+        XCTAssertNil(delivery.lastStatus, "no request was sent")
+    }
+
+    /// Defect 8: a delivery fails once, the webhook is deleted; no further attempt reaches the
+    /// receiver, even long after the backoff. The pending delivery is cancelled, with the reason,
+    /// in the transaction of the delete; its recorded attempt stays.
+    func testADeletedWebhookGetsNoFurtherAttempts() async throws {
+        let received = Received()
+        received.failuresLeft.withLock { $0 = 1_000 }
+        try await receiverApp(received).test(.live) { receiver in
+            let port = try XCTUnwrap(receiver.port)
+            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let dispatcher = WebhookDispatcher(
+                store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0.05)
+            let hookId = try await f.app.test(.router) { client -> Int64 in
+                let body = try JSONSerialization.data(withJSONObject: ["url": "http://127.0.0.1:\(port)/hook"])
+                let id = try await client.execute(
+                    uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
+                    body: ByteBuffer(bytes: body)
+                ) { response -> Int64 in
+                    XCTAssertEqual(response.status, .created)
+                    let hook = try XCTUnwrap(try apiJSON(response)["webhook"] as? [String: Any])
+                    return Int64(try XCTUnwrap(hook["id"] as? Int))
+                }
+                _ = try await apiSubmit(client, token: f.contoso)  // one state change: one delivery
+                let attempted = await dispatcher.deliverDue()
+                XCTAssertEqual(attempted, 1)
+                XCTAssertEqual(received.deliveries.withLock { $0.count }, 1, "the first attempt got a 500")
+                try await client.execute(uri: "/v1/webhooks/\(id)", method: .delete, headers: apiHeaders(f.contoso)) { response in
+                    XCTAssertEqual(response.status, .noContent)
+                }
+                return id
+            }
+            // Well past the backoff of attempts 2 and 3.
+            for _ in 0..<4 {
+                try await Task.sleep(for: .milliseconds(150))
+                await dispatcher.deliverDue()
+            }
+            XCTAssertEqual(received.deliveries.withLock { $0.count }, 1, "no attempt after the delete")
+            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 1, "the attempt made stays recorded")
+            XCTAssertEqual(
+                try f.store.scalar(
+                    "SELECT count(*) FROM webhook_delivery WHERE webhook_id = \(hookId) AND state = 'cancelled' AND attempts = 1 AND last_error = '\(Store.cancelledForDeletedWebhook)'"),
+                1)
+        }
+    }
+
+    /// The same cause, in its other paths: a delivery claimed before the delete is looked at again
+    /// right before it is sent; an attempt in flight during the delete leaves it cancelled; and
+    /// pending deliveries of webhooks deleted before deletes cancelled them are never sent.
+    func testDeliveriesOfADeletedWebhookNeverGoOutWhateverTheTiming() async throws {
+        let received = Received()
+        try await receiverApp(received).test(.live) { receiver in
+            let port = try XCTUnwrap(receiver.port)
+            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let dispatcher = WebhookDispatcher(
+                store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
+            func submit() throws {
+                _ = try f.store.createSubmission(
+                    publisher: "Contoso", actor: "t",
+                    upload: Store.Upload(
+                        zip: try TestPaths.zippedPackage("clean"), contentSHA256: UUID().uuidString, connector: "c",
+                        fileName: nil, stages: [], rulesetVersion: "r", toolVersion: "t"))
+            }
+            // Claimed, then the webhook is deleted, then the dispatcher gets to it.
+            let (first, _) = try f.store.createWebhook(
+                publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
+            try submit()
+            let claimed = try f.store.claimDueDeliveries(owner: "slow-dispatcher", limit: 10, leaseSeconds: 60)
+            XCTAssertEqual(claimed.count, 1)
+            XCTAssertTrue(try f.store.deleteWebhook(id: first.id, publisher: "Contoso"))
+            await dispatcher.attempt(try XCTUnwrap(claimed.first))
+            XCTAssertEqual(received.deliveries.withLock { $0.count }, 0, "looked at again before sending")
+            // An attempt that was in flight during the delete is recorded, the delivery stays cancelled.
+            try f.store.recordDeliveryAttempt(
+                try XCTUnwrap(claimed.first), status: 500, error: "the receiver answered 500", durationMs: 1, retryAfter: 0,
+                maximumAttempts: 8)
+            let record = try XCTUnwrap(try f.store.deliveries(webhookId: first.id).first)
+            XCTAssertEqual(record.state, "cancelled")
+            XCTAssertEqual(record.attempts, 1)
+            XCTAssertEqual(record.lastError, Store.cancelledForDeletedWebhook)
+
+            // Deleted by an earlier version, which left its deliveries pending.
+            let (second, _) = try f.store.createWebhook(
+                publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
+            try submit()
+            try await f.store.pool.write { db in
+                try db.execute(sql: "UPDATE webhook SET deleted_at = 1 WHERE id = ?", arguments: [second.id])
+            }
+            let none = await dispatcher.deliverDue()
+            XCTAssertEqual(none, 0)
+            XCTAssertEqual(received.deliveries.withLock { $0.count }, 0)
+            XCTAssertEqual(try f.store.deliveries(webhookId: second.id).map(\.state), ["cancelled"])
+
+            // A live webhook is still delivered to.
+            _ = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
+            try submit()
+            let one = await dispatcher.deliverDue()
+            XCTAssertEqual(one, 1)
+            XCTAssertEqual(received.deliveries.withLock { $0.count }, 1)
+        }
+    }
+
+    /// Defect 5: a webhook URL over maximumWebhookURLBytes, or a secret over
+    /// maximumWebhookSecretBytes, is refused at creation; a body of 100 KB or more is refused by
+    /// size; a too-long URL stored earlier is never handed to the HTTP client, and its delivery
+    /// fails at once with the reason.
+    func testOverlongWebhookURLsAndSecretsAreRefused() async throws {
+        let f = try makeServerFixture(allowPrivateNetwork: true)
+        let long = "http://127.0.0.1:9/" + String(repeating: "a", count: WebhookLimits.maximumWebhookURLBytes)
+        try await f.app.test(.router) { client in
+            let cases: [([String: String], HTTPResponse.Status, String)] = [
+                (["url": long], .badRequest, "maximumWebhookURLBytes"),
+                (["url": "http://127.0.0.1:9/" + String(repeating: "a", count: 100_000)], .contentTooLarge, "maximumJSONBodyBytes"),
+                (["url": "http://127.0.0.1:9/", "secret": String(repeating: "s", count: 257)], .badRequest, "maximumWebhookSecretBytes"),
+                (["url": "http://127.0.0.1:9/", "secret": "short"], .badRequest, "at least 16"),
+            ]
+            for (fields, status, words) in cases {
+                try await client.execute(
+                    uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
+                    body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: fields))
+                ) { response in
+                    XCTAssertEqual(response.status, status, words)
+                    let message = try apiError(response)
+                    XCTAssertTrue(message.contains(words), message)
+                }
+            }
+            let fits = "http://127.0.0.1:9/" + String(repeating: "a", count: WebhookLimits.maximumWebhookURLBytes - 19)
+            XCTAssertEqual(fits.utf8.count, WebhookLimits.maximumWebhookURLBytes)
+            try await client.execute(
+                uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
+                body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["url": fits, "secret": String(repeating: "s", count: 256)]))
+            ) { response in
+                XCTAssertEqual(response.status, .created, String(buffer: response.body))
+                // Deleted at once: nothing is to be delivered there.
+                let hook = try XCTUnwrap(try apiJSON(response)["webhook"] as? [String: Any])
+                try await client.execute(
+                    uri: "/v1/webhooks/\(try XCTUnwrap(hook["id"] as? Int))", method: .delete, headers: apiHeaders(f.contoso)
+                ) { XCTAssertEqual($0.status, .noContent) }
+            }
+        }
+        XCTAssertThrowsError(try f.store.createWebhook(publisher: "Contoso", url: long, secret: nil, actor: "t"))
+        // Stored by an earlier version: 1 MB.
+        let (hook, _) = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/x", secret: nil, actor: "t")
+        try await f.store.pool.write { db in
+            try db.execute(
+                sql: "UPDATE webhook SET url = ? WHERE id = ?",
+                arguments: ["http://127.0.0.1:9/" + String(repeating: "b", count: 1 << 20), hook.id])
+        }
+        _ = try f.store.createSubmission(
+            publisher: "Contoso", actor: "t",
+            upload: Store.Upload(
+                zip: try TestPaths.zippedPackage("clean"), contentSHA256: "x", connector: "c", fileName: nil, stages: [],
+                rulesetVersion: "r", toolVersion: "t"))
+        await WebhookDispatcher(store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true)).deliverDue()
+        let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)
+        XCTAssertEqual(delivery.state, "failed", "not retried")
+        XCTAssertEqual(delivery.attempts, 1)
+        XCTAssertTrue(delivery.lastError?.contains("maximumWebhookURLBytes") == true, delivery.lastError ?? "")
         XCTAssertNil(delivery.lastStatus, "no request was sent")
     }
 }
