@@ -52,6 +52,10 @@ public struct StageInput: Sendable {
     public var options: CheckOptions
     /// Work several rules need (a walk of the swagger), done once per package.
     public private(set) var memo = Memo()
+    /// When the run's time is up (set by the runner in the service's workers, nil in `certify
+    /// check`): a stage with a long loop may look at it and stop, since its results would be
+    /// dropped anyway.
+    public var deadline: Deadline?
 
     public init(package: ConnectorPackage, options: CheckOptions) {
         self.package = package

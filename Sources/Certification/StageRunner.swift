@@ -27,27 +27,39 @@ public struct StageRunner: Sendable {
     /// Stages made elsewhere (the probe stage, which calls the network), run after the static
     /// ones when `options.stages` names them.
     public var extraStages: [any Stage]
+    /// When set, no stage (and no rule of a rule stage) starts once it has passed: the rest are
+    /// skipped with the reason, and stages can see it in `StageInput.deadline`. The service's
+    /// workers set it; they drop a result that comes after it.
+    public var deadline: Deadline?
 
-    public init(options: CheckOptions = CheckOptions(), extraStages: [any Stage] = []) {
+    public init(options: CheckOptions = CheckOptions(), extraStages: [any Stage] = [], deadline: Deadline? = nil) {
         self.options = options
         self.extraStages = extraStages
+        self.deadline = deadline
     }
 
     public func run(_ package: ConnectorPackage, path: String) async -> PackageResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let input = StageInput(package: package, options: options)
+        var input = StageInput(package: package, options: options)
+        input.deadline = deadline
         let parseTime = clock.now - start
         var results: [StageResult] = []
         var blocked: String?
         let stages = StageRegistry.stages(for: options) + extraStages.filter { options.stages.contains($0.name) }
         for (index, stage) in stages.enumerated() {
+            if blocked == nil, let deadline, deadline.hasPassed { blocked = Self.outOfTime(deadline) }
             if let reason = blocked {
                 results.append(StageResult(name: stage.name, status: .skipped, durationMs: 0, skipReason: reason, findings: []))
                 continue
             }
             let stageStart = clock.now
-            let output = await stage.run(input)
+            let output: StageOutput
+            if let rules = stage as? RuleStage, let deadline {
+                output = await Self.run(rules, input, until: deadline)
+            } else {
+                output = await stage.run(input)
+            }
             var elapsed = clock.now - stageStart
             if index == 0 { elapsed += parseTime }  // the package stage owns the parsing
             let findings = options.ruleset.apply(to: output.findings).filter {
@@ -62,6 +74,29 @@ public struct StageRunner: Sendable {
             if let reason = output.blocksLaterStages { blocked = reason }
         }
         return PackageResult(path: path, stages: results)
+    }
+
+    /// A rule stage run one rule at a time, so that a run out of time stops between two rules
+    /// rather than at the end of the stage. The findings are those of `RuleStage.run` (each rule
+    /// through it, and the same problem reached by two rules kept once, as it does).
+    static func run(_ stage: RuleStage, _ input: StageInput, until deadline: Deadline) async -> StageOutput {
+        var findings: [Finding] = []
+        var stopped: String?
+        for (index, rule) in stage.rules.enumerated() {
+            if deadline.hasPassed {
+                stopped = "stopped after \(index) of \(stage.rules.count) rules: \(outOfTime(deadline))"
+                break
+            }
+            findings += await RuleStage(name: stage.name, rules: [rule]).run(input).findings
+        }
+        var seen = Set<String>()
+        findings = findings.filter { seen.insert($0.fingerprint + "\u{1F}" + $0.message).inserted }
+        return StageOutput(findings: findings, blocksLaterStages: stopped, summary: stopped)
+    }
+
+    /// Why a run stopped: its time is up. The service's workers record it as the run's error.
+    public static func outOfTime(_ deadline: Deadline) -> String {
+        "the checks took longer than \(deadline.secondsText) s (maximumRunSeconds)"
     }
 
     /// The result for a package that could not even be loaded.

@@ -23,12 +23,25 @@ public struct PipelineConfiguration: Sendable {
     public var probeDefaults: ProbeSettings
     /// Opens the sealed per-run probe settings; without it, runs probe with the defaults only.
     public var runSecrets: RunSecrets?
+    /// A run's wall-clock budget, from when its job is claimed. A run still going then is failed
+    /// with the reason, once: its job is not retried, and what its stages return later is dropped.
+    public var maximumRunSeconds: Double
+    /// The threads the stages run on, off the cooperative pool that serves HTTP and renews
+    /// leases (see `StageThreads`); the process's shared ones unless given.
+    public var stageThreads: StageThreads
+    /// Stages made elsewhere, run after the static ones when a run names them (as the probe
+    /// stage, which is made for each run).
+    public var additionalStages: [any Stage]
 
     public init(
         workers: Int = 2, leaseSeconds: Double = 30, pollInterval: Duration = .milliseconds(200),
         maximumAttempts: Int = 5, limits: PackageLimits = .default, probeDefaults: ProbeSettings = ProbeSettings(),
-        runSecrets: RunSecrets? = nil
+        runSecrets: RunSecrets? = nil, maximumRunSeconds: Double = 300, stageThreads: StageThreads = .shared,
+        additionalStages: [any Stage] = []
     ) {
+        self.maximumRunSeconds = maximumRunSeconds
+        self.stageThreads = stageThreads
+        self.additionalStages = additionalStages
         self.probeDefaults = probeDefaults
         self.runSecrets = runSecrets
         self.workers = workers
@@ -122,19 +135,24 @@ public struct WorkerPool: Sendable {
     }
 
     func process(_ job: ClaimedJob) async {
+        let deadline = Deadline(seconds: configuration.maximumRunSeconds)
         var logger = self.logger
         logger[metadataKey: "run"] = "\(job.runId)"
         logger[metadataKey: "submission"] = "\(job.submissionId)"
         logger.info("run started", metadata: ["revision": "\(job.revision)", "attempt": "\(job.attempts)"])
+        // On the cooperative pool, which the stages leave free (they run on the stage threads),
+        // so it renews the lease however long and CPU-bound the run is.
         let heartbeat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(configuration.leaseSeconds / 3))
                 if Task.isCancelled { break }
                 do {
                     try store.renewLease(job, leaseSeconds: configuration.leaseSeconds)
-                } catch {
-                    logger.warning("lease renewal failed: \(error)")
+                } catch StoreError.leaseLost {
+                    logger.warning("lease lost: the job was taken by another worker")
                     break
+                } catch {
+                    logger.warning("lease renewal failed, trying again: \(error)")  // a busy database
                 }
             }
         }
@@ -147,22 +165,39 @@ public struct WorkerPool: Sendable {
             let ruleset = try store.ruleset(version: job.rulesetVersion)
             // New submissions meet the registry of certified titles; re-checks of certified ones do not.
             let titles = job.reason == "submission" ? try store.certifiedTitles(excluding: job.submissionId) : [:]
-            var options = CheckOptions(
+            let options = CheckOptions(
                 stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints, titleRegistry: titles)
             // A new revision of a certified connector is compared with the certified one.
+            var previous: (zip: Data, revision: Int)?
             if job.reason == "submission", let certified = try store.certifiedRevision(submissionId: job.submissionId),
-                certified < job.revision, let previousZip = try store.packageZip(submissionId: job.submissionId, revision: certified),
-                let previous = try? PackageLoader(limits: configuration.limits).loadZip(previousZip, name: "r\(certified)")
+                certified < job.revision, let previousZip = try store.packageZip(submissionId: job.submissionId, revision: certified)
             {
-                options.previous = PreviousRevision(package: previous, label: "revision \(certified)")
+                previous = (previousZip, certified)
             }
-            let extraStages = try probeStages(job)
-            let result: PackageResult
-            do {
-                let package = try PackageLoader(limits: configuration.limits).loadZip(zip, name: path)
-                result = await StageRunner(options: options, extraStages: extraStages).run(package, path: path)
-            } catch {
-                result = StageRunner.refused(path: path, error: error)
+            let extraStages = try probeStages(job) + configuration.additionalStages
+            let limits = configuration.limits
+            // Unzipping, parsing and every stage run on the stage threads, never on the
+            // cooperative pool (see `StageThreads`); past the deadline this stops waiting.
+            let outcome = await configuration.stageThreads.run(until: deadline) { [previous] () async -> PackageResult in
+                var options = options
+                if let previous, let package = try? PackageLoader(limits: limits).loadZip(previous.zip, name: "r\(previous.revision)") {
+                    options.previous = PreviousRevision(package: package, label: "revision \(previous.revision)")
+                }
+                do throws(PackageError) {
+                    let package = try PackageLoader(limits: limits).loadZip(zip, name: path)
+                    return await StageRunner(options: options, extraStages: extraStages, deadline: deadline).run(package, path: path)
+                } catch {
+                    return StageRunner.refused(path: path, error: error)
+                }
+            }
+            guard let result = outcome else {
+                // Out of time: failed once, with the reason; never retried, since a run that
+                // took too long would take too long again.
+                let reason = StageRunner.outOfTime(deadline)
+                try store.giveUpJob(job, reason: reason)
+                metrics.timedOutRuns.increment()
+                logger.error("run failed: \(reason); whatever its stages return later is dropped")
+                return
             }
             try store.completeRun(job, result: result)
             metrics.record(result)
@@ -201,10 +236,12 @@ extension WorkerPool {
 struct PipelineMetrics: Sendable {
     let factory: any MetricsFactory
     let failedAttempts: Counter
+    let timedOutRuns: Counter
 
     init(factory: any MetricsFactory) {
         self.factory = factory
         failedAttempts = Counter(label: "certify_job_failed_attempts_total", factory: factory)
+        timedOutRuns = Counter(label: "certify_runs_timed_out_total", factory: factory)
     }
 
     func record(_ result: PackageResult) {

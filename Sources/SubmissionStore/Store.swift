@@ -585,6 +585,24 @@ public final class Store: Sendable {
         }
     }
 
+    /// Ends a job as failed now, whatever attempts it has left: its run is failed with `reason`
+    /// and the job is never taken again (a run out of time). Only the worker holding the lease
+    /// can; any other gets `leaseLost` and writes nothing.
+    public func giveUpJob(_ job: ClaimedJob, reason: String) throws {
+        try pool.write { db in
+            let now = Self.now()
+            try db.execute(
+                sql: """
+                    UPDATE job SET state = 'failed', last_error = ?, finished_at = ?, lease_owner = NULL,
+                                   lease_expires_at = NULL
+                    WHERE id = ? AND state = 'leased' AND lease_owner = ?
+                    """,
+                arguments: [reason, now, job.jobId, job.leaseOwner])
+            if db.changesCount == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
+            try Self.failRunsOfFailedJobs(db, now: now)
+        }
+    }
+
     static func failRunsOfFailedJobs(_ db: Database, now: Double) throws {
         let given = try Row.fetchAll(
             db,

@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Pipeline workers running checks concurrently.")
     var workers: Int = 2
 
+    @Option(help: ArgumentHelp("A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.", valueName: "SECONDS"))
+    var runTimeout: Double = 300
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -77,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--idle-timeout must be from 0.1 to 86400 seconds")
         }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
+        guard runTimeout > 0, runTimeout.isFinite else { throw ValidationError("--run-timeout must be a number of seconds above 0") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
     }
 
@@ -108,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var configuration = ServerConfiguration(
-            host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers),
+            host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers, maximumRunSeconds: runTimeout),
             logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,
             outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
         configuration.runSecrets = runSecrets
