@@ -1,10 +1,10 @@
-import Inflate
+import ZlibCodec
 
 /// The structure of a zip archive, read from its bytes with every offset, size and count checked
 /// against the archive before it is used: a hostile or damaged zip is refused with a reason,
 /// never trusted into a crash or a loop (the reader ZIPFoundation ships trusts the central
 /// directory's offsets and traps on ones past the end, and its Linux inflater tells zlib a
-/// full buffer is there when it is not). Inflating is zlib's, through `Inflate`.
+/// full buffer is there when it is not). Inflating is zlib's, through `ZlibCodec`.
 ///
 /// What is read: the end-of-central-directory record (and its ZIP64 form), the central
 /// directory, and each entry's local header. What is refused: archives split over several
@@ -171,12 +171,12 @@ struct ZipStructure {
                 if entry.method == Self.stored {
                     let chunk = data.bindMemory(to: UInt8.self)
                     produced = chunk.count
-                    crc = Inflate.crc32(data)
+                    crc = ZlibCodec.crc32(data)
                     try consumer(chunk)
                 } else {
-                    let used = try Inflate.inflate(data, format: .raw) { chunk in
+                    let used = try ZlibCodec.inflate(data, format: .raw) { chunk in
                         produced += chunk.count
-                        crc = Inflate.crc32(UnsafeRawBufferPointer(chunk), start: crc)
+                        crc = ZlibCodec.crc32(UnsafeRawBufferPointer(chunk), start: crc)
                         try consumer(chunk)
                     }
                     if used != data.count {
@@ -186,7 +186,7 @@ struct ZipStructure {
             }
         } catch let error as PackageError {
             throw error
-        } catch let error as Inflate.Failure {
+        } catch let error as ZlibCodec.Failure {
             throw Self.corrupt("\(entry.path): cannot be inflated: \(error.message)", path: entry.path)
         } catch {
             throw Self.corrupt("\(entry.path): cannot be inflated (\(error))", path: entry.path)

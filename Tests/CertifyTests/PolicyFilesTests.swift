@@ -80,8 +80,10 @@ final class PolicyFilesTests: XCTestCase {
             ("huge dimensions", png(huge, PolicyFilesPNGWriter.zlib([0, 1, 2])), "too-many-pixels"),
             ("not zlib", png(header, [1, 2, 3, 4, 5, 6]), "zlib-header"),
             ("garbage deflate", png(header, [0x78, 0x9C] + Array(repeating: 0xFF, count: 64)), "inflate"),
-            // The decoder pads the last chunk, so a cut stream ends as corrupt, not as truncated.
-            ("truncated deflate", png(header, Array(PolicyFilesPNGWriter.zlib(Array(repeating: 0, count: 5000)).prefix(6))), "inflate"),
+            // zlib is given the stream's real length, so a cut stream is reported as truncated
+            // (the earlier decoder padded the last chunk and saw it as corrupt).
+            ("truncated deflate", png(header, Array(PolicyFilesPNGWriter.zlib(Array(repeating: 0, count: 5000)).prefix(6))), "inflate-truncated"),
+            ("wrong Adler-32", png(tiny, { var z = PolicyFilesPNGWriter.zlib(Array(repeating: 0, count: 14)); z[z.count - 1] ^= 0xFF; return z }()), "adler32"),
             ("too much data", png(tiny, PolicyFilesPNGWriter.zlib(Array(repeating: 0, count: 100_000))), "data-long"),
             ("too little data", png(tiny, PolicyFilesPNGWriter.zlib([0, 1, 2, 3, 4, 5, 6])), "data-short"),
             ("filter type 9", png(tiny, PolicyFilesPNGWriter.zlib([9] + Array(repeating: 0, count: 6) + [0] + Array(repeating: 0, count: 6))), "filter"),

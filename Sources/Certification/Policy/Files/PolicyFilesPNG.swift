@@ -1,8 +1,8 @@
 import Foundation
-import ZIPFoundation
+import ZlibCodec
 
 /// Reads a PNG far enough to judge a connector icon: its chunks (with their CRCs), its header,
-/// and, once the image data is inflated (zlib through ZIPFoundation's raw-deflate decoder) and
+/// and, once the image data is inflated (by the system zlib, which checks its Adler-32) and
 /// unfiltered row by row, whether any pixel is transparent and which colour its border is.
 ///
 /// Hostile input is expected: every length is checked before it is used, the pixel count is
@@ -146,7 +146,7 @@ struct PolicyFilesPNG: Sendable {
             let dataStart = offset + 8
             let data = bytes[dataStart..<(dataStart + length)]
             let storedCRC = Self.uint32(bytes, dataStart + length)
-            let computedCRC = Int(Data(bytes[(offset + 4)..<(dataStart + length)]).crc32(checksum: 0))
+            let computedCRC = Int(bytes[(offset + 4)..<(dataStart + length)].withUnsafeBytes { ZlibCodec.crc32($0) })
             guard storedCRC == computedCRC else {
                 throw Problem(code: "crc-\(type)", message: "the CRC of its \(type) chunk (at byte \(offset)) does not match its contents: the file is corrupt")
             }
@@ -260,23 +260,17 @@ struct PolicyFilesPNG: Sendable {
             throw Problem(code: "zlib-header", message: "its image data does not start with a zlib header")
         }
         var reader = PolicyFilesPNGRows(png: self)
-        let input = Data(imageData.dropFirst(2))
-        let chunkSize = 32_768
         do {
-            _ = try Data.decompress(
-                size: Int64(input.count), bufferSize: chunkSize, skipCRC32: true,
-                provider: { position, size in
-                    // The decoder tells zlib a full chunk is there and would spin forever on an
-                    // empty one: hand out exactly `size` bytes, zero-padded, and stop at the end.
-                    let start = Int(position)
-                    guard start < input.count else { throw PolicyFilesPNGRows.Stop.truncated }
-                    var chunk = input.subdata(in: (input.startIndex + start)..<(input.startIndex + min(input.count, start + size)))
-                    if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
-                    return chunk
-                },
-                consumer: { data in try reader.consume(data) })
+            // A zlib stream: zlib checks its header and, at the end, the Adler-32 of the data.
+            try imageData.withUnsafeBytes { buffer in
+                _ = try ZlibCodec.inflate(buffer, format: .zlib) { chunk in try reader.consume(chunk) }
+            }
         } catch let stop as PolicyFilesPNGRows.Stop {
             throw stop.problem(expected: expectedDataSize)
+        } catch let failure as ZlibCodec.Failure where failure.kind == .truncated {
+            throw PolicyFilesPNGRows.Stop.truncated.problem(expected: expectedDataSize)
+        } catch let failure as ZlibCodec.Failure where failure.message.contains("incorrect data check") {
+            throw Problem(code: "adler32", message: "its image data fails its Adler-32 checksum: the file is corrupt")
         } catch {
             throw Problem(code: "inflate", message: "its image data is not a valid deflate stream: the file is corrupt")
         }
@@ -337,10 +331,9 @@ struct PolicyFilesPNGRows {
         previous = [UInt8](repeating: 0, count: length)
     }
 
-    mutating func consume(_ data: Data) throws(Stop) {
-        guard received + data.count <= expected else { throw .tooLong }
-        received += data.count
-        let bytes = [UInt8](data)
+    mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>) throws(Stop) {
+        guard received + bytes.count <= expected else { throw .tooLong }
+        received += bytes.count
         var index = 0
         while index < bytes.count {
             let take = min(previous.count - row.count, bytes.count - index)

@@ -1,8 +1,8 @@
 import Foundation
-import ZIPFoundation
+import ZlibCodec
 
 /// Writes small PNGs for the icon rules' examples and tests: truecolour with or without alpha,
-/// optionally Adam7-interlaced, rows unfiltered, data deflated by zlib through ZIPFoundation.
+/// optionally Adam7-interlaced, rows unfiltered, data deflated by the system zlib.
 enum PolicyFilesPNGWriter {
     typealias Pixel = (red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8)
 
@@ -50,26 +50,12 @@ enum PolicyFilesPNGWriter {
     /// One chunk: length, type, data, CRC.
     static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let typeAndData = Array(type.utf8) + data
-        return bigEndian(UInt32(data.count)) + typeAndData + bigEndian(Data(typeAndData).crc32(checksum: 0))
+        return bigEndian(UInt32(data.count)) + typeAndData + typeAndData.withUnsafeBytes { bigEndian(ZlibCodec.crc32($0)) }
     }
 
     /// A zlib stream (RFC 1950) of `data`: header, raw deflate, Adler-32.
     static func zlib(_ data: [UInt8]) -> [UInt8] {
-        var deflated: [UInt8] = []
-        let input = Data(data)
-        _ = try? Data.compress(
-            size: Int64(input.count), bufferSize: 16_384,
-            provider: { position, size in
-                let start = Int(position)
-                return input.subdata(in: start..<min(input.count, start + size))
-            },
-            consumer: { deflated += $0 })
-        var a: UInt32 = 1, b: UInt32 = 0
-        for byte in data {
-            a = (a + UInt32(byte)) % 65_521
-            b = (b + a) % 65_521
-        }
-        return [0x78, 0x9C] + deflated + bigEndian(b << 16 | a)
+        ZlibCodec.compress(data)
     }
 
     static func bigEndian(_ value: UInt32) -> [UInt8] {

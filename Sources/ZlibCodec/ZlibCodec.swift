@@ -1,11 +1,11 @@
 import CSystemZlib
 
-/// Deflate streams inflated by the system zlib, safely on hostile input: the whole input is
+/// Deflate streams through the system zlib. Inflating is safe on hostile input: the whole input is
 /// given to zlib with its real length (never a claimed buffer size), every step must consume
 /// input or produce output (so a damaged stream ends in an error, never a loop), and the
 /// consumer sees each chunk as it is produced, so the caller can stop at its own limits before
 /// anything large is held.
-public enum Inflate {
+public enum ZlibCodec {
     public enum Format: Sendable {
         /// Raw deflate (RFC 1951), as in zip entries.
         case raw
@@ -105,6 +105,20 @@ public enum Inflate {
             }
         }
         return result
+    }
+
+    /// `bytes` as a zlib stream (RFC 1950: header, deflate data, Adler-32), for writing PNGs.
+    public static func compress(_ bytes: [UInt8]) -> [UInt8] {
+        var length = compressBound(UInt(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let result = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                compress2(out.baseAddress, &length, input.baseAddress, UInt(input.count), Z_DEFAULT_COMPRESSION)
+            }
+        }
+        // compressBound is enough by zlib's contract; Z_MEM_ERROR is the only other outcome.
+        precondition(result == Z_OK, "zlib could not compress (\(result))")
+        return Array(output.prefix(Int(length)))
     }
 
     /// The CRC-32 (ISO 3309, as in zip and PNG) of `bytes`, continuing from `start`.
