@@ -115,7 +115,19 @@ public struct WebhookDispatcher: Sendable {
             logger.error("cannot record webhook delivery \(delivery.id): \(error)")
         }
         if let error {
-            logger.warning("webhook delivery \(delivery.id) attempt \(delivery.attempts + 1) failed: \(error)")
+            logger.warning(
+                "webhook delivery \(delivery.id) attempt \(delivery.attempts + 1) failed: \(Self.withoutURLSecrets(error, url: delivery.url))")
         }
+    }
+
+    /// A message for the server's log: the webhook URL in it cut to its origin, since receivers
+    /// often carry a token in the path or query (the delivery's own record, which only the
+    /// publisher reads, keeps the whole message).
+    static func withoutURLSecrets(_ message: String, url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+            return message.replacingOccurrences(of: url, with: "(the webhook URL)")
+        }
+        let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
+        return message.replacingOccurrences(of: url, with: origin + "/***")
     }
 }

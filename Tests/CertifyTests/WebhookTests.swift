@@ -270,6 +270,13 @@ final class WebhookTests: XCTestCase {
         }
     }
 
+    /// Receivers often carry a token in the URL: the server's log shows only its origin.
+    func testTheLogShowsOnlyTheWebhookURLsOrigin() {
+        let url = "https://hooks.example.com:8443/services/T000/B000/s3cr3t?token=s3cr3t"
+        let logged = WebhookDispatcher.withoutURLSecrets("\(url): connection refused", url: url)
+        XCTAssertEqual(logged, "https://hooks.example.com:8443/***: connection refused")
+    }
+
     /// Defect 5: a webhook URL over maximumWebhookURLBytes, or a secret over
     /// maximumWebhookSecretBytes, is refused at creation; a body of 100 KB or more is refused by
     /// size; a too-long URL stored earlier is never handed to the HTTP client, and its delivery
