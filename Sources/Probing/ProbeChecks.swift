@@ -7,7 +7,7 @@ import OutboundHTTP
 extension ProbeContext {
     /// Calls one operation and checks its answer against the definition.
     func probe(
-        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: RateLimiter
+        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: HostLimiter
     ) async -> ProbeStage.Outcome {
         var outcome = ProbeStage.Outcome()
         outcome.called = true
@@ -134,7 +134,7 @@ extension ProbeContext {
 
     /// The same call without credentials must be refused with 401 or 403.
     func checkAuthEnforced(
-        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: RateLimiter
+        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: HostLimiter
     ) async -> (Finding?, Exchange) {
         let request = OutboundRequest(
             method: prepared.method, url: prepared.urlWithoutCredentials, headers: prepared.headersWithoutCredentials,

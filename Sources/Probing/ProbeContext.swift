@@ -29,23 +29,23 @@ struct ProbeContext: Sendable {
     let file: PackageFile
     let document: JSONDocument
     let settings: ProbeSettings
-    /// Every credential value, longest first, for redaction.
-    let secrets: [String]
+    /// Finds the credentials in every form an API may echo them in, for redaction.
+    let redactor: SecretRedactor
 
     init(file: PackageFile, document: JSONDocument, settings: ProbeSettings) {
         self.file = file
         self.document = document
         self.settings = settings
-        var secrets = Array(settings.credentials.values)
-        for value in settings.credentials.values {
-            secrets.append(Data(value.utf8).base64EncodedString())
-            // As it appears in URLs: the probe encodes query values with `encode`.
-            for encoded in [value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), Self.encode(value)] {
-                if let encoded, encoded != value { secrets.append(encoded) }
-            }
+        // Basic credentials are `user:password`; the password alone is a secret too.
+        let definitions = document.root["securityDefinitions"]
+        let basic = settings.credentials.filter { name, _ in
+            name == "basic" || definitions?[name]?["type"]?.string == "basic"
         }
-        self.secrets = secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
+        redactor = SecretRedactor(values: Array(settings.credentials.values), basic: Set(basic.values))
     }
+
+    /// The bytes of a response body kept as evidence.
+    static let excerptLimit = 2048
 
     var root: JSONValue { document.root }
 
@@ -59,13 +59,9 @@ struct ProbeContext: Sendable {
             operation: operation, evidence: evidence.map(redact), signature: signature)
     }
 
-    /// Replaces every credential value (plain, base64, percent-encoded) with `***`.
+    /// Replaces every credential, in every form `SecretRedactor` knows, with `***`.
     func redact(_ text: String) -> String {
-        var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: "***")
-        }
-        return text
+        redactor.redact(text)
     }
 
     // MARK: Preparing
@@ -230,26 +226,31 @@ struct ProbeContext: Sendable {
 
     // MARK: Probing
 
-    func send(_ request: OutboundRequest, client: OutboundClient, limiter: RateLimiter) async -> (Result<OutboundResponse, OutboundError>, Double, Int) {
+    /// Sends a request within the host's limits (shared with every other run in the process),
+    /// waiting out 429 and 503 answers with a Retry-After the settings allow.
+    func send(_ request: OutboundRequest, client: OutboundClient, limiter: HostLimiter) async -> (Result<OutboundResponse, OutboundError>, Double, Int) {
+        let limits = HostLimiter.Limits(requestsPerSecond: settings.requestsPerSecond, concurrency: settings.concurrencyPerHost)
         var attempt = 0
         while true {
-            await limiter.wait()
+            let ticket = await limiter.acquire(request.url, limits)
             let start = ContinuousClock.now
+            let result: Result<OutboundResponse, OutboundError>
             do {
-                let response = try await client.send(request)
-                let latency = Self.milliseconds(ContinuousClock.now - start)
-                // 429 and 503 ask us to wait: honour Retry-After, within limits; not a failure.
-                if [429, 503].contains(response.status), attempt < settings.maximumRetries,
-                    let wait = Self.retryAfter(response.headers), wait <= settings.maximumRetryAfterSeconds
-                {
-                    attempt += 1
-                    try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
-                    continue
-                }
-                return (.success(response), latency, attempt)
+                result = .success(try await client.send(request))
             } catch {
-                return (.failure(error), Self.milliseconds(ContinuousClock.now - start), attempt)
+                result = .failure(error)
             }
+            let latency = Self.milliseconds(ContinuousClock.now - start)
+            await limiter.release(ticket)
+            // 429 and 503 ask us to wait: honour Retry-After, within limits; not a failure.
+            if case .success(let response) = result, [429, 503].contains(response.status), attempt < settings.maximumRetries,
+                let wait = Self.retryAfter(response.headers), wait <= settings.maximumRetryAfterSeconds
+            {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                continue
+            }
+            return (result, latency, attempt)
         }
     }
 
@@ -269,25 +270,27 @@ struct ProbeContext: Sendable {
         return Double(seconds) * 1000 + Double(atto) / 1e15
     }
 
-    /// The exchange as stored: credentials redacted from the URL and headers, the body cut short.
+    /// The exchange as stored: credentials redacted from the URL, headers, error and body; the
+    /// body redacted before it is cut to `excerptLimit` bytes, so no part of a secret is left at
+    /// the cut.
     func exchange(
         _ operation: ProbeStage.Operation, _ request: OutboundRequest, _ result: Result<OutboundResponse, OutboundError>,
         latency: Double
     ) -> Exchange {
         let requestHeaders = request.headers.map { name, value in
             let lower = name.lowercased()
-            let sensitive = lower == "authorization" || lower == "cookie" || secrets.contains(value)
+            let sensitive = lower == "authorization" || lower == "cookie" || redactor.contains(value)
                 || root["securityDefinitions"]?.object?.members.contains { $0.value["name"]?.string?.lowercased() == lower } == true
             return "\(name): \(sensitive ? redactedHeader(value) : value)"
         }
         switch result {
         case .success(let response):
-            let excerpt = String(decoding: response.body.prefix(2048), as: UTF8.self)
+            let (excerpt, cut) = redactor.excerpt(response.body, limit: Self.excerptLimit, bodyWasCut: response.truncated)
             return Exchange(
                 operation: operation.id, method: request.method, url: redact(redactQuery(request.url)),
                 requestHeaders: requestHeaders.map(redact), status: response.status, latencyMs: latency,
                 responseHeaders: response.headers.map { redact("\($0.0): \($0.1)") },
-                bodyExcerpt: redact(excerpt) + (response.body.count > 2048 || response.truncated ? "\n… (cut)" : ""),
+                bodyExcerpt: excerpt + (cut || response.truncated ? "\n… (cut)" : ""),
                 error: nil)
         case .failure(let error):
             return Exchange(

@@ -2,8 +2,10 @@ import Foundation
 
 /// How a run probes a connector's API: where, with which credentials, within which limits.
 /// Credentials are for one run: the server keeps them sealed until the run ends, and they are
-/// redacted from every exchange, finding and log (by header name always; in free text when they
-/// are at least 3 characters long, since shorter ones would mangle every text they appear in).
+/// redacted from every exchange, finding and log: by header name always; in free text in every
+/// form an API may echo them in (JSON-escaped, percent-encoded, base64, the password of basic
+/// credentials alone) when they are at least `SecretRedactor.minimumSecretLength` (3) characters
+/// long, since shorter ones would mangle every text they appear in. See `SecretRedactor`.
 public struct ProbeSettings: Codable, Sendable, Hashable {
     /// Overrides the swagger's scheme, host and basePath (and the probe plan's baseUrl).
     public var baseURL: String?
@@ -18,9 +20,11 @@ public struct ProbeSettings: Codable, Sendable, Hashable {
     public var totalBudgetSeconds: Double
     /// An answer slower than this is a `probe-slow` warning.
     public var latencyBudgetMilliseconds: Double
-    /// Request starts per second to one host.
+    /// Request starts per second to one host, counting the requests of every run in the process
+    /// (when runs ask for different rates, the slowest applies; see `HostLimiter`).
     public var requestsPerSecond: Double
-    /// Requests in flight to one host.
+    /// Requests in flight to one host, counting the requests of every run in the process (when
+    /// runs ask for different numbers, the smallest applies; see `HostLimiter`).
     public var concurrencyPerHost: Int
     /// Bytes of a response kept and checked.
     public var maximumResponseBytes: Int

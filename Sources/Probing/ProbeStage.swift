@@ -92,7 +92,8 @@ public struct ProbeStage: Stage {
             }
         }
 
-        let limiter = RateLimiter(perSecond: settings.requestsPerSecond)
+        // Per host for the whole process, shared with every other run (see HostLimiter).
+        let limiter = HostLimiter.shared
         let deadline = ContinuousClock.now + .milliseconds(Int64(settings.totalBudgetSeconds * 1000))
         let client = OutboundClient(policy: OutboundPolicy(
             allowPrivateNetwork: settings.allowPrivateNetwork,
@@ -183,22 +184,5 @@ public struct ProbeStage: Stage {
         var basePath = root["basePath"]?.string ?? ""
         if basePath.hasSuffix("/") { basePath.removeLast() }
         return "\(scheme)://\(host)\(basePath)"
-    }
-}
-
-/// Spaces request starts out to a rate.
-actor RateLimiter {
-    let interval: Duration
-    var next = ContinuousClock.now
-
-    init(perSecond: Double) {
-        interval = .milliseconds(Int64(1000 / max(perSecond, 0.01)))
-    }
-
-    func wait() async {
-        let now = ContinuousClock.now
-        let start = max(now, next)
-        next = start + interval
-        if start > now { try? await Task.sleep(until: start, clock: .continuous) }
     }
 }
