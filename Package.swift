@@ -35,6 +35,8 @@ let package = Package(
         // The system zlib, and deflate streams inflated through it safely on hostile input.
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ZlibCodec", dependencies: ["CSystemZlib"]),
+        // PNG reading (chunks, CRCs, inflate through ZlibCodec, unfiltering, Adam7) on hostile input.
+        .target(name: "PNGImage", dependencies: ["ZlibCodec"]),
         // A connector package: files loaded from a folder or a zip, within named limits.
         .target(name: "ConnectorPackage", dependencies: [
             "JSONDocument", "ZlibCodec",
@@ -45,8 +47,8 @@ let package = Package(
         .target(name: "Certification", dependencies: [
             "JSONDocument", "JSONSchema", "ConnectorPackage",
             .product(name: "Crypto", package: "swift-crypto"),
-            // Inflates PNG image data.
-            "ZlibCodec",
+            // Reads icon.png.
+            "PNGImage",
         ], exclude: inProgressRuleFolders),
         // Renderers (JSON, Markdown, HTML) from one result model.
         .target(name: "Reports", dependencies: [
@@ -108,9 +110,10 @@ let package = Package(
 
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONDocument"]),
+        .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "ZlibCodec"]),
         .testTarget(name: "CertifyTests", dependencies: [
             "certify", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
-            "ConnectorPackage", "JSONDocument",
+            "ConnectorPackage", "JSONDocument", "PNGImage",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),

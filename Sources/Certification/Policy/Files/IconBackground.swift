@@ -1,5 +1,6 @@
 import ConnectorPackage
 import JSONDocument
+import PNGImage
 
 extension PolicyRules {
     /// How far (per channel, 0-255) the icon's background may be from iconBrandColor: exports
@@ -24,7 +25,7 @@ extension PolicyRules {
             ])
     ) { context in
         guard let icon = context.package.file(.icon),
-            let png = try? PolicyFilesPNG(icon.bytes), let pixels = try? png.pixels()
+            let png = try? PNGImage(icon.bytes), let pixels = try? png.pixels()
         else { return [] }  // icon-png and icon-size report files that cannot be decoded
         var findings: [Finding] = []
         let file = icon.path
@@ -47,7 +48,7 @@ extension PolicyRules {
         if pixels.transparentBorderPixels * 2 > pixels.borderPixels { return findings }
         guard let background = pixels.background(tolerance: iconColorTolerance) else { return findings }
         let brandValue = context.properties?.document.root["properties"]?["iconBrandColor"]?.string
-        let brand = brandValue.flatMap(PolicyFilesPNG.Color.init(hex:))
+        let brand = brandValue.flatMap(PNGImage.Color.init(hex:))
         if background.share < iconUniformBorderShare {
             findings.append(
                 context.fileFinding(

@@ -1,4 +1,5 @@
 import ConnectorPackage
+import PNGImage
 
 extension PolicyRules {
     static let iconPNG = Rule(
@@ -28,8 +29,8 @@ extension PolicyRules {
                     file: other.path, signature: "name")
             ]
         }
-        do throws(PolicyFilesPNG.Problem) {
-            let png = try PolicyFilesPNG(icon.bytes)
+        do throws(PNGImage.Problem) {
+            let png = try PNGImage(icon.bytes)
             _ = try png.pixels()
             return []
         } catch {
@@ -44,26 +45,26 @@ extension PolicyRules {
     }
 }
 
-/// PNGs for the icon rules' examples, made by `PolicyFilesPNGWriter`. The brand colour of the
+/// PNGs for the icon rules' examples, made by `PNGWriter`. The brand colour of the
 /// minimal package is #1f6feb.
 enum PolicyFilesIconExamples {
     /// 230 x 230, background in the brand colour, a white logo in the middle: passes every rule.
-    static let brand = PolicyFilesPNGWriter.icon(size: 230, background: "#1f6feb", logo: "#ffffff")
-    static let interlacedBrand = PolicyFilesPNGWriter.image(width: 120, height: 120, interlaced: true) { x, y in
+    static let brand = PNGWriter.icon(size: 230, background: "#1f6feb", logo: "#ffffff")
+    static let interlacedBrand = PNGWriter.image(width: 120, height: 120, interlaced: true) { x, y in
         (x > 30 && x < 90 && y > 30 && y < 90) ? (255, 255, 255, 255) : (0x1f, 0x6f, 0xeb, 255)
     }
-    static let small = PolicyFilesPNGWriter.icon(size: 64, background: "#1f6feb", logo: "#ffffff")
-    static let large = PolicyFilesPNGWriter.icon(size: 512, background: "#1f6feb", logo: "#ffffff")
-    static let wide = PolicyFilesPNGWriter.image(width: 230, height: 160) { _, _ in (0x1f, 0x6f, 0xeb, 255) }
-    static let white = PolicyFilesPNGWriter.icon(size: 230, background: "#ffffff", logo: "#1f6feb")
-    static let defaultBlue = PolicyFilesPNGWriter.icon(size: 230, background: "#007ee5", logo: "#ffffff")
-    static let otherColour = PolicyFilesPNGWriter.icon(size: 230, background: "#c03020", logo: "#ffffff")
-    static let nearBrand = PolicyFilesPNGWriter.icon(size: 230, background: "#2170ea", logo: "#ffffff")
+    static let small = PNGWriter.icon(size: 64, background: "#1f6feb", logo: "#ffffff")
+    static let large = PNGWriter.icon(size: 512, background: "#1f6feb", logo: "#ffffff")
+    static let wide = PNGWriter.image(width: 230, height: 160) { _, _ in (0x1f, 0x6f, 0xeb, 255) }
+    static let white = PNGWriter.icon(size: 230, background: "#ffffff", logo: "#1f6feb")
+    static let defaultBlue = PNGWriter.icon(size: 230, background: "#007ee5", logo: "#ffffff")
+    static let otherColour = PNGWriter.icon(size: 230, background: "#c03020", logo: "#ffffff")
+    static let nearBrand = PNGWriter.icon(size: 230, background: "#2170ea", logo: "#ffffff")
     /// The brand background, opaque, with a half-transparent logo.
-    static let translucentLogo = PolicyFilesPNGWriter.image(width: 230, height: 230, alpha: true) { x, y in
+    static let translucentLogo = PNGWriter.image(width: 230, height: 230, alpha: true) { x, y in
         (x > 60 && x < 170 && y > 60 && y < 170) ? (255, 255, 255, 128) : (0x1f, 0x6f, 0xeb, 255)
     }
-    static let transparent = PolicyFilesPNGWriter.icon(size: 230, background: "#1f6feb", logo: "#ffffff", backgroundAlpha: 0)
+    static let transparent = PNGWriter.icon(size: 230, background: "#1f6feb", logo: "#ffffff", backgroundAlpha: 0)
 
     static let badCRC: [UInt8] = {
         var bytes = brand
@@ -77,6 +78,6 @@ enum PolicyFilesIconExamples {
         var header = Array(brand[16..<29])
         header[3] = 16
         header[7] = 16
-        return PolicyFilesPNG.signature + PolicyFilesPNGWriter.chunk("IHDR", header) + Array(brand[33...])
+        return PNGImage.signature + PNGWriter.chunk("IHDR", header) + Array(brand[33...])
     }()
 }

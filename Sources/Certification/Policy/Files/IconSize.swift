@@ -1,4 +1,5 @@
 import ConnectorPackage
+import PNGImage
 
 extension PolicyRules {
     /// The smallest and largest side accepted, in pixels.
@@ -13,7 +14,7 @@ extension PolicyRules {
             triggering: [.withIcon(PolicyFilesIconExamples.small), .withIcon(PolicyFilesIconExamples.large), .withIcon(PolicyFilesIconExamples.wide)],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.interlacedBrand)])
     ) { context in
-        guard let icon = context.package.file(.icon), let png = try? PolicyFilesPNG(icon.bytes, headerOnly: true) else {
+        guard let icon = context.package.file(.icon), let png = try? PNGImage(icon.bytes, headerOnly: true) else {
             return []
         }
         let width = png.header.width, height = png.header.height

@@ -1,14 +1,15 @@
-import Foundation
 import ZlibCodec
 
 /// Writes small PNGs for the icon rules' examples and tests: truecolour with or without alpha,
-/// optionally Adam7-interlaced, rows unfiltered, data deflated by the system zlib.
-enum PolicyFilesPNGWriter {
-    typealias Pixel = (red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8)
+/// optionally Adam7-interlaced, rows unfiltered, data deflated by the system zlib. Its parts
+/// (`chunk`, `zlib`) build damaged files for tests.
+public enum PNGWriter {
+    /// One pixel, 8 bits a channel.
+    public typealias Pixel = (red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8)
 
     /// A PNG of `width` x `height` whose pixels come from `pixel(x, y)`. With `alpha: false`
     /// the image is RGB (colour type 2) and the alpha of `pixel` is ignored.
-    static func image(
+    public static func image(
         width: Int, height: Int, alpha: Bool = false, interlaced: Bool = false, pixel: (Int, Int) -> Pixel
     ) -> [UInt8] {
         let channels = alpha ? 4 : 3
@@ -31,14 +32,14 @@ enum PolicyFilesPNGWriter {
         var header: [UInt8] = []
         header += bigEndian(UInt32(width)) + bigEndian(UInt32(height))
         header += [8, alpha ? 6 : 2, 0, 0, interlaced ? 1 : 0]
-        return PolicyFilesPNG.signature + chunk("IHDR", header) + chunk("IDAT", zlib(raw)) + chunk("IEND", [])
+        return PNGImage.signature + chunk("IHDR", header) + chunk("IDAT", zlib(raw)) + chunk("IEND", [])
     }
 
     /// A square icon of one colour (`#rrggbb`), optionally with a square of another colour in
     /// the middle (the logo) and a transparent alpha for the background.
-    static func icon(size: Int, background: String, logo: String? = nil, backgroundAlpha: UInt8 = 255) -> [UInt8] {
-        let back = PolicyFilesPNG.Color(hex: background) ?? .init(red: 0, green: 0, blue: 0)
-        let front = logo.flatMap(PolicyFilesPNG.Color.init(hex:)) ?? back
+    public static func icon(size: Int, background: String, logo: String? = nil, backgroundAlpha: UInt8 = 255) -> [UInt8] {
+        let back = PNGImage.Color(hex: background) ?? .init(red: 0, green: 0, blue: 0)
+        let front = logo.flatMap(PNGImage.Color.init(hex:)) ?? back
         let inset = size / 4
         return image(width: size, height: size, alpha: backgroundAlpha != 255) { x, y in
             let inLogo = x >= inset && x < size - inset && y >= inset && y < size - inset
@@ -48,13 +49,13 @@ enum PolicyFilesPNGWriter {
     }
 
     /// One chunk: length, type, data, CRC.
-    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+    public static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let typeAndData = Array(type.utf8) + data
         return bigEndian(UInt32(data.count)) + typeAndData + typeAndData.withUnsafeBytes { bigEndian(ZlibCodec.crc32($0)) }
     }
 
     /// A zlib stream (RFC 1950) of `data`: header, raw deflate, Adler-32.
-    static func zlib(_ data: [UInt8]) -> [UInt8] {
+    public static func zlib(_ data: [UInt8]) -> [UInt8] {
         ZlibCodec.compress(data)
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 import ZlibCodec
 
 /// Reads a PNG far enough to judge a connector icon: its chunks (with their CRCs), its header,
@@ -7,16 +6,21 @@ import ZlibCodec
 ///
 /// Hostile input is expected: every length is checked before it is used, the pixel count is
 /// capped before anything is allocated, inflated data may not outgrow what the header
-/// promises, and only one row (and the one before it) is ever held in memory.
-struct PolicyFilesPNG: Sendable {
+/// promises, and only one row (and the one before it) is ever held in memory. Every failure is
+/// a thrown `Problem`, never a crash or a hang, so `try PNGImage(bytes).pixels()` is the whole
+/// entry point for a fuzzer.
+public struct PNGImage: Sendable {
     /// Larger images are not decoded (their header is still read): 2048 x 2048.
     static let maxDecodedPixels = 4_194_304
     /// The PNG signature, `\x89PNG\r\n\x1a\n`.
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    struct Header: Sendable, Hashable {
-        var width: Int
-        var height: Int
+    /// The image header (IHDR).
+    public struct Header: Sendable, Hashable {
+        /// Pixels a row.
+        public internal(set) var width: Int
+        /// Rows.
+        public internal(set) var height: Int
         var bitDepth: Int
         var colorType: Int
         var interlaced: Bool
@@ -46,20 +50,23 @@ struct PolicyFilesPNG: Sendable {
         func rowBytes(_ width: Int) -> Int { (width * bitsPerPixel + 7) / 8 }
     }
 
-    /// Why a file is not a readable PNG, for the message of `icon-png`.
-    struct Problem: Error, Sendable, Hashable {
-        /// Stable and short: the finding's signature.
-        var code: String
-        /// Says what is wrong, for a publisher.
-        var message: String
+    /// Why a file is not a readable PNG (certify's `icon-png` rule reports it).
+    public struct Problem: Error, Sendable, Hashable {
+        /// Stable and short (`signature`, `crc-IHDR`, `adler32`, `too-many-pixels`, ...): what
+        /// kind of problem it is, whatever the file.
+        public internal(set) var code: String
+        /// Says what is wrong, for a publisher: a clause that follows "it is not a valid PNG:".
+        public internal(set) var message: String
     }
 
-    struct Color: Sendable, Hashable {
-        var red: UInt8
-        var green: UInt8
-        var blue: UInt8
+    /// An opaque colour, 8 bits a channel.
+    public struct Color: Sendable, Hashable {
+        public var red: UInt8
+        public var green: UInt8
+        public var blue: UInt8
 
-        var hex: String {
+        /// `#rrggbb`, lower case.
+        public var hex: String {
             "#" + [red, green, blue].map { value in
                 let text = String(value, radix: 16)
                 return text.count == 1 ? "0" + text : text
@@ -67,39 +74,45 @@ struct PolicyFilesPNG: Sendable {
         }
 
         /// `#rrggbb` (case-insensitive), or nil.
-        init?(hex: String) {
+        public init?(hex: String) {
             let digits = Array(hex.utf8)
             guard digits.count == 7, digits[0] == UInt8(ascii: "#"), let value = UInt32(String(hex.dropFirst()), radix: 16)
             else { return nil }
             self.init(red: UInt8(value >> 16 & 0xFF), green: UInt8(value >> 8 & 0xFF), blue: UInt8(value & 0xFF))
         }
 
-        init(red: UInt8, green: UInt8, blue: UInt8) {
+        /// A colour from its channels.
+        public init(red: UInt8, green: UInt8, blue: UInt8) {
             self.red = red
             self.green = green
             self.blue = blue
         }
 
         /// The largest difference of one channel.
-        func distance(to other: Color) -> Int {
+        public func distance(to other: Color) -> Int {
             max(abs(Int(red) - Int(other.red)), abs(Int(green) - Int(other.green)), abs(Int(blue) - Int(other.blue)))
         }
     }
 
-    /// What the pixels show.
-    struct Pixels: Sendable {
-        var transparentPixels = 0
-        var firstTransparent: (x: Int, y: Int)?
+    /// What the pixels show. A pixel is transparent when its alpha is below the maximum, or a
+    /// tRNS entry it uses says so.
+    public struct Pixels: Sendable {
+        /// Transparent pixels in the whole image.
+        public internal(set) var transparentPixels = 0
+        /// The topmost, then leftmost, transparent pixel.
+        public internal(set) var firstTransparent: (x: Int, y: Int)?
         /// Opaque border pixels (the outermost row and column on each side) by colour.
         var borderColors: [Color: Int] = [:]
-        var borderPixels = 0
-        var transparentBorderPixels = 0
+        /// Pixels on the border (the outermost row and column on each side), each counted once.
+        public internal(set) var borderPixels = 0
+        /// Transparent pixels on the border.
+        public internal(set) var transparentBorderPixels = 0
         /// Top left, top right, bottom left, bottom right; nil when transparent.
         var corners: [Color?] = [nil, nil, nil, nil]
 
         /// The most frequent opaque border colour, with the share of opaque border pixels
-        /// within `tolerance` of it.
-        func background(tolerance: Int) -> (color: Color, share: Double)? {
+        /// within `tolerance` (per channel) of it; nil when no border pixel is opaque.
+        public func background(tolerance: Int) -> (color: Color, share: Double)? {
             guard let top = borderColors.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.hex > $1.key.hex) })
             else { return nil }
             let near = borderColors.reduce(0) { $0 + ($1.key.distance(to: top.key) <= tolerance ? $1.value : 0) }
@@ -108,7 +121,8 @@ struct PolicyFilesPNG: Sendable {
     }
 
     var fileSize: Int
-    var header: Header
+    /// The header, read from IHDR.
+    public internal(set) var header: Header
     var palette: [Color] = []
     /// Alpha by palette index (tRNS of a palette image).
     var paletteAlpha: [UInt8] = []
@@ -119,7 +133,7 @@ struct PolicyFilesPNG: Sendable {
     /// Reads the chunks. Throws a `Problem` when the file is not a complete, well-formed PNG.
     /// With `headerOnly`, stops after IHDR (for the size rules, which must work on files whose
     /// later chunks are broken).
-    init(_ bytes: [UInt8], headerOnly: Bool = false) throws(Problem) {
+    public init(_ bytes: [UInt8], headerOnly: Bool = false) throws(Problem) {
         fileSize = bytes.count
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.signature else {
             throw Problem(code: "signature", message: "it does not start with the PNG signature (89 50 4E 47 0D 0A 1A 0A)")
@@ -247,8 +261,8 @@ struct PolicyFilesPNG: Sendable {
 
     /// Inflates and unfilters the image data and summarises its pixels. Throws a `Problem`
     /// when the data is not a valid zlib stream, does not match the header, or the image has
-    /// more than `maxDecodedPixels` pixels.
-    func pixels() throws(Problem) -> Pixels {
+    /// more than `maxDecodedPixels` (2048 x 2048) pixels (code `too-many-pixels`).
+    public func pixels() throws(Problem) -> Pixels {
         guard header.width * header.height <= Self.maxDecodedPixels else {
             throw Problem(
                 code: "too-many-pixels",
@@ -259,16 +273,16 @@ struct PolicyFilesPNG: Sendable {
         else {
             throw Problem(code: "zlib-header", message: "its image data does not start with a zlib header")
         }
-        var reader = PolicyFilesPNGRows(png: self)
+        var reader = PNGRows(png: self)
         do {
             // A zlib stream: zlib checks its header and, at the end, the Adler-32 of the data.
             try imageData.withUnsafeBytes { buffer in
                 _ = try ZlibCodec.inflate(buffer, format: .zlib) { chunk in try reader.consume(chunk) }
             }
-        } catch let stop as PolicyFilesPNGRows.Stop {
+        } catch let stop as PNGRows.Stop {
             throw stop.problem(expected: expectedDataSize)
         } catch let failure as ZlibCodec.Failure where failure.kind == .truncated {
-            throw PolicyFilesPNGRows.Stop.truncated.problem(expected: expectedDataSize)
+            throw PNGRows.Stop.truncated.problem(expected: expectedDataSize)
         } catch let failure as ZlibCodec.Failure where failure.message.contains("incorrect data check") {
             throw Problem(code: "adler32", message: "its image data fails its Adler-32 checksum: the file is corrupt")
         } catch {
@@ -284,25 +298,25 @@ struct PolicyFilesPNG: Sendable {
 }
 
 /// Unfilters the inflated rows as they arrive, keeping one row and the row before it.
-struct PolicyFilesPNGRows {
+struct PNGRows {
     enum Stop: Error {
         case truncated, tooLong, badFilter(Int), badPaletteIndex(Int)
 
-        func problem(expected: Int) -> PolicyFilesPNG.Problem {
+        func problem(expected: Int) -> PNGImage.Problem {
             switch self {
             case .truncated:
-                PolicyFilesPNG.Problem(code: "inflate-truncated", message: "its image data ends before the deflate stream does: the file is truncated")
+                PNGImage.Problem(code: "inflate-truncated", message: "its image data ends before the deflate stream does: the file is truncated")
             case .tooLong:
-                PolicyFilesPNG.Problem(code: "data-long", message: "its image data inflates to more than the \(expected) bytes its header allows")
+                PNGImage.Problem(code: "data-long", message: "its image data inflates to more than the \(expected) bytes its header allows")
             case .badFilter(let type):
-                PolicyFilesPNG.Problem(code: "filter", message: "a row of its image data has filter type \(type); PNG has 0 to 4")
+                PNGImage.Problem(code: "filter", message: "a row of its image data has filter type \(type); PNG has 0 to 4")
             case .badPaletteIndex(let index):
-                PolicyFilesPNG.Problem(code: "palette-index", message: "a pixel uses palette entry \(index), beyond its PLTE chunk")
+                PNGImage.Problem(code: "palette-index", message: "a pixel uses palette entry \(index), beyond its PLTE chunk")
             }
         }
     }
 
-    let png: PolicyFilesPNG
+    let png: PNGImage
     let passes: [(x: Int, y: Int, dx: Int, dy: Int, width: Int, height: Int)]
     let expected: Int
     var pass = 0
@@ -310,9 +324,9 @@ struct PolicyFilesPNGRows {
     var row: [UInt8] = []
     var previous: [UInt8] = []
     var received = 0
-    var pixels = PolicyFilesPNG.Pixels()
+    var pixels = PNGImage.Pixels()
 
-    init(png: PolicyFilesPNG) {
+    init(png: PNGImage) {
         self.png = png
         let header = png.header
         passes = png.passes.map { pass in
@@ -409,7 +423,7 @@ struct PolicyFilesPNGRows {
     }
 
     /// The colour of a pixel of the current row (scaled to 8 bits) and whether it is opaque.
-    func pixel(_ column: Int) throws(Stop) -> (PolicyFilesPNG.Color, Bool) {
+    func pixel(_ column: Int) throws(Stop) -> (PNGImage.Color, Bool) {
         let header = png.header
         let depth = header.bitDepth
         func sample(_ channel: Int) -> Int {
