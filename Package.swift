@@ -103,6 +103,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // What each fuzz target does with one input (Fuzz/, Scripts/fuzz.sh), and the replay of
+        // the inputs kept under Fixtures/fuzz.
+        .target(name: "FuzzChecks", dependencies: ["Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage"]),
         // Build-time embedding of Migrations/*.sql and Templates/* as Swift string literals,
         // so a copied binary carries its schema and report templates.
         .executableTarget(name: "EmbedResourcesTool"),
@@ -112,7 +115,7 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONDocument"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "ZlibCodec"]),
         .testTarget(name: "CertifyTests", dependencies: [
-            "certify", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument", "PNGImage",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -120,3 +123,14 @@ let package = Package(
         ], exclude: inProgressTests + ["Resources"]),
     ]
 )
+
+// libFuzzer targets, only when CERTIFY_FUZZ is set (Scripts/fuzz.sh builds them with
+// `-sanitize=fuzzer,address` in .build-fuzz): each is a small executable whose entry point is
+// libFuzzer's, over one reader of publisher input.
+if Context.environment["CERTIFY_FUZZ"] != nil {
+    for name in ["FuzzJSON", "FuzzPackage", "FuzzPattern", "FuzzSchemaStage", "FuzzPNG"] {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["FuzzChecks"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
