@@ -119,11 +119,41 @@ public final class Store: Sendable {
         }
     }
 
+    /// A write whose commit is on disk when it returns, for what the service acknowledges to a
+    /// caller (a submission or a revision answered 201). Its transaction commits with
+    /// `synchronous = FULL`, so the WAL is synced at the commit and the write survives a power
+    /// loss as well as a crash of the process. Other writes keep `NORMAL`, which in WAL mode
+    /// survives a crash of the process, and a power loss without corrupting the database, but
+    /// may lose the last commits before it.
+    func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: Result<T, any Error>?
+            try db.inTransaction {
+                do {
+                    result = .success(try body(db))
+                    return .commit
+                } catch {
+                    result = .failure(error)
+                    return .rollback
+                }
+            }
+            guard let result else { throw StoreError.invalid("the write did not run") }
+            return try result.get()
+        }
+    }
+
+    /// The `synchronous` level of a connection (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), for tests.
+    static func synchronousLevel(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+    }
+
     /// Stores a new submission with its first revision, and queues its run, in one transaction:
-    /// once this returns, the submission and its job survive any crash.
+    /// once this returns, the submission and its job are on disk (`durableWrite`).
     public func createSubmission(publisher: String, actor: String, upload: Upload) throws -> SubmissionSummary {
         let id = Self.newSubmissionId()
-        return try pool.write { db in
+        return try durableWrite { db in
             let now = Self.now()
             try db.execute(
                 sql: """
@@ -139,9 +169,10 @@ public final class Store: Sendable {
         }
     }
 
-    /// Adds a revision to an existing submission and queues its run.
+    /// Adds a revision to an existing submission and queues its run, on disk when this returns
+    /// (`durableWrite`).
     public func addRevision(submissionId: String, actor: String, upload: Upload) throws -> SubmissionSummary {
-        try pool.write { db in
+        try durableWrite { db in
             guard let current = try Self.fetchSummary(db, id: submissionId) else {
                 throw StoreError.notFound("submission \(submissionId)")
             }
