@@ -93,11 +93,11 @@ struct BenchCommand: AsyncParsableCommand {
                         toolVersion: CertifyVersion.tool)
                     _ = try store.importCertified(publisher: CatalogNames.publisher(package), actor: "bench", upload: upload)
                 }
-                await WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers), logger: quietLogger()).drain()
+                await WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger()).drain()
             }
             let batch = try store.createRecertification(
                 .all, stages: StageRegistry.staticNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "bench")
-            let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5)), logger: quietLogger())
+            let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5), stageThreads: BatchThreads.stages), logger: quietLogger())
             let recertify = await clock.measure {
                 await withTaskGroup(of: Void.self) { group in
                     for index in 0..<workers {

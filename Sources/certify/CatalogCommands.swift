@@ -74,7 +74,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("imported \(counts["imported"] ?? 0), revised \(counts["revised"] ?? 0), unchanged \(counts["unchanged"] ?? 0), refused \(refused.count)\n".utf8))
         for line in refused { FileHandle.standardError.write(Data("  refused \(line)\n".utf8)) }
-        let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers), logger: quietLogger())
+        let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
         try await ProgressRunner(store: store, pool: pool, title: "baseline checks").runUntilIdle()
         print("imported \(counts["imported"] ?? 0) connectors (\(counts["revised"] ?? 0) revised, \(counts["unchanged"] ?? 0) unchanged) from \(directory)")
     }
@@ -172,7 +172,7 @@ struct RecertifyCommand: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data("re-certification \(batch.id) (\(batch.selection)): \(batch.total) connectors, ruleset \(batch.rulesetVersion)\n".utf8))
         }
-        let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers), logger: quietLogger())
+        let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
         try await ProgressRunner(store: store, pool: pool, title: "re-certification \(batch.id)").run(batch: batch.id)
         batch = try store.recertification(id: batch.id)!
         let summary = RecertificationSummaryBuilder.summary(batch, items: try store.recertificationItems(id: batch.id))
@@ -252,4 +252,10 @@ struct ProgressRunner {
         if let eta, done < total { text += " ETA \(eta)s" }
         return text
     }
+}
+
+/// Stage threads for the batch commands (import, recertify, bench): they serve no HTTP, so their
+/// stages may use every core, where `certify serve` keeps one for the server.
+enum BatchThreads {
+    static let stages = StageThreads(count: ProcessInfo.processInfo.activeProcessorCount, name: "certify-batch")
 }
