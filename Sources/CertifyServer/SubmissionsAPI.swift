@@ -39,7 +39,9 @@ struct SubmissionsAPI: Sendable {
         let summary = try store.createSubmission(
             publisher: publisher, actor: principal.actor, upload: try storeUpload(upload, query))
         Counter(label: "certify_submissions_total", dimensions: [("kind", "new")], factory: metricsFactory).increment()
-        let detail = try store.submissionDetail(id: summary.id)!
+        guard let detail = try store.submissionDetail(id: summary.id) else {
+            throw HTTPError(.internalServerError, message: "Submission \(summary.id) was stored but cannot be read back; retry GET /v1/submissions/\(summary.id).")
+        }
         return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
     }
 
@@ -60,7 +62,9 @@ struct SubmissionsAPI: Sendable {
         }
         Counter(label: "certify_submissions_total", dimensions: [("kind", "revision")], factory: metricsFactory)
             .increment()
-        let detail = try store.submissionDetail(id: summary.id)!
+        guard let detail = try store.submissionDetail(id: summary.id) else {
+            throw HTTPError(.internalServerError, message: "Submission \(summary.id) was stored but cannot be read back; retry GET /v1/submissions/\(summary.id).")
+        }
         return try jsonResponse(SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(summary.id)")
     }
 

@@ -190,7 +190,8 @@ extension Store {
             }
             return batch
         }
-        return try recertification(id: id)!
+        guard let batch = try recertification(id: id) else { throw StoreError.notFound("re-certification \(id)") }
+        return batch
     }
 
     public func recertification(id: Int64) throws -> RecertificationProgress? {

@@ -165,7 +165,8 @@ public final class Store: Sendable {
             try Self.appendEvent(
                 db, submissionId: id, revision: 1, actor: actor, kind: "submitted", from: nil,
                 to: SubmissionState.submitted.rawValue, text: nil, now: now)
-            return try Self.fetchSummary(db, id: id)!
+            guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
+            return summary
         }
     }
 
@@ -192,7 +193,8 @@ public final class Store: Sendable {
             try Self.appendEvent(
                 db, submissionId: submissionId, revision: number, actor: actor, kind: "revision-submitted",
                 from: current.state, to: SubmissionState.submitted.rawValue, text: nil, now: now)
-            return try Self.fetchSummary(db, id: submissionId)!
+            guard let summary = try Self.fetchSummary(db, id: submissionId) else { throw StoreError.notFound("submission \(submissionId)") }
+            return summary
         }
     }
 
