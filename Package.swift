@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Byte-level JSON with source positions, duplicate keys, JSON Pointer. No dependencies.
@@ -79,9 +80,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // A multipart/form-data upload read with multipart-kit's parser, within named limits.
+        .target(name: "UploadForm", dependencies: [
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // The HTTP API.
         .target(name: "CertifyServer", dependencies: [
-            "Pipeline", "OutboundHTTP", "Probing",
+            "Pipeline", "OutboundHTTP", "Probing", "UploadForm",
             .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -117,6 +123,7 @@ let package = Package(
         .testTarget(name: "CertifyTests", dependencies: [
             "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument", "PNGImage",
+            "UploadForm",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import JSONDocument
 import SubmissionStore
+import UploadForm
 
 /// Reads an uploaded package: a zip body (`application/zip`) or a `multipart/form-data` form
 /// with the zip in a file field. Refusals are 400 with the reason, or 413 for sizes.
@@ -56,17 +57,23 @@ struct Intake: Sendable {
         var fileName = try query.string("filename")
         if let name = fileName { try Self.checkFileName(name, from: "filename") }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let body = Data(buffer.readableBytesView)
-        var zip = body
+        let zip: Data
         var fields: [(String, String)] = []
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch mediaType {
         case "application/zip", "application/x-zip-compressed", "application/octet-stream":
-            break
+            zip = Data(buffer.readableBytesView)
         case "multipart/form-data":
-            let parts = try MultipartForm.parse(body, contentType: contentType)
-            let part = try MultipartForm.filePart(parts)
-            zip = part.data
+            let parts: [UploadForm.Part]
+            let part: UploadForm.Part
+            do {
+                parts = try UploadForm.parse(
+                    body: buffer, contentType: contentType, limits: UploadForm.Limits(maximumBodyBytes: context.maxUploadSize))
+                part = try UploadForm.filePart(in: parts)
+            } catch let failure as UploadForm.Failure {
+                throw HTTPError(failure.kind == .bodyTooLarge ? .contentTooLarge : .badRequest, message: failure.message)
+            }
+            zip = Data(part.body)
             // A form's file name may carry the sender's path (RFC 7578 4.2): its last part is the name.
             if let sent = part.fileName,
                 let name = sent.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init), !name.isEmpty
@@ -74,7 +81,7 @@ struct Intake: Sendable {
                 try Self.checkFileName(name, from: "the form's file name")
                 fileName = name
             }
-            fields = parts.filter { $0.fileName == nil && $0 .name != nil }.map { ($0.name!, String(decoding: $0.data, as: UTF8.self)) }
+            fields = parts.filter { $0.fileName == nil && $0 != part }.map { ($0.name, $0.text) }
         case "":
             throw HTTPError(
                 .unsupportedMediaType,
@@ -144,99 +151,5 @@ extension Intake {
                 .badRequest,
                 message: "\(source) '\(QueryParameters.excerpt(name))' is not a file name: no path separators or control characters.")
         }
-    }
-}
-
-/// Just enough of RFC 7578 to take one file out of a form: Hummingbird has no multipart parser.
-enum MultipartForm {
-    struct Part {
-        var name: String?
-        var fileName: String?
-        var data: Data
-    }
-
-    static func parse(_ body: Data, contentType: String) throws -> [Part] {
-        guard let boundary = boundary(in: contentType) else {
-            throw HTTPError(.badRequest, message: "multipart/form-data without a boundary parameter in Content-Type.")
-        }
-        return try parse(body, boundary: boundary)
-    }
-
-    /// The first part with a filename, or else the part named `package` or `file`.
-    static func filePart(_ parts: [Part]) throws -> Part {
-        if let part = parts.first(where: { $0.fileName != nil }) ?? parts.first(where: { ["package", "file"].contains($0.name ?? "") }) {
-            return part
-        }
-        throw HTTPError(
-            .badRequest, message: "The form has no file: send the zip in a field named 'package' (e.g. curl -F package=@connector.zip).")
-    }
-
-    static func boundary(in contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" {
-                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                return value.isEmpty ? nil : value
-            }
-        }
-        return nil
-    }
-
-    static func parse(_ body: Data, boundary: String) throws -> [Part] {
-        let bytes = [UInt8](body)
-        let delimiter = Array("--\(boundary)".utf8)
-        var positions: [Int] = []
-        var index = 0
-        while let found = find(delimiter, in: bytes, from: index) {
-            positions.append(found)
-            index = found + delimiter.count
-        }
-        guard positions.count >= 2 else {
-            throw HTTPError(.badRequest, message: "The multipart body does not contain the boundary '\(boundary)' twice; it is truncated or malformed.")
-        }
-        var parts: [Part] = []
-        for (start, end) in zip(positions, positions.dropFirst()) {
-            var partStart = start + delimiter.count
-            // Skip the CRLF after the delimiter line.
-            if partStart + 1 < bytes.count, bytes[partStart] == 13, bytes[partStart + 1] == 10 { partStart += 2 }
-            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: bytes, from: partStart), headerEnd < end else {
-                throw HTTPError(.badRequest, message: "A multipart part has no header/body separator (blank line).")
-            }
-            let headerText = String(decoding: bytes[partStart..<headerEnd], as: UTF8.self)
-            var contentEnd = end
-            if contentEnd >= 2, bytes[contentEnd - 2] == 13, bytes[contentEnd - 1] == 10 { contentEnd -= 2 }
-            let data = Data(bytes[(headerEnd + 4)..<max(headerEnd + 4, contentEnd)])
-            var name: String?
-            var fileName: String?
-            for line in headerText.components(separatedBy: "\r\n")
-            where line.lowercased().hasPrefix("content-disposition:") {
-                name = parameter("name", in: line)
-                fileName = parameter("filename", in: line)
-            }
-            parts.append(Part(name: name, fileName: fileName, data: data))
-        }
-        return parts
-    }
-
-    static func parameter(_ key: String, in line: String) -> String? {
-        for piece in line.split(separator: ";").dropFirst() {
-            let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == key {
-                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        return nil
-    }
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var i = start
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 }
