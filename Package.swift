@@ -95,7 +95,9 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+            // Reads the embedded openapi.yaml to serve it as JSON too.
+            .product(name: "Yams", package: "Yams"),
+        ], plugins: ["EmbedResources"]),
         .executableTarget(name: "certify", dependencies: [
             "CertifyServer", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "ConnectorPackage", "JSONDocument",
@@ -112,8 +114,8 @@ let package = Package(
         // What each fuzz target does with one input (Fuzz/, Scripts/fuzz.sh), and the replay of
         // the inputs kept under Fixtures/fuzz.
         .target(name: "FuzzChecks", dependencies: ["Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage"]),
-        // Build-time embedding of Migrations/*.sql and Templates/* as Swift string literals,
-        // so a copied binary carries its schema and report templates.
+        // Build-time embedding of Migrations/*.sql, Templates/* and openapi.yaml as Swift string
+        // literals, so a copied binary carries its schema, report templates and API description.
         .executableTarget(name: "EmbedResourcesTool"),
         .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
 

@@ -59,6 +59,13 @@ public struct CertifyRequestContext: RequestContext {
     }
 
     public var maxUploadSize: Int { maximumUploadBytes }
+
+    /// JSON bodies; their dates (`expiresAt`) are RFC 3339, read strictly.
+    public var requestDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom(RFC3339.decode)
+        return decoder
+    }
 }
 
 /// The workers as a service of the application, stopped on graceful shutdown.
@@ -127,6 +134,8 @@ public func buildRouter(
     router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
     router.add(middleware: RequestLogMiddleware(.info))
     router.add(middleware: ErrorBodyMiddleware())
+    let routeTable = RouteTable()
+    router.add(middleware: UnroutedRequestMiddleware(table: routeTable))
     router.add(middleware: QueryCheckMiddleware())
     let api = SubmissionsAPI(
         store: store, limits: limits, metricsFactory: metricsFactory, ruleset: ruleset, runSecrets: runSecrets)
@@ -144,11 +153,13 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
+    OpenAPIDescription.addRoutes(to: router)
     let v1 = router.group("v1").add(middleware: AuthMiddleware(store: store))
     api.addRoutes(to: v1)
     ReviewAPI(store: store).addRoutes(to: v1)
     WebhooksAPI(store: store, outbound: outbound).addRoutes(to: v1)
     RecertificationAPI(store: store, ruleset: ruleset).addRoutes(to: v1)
+    routeTable.load(router.routes)
     return router
 }
 

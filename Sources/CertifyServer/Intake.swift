@@ -107,7 +107,12 @@ struct Intake: Sendable {
                     .badRequest,
                     message: "A credential is \(text.utf8.count) bytes, over maximumCredentialBytes (\(Self.maximumCredentialBytes)).")
             }
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            // Split at the first '=' scalar: as a Character, '=' followed by a combining mark or an
+            // emoji modifier is another character, and the credential would be refused.
+            let scalars = text.unicodeScalars
+            let parts = scalars.firstIndex(of: "=").map {
+                [String(scalars[..<$0]), String(scalars[scalars.index(after: $0)...])]
+            } ?? [text]
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw HTTPError(.badRequest, message: "A credential is NAME=VALUE (a security definition name, or bearer, basic, apiKey).")
             }
@@ -123,6 +128,13 @@ struct Intake: Sendable {
                 throw HTTPError(
                     .badRequest,
                     message: "The probe base URL is \(url.utf8.count) bytes, over maximumProbeBaseURLBytes (\(Self.maximumProbeBaseURLBytes)).")
+            }
+            // Refused now rather than failing the run later: the same rule as webhook URLs.
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                let host = parsed.host, !host.isEmpty
+            else {
+                throw HTTPError(
+                    .badRequest, message: "The probe base URL '\(QueryParameters.excerpt(url))' is not an absolute http or https URL.")
             }
         }
         do {

@@ -61,8 +61,10 @@ public enum ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAllowed(action: String, state: String, allowed: [String])
     /// The caller's role may not take it (HTTP 403).
     case forbidden(String)
-    /// The request is incomplete or inconsistent (HTTP 400 or 409).
+    /// The request is incomplete (HTTP 400).
     case invalid(String)
+    /// The request conflicts with the submission's latest run: a finding it names is not there,
+    /// or is an error; approval without a finished run free of errors (HTTP 409).
     case conflict(String)
 
     public var description: String {

@@ -43,6 +43,10 @@ extension Store {
             throw ReviewError.forbidden(
                 "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can.")
         }
+        if let fingerprint = request.fingerprint, !Self.isFingerprint(fingerprint) {
+            throw ReviewError.invalid(
+                "fingerprint '\(fingerprint.prefix(64))' is not a finding's fingerprint (24 lowercase hex digits).")
+        }
         return try pool.write { db in
             let now = Self.now()
             guard let current = try Self.fetchSummary(db, id: id), principal.canSee(publisher: current.publisher) else {
@@ -60,9 +64,11 @@ extension Store {
             switch request.action {
             case .comment:
                 guard text != nil else { throw ReviewError.invalid("A comment needs a text.") }
+                // A fingerprint that is well formed but not in the latest run conflicts with the
+                // submission's state (a new run may have fixed it): 409, as approving does.
                 if let fingerprint = request.fingerprint {
                     guard try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) != nil else {
-                        throw ReviewError.invalid("No finding with fingerprint \(fingerprint) in the latest run.")
+                        throw ReviewError.conflict("No finding with fingerprint \(fingerprint) in the latest run.")
                     }
                 }
             case .accept:
@@ -71,7 +77,7 @@ extension Store {
                 }
                 guard let reason = text else { throw ReviewError.invalid("Accepting a finding needs a reason (text).") }
                 guard let finding = try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) else {
-                    throw ReviewError.invalid("No finding with fingerprint \(fingerprint) in the latest run.")
+                    throw ReviewError.conflict("No finding with fingerprint \(fingerprint) in the latest run.")
                 }
                 guard finding.severity != .error else {
                     throw ReviewError.conflict(
@@ -118,6 +124,11 @@ extension Store {
                 text: text, fingerprint: request.fingerprint, now: now)
             return try Self.fetchSummary(db, id: id)!
         }
+    }
+
+    /// A finding's fingerprint as `Finding.fingerprint` makes it: 12 bytes in lowercase hex.
+    static func isFingerprint(_ text: String) -> Bool {
+        text.utf8.count == 24 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     /// The findings accepted for a submission and not expired.
