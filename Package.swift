@@ -113,7 +113,7 @@ let package = Package(
         ]),
         // What each fuzz target does with one input (Fuzz/, Scripts/fuzz.sh), and the replay of
         // the inputs kept under Fixtures/fuzz.
-        .target(name: "FuzzChecks", dependencies: ["Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage"]),
+        .target(name: "FuzzChecks", dependencies: ["Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage", "UploadForm"]),
         // Build-time embedding of Migrations/*.sql, Templates/* and openapi.yaml as Swift string
         // literals, so a copied binary carries its schema, report templates and API description.
         .executableTarget(name: "EmbedResourcesTool"),
@@ -137,7 +137,7 @@ let package = Package(
 // `-sanitize=fuzzer,address` in .build-fuzz): each is a small executable whose entry point is
 // libFuzzer's, over one reader of publisher input.
 if Context.environment["CERTIFY_FUZZ"] != nil {
-    for name in ["FuzzJSON", "FuzzPackage", "FuzzPattern", "FuzzSchemaStage", "FuzzPNG"] {
+    for name in ["FuzzJSON", "FuzzPackage", "FuzzPattern", "FuzzSchemaStage", "FuzzPNG", "FuzzMultipart"] {
         package.targets.append(.executableTarget(
             name: name, dependencies: ["FuzzChecks"], path: "Fuzz/\(name)",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))

@@ -4,6 +4,7 @@ import Foundation
 import JSONDocument
 import JSONSchema
 import PNGImage
+import UploadForm
 
 /// What each fuzz target does with one input: the readers of publisher input, called as the
 /// service calls them. Shared by the libFuzzer executables under `Fuzz/` (built by
@@ -17,6 +18,7 @@ public enum FuzzChecks {
         "pattern": pattern,
         "schema-stage": schemaStage,
         "png": png,
+        "multipart": multipart,
     ]
 
     /// The JSON parser; a parsed document is walked down its first members by JSON Pointer.
@@ -77,6 +79,17 @@ public enum FuzzChecks {
     public static func png(_ bytes: UnsafeBufferPointer<UInt8>) {
         _ = try? PNGImage(Array(bytes)).pixels()
         _ = try? PNGImage(Array(bytes), headerOnly: true)
+    }
+
+    /// The upload form reader (multipart-kit behind UploadForm's checks): the first line is the
+    /// Content-Type, the rest the body.
+    public static func multipart(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+        let contentType = String(decoding: bytes[..<newline], as: UTF8.self)
+        let body = newline < bytes.endIndex ? Array(bytes[(newline + 1)...]) : []
+        if let parts = try? UploadForm.parse(body: body, contentType: contentType) {
+            _ = try? UploadForm.filePart(in: parts)
+        }
     }
 
     /// The schema stage's rules on arbitrary bytes as the swagger of an otherwise minimal package.

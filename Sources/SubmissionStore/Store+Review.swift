@@ -122,7 +122,8 @@ extension Store {
                 db, submissionId: id, revision: current.latestRevision, actor: principal.actor,
                 kind: request.action.rawValue, from: target == nil ? nil : current.state, to: target?.rawValue,
                 text: text, fingerprint: request.fingerprint, now: now)
-            return try Self.fetchSummary(db, id: id)!
+            guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
+            return summary
         }
     }
 
