@@ -42,7 +42,7 @@ ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=10 -rs
   -print_final_stats=1 -artifact_prefix="$kept/" "$work" "$seeds" "$kept" >"$log" 2>&1
 status=$?
 set -e
-executions=$(grep -E "^stat::number_of_executed_units" "$log" | awk '{print $2}')
+executions=$(grep -E "^stat::number_of_executed_units" "$log" | awk '{print $2}' || true)
 crashes=$(find "$kept" -newer "$log" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
 echo "fuzz $target: ${executions:-0} executions in ${seconds} s, $crashes crashes"
 if [ "$status" -ne 0 ]; then
