@@ -321,7 +321,8 @@ struct Evaluator {
         case .minLength(let limit):
             // Length in code points; the UTF-8 length bounds it (1 to 4 bytes each).
             let bytes = text.utf8.count
-            if bytes >= limit * 4 { return true }
+            // bytes / 4 >= limit is bytes >= limit * 4 without overflow (limit is the swagger's).
+            if bytes / 4 >= limit { return true }
             let length = bytes < limit ? bytes : text.unicodeScalars.count
             if length >= limit { return true }
             return fail(node, "minLength", "must be at least \(Messages.count(limit, "character")) long, found \(text.unicodeScalars.count)")

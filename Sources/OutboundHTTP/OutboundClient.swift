@@ -86,6 +86,10 @@ public struct OutboundClient: Sendable {
         else {
             throw OutboundError(.invalidURL, "\(url): not an absolute http or https URL")
         }
+        // URL takes any digits as a port; AsyncHTTPClient's `in_port_t(port)` traps past 65535.
+        if let port = parsed.port, !(0...65535).contains(port) {
+            throw OutboundError(.invalidURL, "\(url): port \(port) is not a TCP port (0 to 65535)")
+        }
         let addresses = try AddressPolicy.resolve(host)
         guard let first = addresses.first else {
             throw OutboundError(.unresolvable, "\(host): the name resolves to no address")
