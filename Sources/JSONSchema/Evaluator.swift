@@ -57,10 +57,30 @@ struct Evaluator {
             }
             return false
         }
+        // `$ref`, allOf, anyOf, oneOf and not recurse without descending into the value, so
+        // `maximumDepth` does not bound them: a chain of 100,000 `$ref`s overflowed the stack.
+        if nesting >= Self.maximumNesting {
+            if collecting && !tooDeep {
+                tooDeep = true
+                errors.append(SchemaError(
+                    instancePointer: currentPointer, schemaPointer: nodes[index].pointer, schemaDocument: nil, keyword: "depth",
+                    message: "the schema nests $ref, allOf, anyOf, oneOf, not and subschemas more than \(Self.maximumNesting) levels deep here (maximumSchemaNesting); it is not validated further"))
+            }
+            return false
+        }
+        nesting += 1
         let valid = evaluateNode(value, index)
+        nesting -= 1
         if remember { visited[key] = valid }
         return valid
     }
+
+    /// Schema nodes being evaluated inside one another, at most (`maximumSchemaNesting`): each
+    /// takes a few stack frames (about 5 KB in a debug build), so 512 stay well within the 8 MB
+    /// of a stage thread, and leave four a level for values `maximumDepth` deep.
+    static let maximumNesting = 512
+    private var nesting = 0
+    private var tooDeep = false
 
     private struct Visit: Hashable {
         var node: Int

@@ -116,6 +116,36 @@ final class TrapAuditTests: XCTestCase {
         XCTAssertGreaterThan(attempted, 0)
     }
 
+    // MARK: Reference chains
+
+    /// `$ref` to `$ref` to ... never descends into the value, so the instance depth limit does
+    /// not bound it: a swagger of 100,000 definitions each only a `$ref` to the next (4 MB) made
+    /// the engine recurse three frames a link and overflow the stack of the thread probing.
+    func testLongReferenceChainIsBoundedNotAStackOverflow() throws {
+        /// `{"definitions": {"D0": {"$ref": "#/definitions/D1"}, ..., "Dn": {"type": "integer"}}}`,
+        /// compiled at D0.
+        func chain(_ links: Int) throws -> CompiledSchema {
+            var text = #"{"definitions": {"#
+            for i in 0..<links { text += ##""D\##(i)": {"$ref": "#/definitions/D\##(i + 1)"},"## }
+            text += #""D\#(links)": {"type": "integer"}}}"#
+            let document = try JSONDocument.parse(Array(text.utf8))
+            return try CompiledSchema(
+                root: document.root, pointer: JSONPointer(tokens: ["definitions", "D0"]), dialect: .swagger2, formatAssertion: false)
+        }
+        let abc = try JSONDocument.parse(Array(#""abc""#.utf8)).root
+        let five = try JSONDocument.parse(Array("5".utf8)).root
+
+        let long = try chain(100_000)
+        let errors = long.validate(abc)
+        XCTAssertEqual(errors.map(\.keyword), ["depth"], errors.map(\.message).joined(separator: "\n"))
+        XCTAssertFalse(long.isValid(five))
+
+        // A chain of a hundred is followed to its end, as before.
+        let short = try chain(100)
+        XCTAssertEqual(short.validate(abc).map(\.keyword), ["type"])
+        XCTAssertTrue(short.isValid(five))
+    }
+
     // MARK: Schema numbers from the swagger
 
     /// `minLength` is any non-negative integer the swagger writes; the engine multiplied it by 4
