@@ -4,9 +4,6 @@ import Crypto
 import Foundation
 import GRDB
 
-/// The submission store: one type owning the SQLite database, offering the service's operations
-/// as methods, each one transaction. SQLite in WAL mode through a GRDB `DatabasePool`: one writer,
-/// many readers.
 /// Seals secrets the store must keep but not hold in the clear (webhook signing secrets), with
 /// a key that lives outside the database.
 public protocol SecretSealing: Sendable {
@@ -14,6 +11,9 @@ public protocol SecretSealing: Sendable {
     func open(data sealed: Data) throws -> Data
 }
 
+/// The submission store: one type owning the SQLite database, offering the service's operations
+/// as methods, each one transaction. SQLite in WAL mode through a GRDB `DatabasePool`: one writer,
+/// many readers.
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String

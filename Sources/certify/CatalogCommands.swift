@@ -29,8 +29,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Import as certified (required: the only kind of import there is, stated on purpose).")
     var asCertified = false
 
-    @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
-    var db: String?
+    @OptionGroup var database: StoreOptions
 
     @Option(help: ArgumentHelp("Ruleset YAML for the baseline runs.", valueName: "FILE"))
     var ruleset: String?
@@ -43,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openStore(databasePath(db))
+        let store = try openStore(database.path)
         let rules = try ruleset.map(RulesetFile.load) ?? .default
         try store.saveRuleset(rules)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
@@ -125,8 +124,7 @@ struct RecertifyCommand: AsyncParsableCommand {
               certify recertify --publisher Contoso --ruleset stricter.yaml --format markdown --output summary.md
             """)
 
-    @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
-    var db: String?
+    @OptionGroup var database: StoreOptions
 
     @Option(help: "Only this publisher's connectors.")
     var publisher: String?
@@ -155,7 +153,7 @@ struct RecertifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openStore(databasePath(db))
+        let store = try openStore(database.path)
         let selection: RecertificationSelection = publisher.map { .publisher($0) } ?? connector.map { .connector($0) } ?? .all
         var batch: RecertificationProgress
         if !new, let unfinished = try store.unfinishedRecertifications().last {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Certification
 import Foundation
 
 /// The `certify` command. Usage errors exit with status 2 and a one-line message, as the
@@ -52,7 +53,7 @@ struct Certify: AsyncParsableCommand {
                        certify tokens create --role submitter --publisher Contoso
                        certify submit ./MyConnector --wait
             """,
-        version: "0.1.0",
+        version: CertifyVersion.tool,
         subcommands: [
             CheckCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, QueueCommand.self,
             ReportCommand.self, ReviewCommand.self, WebhooksCommand.self, TokensCommand.self, ImportCommand.self,

@@ -154,13 +154,15 @@ struct CheckCommand: AsyncParsableCommand {
 
 extension ReportFormat: ExpressibleByArgument {}
 
-/// Loads and checks packages, two at a time (the machines have two cores).
+/// Loads and checks packages, as many at a time as the machine gives this process cores.
 struct Checker {
     var options: CheckOptions
     var extraStages: [any Stage] = []
     /// For each registry title, the folder it came from: a package is not compared with itself.
     var registryPaths: [String: String] = [:]
     var limits = PackageLimits.default
+    /// Packages loaded and checked at once: the cores this process may use.
+    var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     func options(for path: String) -> CheckOptions {
         guard !registryPaths.isEmpty else { return options }
@@ -187,7 +189,7 @@ struct Checker {
                     }
                 }
             }
-            while next < min(2, paths.count) {
+            while next < min(concurrency, paths.count) {
                 add(next)
                 next += 1
             }

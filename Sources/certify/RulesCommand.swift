@@ -41,6 +41,60 @@ struct RulesCommand: ParsableCommand {
                 Fix: \(rule.fix)
                 Source: \(rule.source)
                 """)
+            let legend = Self.legend(for: rule.source)
+            if !legend.isEmpty {
+                let width = legend.map(\.code.count).max() ?? 0
+                print("\nCodes in the source:")
+                for (code, meaning) in legend { print("  " + code.padding(toLength: width + 2, withPad: " ", startingAt: 0) + meaning) }
+            }
+        }
+
+        /// The codes and abbreviations rule sources use, with what they mean: the confidence tags,
+        /// severities and source keys of the certification rules reference the rules were written
+        /// from (`../shared/reference/certification-rules.md`). A code stands in parentheses, alone or
+        /// after a comma or semicolon: "(R)", "(PR#3407, V)".
+        static let sourceCodes: [(code: String, meaning: String)] = [
+            ("R", "read in a Microsoft primary source"),
+            ("V", "seen verbatim in Microsoft's validator or bot output on PowerPlatformConnectors pull requests"),
+            ("3P", "found only in third-party summaries"),
+            ("I", "inferred by certify (a heuristic), not read in a source"),
+            ("E", "an error in the certification rules reference: it blocks certification"),
+            ("W", "a warning in the certification rules reference: reviewer feedback or a \"should\" rule"),
+            ("DH/<page>", "Microsoft's custom-connector docs, learn.microsoft.com/connectors/custom-connectors/<page>"),
+            ("SVR", "DH/certification-swagger-validator-rules, \"Fix Swagger Validator errors\""),
+            ("CPE", "DH/certification-policy-errors, the certification policy codes"),
+            ("PPC", "github.com/microsoft/PowerPlatformConnectors"),
+            ("PR#n, #n", "pull request or issue n of PowerPlatformConnectors"),
+            ("paconn", "Microsoft's Power Platform Connectors command line tool"),
+            ("certification-rules.md", "the certification rules reference, compiled from Microsoft's docs and PowerPlatformConnectors, that certify's rules were written from"),
+        ]
+
+        /// The entries of `sourceCodes` that `source` uses, in the table's order.
+        static func legend(for source: String) -> [(code: String, meaning: String)] {
+            var used = Set<String>()
+            var group: String?
+            for character in source {
+                if character == "(" {
+                    group = ""
+                } else if character == ")", let text = group {
+                    for part in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+                        used.insert(part.trimmingCharacters(in: .whitespaces))
+                    }
+                    group = nil
+                } else {
+                    group?.append(character)
+                }
+            }
+            let words = source.split(whereSeparator: { !($0.isLetter || $0.isNumber || "/#-.".contains($0)) })
+            for raw in words {
+                let word = raw.hasSuffix(".") ? raw.dropLast() : raw
+                if word.hasPrefix("DH/") { used.insert("DH/<page>") }
+                if word.hasPrefix("PR#") || (word.hasPrefix("#") && word.dropFirst().first?.isNumber == true) { used.insert("PR#n, #n") }
+                if word.hasPrefix("paconn") { used.insert("paconn") }
+                if word.hasPrefix("certification-rules.md") { used.insert("certification-rules.md") }
+                for code in ["SVR", "CPE", "PPC"] where word == code { used.insert(code) }
+            }
+            return sourceCodes.filter { used.contains($0.code) }
         }
     }
 

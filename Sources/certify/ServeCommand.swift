@@ -9,9 +9,15 @@ import Pipeline
 import Prometheus
 import SubmissionStore
 
-/// Where the database is: --db, else $CERTIFY_DB, else ./certify.sqlite.
-func databasePath(_ option: String?) -> String {
-    option ?? ProcessInfo.processInfo.environment["CERTIFY_DB"] ?? "certify.sqlite"
+/// The `--db` option of every command that opens the store.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
+    var db: String?
+
+    /// Where the database is: --db, else $CERTIFY_DB, else ./certify.sqlite.
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["CERTIFY_DB"] ?? "certify.sqlite"
+    }
 }
 
 func openStore(_ path: String, sealer: (any SecretSealing)? = nil) throws -> Store {
@@ -34,8 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
               certify serve --db certify.sqlite --port 8080 --workers 2
             """)
 
-    @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
-    var db: String?
+    @OptionGroup var database: StoreOptions
 
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -85,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = databasePath(db)
+        let path = database.path
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -141,8 +146,7 @@ struct TokensCommand: AsyncParsableCommand {
                   certify tokens create --role reviewer --label alice
                 """)
 
-        @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
-        var db: String?
+        @OptionGroup var database: StoreOptions
 
         @Option(help: "submitter, reviewer or admin.")
         var role: Principal.Role
@@ -160,7 +164,7 @@ struct TokensCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try openStore(databasePath(db))
+            let store = try openStore(database.path)
             print(try store.createToken(role: role, publisher: publisher, label: label))
         }
     }

@@ -8,5 +8,6 @@ public enum PolicyStage {
     public static func make() -> RuleStage { RuleStage(name: stageName, rules: rules) }
 }
 
-/// The policy stage's rules, one file each, grouped by the list that names them.
+/// The policy stage's rules, as static properties in files by concern (a file holds one rule or a
+/// family of related ones), grouped by the list that names them.
 public enum PolicyRules {}

@@ -11,7 +11,8 @@ public enum SchemaStage {
     public static func make() -> RuleStage { RuleStage(name: stageName, rules: rules) }
 }
 
-/// The schema stage's rules, one file each, grouped by the list that names them.
+/// The schema stage's rules, as static properties in files by concern (a file holds one rule or a
+/// family of related ones), grouped by the list that names them.
 public enum SchemaRules {}
 
 extension SchemaStage {
