@@ -3,7 +3,6 @@ import ConnectorPackage
 import Foundation
 import HTTPTypes
 import Hummingbird
-import JSONDocument
 import SubmissionStore
 import UploadForm
 
@@ -40,15 +39,10 @@ struct Intake: Sendable {
                 stages: stages, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool, runSecret: runSecret)
         }
 
-        /// The connector's title from the swagger, or the upload's name.
+        /// The connector's name (`ConnectorPackage.connectorName`), else the upload's file name
+        /// without its extension, else "unnamed connector".
         var connectorName: String {
-            if let file = package.file(.swagger), let document = try? JSONDocument.parse(file.bytes),
-                let title = document.root["info"]?["title"]?.string,
-                !title.trimmingCharacters(in: .whitespaces).isEmpty
-            {
-                return String(title.prefix(200))
-            }
-            return fileName.map { ($0 as NSString).deletingPathExtension } ?? "unnamed connector"
+            package.connectorName(fallback: fileName.map { ($0 as NSString).deletingPathExtension } ?? "unnamed connector")
         }
     }
 

@@ -2,7 +2,6 @@ import Certification
 import ConnectorPackage
 import Foundation
 import Hummingbird
-import JSONDocument
 import Metrics
 import Pipeline
 import Probing
@@ -134,14 +133,19 @@ struct SubmissionsAPI: Sendable {
         let named = try query.string("publisher")
         if principal.role == .submitter, let publisher = principal.publisher { return publisher }
         if let publisher = named { return publisher }
-        if let file = package.file(.properties), let document = try? JSONDocument.parse(file.bytes),
-            let publisher = document.root["properties"]?["publisher"]?.string, !publisher.isEmpty
-        {
-            return publisher
+        return try Self.packagePublisher(package)
+    }
+
+    /// The publisher the package names (`ConnectorPackage.publisher`: publisher, else
+    /// stackOwner). When it names none the upload is refused (400) and asks for `?publisher=`:
+    /// a submission is always some real publisher's.
+    static func packagePublisher(_ package: ConnectorPackage) throws -> String {
+        guard let publisher = package.publisher else {
+            throw HTTPError(
+                .badRequest,
+                message: "Say which publisher this submission is for: add ?publisher=NAME (apiProperties.json has neither properties.publisher nor properties.stackOwner).")
         }
-        throw HTTPError(
-            .badRequest,
-            message: "Say which publisher this submission is for: add ?publisher=NAME (apiProperties.json has no properties.publisher).")
+        return publisher
     }
 
     /// The upload as the store keeps it: the stages to run (probing when asked for, or when

@@ -3,7 +3,6 @@ import Certification
 import CertifyServer
 import ConnectorPackage
 import Foundation
-import JSONDocument
 import Logging
 import Pipeline
 import Reports
@@ -80,26 +79,19 @@ struct ImportCommand: AsyncParsableCommand {
 }
 
 enum CatalogNames {
-    /// The publisher named by apiProperties.json: publisher, else stackOwner.
+    /// What an import files a package under when apiProperties.json names no publisher.
+    static let unknownPublisher = "unknown publisher"
+
+    /// The publisher the package names (`ConnectorPackage.publisher`: publisher, else
+    /// stackOwner), else `unknownPublisher`: an import keeps every certified connector, where an
+    /// upload would ask for `?publisher=`.
     static func publisher(_ package: ConnectorPackage) -> String {
-        if let file = package.file(.properties), let document = try? JSONDocument.parse(file.bytes) {
-            for key in ["publisher", "stackOwner"] {
-                if let value = document.root["properties"]?[key]?.string?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
-                    return value
-                }
-            }
-        }
-        return "unknown publisher"
+        package.publisher ?? unknownPublisher
     }
 
-    /// The connector's title from its swagger, else the folder name.
+    /// The connector's name (`ConnectorPackage.connectorName`), else the folder name.
     static func connector(_ package: ConnectorPackage, folder: String) -> String {
-        if let file = package.file(.swagger), let document = try? JSONDocument.parse(file.bytes),
-            let title = document.root["info"]?["title"]?.string?.trimmingCharacters(in: .whitespaces), !title.isEmpty
-        {
-            return title
-        }
-        return folder
+        package.connectorName(fallback: folder)
     }
 }
 
