@@ -84,4 +84,45 @@ final class BoundedChecksTests: XCTestCase {
         XCTAssertTrue(schema.validate(valid.root).isEmpty)
         XCTAssertTrue(schema.isValid(valid.root))
     }
+
+    /// Eight levels of `allOf` with ten references each to the next definition: the breaking-
+    /// change comparison walked 10^8 paths (minutes) before each definition was expanded once.
+    /// A property removed at the bottom is still found, once.
+    func testBreakingChangesExpandEachAllOfMemberOnce() throws {
+        func swagger(bottom: String) -> String {
+            var definitions: [String] = []
+            for i in 0..<8 {
+                let members = (0..<10).map { _ in ##"{"$ref": "#/definitions/D\##(i + 1)"}"## }.joined(separator: ", ")
+                definitions.append(##""D\##(i)": {"allOf": [\##(members)], "properties": {"p\##(i)": {"type": "string"}}}"##)
+            }
+            definitions.append(##""D8": {"type": "object", "properties": {\##(bottom)}}"##)
+            return ##"""
+            {"swagger": "2.0", "info": {"title": "Wide", "version": "1.0"}, "host": "api.contoso.example", "basePath": "/",
+             "schemes": ["https"], "paths": {"/x": {"get": {"operationId": "GetX",
+               "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/D0"}}}}}},
+             "definitions": {\##(definitions.joined(separator: ",\n"))}}
+            """##
+        }
+        let old = try JSONDocument.parse(text: swagger(bottom: ##""a": {"type": "string"}, "b": {"type": "string"}"##))
+        let new = try JSONDocument.parse(text: swagger(bottom: ##""a": {"type": "string"}"##))
+        let findings = BreakingChanges.compare(
+            old: old, new: new, newFile: "apiDefinition.swagger.json", oldProperties: nil, newProperties: nil, newPropertiesFile: nil)
+        XCTAssertEqual(findings.map(\.ruleId), ["breaking-output-property-removed"], findings.map(\.message).joined(separator: "\n"))
+        XCTAssertTrue(findings.first?.message.contains("'b'") == true, findings.first?.message ?? "none")
+    }
+
+    /// Counting the sentences of a long intro.md copied everything before each full stop.
+    func testSentenceCountIsLinear() {
+        let text = String(repeating: "Word. ", count: 200_000)
+        XCTAssertEqual(PolicyFilesMarkdown.sentenceCount(text), 200_000)
+        XCTAssertEqual(PolicyFilesMarkdown.sentenceCount("Use it e.g. daily. Then stop."), 2, "abbreviations still do not end a sentence")
+        XCTAssertEqual(PolicyFilesMarkdown.sentenceCount("It works, etc . And more."), 1, "the word before a lone full stop (etc) is read, as before")
+        let longWord = String(repeating: "x", count: 1_000_000) + String(repeating: " .", count: 100_000)
+        XCTAssertEqual(PolicyFilesMarkdown.sentenceCount(longWord), 1)
+    }
+
+    func testALongContactEmailIsNotMatchedByThePattern() {
+        XCTAssertFalse(PolicySwaggerText.isEmail(String(repeating: "a", count: 100_000) + "@" + String(repeating: "b-", count: 50_000)))
+        XCTAssertTrue(PolicySwaggerText.isEmail("support@contoso.example.com"))
+    }
 }

@@ -158,13 +158,28 @@ struct BreakingSchemaDiff {
     }
 
     /// The schema's own properties, then those of its `allOf` members (resolved), first name wins.
-    static func properties(of schema: JSONValue, at pointer: JSONPointer, in document: JSONDocument, depth: Int = 0)
+    /// Each schema is expanded once: in an `allOf` graph where members share definitions
+    /// (eight levels of ten references to the next), a second visit adds no name, and not
+    /// remembering them made the walk exponential (10^8 visits).
+    static func properties(of schema: JSONValue, at pointer: JSONPointer, in document: JSONDocument)
         -> [(name: String, value: JSONValue, pointer: JSONPointer)]
     {
         var result: [(name: String, value: JSONValue, pointer: JSONPointer)] = []
+        var names: Set<String> = []
+        var expanded: Set<String> = []
+        collectProperties(of: schema, at: pointer, in: document, depth: 0, into: &result, names: &names, expanded: &expanded)
+        return result
+    }
+
+    private static func collectProperties(
+        of schema: JSONValue, at pointer: JSONPointer, in document: JSONDocument, depth: Int,
+        into result: inout [(name: String, value: JSONValue, pointer: JSONPointer)], names: inout Set<String>,
+        expanded: inout Set<String>
+    ) {
+        guard expanded.insert(pointer.description).inserted else { return }
         if let properties = schema["properties"]?.object {
             let base = pointer.appending("properties")
-            for member in properties.members where !result.contains(where: { $0.name == member.key }) {
+            for member in properties.members where names.insert(member.key).inserted {
                 result.append((member.key, member.value, base.appending(member.key)))
             }
         }
@@ -172,25 +187,36 @@ struct BreakingSchemaDiff {
             for (index, member) in members.enumerated() {
                 guard let (resolved, resolvedPointer) = BreakingDiff.resolve(
                     member, at: pointer.appending("allOf").appending(index), in: document) else { continue }
-                for inherited in properties(of: resolved, at: resolvedPointer, in: document, depth: depth + 1)
-                where !result.contains(where: { $0.name == inherited.name }) {
-                    result.append(inherited)
-                }
+                collectProperties(
+                    of: resolved, at: resolvedPointer, in: document, depth: depth + 1, into: &result, names: &names,
+                    expanded: &expanded)
             }
         }
+    }
+
+    /// The names the schema requires, its `allOf` members' included; each member expanded once.
+    static func required(of schema: JSONValue, in document: JSONDocument) -> [String] {
+        var result: [String] = []
+        var seen: Set<String> = []
+        var expanded: Set<String> = []
+        collectRequired(of: schema, at: .root, in: document, depth: 0, into: &result, seen: &seen, expanded: &expanded)
         return result
     }
 
-    /// The names the schema requires, its `allOf` members' included.
-    static func required(of schema: JSONValue, in document: JSONDocument, depth: Int = 0) -> [String] {
-        var result = schema["required"]?.array?.compactMap(\.string) ?? []
+    private static func collectRequired(
+        of schema: JSONValue, at pointer: JSONPointer, in document: JSONDocument, depth: Int,
+        into result: inout [String], seen: inout Set<String>, expanded: inout Set<String>
+    ) {
+        for name in schema["required"]?.array?.compactMap(\.string) ?? [] where seen.insert(name).inserted {
+            result.append(name)
+        }
         if depth < 8, let members = schema["allOf"]?.array {
             for member in members {
-                guard let (resolved, _) = BreakingDiff.resolve(member, at: .root, in: document) else { continue }
-                result += required(of: resolved, in: document, depth: depth + 1)
+                guard let (resolved, resolvedPointer) = BreakingDiff.resolve(member, at: .root, in: document) else { continue }
+                // Members written inline resolve to the root pointer: only references are remembered.
+                if member["$ref"] != nil, !expanded.insert(resolvedPointer.description).inserted { continue }
+                collectRequired(of: resolved, at: resolvedPointer, in: document, depth: depth + 1, into: &result, seen: &seen, expanded: &expanded)
             }
         }
-        var seen: Set<String> = []
-        return result.filter { seen.insert($0).inserted }
     }
 }

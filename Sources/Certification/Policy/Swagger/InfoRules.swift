@@ -101,7 +101,10 @@ extension PolicyRules {
 extension PolicySwaggerText {
     /// One ASCII email address: local part, "@", a dotted domain with a letter TLD.
     static func isEmail(_ text: String) -> Bool {
-        text.range(
+        // No address is longer (RFC 5321); longer text is not matched, so the pattern's
+        // backtracking is bounded.
+        guard text.utf8.count <= 254 else { return false }
+        return text.range(
             of: #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"#,
             options: .regularExpression) != nil
     }
