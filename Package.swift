@@ -46,24 +46,23 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Findings, the Stage protocol, the stages and their rules, the in-process runner.
+        // The core of the stages: findings, rules and their examples, the Stage protocol,
+        // rulesets, the runner (given its stages), stage threads, the package stage.
         .target(name: "Certification", dependencies: [
-            "JSONDocument", "JSONSchema", "ConnectorPackage",
+            "JSONDocument", "ConnectorPackage",
             .product(name: "Crypto", package: "swift-crypto"),
-            // Reads icon.png.
-            "PNGImage",
+        ]),
+        // Stage 1, schema conformance: OpenAPI 2.0 structure and semantics, connector extensions,
+        // apiProperties.json shapes.
+        .target(name: "SchemaConformance", dependencies: [
+            "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema",
         ], exclude: inProgressRuleFolders),
-        // Renderers (JSON, Markdown, HTML) from one result model.
-        .target(name: "Reports", dependencies: [
-            "Certification",
-            .product(name: "Mustache", package: "swift-mustache"),
-        ], plugins: ["EmbedResources"]),
-        // The SQLite store: migrations, records, queries.
-        .target(name: "SubmissionStore", dependencies: [
-            "Certification", "ConnectorPackage",
-            .product(name: "GRDB", package: "GRDB.swift"),
+        // Stage 2, content policy: texts, metadata, brand colour, icon (reads icon.png), README,
+        // script, secrets, breaking changes.
+        .target(name: "ContentPolicy", dependencies: [
+            "Certification", "ConnectorPackage", "JSONDocument", "PNGImage",
             .product(name: "Crypto", package: "swift-crypto"),
-        ], plugins: ["EmbedResources"]),
+        ], exclude: inProgressRuleFolders),
         // Calls to other people's servers (webhooks, probes): private-network guard, pinned
         // addresses, checked redirects, timeouts and size caps.
         .target(name: "OutboundHTTP", dependencies: [
@@ -71,13 +70,29 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // Stage 3: functional probing of the connector's live API.
+        // Stage 3: functional probing of the connector's live API, and the probe rules.
         .target(name: "Probing", dependencies: [
             "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "OutboundHTTP",
         ]),
+        // The pipeline's stages in order and the catalogue of every rule (with the ruleset version
+        // that hashes it): the one module that knows every stage.
+        .target(name: "StageCatalog", dependencies: [
+            "Certification", "SchemaConformance", "ContentPolicy", "Probing",
+        ]),
+        // Renderers (JSON, Markdown, HTML) from one result model.
+        .target(name: "Reports", dependencies: [
+            "Certification", "StageCatalog",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], plugins: ["EmbedResources"]),
+        // The SQLite store: migrations, records, queries.
+        .target(name: "SubmissionStore", dependencies: [
+            "Certification", "StageCatalog", "ConnectorPackage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], plugins: ["EmbedResources"]),
         // Durable leased jobs, workers running the stages, writing results once.
         .target(name: "Pipeline", dependencies: [
-            "Certification", "SubmissionStore", "ConnectorPackage", "OutboundHTTP", "Probing",
+            "Certification", "StageCatalog", "SubmissionStore", "ConnectorPackage", "OutboundHTTP", "Probing",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -90,7 +105,7 @@ let package = Package(
         // The HTTP API.
         .target(name: "CertifyServer", dependencies: [
             "Pipeline", "OutboundHTTP", "Probing", "UploadForm",
-            .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Reports", "Certification", "ConnectorPackage",
+            .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Reports", "Certification", "StageCatalog", "ConnectorPackage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -105,7 +120,7 @@ let package = Package(
         ], plugins: ["EmbedResources"]),
         .executableTarget(name: "certify", dependencies: [
             "CertifyServer", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
-            "ConnectorPackage", "JSONDocument",
+            "StageCatalog", "SchemaConformance", "ConnectorPackage", "JSONDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -118,7 +133,7 @@ let package = Package(
         ]),
         // What each fuzz target does with one input (Fuzz/, Scripts/fuzz.sh), and the replay of
         // the inputs kept under Fixtures/fuzz.
-        .target(name: "FuzzChecks", dependencies: ["Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage", "UploadForm"]),
+        .target(name: "FuzzChecks", dependencies: ["Certification", "SchemaConformance", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage", "UploadForm"]),
         // Build-time embedding of Migrations/*.sql, Templates/* and openapi.yaml as Swift string
         // literals, so a copied binary carries its schema, report templates and API description.
         .executableTarget(name: "EmbedResourcesTool"),
@@ -130,7 +145,7 @@ let package = Package(
         // `certify` is imported too, and built: the CLI tests run the binary.
         .testTarget(name: "CertifyTests", dependencies: [
             "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
-            "ConnectorPackage", "JSONDocument", "PNGImage",
+            "SchemaConformance", "ContentPolicy", "StageCatalog", "ConnectorPackage", "JSONDocument", "PNGImage",
             "UploadForm",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

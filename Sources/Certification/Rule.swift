@@ -40,18 +40,6 @@ public struct RuleDescription: Sendable, Hashable, Codable {
     }
 }
 
-/// Every rule of every stage, for look-up by id.
-public enum RuleCatalog {
-    public static var all: [RuleDescription] {
-        PackageStage.rules + (SchemaStage.rules + PolicyStage.rules).map(\.description) + BreakingChanges.rules
-            + ProbeRules.all
-    }
-
-    public static func rule(_ id: String) -> RuleDescription? {
-        all.first { $0.id == id }
-    }
-}
-
 /// A small package written inline, for a rule's examples: file path to text.
 public struct ExamplePackage: Sendable, Hashable, Codable {
     public var files: [String: String]
@@ -146,12 +134,6 @@ None known.
 Use the paconn CLI.
 """#,
     ]}
-
-extension RuleCatalog {
-    /// A hash of every rule's id, severity and stage: what was in force for a run, so that a
-    /// report can be reproduced and re-certification can tell that the rules changed.
-    public static var version: String { Ruleset.default.version }
-}
 
 /// The version of this tool, recorded with every run.
 public enum CertifyVersion {

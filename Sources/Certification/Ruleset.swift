@@ -42,18 +42,6 @@ public struct Ruleset: Sendable, Hashable, Codable {
         try JSONDecoder().decode(Ruleset.self, from: Data(text.utf8))
     }
 
-    /// Changes when a rule is added, removed or re-graded, or when this definition changes.
-    public var version: String {
-        let catalogue = RuleCatalog.all.map { "\($0.id)|\($0.severity.rawValue)|\($0.stage)" }.sorted().joined(separator: "\n")
-        return "rules-" + Finding.fingerprint(ruleId: "ruleset", file: nil, location: canonicalJSON, signature: catalogue)
-    }
-
-    /// Rule ids this ruleset names that the catalogue does not have.
-    public var unknownRuleIds: [String] {
-        let known = Set(RuleCatalog.all.map(\.id))
-        return rules.keys.filter { !known.contains($0) }.sorted()
-    }
-
     /// Applies the settings to a stage's findings: findings of rules turned off go, severities
     /// change where the ruleset says so.
     public func apply(to findings: [Finding]) -> [Finding] {

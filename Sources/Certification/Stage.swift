@@ -107,8 +107,10 @@ public struct CheckOptions: Sendable, Hashable {
     /// The publisher's last certified revision of the same connector, for the breaking-change rules.
     public var previous: PreviousRevision?
 
+    /// `stages` names the stages to run; `CheckOptions()` without it (in StageCatalog) names
+    /// the static stages, what runs by default.
     public init(
-        stages: [String] = StageRegistry.staticNames, ruleset: Ruleset = .default,
+        stages: [String], ruleset: Ruleset = .default,
         acceptedFingerprints: Set<String> = [], titleRegistry: [String: String] = [:], previous: PreviousRevision? = nil
     ) {
         self.stages = stages
@@ -116,6 +118,14 @@ public struct CheckOptions: Sendable, Hashable {
         self.acceptedFingerprints = acceptedFingerprints
         self.titleRegistry = titleRegistry
         self.previous = previous
+    }
+}
+
+/// The registry of certified connector titles: titles compared without case and spaces.
+public enum TitleRegistry {
+    /// "Contoso  Weather" and "contosoweather" are the same title.
+    public static func key(_ title: String) -> String {
+        String(title.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
     }
 }
 
@@ -210,39 +220,4 @@ public struct Exchange: Codable, Sendable, Hashable {
 public protocol Stage: Sendable {
     var name: String { get }
     func run(_ input: StageInput) async -> StageOutput
-}
-
-/// The stages of the pipeline, in order.
-public enum StageRegistry {
-    /// The name of the functional probing stage. It lives in the Probing module (it calls the
-    /// connector's API), so the runner is given it rather than making it.
-    public static let probeStageName = "probe"
-
-    /// The static stages after the package stage, in pipeline order: what runs by default. A
-    /// stage is listed once it has rules.
-    public static var staticNames: [String] {
-        var names: [String] = []
-        if !SchemaStage.rules.isEmpty { names.append(SchemaStage.stageName) }
-        if !PolicyStage.rules.isEmpty { names.append(PolicyStage.stageName) }
-        return names
-    }
-
-    /// Every stage a user can select with `--stages` (the package stage always runs first).
-    public static var selectableNames: [String] { staticNames + [probeStageName] }
-
-    public static func stages(for options: CheckOptions) -> [any Stage] {
-        var stages: [any Stage] = [PackageStage()]
-        for name in staticNames where options.stages.contains(name) {
-            if let stage = make(name) { stages.append(stage) }
-        }
-        return stages
-    }
-
-    static func make(_ name: String) -> (any Stage)? {
-        switch name {
-        case SchemaStage.stageName: SchemaStage.make()
-        case PolicyStage.stageName: PolicyStage.make()
-        default: nil
-        }
-    }
 }

@@ -21,20 +21,20 @@ public struct PackageResult: Codable, Sendable {
 }
 
 /// Runs the stages in order over one package. The same code runs in `certify check` and in the
-/// server's workers.
+/// server's workers. The runner is given its stages (StageCatalog gives the pipeline's:
+/// `StageRunner(options:extraStages:deadline:)`); the package stage always runs first.
 public struct StageRunner: Sendable {
     public var options: CheckOptions
-    /// Stages made elsewhere (the probe stage, which calls the network), run after the static
-    /// ones when `options.stages` names them.
-    public var extraStages: [any Stage]
+    /// The stages after the package stage, in pipeline order: those `options.stages` names run.
+    public var stages: [any Stage]
     /// When set, no stage (and no rule of a rule stage) starts once it has passed: the rest are
     /// skipped with the reason, and stages can see it in `StageInput.deadline`. The service's
     /// workers set it; they drop a result that comes after it.
     public var deadline: Deadline?
 
-    public init(options: CheckOptions = CheckOptions(), extraStages: [any Stage] = [], deadline: Deadline? = nil) {
+    public init(options: CheckOptions, stages: [any Stage], deadline: Deadline? = nil) {
         self.options = options
-        self.extraStages = extraStages
+        self.stages = stages
         self.deadline = deadline
     }
 
@@ -46,7 +46,7 @@ public struct StageRunner: Sendable {
         let parseTime = clock.now - start
         var results: [StageResult] = []
         var blocked: String?
-        let stages = StageRegistry.stages(for: options) + extraStages.filter { options.stages.contains($0.name) }
+        let stages: [any Stage] = [PackageStage()] + self.stages.filter { options.stages.contains($0.name) }
         for (index, stage) in stages.enumerated() {
             if blocked == nil, let deadline, deadline.hasPassed { blocked = Self.outOfTime(deadline) }
             if let reason = blocked {

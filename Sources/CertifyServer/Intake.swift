@@ -3,6 +3,7 @@ import ConnectorPackage
 import Foundation
 import HTTPTypes
 import Hummingbird
+import StageCatalog
 import SubmissionStore
 import UploadForm
 

@@ -2,6 +2,7 @@ import Certification
 import Foundation
 import Hummingbird
 import Reports
+import StageCatalog
 import SubmissionStore
 
 /// Batch re-certification, for admins: start one, follow its counts, read its summary.

@@ -6,6 +6,7 @@ import Metrics
 import Pipeline
 import Probing
 import Reports
+import StageCatalog
 import SubmissionStore
 
 /// The submission, report and queue endpoints under `/v1`.

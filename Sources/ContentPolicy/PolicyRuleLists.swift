@@ -1,3 +1,5 @@
+import Certification
+
 extension PolicyRules {
     /// Texts and metadata of the swagger (info, root, operations, parameters).
     public static var swagger: [Rule] {

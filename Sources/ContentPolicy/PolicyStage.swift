@@ -1,3 +1,5 @@
+import Certification
+
 /// Stage 2, content policy: the certification requirements a machine can judge (texts,
 /// metadata, brand colour, icon, README, script) in the certification rules catalogue.
 public enum PolicyStage {

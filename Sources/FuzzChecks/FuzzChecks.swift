@@ -4,6 +4,7 @@ import Foundation
 import JSONDocument
 import JSONSchema
 import PNGImage
+import SchemaConformance
 import UploadForm
 
 /// What each fuzz target does with one input: the readers of publisher input, called as the

@@ -4,6 +4,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import Probing
+import StageCatalog
 import SubmissionStore
 
 /// How the workers behave.

@@ -1,8 +1,10 @@
-/// The probe stage's rules. The stage itself lives in the Probing module, because it calls the
-/// connector's API; its rules are described here so that the catalogue, `certify rules` and the
-/// reports know them. Their proof is the probe tests against a fixture API, not package examples.
+import Certification
+
+/// The probe stage's rules, described next to its checks (`ProbeChecks`), for the catalogue,
+/// `certify rules` and the reports. Their proof is the probe tests against a fixture API, not
+/// package examples.
 public enum ProbeRules {
-    static let stage = StageRegistry.probeStageName
+    static let stage = ProbeStage.stageName
 
     public static let callFailed = RuleDescription(
         id: "probe-call-failed", severity: .error, stage: stage,

@@ -9,8 +9,9 @@ import OutboundHTTP
 /// that it answers as its definition says. Only GET, HEAD, `x-ms-safe-operation` operations and
 /// those a probe plan allows are called; webhook triggers and `x-ms-no-generic-test` ones never.
 public struct ProbeStage: Stage {
+    public static let stageName = "probe"
     public let settings: ProbeSettings
-    public var name: String { StageRegistry.probeStageName }
+    public var name: String { Self.stageName }
 
     public init(settings: ProbeSettings) {
         self.settings = settings

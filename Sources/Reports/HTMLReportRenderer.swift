@@ -1,6 +1,7 @@
 import Certification
 import Foundation
 import Mustache
+import StageCatalog
 
 /// One self-contained HTML page for a reviewer: inline CSS, no scripts, no external assets. The
 /// page is `Templates/report.html.mustache`; this file builds its view model. Every value reaches

@@ -1,5 +1,6 @@
 import Certification
 import Foundation
+import StageCatalog
 
 /// GitHub-flavoured Markdown fit for a pull-request comment: verdict, facts, stages, findings
 /// grouped by file, review history, and the rules behind the findings.

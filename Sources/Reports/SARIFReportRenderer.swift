@@ -1,5 +1,6 @@
 import Certification
 import Foundation
+import StageCatalog
 
 /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, editors): one run per report, whose
 /// rules are the catalogue entries the findings used and whose results are the findings, in

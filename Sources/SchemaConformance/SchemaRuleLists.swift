@@ -1,3 +1,5 @@
+import Certification
+
 extension SchemaRules {
     /// OpenAPI 2.0 structure, written from the specification.
     public static var structure: [Rule] { [openAPIVersion, openAPIStructure, openAPIHost, openAPIBasePath, openAPISchemes, openAPIMimeType, openAPIParameter, openAPISecurityDefinition] }

@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// Stage 1, schema conformance: the swagger is a well-formed OpenAPI 2.0 document, its

@@ -1,6 +1,7 @@
 import Certification
 import Foundation
 import GRDB
+import StageCatalog
 
 /// Which certified connectors a re-certification covers.
 public enum RecertificationSelection: Sendable, Hashable, Codable, CustomStringConvertible {

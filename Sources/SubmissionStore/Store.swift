@@ -3,6 +3,7 @@ import ConnectorPackage
 import Crypto
 import Foundation
 import GRDB
+import StageCatalog
 
 /// Seals secrets the store must keep but not hold in the clear (webhook signing secrets), with
 /// a key that lives outside the database.

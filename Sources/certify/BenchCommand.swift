@@ -4,6 +4,8 @@ import ConnectorPackage
 import Foundation
 import JSONDocument
 import Pipeline
+import SchemaConformance
+import StageCatalog
 import SubmissionStore
 
 struct BenchCommand: AsyncParsableCommand {

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Pipeline
 import Reports
+import StageCatalog
 import SubmissionStore
 
 struct ImportCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import ConnectorPackage
 import Foundation
 import Probing
 import Reports
+import StageCatalog
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certification
 import Foundation
+import StageCatalog
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Certification
 import Foundation
+import StageCatalog
 import Yams
 
 /// Reads a ruleset YAML file:

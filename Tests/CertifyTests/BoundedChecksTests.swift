@@ -1,8 +1,10 @@
 @testable import Certification
 import ConnectorPackage
+@testable import ContentPolicy
 import Foundation
 import JSONDocument
 import JSONSchema
+@testable import SchemaConformance
 import XCTest
 
 /// Checks of a publisher's swagger are bounded (issue 11, defects 2 and 3): schema walks are

@@ -1,4 +1,5 @@
 import Certification
+import ContentPolicy
 import Foundation
 import JSONDocument
 import XCTest

@@ -1,5 +1,6 @@
 @testable import Certification
 import ConnectorPackage
+@testable import SchemaConformance
 import XCTest
 
 /// The x-ms-* extension and apiProperties.json shape rules: exact places, severities and

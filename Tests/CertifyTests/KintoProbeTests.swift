@@ -4,6 +4,7 @@ import Foundation
 import OutboundHTTP
 import Probing
 import Reports
+import StageCatalog
 import XCTest
 
 /// Probing a real HTTP API that no one here wrote: Kinto, installed from PyPI and started on

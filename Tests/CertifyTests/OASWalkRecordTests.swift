@@ -2,6 +2,7 @@
 import ConnectorPackage
 import Foundation
 import JSONDocument
+@testable import SchemaConformance
 import XCTest
 
 /// The recorded walk (`OASWalkRecord`) that the schema rules share must call a visitor exactly

@@ -2,6 +2,7 @@
 import ConnectorPackage
 import Foundation
 import JSONDocument
+@testable import SchemaConformance
 import XCTest
 
 /// certify's schema-stage verdict against openapi-spec-validator 0.9.0's on every corpus

@@ -2,9 +2,11 @@
 import ConnectorPackage
 import Foundation
 import JSONDocument
+@testable import SchemaConformance
+import StageCatalog
 import XCTest
 
-/// The OpenAPI 2.0 structure and semantic rules (Sources/Certification/Schema/Structure): planted
+/// The OpenAPI 2.0 structure and semantic rules (Sources/SchemaConformance/Structure): planted
 /// violations are reported under the right rule, at the right pointer and line; every problem
 /// is reported, not the first; clean documents stay clean; reference loops end.
 final class OpenAPIStructureTests: XCTestCase {

@@ -1,10 +1,11 @@
 @testable import Certification
 import ConnectorPackage
+@testable import ContentPolicy
 import Foundation
 import PNGImage
 import XCTest
 
-/// The icon, README, intro.md, script and secret rules (Sources/Certification/Policy/Files):
+/// The icon, README, intro.md, script and secret rules (Sources/ContentPolicy/Files):
 /// what they decide and the places findings point at. The PNG reader itself is tested in
 /// PNGImageTests.
 final class PolicyFilesTests: XCTestCase {

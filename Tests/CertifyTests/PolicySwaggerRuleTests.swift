@@ -1,5 +1,6 @@
 @testable import Certification
 import ConnectorPackage
+@testable import ContentPolicy
 import XCTest
 
 /// The swagger and apiProperties policy rules: what their examples cannot show (the publisher

@@ -9,6 +9,7 @@ import NIOCore
 import Pipeline
 @testable import Probing
 import Reports
+import StageCatalog
 import Synchronization
 import XCTest
 

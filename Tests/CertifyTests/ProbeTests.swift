@@ -10,6 +10,7 @@ import OutboundHTTP
 import Pipeline
 import Probing
 import Reports
+import StageCatalog
 import Synchronization
 import SubmissionStore
 import XCTest

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Pipeline
+import StageCatalog
 import SubmissionStore
 import Synchronization
 import XCTest

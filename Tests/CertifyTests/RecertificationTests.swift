@@ -4,6 +4,7 @@ import ConnectorPackage
 import Foundation
 import Pipeline
 import Reports
+import StageCatalog
 import SubmissionStore
 import XCTest
 

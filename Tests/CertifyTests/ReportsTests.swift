@@ -1,5 +1,6 @@
 import Certification
 import Foundation
+import StageCatalog
 import XCTest
 
 @testable import Reports

@@ -1,5 +1,8 @@
 import Certification
 import ConnectorPackage
+import ContentPolicy
+import Probing
+import StageCatalog
 import XCTest
 
 /// Every rule proves itself: it fires on each of its triggering examples and stays quiet on each

@@ -2,6 +2,7 @@ import Certification
 import Foundation
 import JSONDocument
 import JSONSchema
+import StageCatalog
 import XCTest
 
 @testable import Reports

@@ -11,6 +11,7 @@ import NIOCore
 import OutboundHTTP
 import Pipeline
 import Prometheus
+import StageCatalog
 import SubmissionStore
 import XCTest
 

@@ -2,6 +2,7 @@ import Certification
 import ConnectorPackage
 import Foundation
 @testable import Pipeline
+import StageCatalog
 @testable import SubmissionStore
 import XCTest
 

@@ -11,6 +11,7 @@ import NIOCore
 @testable import OutboundHTTP
 import Pipeline
 import Probing
+import StageCatalog
 import SubmissionStore
 import XCTest
 

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Pipeline
+import StageCatalog
 import SubmissionStore
 import Synchronization
 import XCTest

@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// The authentication type is frozen once a connector is certified: every existing connection

@@ -1,3 +1,5 @@
+import Certification
+
 /// The breaking-change rules: one per kind of change that breaks a flow built on the last
 /// certified revision. They run only when that revision exists, so they have no example
 /// packages of their own: BreakingChangesTests gives each an old and a new swagger.

@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// The breaking-change detector: what a new revision of a certified connector breaks for the

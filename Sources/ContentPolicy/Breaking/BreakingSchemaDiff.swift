@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// Compares one schema of the last certified revision with its counterpart in the new one,

@@ -1,3 +1,4 @@
+import Certification
 import ConnectorPackage
 
 /// Reads a C# script as tokens, never running it: comments are dropped, string and character

@@ -1,3 +1,5 @@
+import Certification
+
 /// Finds credentials by their well-known shapes in text: cloud and SaaS keys with fixed
 /// prefixes, private key blocks, JSON Web Tokens and bearer tokens. One pass over the bytes,
 /// no regular expressions: the swagger of a connector can be a megabyte.

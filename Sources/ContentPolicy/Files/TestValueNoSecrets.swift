@@ -1,3 +1,4 @@
+import Certification
 import ConnectorPackage
 import Foundation
 import JSONDocument

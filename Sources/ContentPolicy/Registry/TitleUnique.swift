@@ -1,12 +1,5 @@
+import Certification
 import JSONDocument
-
-/// The registry of certified connector titles: titles compared without case and spaces.
-public enum TitleRegistry {
-    /// "Contoso  Weather" and "contosoweather" are the same title.
-    public static func key(_ title: String) -> String {
-        String(title.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
-    }
-}
 
 extension PolicyRules {
     static let titleUnique = Rule(RuleDescription(

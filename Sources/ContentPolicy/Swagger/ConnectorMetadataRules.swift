@@ -1,3 +1,4 @@
+import Certification
 import Foundation
 import JSONDocument
 

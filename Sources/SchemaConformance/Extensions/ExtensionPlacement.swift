@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 extension SchemaRules {

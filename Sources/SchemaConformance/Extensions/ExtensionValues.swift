@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// Closed vocabularies of extension values. The platform parses them without regard to case

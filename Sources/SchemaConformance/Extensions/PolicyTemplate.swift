@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// Policy templates the platform offers, by lower-cased id, with their required parameters

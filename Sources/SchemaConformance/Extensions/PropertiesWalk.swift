@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// apiProperties.json's parts, found leniently (member names are compared without case, as the

@@ -1,3 +1,5 @@
+import Certification
+
 /// The `x-ms-*` extensions the Power Platform reads in a connector's swagger, and where.
 ///
 /// From the custom-connector docs (openapi-extensions: summary, x-ms-summary, x-ms-visibility,

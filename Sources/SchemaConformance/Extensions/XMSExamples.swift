@@ -1,3 +1,5 @@
+import Certification
+
 /// Example files for the extension rules: the minimal package's swagger and apiProperties.json
 /// with a second operation to point dynamic extensions at, and slots where an example inserts
 /// its members.

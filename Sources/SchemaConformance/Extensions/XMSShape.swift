@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// Collects shape problems of extension values (and of apiProperties.json members): wrong JSON

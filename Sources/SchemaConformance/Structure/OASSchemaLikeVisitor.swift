@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// A problem a schema-keyword rule finds at one object: message, pointer tokens, signature.

@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 // The OpenAPI 2.0 (Swagger 2.0) specification as data: which objects exist, which fixed fields

@@ -1,3 +1,4 @@
+import Certification
 import Foundation
 import JSONDocument
 import JSONSchema
@@ -15,8 +16,8 @@ struct OASValueProblem {
 /// `$ref`, `allOf`, nested `properties` and `items`), or a non-body Parameter, Items or Header
 /// Object (type, format, enum, ranges, lengths, pattern, items).
 ///
-/// This is the seam for the project's JSON Schema engine (module `JSONSchema`): once the
-/// Certification module may depend on it, a second conformer can compile Schema Objects with
+/// This is the seam for the project's JSON Schema engine (module `JSONSchema`, which this
+/// module depends on): a second conformer can compile Schema Objects with
 /// `CompiledSchema(root: swagger, pointer: schemaPointer, dialect: .swagger2, formatAssertion: false)`
 /// (cached by pointer) and map each `SchemaError` (instancePointer, message) to an
 /// `OASValueProblem`, for full draft-04 validation of schema values; parameter-like objects keep

@@ -1,3 +1,4 @@
+import Certification
 import JSONDocument
 
 /// Sees the objects of an OpenAPI 2.0 document, each with its kind and where it is.
