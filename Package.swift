@@ -102,10 +102,18 @@ let package = Package(
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        // The HTTP API.
+        // What a person can do (submit, act on a submission, build a report, re-certify, manage
+        // webhooks and tokens), with who may see and do what decided here once; the API, the CLI
+        // and the coming console call it. No HTTP.
+        .target(name: "UseCases", dependencies: [
+            "Certification", "ConnectorPackage", "OutboundHTTP", "Pipeline", "Probing", "Reports", "StageCatalog",
+            "SubmissionStore",
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+        ]),
+        // The HTTP API: decodes requests, calls the use cases, encodes their answers.
         .target(name: "CertifyServer", dependencies: [
-            "Pipeline", "OutboundHTTP", "Probing", "UploadForm",
-            .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Reports", "Certification", "StageCatalog", "ConnectorPackage",
+            "UseCases", "Pipeline", "OutboundHTTP", "UploadForm",
+            .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Certification", "ConnectorPackage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -119,7 +127,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], plugins: ["EmbedResources"]),
         .executableTarget(name: "certify", dependencies: [
-            "CertifyServer", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "CertifyServer", "UseCases", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "StageCatalog", "SchemaConformance", "ConnectorPackage", "JSONDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -144,7 +152,7 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "ZlibCodec"]),
         // `certify` is imported too, and built: the CLI tests run the binary.
         .testTarget(name: "CertifyTests", dependencies: [
-            "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "Pipeline", "SubmissionStore", "Reports", "Certification",
+            "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "UseCases", "Pipeline", "SubmissionStore", "Reports", "Certification",
             "SchemaConformance", "ContentPolicy", "StageCatalog", "ConnectorPackage", "JSONDocument", "PNGImage",
             "UploadForm",
             .product(name: "Hummingbird", package: "hummingbird"),

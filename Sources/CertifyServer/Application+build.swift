@@ -10,6 +10,7 @@ import Pipeline
 import Prometheus
 import ServiceLifecycle
 import SubmissionStore
+import UseCases
 
 /// Everything `certify serve` is configured with; passed in, never read from globals.
 public struct ServerConfiguration: Sendable {
@@ -137,8 +138,7 @@ public func buildRouter(
     let routeTable = RouteTable()
     router.add(middleware: UnroutedRequestMiddleware(table: routeTable))
     router.add(middleware: QueryCheckMiddleware())
-    let api = SubmissionsAPI(
-        store: store, limits: limits, metricsFactory: metricsFactory, ruleset: ruleset, runSecrets: runSecrets)
+    let submissions = Submissions(store: store, ruleset: ruleset, runSecrets: runSecrets, metricsFactory: metricsFactory)
     router.get("health") { _, _ -> Response in
         let pending = try? store.pendingJobCount()
         let body = pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }
@@ -154,11 +154,13 @@ public func buildRouter(
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     OpenAPIDescription.addRoutes(to: router)
-    let v1 = router.group("v1").add(middleware: AuthMiddleware(store: store))
-    api.addRoutes(to: v1)
-    ReviewAPI(store: store).addRoutes(to: v1)
-    WebhooksAPI(store: store, outbound: outbound).addRoutes(to: v1)
-    RecertificationAPI(store: store, ruleset: ruleset).addRoutes(to: v1)
+    // Every /v1 handler decodes, calls its use case and encodes; the use cases decide who may
+    // do and see what.
+    let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: Tokens(store: store)))
+    SubmissionsAPI(submissions: submissions, intake: Intake(limits: limits)).addRoutes(to: v1)
+    ReviewAPI(review: Review(store: store)).addRoutes(to: v1)
+    WebhooksAPI(webhooks: Webhooks(store: store, outbound: outbound)).addRoutes(to: v1)
+    RecertificationAPI(recertifications: Recertifications(store: store, ruleset: ruleset)).addRoutes(to: v1)
     routeTable.load(router.routes)
     return router
 }
@@ -180,7 +182,7 @@ struct UploadLimitMiddleware: RouterMiddleware {
 /// Bearer tokens: 401 without a valid one.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = CertifyRequestContext
-    let store: Store
+    let tokens: Tokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -191,7 +193,7 @@ struct AuthMiddleware: RouterMiddleware {
                 message: "Authentication required: send 'Authorization: Bearer TOKEN' (create one with 'certify tokens create').")
         }
         let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard let principal = try store.authenticate(token: token) else {
+        guard let principal = try tokens.authenticate(token) else {
             throw HTTPError(
                 .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"certify\", error=\"invalid_token\""],
                 message: "The bearer token is not valid (unknown or revoked).")

@@ -1,11 +1,9 @@
-import Certification
 import ConnectorPackage
 import Foundation
 import HTTPTypes
 import Hummingbird
-import StageCatalog
-import SubmissionStore
 import UploadForm
+import UseCases
 
 /// Reads an uploaded package: a zip body (`application/zip`) or a `multipart/form-data` form
 /// with the zip in a file field. Refusals are 400 with the reason, or 413 for sizes.
@@ -21,31 +19,12 @@ struct Intake: Sendable {
     /// Longest file name of an upload (`filename` parameter or the form's file name), in UTF-8 bytes.
     static let maximumFileNameBytes = 255
 
-    struct Upload: Sendable {
-        var zip: Data
-        var fileName: String?
-        var package: ConnectorPackage
-        /// Probe settings given with the upload: `credential` form fields or `X-Certify-Credential`
-        /// headers (NAME=VALUE), and a base URL (`X-Certify-Probe-Base-Url` or a `probeBaseUrl`
-        /// form field). Never taken from the query string, which is logged: `QueryParameters`
-        /// refuses them there.
-        var credentials: [String: String] = [:]
-        var probeBaseURL: String?
-        /// `stages` given as a form field.
-        var stages: String?
-
-        func storeUpload(stages: [String], ruleset: Ruleset, runSecret: Data? = nil) -> Store.Upload {
-            Store.Upload(
-                zip: zip, contentSHA256: package.contentHash, connector: connectorName, fileName: fileName,
-                stages: stages, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool, runSecret: runSecret)
-        }
-
-        /// The connector's name (`ConnectorPackage.connectorName`), else the upload's file name
-        /// without its extension, else "unnamed connector".
-        var connectorName: String {
-            package.connectorName(fallback: fileName.map { ($0 as NSString).deletingPathExtension } ?? "unnamed connector")
-        }
-    }
+    /// What `read` returns: the zip, the package, the file name and the probe settings given
+    /// with it (`credential` form fields or `X-Certify-Credential` headers, NAME=VALUE, and a
+    /// base URL in `X-Certify-Probe-Base-Url` or a `probeBaseUrl` form field; never from the
+    /// query string, which is logged: `QueryParameters` refuses them there), and `stages` given
+    /// as a form field.
+    typealias Upload = PackageUpload
 
     func read(_ request: Request, context: CertifyRequestContext, query: QueryParameters) async throws -> Upload {
         let contentType = request.headers[.contentType] ?? ""

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import UseCases
 
 /// A request's query string, read strictly: every parameter percent-decoded to valid UTF-8,
 /// within `maximumQueryValueBytes`, free of control characters, given once unless it may
@@ -119,11 +120,9 @@ struct QueryParameters: Sendable {
 
     static func refusal(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }
 
-    /// A value quoted in a message: at most 64 characters of it, so a 10 KB value is not echoed.
-    static func excerpt(_ text: String) -> String {
-        let characters = text.count
-        return characters <= 64 ? text : String(text.prefix(64)) + "… (\(characters) characters)"
-    }
+    /// A value quoted in a message: at most 64 characters of it, so a 10 KB value is not echoed
+    /// (the use cases' `messageExcerpt`).
+    static func excerpt(_ text: String) -> String { messageExcerpt(text) }
 
     /// Lower case without '-' and '_', so probe_base_url and Probe-Base-URL are probeBaseUrl.
     static func normalized(_ name: String) -> String {

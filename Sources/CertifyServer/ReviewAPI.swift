@@ -1,11 +1,12 @@
-import Certification
 import Foundation
 import Hummingbird
 import SubmissionStore
+import UseCases
 
-/// Reviewer and publisher actions on a submission: assign, comment, accept, decide, withdraw.
+/// Reviewer and publisher actions on a submission (assign, comment, accept, decide, withdraw)
+/// and its accepted findings, over `Review`.
 struct ReviewAPI: Sendable {
-    let store: Store
+    let review: Review
 
     struct ActionBody: Decodable {
         var action: String?
@@ -22,27 +23,19 @@ struct ReviewAPI: Sendable {
         }
         // The decision alias of DESIGN.md: approve, reject, request-changes, certify.
         group.post("submissions/:id/decision") { request, context in
-            try await act(request, context, allowed: [.approve, .reject, .requestChanges, .certify])
+            try await act(request, context, allowed: Review.decisions)
         }
         group.get("submissions/:id/accepted-findings") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            let principal = try context.requirePrincipal()
-            let id = context.parameters.get("id") ?? ""
-            guard let summary = try store.submission(id: id), principal.canSee(publisher: summary.publisher) else {
-                throw HTTPError(.notFound, message: "No submission '\(id)' is visible to this token.")
-            }
-            return try jsonResponse(["items": try store.acceptedFindings(submissionId: id)])
+            return try jsonResponse(["items": try review.acceptedFindings(of: context.id, by: try context.requirePrincipal())])
         }
     }
 
     func act(_ request: Request, _ context: CertifyRequestContext, allowed: Set<ReviewAction>?) async throws -> Response {
         _ = try QueryParameters(request, accepting: [])
         let principal = try context.requirePrincipal()
-        let id = context.parameters.get("id") ?? ""
         let body = try await request.decodeJSON(as: ActionBody.self, context: context)
-        let names = ReviewAction.allCases.map(\.rawValue).filter { name in
-            allowed.map { $0.contains(ReviewAction(rawValue: name)!) } ?? true
-        }
+        let names = ReviewAction.allCases.filter { allowed?.contains($0) ?? true }.map(\.rawValue)
         guard let name = body.action ?? body.decision, let action = ReviewAction(rawValue: name),
             allowed?.contains(action) ?? true
         else {
@@ -50,22 +43,11 @@ struct ReviewAPI: Sendable {
                 .badRequest,
                 message: "Say what to do with \"\(allowed == nil ? "action" : "decision")\": one of \(names.joined(separator: ", ")).")
         }
-        let review = ReviewRequest(
-            action: action, text: body.text, assignee: body.assignee, fingerprint: body.fingerprint, expiresAt: body.expiresAt)
-        do {
-            _ = try store.perform(review, on: id, by: principal)
-        } catch StoreError.notFound {
-            throw HTTPError(.notFound, message: "No submission '\(id)' is visible to this token.")
-        } catch let error as ReviewError {
-            switch error {
-            case .notAllowed(_, let state, let allowed):
-                throw ActionConflict(message: error.description, state: state, allowedActions: allowed)
-            case .forbidden(let message): throw HTTPError(.forbidden, message: message)
-            case .invalid(let message): throw HTTPError(.badRequest, message: message)
-            case .conflict(let message): throw HTTPError(.conflict, message: message)
-            }
-        }
-        guard let detail = try store.submissionDetail(id: id) else { throw HTTPError(.notFound) }
+        let detail = try review.perform(
+            ReviewRequest(
+                action: action, text: body.text, assignee: body.assignee, fingerprint: body.fingerprint,
+                expiresAt: body.expiresAt),
+            on: context.id, by: principal)
         return try jsonResponse(SubmissionView(detail, principal: principal))
     }
 }

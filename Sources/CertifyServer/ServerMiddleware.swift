@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import UseCases
 
 /// One log line per request, after it is answered: method, path, the query with every value
 /// that is not known to be harmless shown as `***` (`QueryParameters.redactedForLog`), status
@@ -43,9 +44,10 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 }
 
-/// Every error answers in the API's shape, `{"error": {"message": ...}}`: a body over the limit
-/// says so (Hummingbird answers 413 with no body), and an error no handler turned into a status
-/// is logged with its detail and answered 500 with a message, never an empty body.
+/// Every error answers in the API's shape, `{"error": {"message": ...}}`: a use case's refusal
+/// with its status (`UseCaseError.httpError`), a body over the limit says so (Hummingbird
+/// answers 413 with no body), and any other error is logged with its detail and answered 500
+/// with a message, never an empty body.
 struct ErrorBodyMiddleware: RouterMiddleware {
     typealias Context = CertifyRequestContext
 
@@ -58,6 +60,8 @@ struct ErrorBodyMiddleware: RouterMiddleware {
             throw HTTPError(
                 .contentTooLarge,
                 message: "The request body is over the \(context.maxUploadSize) bytes this route accepts.")
+        } catch let error as UseCaseError {
+            throw error.httpError
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

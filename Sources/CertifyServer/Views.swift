@@ -1,7 +1,7 @@
 import Certification
 import Foundation
-import Reports
 import SubmissionStore
+import UseCases
 
 /// `GET /v1/submissions/{id}`: state, revisions, latest run with stage statuses and counts.
 struct SubmissionView: Encodable {
@@ -52,9 +52,7 @@ struct SubmissionView: Encodable {
 
     init(_ detail: SubmissionDetail, principal: Principal? = nil) {
         let s = detail.submission
-        allowedActions = principal.map { principal in
-            ReviewAction.allowed(in: SubmissionState(rawValue: s.state) ?? .submitted, for: principal.role).map(\.rawValue)
-        }
+        allowedActions = principal.map { Review.allowedActions(in: s.state, for: $0).map(\.rawValue) }
         id = s.id
         publisher = s.publisher
         connector = s.connector
@@ -119,41 +117,5 @@ struct QueueView: Encodable {
         }
         nextCursor = page.nextCursor
         counts = page.counts
-    }
-}
-
-/// Turns what the store holds about a submission into the report model.
-enum ReportBuilder {
-    static func report(for detail: SubmissionDetail) -> Report {
-        let s = detail.submission
-        var facts: [PackageReport.Fact] = [
-            .init("Submission", s.id),
-            .init("Publisher", s.publisher),
-            .init("State", s.state),
-            .init("Revision", "\(s.latestRevision)"),
-        ]
-        if let assignee = s.assignee { facts.append(.init("Assignee", assignee)) }
-        let history = detail.events.map {
-            PackageReport.HistoryEntry(
-                at: $0.createdAt, actor: $0.actor, kind: $0.kind, fromState: $0.fromState, toState: $0.toState,
-                text: $0.text)
-        }
-        guard let stored = detail.latestRun else {
-            facts.append(.init("Run", "none yet"))
-            return Report(
-                title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool,
-                packages: [PackageReport(name: s.connector, verdict: .fail, stages: [], facts: facts, history: history)])
-        }
-        let run = stored.run
-        facts.append(.init("Run", "\(run.id) (\(run.reason), revision \(run.revision), \(run.state))"))
-        facts.append(.init("Ruleset", run.rulesetVersion))
-        facts.append(.init("Tool version", run.toolVersion))
-        if let finished = run.finishedAt { facts.append(.init("Finished", ISO8601DateFormatter().string(from: finished))) }
-        if let error = run.error { facts.append(.init("Run error", error)) }
-        let verdict: PackageResult.Verdict =
-            run.verdict == PackageResult.Verdict.pass.rawValue ? .pass : .fail
-        return Report(
-            title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool,
-            packages: [PackageReport(name: s.connector, verdict: verdict, stages: stored.stages, facts: facts, history: history)])
     }
 }

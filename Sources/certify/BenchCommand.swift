@@ -7,6 +7,7 @@ import Pipeline
 import SchemaConformance
 import StageCatalog
 import SubmissionStore
+import UseCases
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,19 +87,15 @@ struct BenchCommand: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try Store(path: directory.appendingPathComponent("bench.sqlite").path)
             let importTime = try await clock.measure {
+                let catalog = Catalog(store: store, ruleset: .default)
                 for folder in folders {
                     guard let package = try? PackageLoader().load(path: folder) else { continue }
-                    let upload = Store.Upload(
-                        zip: try package.zipData(), contentSHA256: package.contentHash,
-                        connector: CatalogNames.connector(package, folder: (folder as NSString).lastPathComponent),
-                        fileName: nil, stages: StageRegistry.staticNames, rulesetVersion: Ruleset.default.version,
-                        toolVersion: CertifyVersion.tool)
-                    _ = try store.importCertified(publisher: CatalogNames.publisher(package), actor: "bench", upload: upload)
+                    _ = try catalog.importCertified(package, folder: (folder as NSString).lastPathComponent, by: .operator("bench"))
                 }
                 await WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger()).drain()
             }
-            let batch = try store.createRecertification(
-                .all, stages: StageRegistry.staticNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "bench")
+            let batch = try await Recertifications(store: store, ruleset: .default).start(
+                RecertificationRequest(selection: .all), by: .operator("bench"))
             let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5), stageThreads: BatchThreads.stages), logger: quietLogger())
             let recertify = await clock.measure {
                 await withTaskGroup(of: Void.self) { group in

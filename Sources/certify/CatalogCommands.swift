@@ -1,6 +1,5 @@
 import ArgumentParser
 import Certification
-import CertifyServer
 import ConnectorPackage
 import Foundation
 import Logging
@@ -8,6 +7,7 @@ import Pipeline
 import Reports
 import StageCatalog
 import SubmissionStore
+import UseCases
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,16 +56,12 @@ struct ImportCommand: AsyncParsableCommand {
                 && FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }
+        let catalog = Catalog(store: store, ruleset: rules)
         for name in folders {
             let path = (directory as NSString).appendingPathComponent(name)
             do {
                 let package = try PackageLoader().load(path: path)
-                let upload = Store.Upload(
-                    zip: try package.zipData(), contentSHA256: package.contentHash,
-                    connector: CatalogNames.connector(package, folder: name), fileName: name,
-                    stages: StageRegistry.staticNames, rulesetVersion: rules.version, toolVersion: CertifyVersion.tool)
-                let (_, outcome) = try store.importCertified(
-                    publisher: CatalogNames.publisher(package), actor: "import", upload: upload)
+                let (_, outcome) = try catalog.importCertified(package, folder: name, by: .operator("import"))
                 counts[outcome.rawValue, default: 0] += 1
             } catch let error as PackageError {
                 refused.append("\(name): \(error.message)")
@@ -79,20 +75,16 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
+/// The names an import files a package under (`Catalog`), as the CLI's tests call them.
 enum CatalogNames {
-    /// What an import files a package under when apiProperties.json names no publisher.
-    static let unknownPublisher = "unknown publisher"
+    static let unknownPublisher = Catalog.unknownPublisher
 
-    /// The publisher the package names (`ConnectorPackage.publisher`: publisher, else
-    /// stackOwner), else `unknownPublisher`: an import keeps every certified connector, where an
-    /// upload would ask for `?publisher=`.
     static func publisher(_ package: ConnectorPackage) -> String {
-        package.publisher ?? unknownPublisher
+        Catalog.publisher(of: package)
     }
 
-    /// The connector's name (`ConnectorPackage.connectorName`), else the folder name.
     static func connector(_ package: ConnectorPackage, folder: String) -> String {
-        package.connectorName(fallback: folder)
+        Catalog.connector(of: package, folder: folder)
     }
 }
 
@@ -143,31 +135,35 @@ struct RecertifyCommand: AsyncParsableCommand {
     func validate() throws {
         if publisher != nil && connector != nil { throw ValidationError("give --publisher or --connector, not both") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
+        guard Recertifications.summaryFormats.contains(format) else {
+            throw ValidationError(
+                "--format must be one of: \(Recertifications.summaryFormats.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     func run() async throws {
         let store = try openStore(database.path)
+        let caller = Principal.operator("cli:\(ProcessInfo.processInfo.userName)")
         let selection: RecertificationSelection = publisher.map { .publisher($0) } ?? connector.map { .connector($0) } ?? .all
-        var batch: RecertificationProgress
-        if !new, let unfinished = try store.unfinishedRecertifications().last {
-            batch = unfinished
-            FileHandle.standardError.write(Data("resuming re-certification \(batch.id) (\(batch.selection)): \(batch.finished + batch.errored) of \(batch.total) done\n".utf8))
-        } else {
-            let rules = try ruleset.map(RulesetFile.load) ?? .default
-            do {
-                batch = try store.createRecertification(
-                    selection, stages: StageRegistry.staticNames, ruleset: rules, toolVersion: CertifyVersion.tool,
-                    actor: "cli:\(ProcessInfo.processInfo.userName)")
-            } catch StoreError.invalid(let message) {
-                throw fail(message)
+        let rules = try ruleset.map(RulesetFile.load) ?? .default
+        let recertifications = Recertifications(store: store, ruleset: rules)
+        let text: String
+        do {
+            var batch: RecertificationProgress
+            if !new, let unfinished = try recertifications.unfinished(by: caller) {
+                batch = unfinished
+                FileHandle.standardError.write(Data("resuming re-certification \(batch.id) (\(batch.selection)): \(batch.finished + batch.errored) of \(batch.total) done\n".utf8))
+            } else {
+                batch = try await recertifications.start(
+                    RecertificationRequest(selection: selection, stages: StageRegistry.staticNames), by: caller)
+                FileHandle.standardError.write(Data("re-certification \(batch.id) (\(batch.selection)): \(batch.total) connectors, ruleset \(batch.rulesetVersion)\n".utf8))
             }
-            FileHandle.standardError.write(Data("re-certification \(batch.id) (\(batch.selection)): \(batch.total) connectors, ruleset \(batch.rulesetVersion)\n".utf8))
+            let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
+            try await ProgressRunner(store: store, pool: pool, title: "re-certification \(batch.id)").run(batch: batch.id)
+            text = try recertifications.summary(batch.id, format: format.rawValue, by: caller).text
+        } catch let error as UseCaseError {
+            throw fail(error.message)
         }
-        let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
-        try await ProgressRunner(store: store, pool: pool, title: "re-certification \(batch.id)").run(batch: batch.id)
-        batch = try store.recertification(id: batch.id)!
-        let summary = RecertificationSummaryBuilder.summary(batch, items: try store.recertificationItems(id: batch.id))
-        let text = RecertificationRenderer.render(summary, as: format)
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
                 throw fail("\(output): cannot write the summary")

@@ -8,6 +8,7 @@ import OutboundHTTP
 import Pipeline
 import Prometheus
 import SubmissionStore
+import UseCases
 
 /// The `--db` option of every command that opens the store.
 struct StoreOptions: ParsableArguments {
@@ -164,8 +165,14 @@ struct TokensCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try openStore(database.path)
-            print(try store.createToken(role: role, publisher: publisher, label: label))
+            let tokens = Tokens(store: try openStore(database.path))
+            do {
+                print(try tokens.create(
+                    role: role, publisher: publisher, label: label,
+                    by: .operator("cli:\(ProcessInfo.processInfo.userName)")))
+            } catch let error as UseCaseError {
+                throw fail(error.message)
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import Pipeline
 import Reports
 import StageCatalog
 import Synchronization
+import UseCases
 import XCTest
 
 /// Issue 11: credentials echoed by an API in another form (JSON-escaped, percent-encoded again,

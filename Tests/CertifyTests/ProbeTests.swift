@@ -13,6 +13,7 @@ import Reports
 import StageCatalog
 import Synchronization
 import SubmissionStore
+import UseCases
 import XCTest
 
 let fixtureKey = "k-123456-secret"

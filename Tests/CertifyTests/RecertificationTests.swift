@@ -6,6 +6,7 @@ import Pipeline
 import Reports
 import StageCatalog
 import SubmissionStore
+import UseCases
 import XCTest
 
 final class RecertificationTests: XCTestCase {

@@ -1,0 +1,60 @@
+import Certification
+import Foundation
+import Reports
+import SubmissionStore
+
+// From what the store holds to the models the renderers take. They live here, not in Reports:
+// they read the store's records (SubmissionDetail, RecertificationProgress), and Reports stays
+// rendering alone, from its own model, without the store, as `certify check` uses it.
+
+/// Turns what the store holds about a submission into the report model.
+public enum ReportBuilder {
+    public static func report(for detail: SubmissionDetail) -> Report {
+        let s = detail.submission
+        var facts: [PackageReport.Fact] = [
+            .init("Submission", s.id),
+            .init("Publisher", s.publisher),
+            .init("State", s.state),
+            .init("Revision", "\(s.latestRevision)"),
+        ]
+        if let assignee = s.assignee { facts.append(.init("Assignee", assignee)) }
+        let history = detail.events.map {
+            PackageReport.HistoryEntry(
+                at: $0.createdAt, actor: $0.actor, kind: $0.kind, fromState: $0.fromState, toState: $0.toState,
+                text: $0.text)
+        }
+        guard let stored = detail.latestRun else {
+            facts.append(.init("Run", "none yet"))
+            return Report(
+                title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool,
+                packages: [PackageReport(name: s.connector, verdict: .fail, stages: [], facts: facts, history: history)])
+        }
+        let run = stored.run
+        facts.append(.init("Run", "\(run.id) (\(run.reason), revision \(run.revision), \(run.state))"))
+        facts.append(.init("Ruleset", run.rulesetVersion))
+        facts.append(.init("Tool version", run.toolVersion))
+        if let finished = run.finishedAt { facts.append(.init("Finished", ISO8601DateFormatter().string(from: finished))) }
+        if let error = run.error { facts.append(.init("Run error", error)) }
+        let verdict: PackageResult.Verdict =
+            run.verdict == PackageResult.Verdict.pass.rawValue ? .pass : .fail
+        return Report(
+            title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool,
+            packages: [PackageReport(name: s.connector, verdict: verdict, stages: stored.stages, facts: facts, history: history)])
+    }
+}
+
+/// From the store's records of a batch to the summary the renderers take.
+public enum RecertificationSummaryBuilder {
+    public static func summary(_ p: RecertificationProgress, items: [RecertificationItem]) -> RecertificationSummary {
+        RecertificationSummary(
+            id: p.id, selection: p.selection, state: p.state, rulesetVersion: p.rulesetVersion, toolVersion: p.toolVersion,
+            total: p.total, finished: p.finished, passed: p.passed, failed: p.failed, regressed: p.regressed,
+            errored: p.errored, createdAt: p.createdAt, finishedAt: p.finishedAt,
+            connectors: items.map {
+                RecertificationSummary.Connector(
+                    submissionId: $0.submissionId, publisher: $0.publisher, connector: $0.connector, revision: $0.revision,
+                    verdict: $0.verdict, previousVerdict: $0.previousVerdict, newFindings: $0.newFindings,
+                    fixedFindings: $0.fixedFindings, regradedFindings: $0.regradedFindings, error: $0.error)
+            })
+    }
+}

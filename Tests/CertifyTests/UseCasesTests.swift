@@ -1,0 +1,356 @@
+@testable import CertifyServer
+import ConnectorPackage
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OutboundHTTP
+import Pipeline
+import Prometheus
+import SubmissionStore
+import UseCases
+import XCTest
+
+/// Who sees and does what, asked of the use cases directly, as the API, the CLI and the coming
+/// console all ask them: a submitter sees only its publisher's submissions (another's is
+/// `notFound`, exactly as one that does not exist, never `forbidden`); a submitter does not
+/// decide; a reviewer reads everything and decides but does not submit; admins alone start
+/// re-certifications, import and create tokens.
+final class UseCasesTests: XCTestCase {
+    struct Fixture {
+        let store: Store
+        let submissions: Submissions
+        let review: Review
+        let recertifications: Recertifications
+        let webhooks: Webhooks
+        let tokens: Tokens
+        let catalog: Catalog
+        let contoso: Principal
+        let fabrikam: Principal
+        let reviewer: Principal
+        let admin: Principal
+    }
+
+    func makeFixture() throws -> Fixture {
+        let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
+        let store = try Store(path: TestPaths.temporaryDatabase(), sealer: runSecrets)
+        let registry = PrometheusCollectorRegistry()
+        let tokens = Tokens(store: store)
+        func principal(_ role: Principal.Role, _ publisher: String?, _ label: String) throws -> Principal {
+            let token = try tokens.create(role: role, publisher: publisher, label: label, by: .operator("tests"))
+            return try XCTUnwrap(try tokens.authenticate(token))
+        }
+        return Fixture(
+            store: store,
+            submissions: Submissions(
+                store: store, ruleset: .default, runSecrets: runSecrets,
+                metricsFactory: PrometheusMetricsFactory(registry: registry)),
+            review: Review(store: store),
+            recertifications: Recertifications(store: store, ruleset: .default),
+            webhooks: Webhooks(store: store, outbound: OutboundPolicy(allowPrivateNetwork: true)),
+            tokens: tokens,
+            catalog: Catalog(store: store, ruleset: .default),
+            contoso: try principal(.submitter, "Contoso", "contoso-ci"),
+            fabrikam: try principal(.submitter, "Fabrikam", "fabrikam-ci"),
+            reviewer: try principal(.reviewer, nil, "alice"),
+            admin: try principal(.admin, nil, "root"))
+    }
+
+    func upload(_ fixture: String = "clean") throws -> PackageUpload {
+        let package = try PackageLoader().load(path: TestPaths.package(fixture))
+        return PackageUpload(zip: try package.zipData(), fileName: "\(fixture).zip", package: package)
+    }
+
+    /// Asserts that `body` throws exactly `expected`.
+    func assertRefused<T>(
+        _ expected: UseCaseError, _ message: String = "", file: StaticString = #filePath, line: UInt = #line,
+        _ body: () async throws -> T
+    ) async {
+        do {
+            _ = try await body()
+            XCTFail("expected \(expected), got an answer. \(message)", file: file, line: line)
+        } catch let error as UseCaseError {
+            XCTAssertEqual(error, expected, message, file: file, line: line)
+        } catch {
+            XCTFail("expected \(expected), got \(error). \(message)", file: file, line: line)
+        }
+    }
+
+    /// Whether `error` is the given kind of refusal, whatever its message.
+    func kind(_ error: UseCaseError) -> String {
+        switch error {
+        case .notFound: "notFound"
+        case .forbidden: "forbidden"
+        case .invalid: "invalid"
+        case .conflict: "conflict"
+        case .notAllowed: "notAllowed"
+        case .unprocessable: "unprocessable"
+        case .failed: "failed"
+        }
+    }
+
+    func assertKind<T>(
+        _ expected: String, _ message: String = "", file: StaticString = #filePath, line: UInt = #line,
+        _ body: () async throws -> T
+    ) async {
+        do {
+            _ = try await body()
+            XCTFail("expected \(expected), got an answer. \(message)", file: file, line: line)
+        } catch let error as UseCaseError {
+            XCTAssertEqual(kind(error), expected, "\(message): \(error)", file: file, line: line)
+        } catch {
+            XCTFail("expected \(expected), got \(error). \(message)", file: file, line: line)
+        }
+    }
+
+    // MARK: Submitters see only their publisher's submissions
+
+    func testAnotherPublishersSubmissionIsNotFoundExactlyAsAMissingOne() async throws {
+        let f = try makeFixture()
+        let own = try await f.submissions.submit(try upload(), by: f.contoso)
+        let id = own.submission.id
+        XCTAssertEqual(own.submission.publisher, "Contoso")
+
+        // The owner sees it everywhere.
+        XCTAssertEqual(try f.submissions.detail(id, by: f.contoso).submission.id, id)
+        XCTAssertTrue(try f.submissions.report(id, format: "markdown", by: f.contoso).text.contains("Contoso"))
+        XCTAssertEqual(try f.review.acceptedFindings(of: id, by: f.contoso), [])
+        XCTAssertEqual(try f.submissions.list(QueueQuery(), by: f.contoso).items.map(\.id), [id])
+
+        // Another publisher's submitter gets what a missing id gets, word for word.
+        for (what, submission) in [("another publisher's", id), ("a missing", "sub_doesnotexist")] {
+            let expected = UseCaseError.notFound("No submission '\(submission)' is visible to this token.")
+            await assertRefused(expected, what) { try f.submissions.detail(submission, by: f.fabrikam) }
+            await assertRefused(expected, what) { try f.submissions.report(submission, format: "html", by: f.fabrikam) }
+            await assertRefused(expected, what) { try f.review.acceptedFindings(of: submission, by: f.fabrikam) }
+            await assertRefused(expected, what) {
+                try await f.submissions.addRevision(to: submission, try self.upload(), by: f.fabrikam)
+            }
+            // Actions its role may take on its own submissions: still not found, not forbidden.
+            for action in [ReviewAction.comment, .withdraw] {
+                await assertRefused(expected, "\(what), \(action)") {
+                    try f.review.perform(ReviewRequest(action: action, text: "mine?"), on: submission, by: f.fabrikam)
+                }
+            }
+        }
+        XCTAssertEqual(try f.submissions.list(QueueQuery(), by: f.fabrikam).items, [])
+        // Naming another publisher in the filter does not widen a submitter's view.
+        XCTAssertEqual(try f.submissions.list(QueueQuery(publisher: "Contoso"), by: f.fabrikam).items, [])
+        XCTAssertEqual(try f.submissions.list(QueueQuery(states: ["all"]), by: f.fabrikam).counts.values.reduce(0, +), 0)
+
+        // Nothing changed for the owner.
+        XCTAssertEqual(try f.submissions.detail(id, by: f.contoso).events.count, own.events.count)
+    }
+
+    func testASubmitterFilesUnderItsOwnPublisherWhateverItNames() async throws {
+        let f = try makeFixture()
+        var upload = try upload()
+        upload.publisher = "Fabrikam"
+        let detail = try await f.submissions.submit(upload, by: f.contoso)
+        XCTAssertEqual(detail.submission.publisher, "Contoso")
+        // An admin's names it; a reviewer does not submit at all.
+        let named = try await f.submissions.submit(upload, by: f.admin)
+        XCTAssertEqual(named.submission.publisher, "Fabrikam")
+        await assertKind("forbidden") { try await f.submissions.submit(upload, by: f.reviewer) }
+    }
+
+    func testASubmitterTokenWithoutPublisherSeesNothing() async throws {
+        let f = try makeFixture()
+        _ = try await f.submissions.submit(try upload(), by: f.contoso)
+        let orphan = Principal(tokenId: 99, role: .submitter, publisher: nil, label: "orphan")
+        await assertKind("forbidden") { try f.submissions.list(QueueQuery(), by: orphan) }
+        await assertKind("forbidden") { try f.webhooks.list(by: orphan) }
+    }
+
+    // MARK: Roles
+
+    func testASubmitterCannotDecideOrReadTheQueue() async throws {
+        let f = try makeFixture()
+        let id = try await f.submissions.submit(try upload(), by: f.contoso).submission.id
+        for action in [ReviewAction.approve, .reject, .requestChanges, .certify, .assign, .unassign, .accept] {
+            await assertRefused(
+                .forbidden("A submitter token cannot '\(action.rawValue)'; a reviewer or admin can."), action.rawValue
+            ) {
+                try f.review.perform(ReviewRequest(action: action), on: id, by: f.contoso)
+            }
+        }
+        // The role is refused before anything else: on a submission it cannot see, too.
+        await assertKind("forbidden") {
+            try f.review.perform(ReviewRequest(action: .approve), on: id, by: f.fabrikam)
+        }
+        await assertKind("forbidden") { try f.submissions.queue(QueueQuery(), by: f.contoso) }
+        // The submitter withdraws its own.
+        XCTAssertEqual(try f.review.perform(ReviewRequest(action: .withdraw), on: id, by: f.contoso).submission.state, "withdrawn")
+        await assertKind("conflict") { try await f.submissions.addRevision(to: id, try self.upload(), by: f.contoso) }
+    }
+
+    func testAReviewerReadsEverythingAndDecidesButDoesNotSubmit() async throws {
+        let f = try makeFixture()
+        let contoso = try await f.submissions.submit(try upload(), by: f.contoso).submission.id
+        let fabrikam = try await f.submissions.submit(try upload("duplicate-keys"), by: f.fabrikam).submission.id
+
+        for id in [contoso, fabrikam] {
+            XCTAssertEqual(try f.submissions.detail(id, by: f.reviewer).submission.id, id)
+            XCTAssertFalse(try f.submissions.report(id, format: "json", by: f.reviewer).text.isEmpty)
+            XCTAssertEqual(try f.review.acceptedFindings(of: id, by: f.reviewer), [])
+        }
+        XCTAssertEqual(Set(try f.submissions.list(QueueQuery(), by: f.reviewer).items.map(\.id)), [contoso, fabrikam])
+        XCTAssertEqual(Set(try f.submissions.queue(QueueQuery(), by: f.reviewer).items.map(\.id)), [contoso, fabrikam])
+        XCTAssertEqual(Set(try f.submissions.queue(QueueQuery(publisher: "Fabrikam"), by: f.reviewer).items.map(\.id)), [fabrikam])
+
+        // It decides: a comment now, and approval is refused by the state (no run yet), not the role.
+        let commented = try f.review.perform(ReviewRequest(action: .comment, text: "Looking."), on: contoso, by: f.reviewer)
+        XCTAssertEqual(commented.events.last?.kind, "comment")
+        await assertKind("notAllowed") { try f.review.perform(ReviewRequest(action: .approve), on: contoso, by: f.reviewer) }
+        XCTAssertEqual(
+            Review.allowedActions(in: "awaiting-review", for: f.reviewer).map(\.rawValue),
+            ["assign", "comment", "accept", "request-changes", "approve", "reject"])
+        XCTAssertEqual(Review.allowedActions(in: "awaiting-review", for: f.contoso).map(\.rawValue), ["comment", "withdraw"])
+
+        // It does not submit, revise, withdraw, manage webhooks or start a batch.
+        await assertKind("forbidden") { try await f.submissions.submit(try self.upload(), by: f.reviewer) }
+        await assertKind("forbidden") { try await f.submissions.addRevision(to: contoso, try self.upload(), by: f.reviewer) }
+        await assertKind("forbidden") { try f.review.perform(ReviewRequest(action: .withdraw), on: contoso, by: f.reviewer) }
+        await assertKind("forbidden") { try f.webhooks.list(by: f.reviewer) }
+        await assertKind("forbidden") { try f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.reviewer) }
+        await assertKind("forbidden") { try await f.recertifications.start(RecertificationRequest(), by: f.reviewer) }
+    }
+
+    func testAdminOnlyActions() async throws {
+        let f = try makeFixture()
+        let package = try PackageLoader().load(path: TestPaths.package("clean"))
+
+        // Importing certified connectors.
+        for caller in [f.contoso, f.reviewer] {
+            await assertKind("forbidden", caller.actor) { try f.catalog.importCertified(package, folder: "clean", by: caller) }
+        }
+        let (imported, outcome) = try f.catalog.importCertified(package, folder: "clean", by: f.admin)
+        XCTAssertEqual(outcome, .imported)
+        XCTAssertEqual(try f.submissions.detail(imported, by: f.reviewer).submission.state, "certified")
+
+        // Starting a re-certification: admins; reading batches: reviewers and admins.
+        for caller in [f.contoso, f.reviewer] {
+            await assertRefused(.forbidden("Only an admin token can start a re-certification."), caller.actor) {
+                try await f.recertifications.start(RecertificationRequest(), by: caller)
+            }
+            await assertKind("forbidden", caller.actor) { try f.recertifications.unfinished(by: caller) }
+        }
+        let batch = try await f.recertifications.start(RecertificationRequest(), by: f.admin)
+        XCTAssertEqual(batch.total, 1)
+        XCTAssertEqual(batch.createdBy, "admin:root")
+        for caller in [f.reviewer, f.admin] {
+            XCTAssertEqual(try f.recertifications.list(by: caller).map(\.id), [batch.id])
+            XCTAssertEqual(try f.recertifications.progress(batch.id, by: caller).total, 1)
+            XCTAssertTrue(try f.recertifications.summary(batch.id, format: "markdown", by: caller).text.contains("Re-certification"))
+        }
+        await assertRefused(.forbidden("Re-certification is for reviewers (reading) and admins.")) {
+            try f.recertifications.list(by: f.contoso)
+        }
+        await assertKind("forbidden") { try f.recertifications.summary(batch.id, format: nil, by: f.contoso) }
+        await assertRefused(.notFound("No such re-certification.")) { try f.recertifications.progress(nil, by: f.admin) }
+        await assertRefused(.notFound("No such re-certification.")) { try f.recertifications.progress(batch.id + 1, by: f.admin) }
+        await assertKind("invalid") { try f.recertifications.summary(batch.id, format: "sarif", by: f.admin) }
+        await assertKind("invalid") {
+            try await f.recertifications.start(RecertificationRequest(stages: ["probe"]), by: f.admin)
+        }
+        await assertKind("unprocessable") {
+            try await f.recertifications.start(RecertificationRequest(selection: .publisher("Nobody")), by: f.admin)
+        }
+
+        // Tokens.
+        for caller in [f.contoso, f.reviewer] {
+            await assertKind("forbidden", caller.actor) {
+                try f.tokens.create(role: .admin, publisher: nil, label: "escalate", by: caller)
+            }
+        }
+        await assertKind("invalid") { try f.tokens.create(role: .submitter, publisher: nil, label: nil, by: f.admin) }
+        let token = try f.tokens.create(role: .submitter, publisher: "Northwind", label: "nw", by: f.admin)
+        let northwind = try XCTUnwrap(try f.tokens.authenticate(token))
+        XCTAssertEqual(northwind.role, .submitter)
+        XCTAssertEqual(northwind.publisher, "Northwind")
+        XCTAssertNil(try f.tokens.authenticate(token + "x"))
+        XCTAssertEqual(Principal.operator("cli:ops").actor, "admin:cli:ops")
+    }
+
+    func testWebhooksAreTheirPublishersAlone() async throws {
+        let f = try makeFixture()
+        let registered = try f.webhooks.add(
+            WebhookRequest(url: "http://127.0.0.1:9/certify", publisher: "Fabrikam"), by: f.contoso)
+        XCTAssertEqual(registered.webhook.publisher, "Contoso", "a submitter registers for its own publisher only")
+        XCTAssertFalse(registered.secret.isEmpty)
+        let id = registered.webhook.id
+
+        XCTAssertEqual(try f.webhooks.list(by: f.contoso).map(\.id), [id])
+        XCTAssertEqual(try f.webhooks.list(by: f.fabrikam), [])
+        XCTAssertEqual(try f.webhooks.list(by: f.admin).map(\.id), [id])
+        XCTAssertEqual(try f.webhooks.deliveries(of: id, by: f.contoso), [])
+        for missing in [id, id + 100] {
+            await assertRefused(.notFound("No such webhook for this token.")) { try f.webhooks.deliveries(of: missing, by: f.fabrikam) }
+            await assertRefused(.notFound("No such webhook for this token.")) { try f.webhooks.remove(missing, by: f.fabrikam) }
+        }
+        await assertKind("invalid") { try f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.admin) }
+        try f.webhooks.remove(id, by: f.contoso)
+        XCTAssertEqual(try f.webhooks.list(by: f.contoso), [])
+    }
+
+    // MARK: Input is read once the caller is allowed
+
+    func testARefusedCallersInputIsNeverRead() async throws {
+        let f = try makeFixture()
+        let id = try await f.submissions.submit(try self.upload(), by: f.contoso).submission.id
+        var read = 0
+        func unreadUpload() throws -> PackageUpload {
+            read += 1
+            throw UseCaseError.invalid("the upload was read")
+        }
+        func query() throws -> QueueQuery {
+            read += 1
+            throw UseCaseError.invalid("the query was read")
+        }
+        func batch() throws -> RecertificationRequest {
+            read += 1
+            throw UseCaseError.invalid("the request was read")
+        }
+        await assertKind("forbidden") { try await f.submissions.submit(try unreadUpload(), by: f.reviewer) }
+        await assertKind("notFound") { try await f.submissions.addRevision(to: id, try unreadUpload(), by: f.fabrikam) }
+        await assertKind("forbidden") { try await f.submissions.addRevision(to: id, try unreadUpload(), by: f.reviewer) }
+        await assertKind("forbidden") { try f.submissions.queue(try query(), by: f.contoso) }
+        await assertKind("forbidden") { try await f.recertifications.start(try batch(), by: f.reviewer) }
+        XCTAssertEqual(read, 0)
+        // An allowed caller's input is read, and its refusal comes back.
+        await assertKind("invalid") { try f.submissions.queue(try query(), by: f.reviewer) }
+        XCTAssertEqual(read, 1)
+    }
+
+    func testQueueQueriesAreCheckedNamingTheParameter() async throws {
+        let f = try makeFixture()
+        for (query, parameter) in [
+            (QueueQuery(states: ["nonsense"]), "state"), (QueueQuery(states: ["all,submitted"]), "state"),
+            (QueueQuery(minAge: "3651d"), "minAge"), (QueueQuery(limit: "0"), "limit"), (QueueQuery(cursor: "abc"), "cursor"),
+        ] {
+            do {
+                _ = try f.submissions.queue(query, by: f.reviewer)
+                XCTFail("\(query) was taken")
+            } catch let error as UseCaseError {
+                XCTAssertEqual(kind(error), "invalid")
+                XCTAssertTrue(error.message.hasPrefix(parameter), error.message)
+            }
+        }
+        XCTAssertEqual(QueueQuery.parseAge("1.5h"), 5400)
+        XCTAssertNil(QueueQuery.parseAge("1e3"))
+    }
+
+    // MARK: The API's statuses
+
+    /// Each kind of refusal has one status, applied in one place (`ErrorBodyMiddleware`).
+    func testEachRefusalHasOneStatus() {
+        let statuses: [(UseCaseError, HTTPResponse.Status)] = [
+            (.notFound("x"), .notFound), (.forbidden("x"), .forbidden), (.invalid("x"), .badRequest),
+            (.conflict("x"), .conflict), (.notAllowed(message: "x", state: "s", allowedActions: []), .conflict),
+            (.unprocessable("x"), .unprocessableContent), (.failed("x"), .internalServerError),
+        ]
+        for (error, status) in statuses {
+            XCTAssertEqual(error.httpError.status, status, "\(error)")
+        }
+    }
+}
