@@ -9,7 +9,7 @@ let package = Package(
     name: "certify",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "certify", targets: ["certify"]),
+        .executable(name: "certify", targets: ["certify"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -41,107 +41,139 @@ let package = Package(
         // PNG reading (chunks, CRCs, inflate through ZlibCodec, unfiltering, Adam7) on hostile input.
         .target(name: "PNGImage", dependencies: ["ZlibCodec"]),
         // A connector package: files loaded from a folder or a zip, within named limits.
-        .target(name: "ConnectorPackage", dependencies: [
-            "JSONDocument", "ZlibCodec",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "ConnectorPackage",
+            dependencies: [
+                "JSONDocument", "ZlibCodec",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The core of the stages: findings, rules and their examples, the Stage protocol,
         // rulesets, the runner (given its stages), stage threads, the package stage.
-        .target(name: "Certification", dependencies: [
-            "JSONDocument", "ConnectorPackage",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Certification",
+            dependencies: [
+                "JSONDocument", "ConnectorPackage",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Stage 1, schema conformance: OpenAPI 2.0 structure and semantics, connector extensions,
         // apiProperties.json shapes.
-        .target(name: "SchemaConformance", dependencies: [
-            "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema",
-        ], exclude: inProgressRuleFolders),
+        .target(
+            name: "SchemaConformance",
+            dependencies: [
+                "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema",
+            ], exclude: inProgressRuleFolders),
         // Stage 2, content policy: texts, metadata, brand colour, icon (reads icon.png), README,
         // script, secrets, breaking changes.
-        .target(name: "ContentPolicy", dependencies: [
-            "Certification", "ConnectorPackage", "JSONDocument", "PNGImage",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ], exclude: inProgressRuleFolders),
+        .target(
+            name: "ContentPolicy",
+            dependencies: [
+                "Certification", "ConnectorPackage", "JSONDocument", "PNGImage",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], exclude: inProgressRuleFolders),
         // Calls to other people's servers (webhooks, probes): private-network guard, pinned
         // addresses, checked redirects, timeouts and size caps.
-        .target(name: "OutboundHTTP", dependencies: [
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // Stage 3: functional probing of the connector's live API, and the probe rules.
-        .target(name: "Probing", dependencies: [
-            "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "OutboundHTTP",
-        ]),
+        .target(
+            name: "Probing",
+            dependencies: [
+                "Certification", "ConnectorPackage", "JSONDocument", "JSONSchema", "OutboundHTTP",
+            ]),
         // The pipeline's stages in order and the catalogue of every rule (with the ruleset version
         // that hashes it): the one module that knows every stage.
-        .target(name: "StageCatalog", dependencies: [
-            "Certification", "SchemaConformance", "ContentPolicy", "Probing",
-        ]),
+        .target(
+            name: "StageCatalog",
+            dependencies: [
+                "Certification", "SchemaConformance", "ContentPolicy", "Probing",
+            ]),
         // Renderers (JSON, Markdown, HTML) from one result model.
-        .target(name: "Reports", dependencies: [
-            "Certification", "StageCatalog",
-            .product(name: "Mustache", package: "swift-mustache"),
-        ], plugins: ["EmbedResources"]),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "Certification", "StageCatalog",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ], plugins: ["EmbedResources"]),
         // The SQLite store: migrations, records, queries.
-        .target(name: "SubmissionStore", dependencies: [
-            "Certification", "StageCatalog", "ConnectorPackage",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ], plugins: ["EmbedResources"]),
+        .target(
+            name: "SubmissionStore",
+            dependencies: [
+                "Certification", "StageCatalog", "ConnectorPackage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], plugins: ["EmbedResources"]),
         // Durable leased jobs, workers running the stages, writing results once.
-        .target(name: "Pipeline", dependencies: [
-            "Certification", "StageCatalog", "SubmissionStore", "ConnectorPackage", "OutboundHTTP", "Probing",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "CoreMetrics", package: "swift-metrics"),
-        ]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Certification", "StageCatalog", "SubmissionStore", "ConnectorPackage", "OutboundHTTP", "Probing",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         // A multipart/form-data upload read with multipart-kit's parser, within named limits.
-        .target(name: "UploadForm", dependencies: [
-            .product(name: "MultipartKit", package: "multipart-kit"),
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        .target(
+            name: "UploadForm",
+            dependencies: [
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // What a person can do (submit, act on a submission, build a report, re-certify, manage
         // webhooks and tokens), with who may see and do what decided here once; the API, the CLI
         // and the coming console call it. No HTTP.
-        .target(name: "UseCases", dependencies: [
-            "Certification", "ConnectorPackage", "OutboundHTTP", "Pipeline", "Probing", "Reports", "StageCatalog",
-            "SubmissionStore",
-            .product(name: "CoreMetrics", package: "swift-metrics"),
-        ]),
+        .target(
+            name: "UseCases",
+            dependencies: [
+                "Certification", "ConnectorPackage", "OutboundHTTP", "Pipeline", "Probing", "Reports", "StageCatalog",
+                "SubmissionStore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         // The HTTP API: decodes requests, calls the use cases, encodes their answers.
-        .target(name: "CertifyServer", dependencies: [
-            "UseCases", "Pipeline", "OutboundHTTP", "UploadForm",
-            .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Certification", "ConnectorPackage",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            // Reads the embedded openapi.yaml to serve it as JSON too.
-            .product(name: "Yams", package: "Yams"),
-        ], plugins: ["EmbedResources"]),
-        .executableTarget(name: "certify", dependencies: [
-            "CertifyServer", "UseCases", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
-            "StageCatalog", "SchemaConformance", "ConnectorPackage", "JSONDocument",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "CertifyServer",
+            dependencies: [
+                "UseCases", "Pipeline", "OutboundHTTP", "UploadForm",
+                .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Certification", "ConnectorPackage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Reads the embedded openapi.yaml to serve it as JSON too.
+                .product(name: "Yams", package: "Yams"),
+            ], plugins: ["EmbedResources"]),
+        .executableTarget(
+            name: "certify",
+            dependencies: [
+                "CertifyServer", "UseCases", "OutboundHTTP", "Probing", "Pipeline", "SubmissionStore", "Reports", "Certification",
+                "StageCatalog", "SchemaConformance", "ConnectorPackage", "JSONDocument",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
         // What each fuzz target does with one input (Fuzz/, Scripts/fuzz.sh), and the replay of
         // the inputs kept under Fixtures/fuzz.
-        .target(name: "FuzzChecks", dependencies: ["Certification", "SchemaConformance", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage", "UploadForm"]),
+        .target(
+            name: "FuzzChecks",
+            dependencies: [
+                "Certification", "SchemaConformance", "ConnectorPackage", "JSONDocument", "JSONSchema", "PNGImage", "UploadForm",
+            ]),
         // Build-time embedding of Migrations/*.sql, Templates/* and openapi.yaml as Swift string
         // literals, so a copied binary carries its schema, report templates and API description.
         .executableTarget(name: "EmbedResourcesTool"),
@@ -151,20 +183,23 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONDocument"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "ZlibCodec"]),
         // `certify` is imported too, and built: the CLI tests run the binary.
-        .testTarget(name: "CertifyTests", dependencies: [
-            "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "UseCases", "Pipeline", "SubmissionStore", "Reports", "Certification",
-            "SchemaConformance", "ContentPolicy", "StageCatalog", "ConnectorPackage", "JSONDocument", "PNGImage",
-            "UploadForm",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-        ], exclude: inProgressTests + ["Resources"]),
+        .testTarget(
+            name: "CertifyTests",
+            dependencies: [
+                "certify", "FuzzChecks", "OutboundHTTP", "Probing", "JSONSchema", "CertifyServer", "UseCases", "Pipeline",
+                "SubmissionStore", "Reports", "Certification",
+                "SchemaConformance", "ContentPolicy", "StageCatalog", "ConnectorPackage", "JSONDocument", "PNGImage",
+                "UploadForm",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ], exclude: inProgressTests + ["Resources"]),
     ]
 )
 
@@ -173,8 +208,9 @@ let package = Package(
 // libFuzzer's, over one reader of publisher input.
 if Context.environment["CERTIFY_FUZZ"] != nil {
     for name in ["FuzzJSON", "FuzzPackage", "FuzzPattern", "FuzzSchemaStage", "FuzzPNG", "FuzzMultipart"] {
-        package.targets.append(.executableTarget(
-            name: name, dependencies: ["FuzzChecks"], path: "Fuzz/\(name)",
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["FuzzChecks"], path: "Fuzz/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     }
 }

@@ -67,11 +67,14 @@ public struct Finding: Codable, Sendable, Hashable {
 extension Finding {
     /// Findings in report order: by file, then position, then rule.
     public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
-        let fa = a.file ?? "", fb = b.file ?? ""
+        let fa = a.file ?? ""
+        let fb = b.file ?? ""
         if fa != fb { return fa < fb }
-        let la = a.line ?? 0, lb = b.line ?? 0
+        let la = a.line ?? 0
+        let lb = b.line ?? 0
         if la != lb { return la < lb }
-        let ca = a.column ?? 0, cb = b.column ?? 0
+        let ca = a.column ?? 0
+        let cb = b.column ?? 0
         if ca != cb { return ca < cb }
         if a.ruleId != b.ruleId { return a.ruleId < b.ruleId }
         return a.fingerprint < b.fingerprint

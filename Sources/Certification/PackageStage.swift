@@ -67,16 +67,20 @@ public struct PackageStage: Stage {
         id: "json-syntax", severity: .error, stage: stageName,
         summary: "Every JSON file is strict JSON (RFC 8259), UTF-8.",
         source: "paconn validate.py reads JSON strictly (json-strict); RFC 8259",
-        fix: "Fix the syntax at the reported line and column: remove trailing commas, add missing commas, balance brackets, escape control characters.",
+        fix:
+            "Fix the syntax at the reported line and column: remove trailing commas, add missing commas, balance brackets, escape control characters.",
         triggering: [.minimal(["apiProperties.json": "{\"properties\": {\"iconBrandColor\": \"#1f6feb\",}}"])],
         nonTriggering: [.minimal()])
 
     public static let duplicateKey = RuleDescription(
         id: "json-duplicate-key", severity: .warning, stage: stageName,
         summary: "No object has the same key twice.",
-        source: "RFC 8259 section 4 (names SHOULD be unique). A warning, not an error: three certified connectors have duplicates, and most readers (Python, JavaScript, Json.NET) keep the last value. certify's checks read the last value too, so the rest of the report describes what those readers see.",
+        source:
+            "RFC 8259 section 4 (names SHOULD be unique). A warning, not an error: three certified connectors have duplicates, and most readers (Python, JavaScript, Json.NET) keep the last value. certify's checks read the last value too, so the rest of the report describes what those readers see.",
         fix: "Remove one of the two members; keep the value the connector needs.",
-        triggering: [.minimal(["apiProperties.json": "{\"properties\": {\"iconBrandColor\": \"#1f6feb\", \"iconBrandColor\": \"#1f6feb\"}}"])],
+        triggering: [
+            .minimal(["apiProperties.json": "{\"properties\": {\"iconBrandColor\": \"#1f6feb\", \"iconBrandColor\": \"#1f6feb\"}}"])
+        ],
         nonTriggering: [.minimal()])
 
     public static let byteOrderMark = RuleDescription(

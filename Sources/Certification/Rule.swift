@@ -60,80 +60,81 @@ public struct ExamplePackage: Sendable, Hashable, Codable {
     /// The same files as Fixtures/packages/clean: a small connector that passes every rule.
     public static let minimalFiles: [String: String] = [
         "apiDefinition.swagger.json": #"""
-{
-  "swagger": "2.0",
-  "info": {
-    "title": "Contoso Weather",
-    "description": "Weather forecasts and current observations for any place on Earth, by coordinates or by name.",
-    "version": "1.0",
-    "contact": {"name": "Contoso Support", "url": "https://contoso.example/support", "email": "support@contoso.example"}
-  },
-  "host": "api.contoso.example",
-  "basePath": "/v1",
-  "schemes": ["https"],
-  "consumes": [],
-  "produces": ["application/json"],
-  "paths": {
-    "/forecast": {
-      "get": {
-        "operationId": "GetForecast",
-        "summary": "Get the forecast",
-        "description": "Returns the forecast for the next days at a place.",
-        "x-ms-visibility": "important",
-        "parameters": [
-          {"name": "place", "in": "query", "required": true, "type": "string", "description": "The place name.", "x-ms-summary": "Place", "x-ms-test-value": "Oslo"}
-        ],
-        "responses": {
-          "200": {"description": "The forecast.", "schema": {"type": "object", "properties": {"days": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "high": {"type": "number"}}}}}}}
+        {
+          "swagger": "2.0",
+          "info": {
+            "title": "Contoso Weather",
+            "description": "Weather forecasts and current observations for any place on Earth, by coordinates or by name.",
+            "version": "1.0",
+            "contact": {"name": "Contoso Support", "url": "https://contoso.example/support", "email": "support@contoso.example"}
+          },
+          "host": "api.contoso.example",
+          "basePath": "/v1",
+          "schemes": ["https"],
+          "consumes": [],
+          "produces": ["application/json"],
+          "paths": {
+            "/forecast": {
+              "get": {
+                "operationId": "GetForecast",
+                "summary": "Get the forecast",
+                "description": "Returns the forecast for the next days at a place.",
+                "x-ms-visibility": "important",
+                "parameters": [
+                  {"name": "place", "in": "query", "required": true, "type": "string", "description": "The place name.", "x-ms-summary": "Place", "x-ms-test-value": "Oslo"}
+                ],
+                "responses": {
+                  "200": {"description": "The forecast.", "schema": {"type": "object", "properties": {"days": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "high": {"type": "number"}}}}}}}
+                }
+              }
+            }
+          },
+          "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
+          "security": [{"api_key": []}],
+          "x-ms-connector-metadata": [
+            {"propertyName": "Website", "propertyValue": "https://contoso.example"},
+            {"propertyName": "Privacy policy", "propertyValue": "https://contoso.example/privacy"},
+            {"propertyName": "Categories", "propertyValue": "Data;Lifestyle and Entertainment"}
+          ]
         }
-      }
-    }
-  },
-  "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
-  "security": [{"api_key": []}],
-  "x-ms-connector-metadata": [
-    {"propertyName": "Website", "propertyValue": "https://contoso.example"},
-    {"propertyName": "Privacy policy", "propertyValue": "https://contoso.example/privacy"},
-    {"propertyName": "Categories", "propertyValue": "Data;Lifestyle and Entertainment"}
-  ]
-}
-"""#,
+        """#,
         "apiProperties.json": #"""
-{
-  "properties": {
-    "connectionParameters": {
-      "api_key": {"type": "securestring", "uiDefinition": {"displayName": "API Key", "description": "The API key for this connection.", "tooltip": "Your Contoso API key", "constraints": {"tabIndex": 2, "clearText": false, "required": "true"}}}
-    },
-    "iconBrandColor": "#1f6feb",
-    "capabilities": [],
-    "publisher": "Contoso",
-    "stackOwner": "Contoso"
-  }
-}
-"""#,
+        {
+          "properties": {
+            "connectionParameters": {
+              "api_key": {"type": "securestring", "uiDefinition": {"displayName": "API Key", "description": "The API key for this connection.", "tooltip": "Your Contoso API key", "constraints": {"tabIndex": 2, "clearText": false, "required": "true"}}}
+            },
+            "iconBrandColor": "#1f6feb",
+            "capabilities": [],
+            "publisher": "Contoso",
+            "stackOwner": "Contoso"
+          }
+        }
+        """#,
         "readme.md": #"""
-# Contoso Weather
-Weather forecasts for any place.
+        # Contoso Weather
+        Weather forecasts for any place.
 
-## Publisher: Contoso
+        ## Publisher: Contoso
 
-## Prerequisites
-A Contoso account.
+        ## Prerequisites
+        A Contoso account.
 
-## Supported Operations
-### Get the forecast
-Returns the forecast for the next days at a place.
+        ## Supported Operations
+        ### Get the forecast
+        Returns the forecast for the next days at a place.
 
-## Obtaining Credentials
-Sign in to contoso.example and create an API key.
+        ## Obtaining Credentials
+        Sign in to contoso.example and create an API key.
 
-## Known Issues and Limitations
-None known.
+        ## Known Issues and Limitations
+        None known.
 
-## Deployment Instructions
-Use the paconn CLI.
-"""#,
-    ]}
+        ## Deployment Instructions
+        Use the paconn CLI.
+        """#,
+    ]
+}
 
 /// The version of this tool, recorded with every run.
 public enum CertifyVersion {

@@ -40,7 +40,8 @@ public struct RuleContext: Sendable {
         _ message: String, in file: PackageFile, document: JSONDocument, at pointer: JSONPointer,
         atKey: Bool = false, severity: Severity? = nil, signature: String = ""
     ) -> Finding {
-        let position = (atKey ? document.keyPosition(of: pointer) : nil) ?? document.position(of: pointer)
+        let position =
+            (atKey ? document.keyPosition(of: pointer) : nil) ?? document.position(of: pointer)
             ?? nearestPosition(document, pointer)
         var finding = rule.finding(
             message, file: file.path, pointer: pointer.description, line: position?.line, column: position?.column,

@@ -141,7 +141,8 @@ public func buildRouter(
     let submissions = Submissions(store: store, ruleset: ruleset, runSecrets: runSecrets, metricsFactory: metricsFactory)
     router.get("health") { _, _ -> Response in
         let pending = try? store.pendingJobCount()
-        let body = pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }
+        let body =
+            pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }
             ?? "{\"status\":\"degraded\",\"database\":\"unavailable\"}"
         return Response(
             status: pending == nil ? .serviceUnavailable : .ok, headers: [.contentType: "application/json"],

@@ -69,7 +69,8 @@ struct Intake: Sendable {
             throw HTTPError(.badRequest, message: "The upload is empty: send the connector package as a zip.")
         }
         var credentials: [String: String] = [:]
-        let given = fields.filter { $0.0 == "credential" }.map(\.1)
+        let given =
+            fields.filter { $0.0 == "credential" }.map(\.1)
             + request.headers[values: HTTPField.Name("X-Certify-Credential")!]
         guard given.count <= Self.maximumCredentials else {
             throw HTTPError(
@@ -84,15 +85,17 @@ struct Intake: Sendable {
             // Split at the first '=' scalar: as a Character, '=' followed by a combining mark or an
             // emoji modifier is another character, and the credential would be refused.
             let scalars = text.unicodeScalars
-            let parts = scalars.firstIndex(of: "=").map {
-                [String(scalars[..<$0]), String(scalars[scalars.index(after: $0)...])]
-            } ?? [text]
+            let parts =
+                scalars.firstIndex(of: "=").map {
+                    [String(scalars[..<$0]), String(scalars[scalars.index(after: $0)...])]
+                } ?? [text]
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw HTTPError(.badRequest, message: "A credential is NAME=VALUE (a security definition name, or bearer, basic, apiKey).")
             }
             credentials[parts[0]] = parts[1]
         }
-        let probeBaseURL = fields.first { $0.0 == "probeBaseUrl" }?.1
+        let probeBaseURL =
+            fields.first { $0.0 == "probeBaseUrl" }?.1
             ?? request.headers[HTTPField.Name("X-Certify-Probe-Base-Url")!]
         if let url = probeBaseURL {
             guard !url.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -101,7 +104,8 @@ struct Intake: Sendable {
             guard url.utf8.count <= Self.maximumProbeBaseURLBytes else {
                 throw HTTPError(
                     .badRequest,
-                    message: "The probe base URL is \(url.utf8.count) bytes, over maximumProbeBaseURLBytes (\(Self.maximumProbeBaseURLBytes)).")
+                    message:
+                        "The probe base URL is \(url.utf8.count) bytes, over maximumProbeBaseURLBytes (\(Self.maximumProbeBaseURLBytes)).")
             }
             // Refused now rather than failing the run later: the same rule as webhook URLs.
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",

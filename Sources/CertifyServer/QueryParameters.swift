@@ -51,11 +51,13 @@ struct QueryParameters: Sendable {
             }
             guard Self.isClean(name), name.utf8.count <= 64 else {
                 throw Self.refusal(
-                    "query parameter name \(Self.excerpt(name).debugDescription) is not a parameter name (control characters, or over 64 bytes).")
+                    "query parameter name \(Self.excerpt(name).debugDescription) is not a parameter name (control characters, or over 64 bytes)."
+                )
             }
             guard rawValue.utf8.count <= 3 * Self.maximumQueryValueBytes else {
                 throw Self.refusal(
-                    "query parameter '\(name)' is \(rawValue.utf8.count) bytes as sent, over maximumQueryValueBytes (\(Self.maximumQueryValueBytes)) once decoded.")
+                    "query parameter '\(name)' is \(rawValue.utf8.count) bytes as sent, over maximumQueryValueBytes (\(Self.maximumQueryValueBytes)) once decoded."
+                )
             }
             guard let value = rawValue.removingPercentEncoding else {
                 throw Self.refusal("query parameter '\(name)' is not valid percent-encoded UTF-8.")
@@ -84,7 +86,8 @@ struct QueryParameters: Sendable {
         var seen: Set<String> = []
         for (name, _) in pairs {
             guard accepted.contains(name) else {
-                let takes = accepted.isEmpty
+                let takes =
+                    accepted.isEmpty
                     ? "this route takes no query parameters"
                     : "this route takes \(accepted.joined(separator: ", "))"
                 throw Self.refusal("query parameter '\(Self.excerpt(name))' is not known here: \(takes).")

@@ -49,7 +49,9 @@ struct WebhooksAPI: Sendable {
         return try jsonResponse(
             Created(
                 webhook: registered.webhook, secret: registered.secret,
-                signature: "Each delivery carries \(WebhookSignature.header): sha256=HEX, the HMAC-SHA256 of the exact request body with this secret. It is shown only now."),
+                signature:
+                    "Each delivery carries \(WebhookSignature.header): sha256=HEX, the HMAC-SHA256 of the exact request body with this secret. It is shown only now."
+            ),
             status: .created, location: "/v1/webhooks/\(registered.webhook.id)")
     }
 }

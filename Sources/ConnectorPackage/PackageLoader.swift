@@ -116,7 +116,8 @@ public struct PackageLoader: Sendable {
             }
             if entry.isDirectory { continue }
             if let earlier = seen.updateValue(path, forKey: path.lowercased()) {
-                let message = earlier == path
+                let message =
+                    earlier == path
                     ? "\(path): the zip holds this path twice"
                     : "\(path): the zip also holds \(earlier), a name that differs only in case; keep one"
                 throw PackageError(.duplicateEntry, message, path: path)

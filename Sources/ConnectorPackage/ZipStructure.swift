@@ -41,7 +41,8 @@ struct ZipStructure {
         var directoryOffset = Int(Self.u32(bytes, end + 16))
         var directorySize = Int(Self.u32(bytes, end + 12))
         var count = Int(Self.u16(bytes, end + 10))
-        let disk = Self.u16(bytes, end + 4), directoryDisk = Self.u16(bytes, end + 6)
+        let disk = Self.u16(bytes, end + 4)
+        let directoryDisk = Self.u16(bytes, end + 6)
         let countOnDisk = Self.u16(bytes, end + 8)
         var directoryLimit = end
         if directoryOffset == 0xFFFF_FFFF || directorySize == 0xFFFF_FFFF || count == 0xFFFF {
@@ -57,9 +58,11 @@ struct ZipStructure {
             throw PackageError(.tooManyEntries, "the zip has \(count) entries, more than \(maximumEntries) (maximumEntries)")
         }
         guard directoryOffset >= 0, directorySize >= 0, directoryOffset <= directoryLimit,
-              directorySize <= directoryLimit - directoryOffset
+            directorySize <= directoryLimit - directoryOffset
         else {
-            throw Self.corrupt("its central directory lies outside the file (offset \(directoryOffset), \(directorySize) bytes, in a file of \(bytes.count) bytes)")
+            throw Self.corrupt(
+                "its central directory lies outside the file (offset \(directoryOffset), \(directorySize) bytes, in a file of \(bytes.count) bytes)"
+            )
         }
         // Entries with 46-byte headers cannot outnumber what the directory can hold.
         if count > directorySize / 46 {
@@ -124,7 +127,8 @@ struct ZipStructure {
             let host = madeBy >> 8
             let mode = (external >> 16) & 0o170000
             let isLink = (host == 3 || host == 19) && mode == 0o120000
-            let isDirectory = path.hasSuffix("/") || ((host == 3 || host == 19) && mode == 0o040000)
+            let isDirectory =
+                path.hasSuffix("/") || ((host == 3 || host == 19) && mode == 0o040000)
                 || (host == 0 && external & 0x10 != 0)
             if method != Self.stored && method != Self.deflated && !isDirectory {
                 throw PackageError(
@@ -140,15 +144,18 @@ struct ZipStructure {
             let localExtraLength = Int(Self.u16(bytes, headerOffset + 28))
             let dataStart = headerOffset + 30 + localNameLength + localExtraLength
             guard dataStart <= directoryOffset, compressed <= directoryOffset - dataStart else {
-                throw Self.corrupt("\(path): its data runs past the start of the central directory (a truncated or damaged zip)", path: path)
+                throw Self.corrupt(
+                    "\(path): its data runs past the start of the central directory (a truncated or damaged zip)", path: path)
             }
-            guard localNameLength == nameLength, bytes[(headerOffset + 30)..<(headerOffset + 30 + nameLength)].elementsEqual(nameBytes) else {
+            guard localNameLength == nameLength, bytes[(headerOffset + 30)..<(headerOffset + 30 + nameLength)].elementsEqual(nameBytes)
+            else {
                 throw Self.corrupt("\(path): the local header names a different path than the central directory", path: path)
             }
-            entries.append(Entry(
-                path: path, isDirectory: isDirectory, isSymbolicLink: isLink, method: method, crc32: crc,
-                compressedSize: compressed, uncompressedSize: uncompressed,
-                dataRange: dataStart..<(dataStart + compressed), headerOffset: headerOffset))
+            entries.append(
+                Entry(
+                    path: path, isDirectory: isDirectory, isSymbolicLink: isLink, method: method, crc32: crc,
+                    compressedSize: compressed, uncompressedSize: uncompressed,
+                    dataRange: dataStart..<(dataStart + compressed), headerOffset: headerOffset))
             position = next
         }
         // No two entries may share bytes: overlapping entries are how one small zip claims to hold
@@ -180,7 +187,8 @@ struct ZipStructure {
                         try consumer(chunk)
                     }
                     if used != data.count {
-                        throw Self.corrupt("\(entry.path): \(data.count - used) bytes follow the end of its compressed data", path: entry.path)
+                        throw Self.corrupt(
+                            "\(entry.path): \(data.count - used) bytes follow the end of its compressed data", path: entry.path)
                     }
                 }
             }
@@ -192,7 +200,8 @@ struct ZipStructure {
             throw Self.corrupt("\(entry.path): cannot be inflated (\(error))", path: entry.path)
         }
         if produced != entry.uncompressedSize {
-            throw Self.corrupt("\(entry.path): inflated to \(produced) bytes but the zip declares \(entry.uncompressedSize)", path: entry.path)
+            throw Self.corrupt(
+                "\(entry.path): inflated to \(produced) bytes but the zip declares \(entry.uncompressedSize)", path: entry.path)
         }
         if crc != entry.crc32 {
             throw Self.corrupt("\(entry.path): its CRC-32 does not match its content (the zip is damaged)", path: entry.path)
@@ -208,7 +217,8 @@ struct ZipStructure {
         let lowest = max(0, bytes.count - 22 - 0xFFFF)
         while position >= lowest {
             if bytes[position] == 0x50, u32(bytes, position) == 0x0605_4B50,
-               position + 22 + Int(u16(bytes, position + 20)) <= bytes.count {
+                position + 22 + Int(u16(bytes, position + 20)) <= bytes.count
+            {
                 return position
             }
             position -= 1
@@ -216,7 +226,9 @@ struct ZipStructure {
         throw corrupt("its central directory is missing (no end-of-central-directory record; the zip is truncated or not a zip)")
     }
 
-    private static func readZip64End(_ bytes: [UInt8], before end: Int) throws(PackageError) -> (offset: Int, size: Int, count: Int, recordStart: Int) {
+    private static func readZip64End(_ bytes: [UInt8], before end: Int) throws(PackageError) -> (
+        offset: Int, size: Int, count: Int, recordStart: Int
+    ) {
         let locator = end - 20
         guard locator >= 56, u32(bytes, locator) == 0x0706_4B50 else {
             throw corrupt("its end record points to a ZIP64 record that is missing")
@@ -226,9 +238,12 @@ struct ZipStructure {
             throw corrupt("its ZIP64 end record is missing or outside the file")
         }
         let record = Int(recordOffset)
-        let disk = u32(bytes, record + 16), directoryDisk = u32(bytes, record + 20)
-        let countOnDisk = u64(bytes, record + 24), count = u64(bytes, record + 32)
-        let size = u64(bytes, record + 40), offset = u64(bytes, record + 48)
+        let disk = u32(bytes, record + 16)
+        let directoryDisk = u32(bytes, record + 20)
+        let countOnDisk = u64(bytes, record + 24)
+        let count = u64(bytes, record + 32)
+        let size = u64(bytes, record + 40)
+        let offset = u64(bytes, record + 48)
         guard disk == 0, directoryDisk == 0, countOnDisk == count else {
             throw corrupt("the zip spans several disks (a split archive); make a single-file zip")
         }

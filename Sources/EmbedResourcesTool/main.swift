@@ -20,7 +20,8 @@ for path in arguments.dropFirst(3) {
     }
     var hashes = "#"
     while text.contains("\"" + hashes) || text.contains("\\" + hashes) { hashes += "#" }
-    source += "        (name: \"\(url.lastPathComponent)\", text: \(hashes)\"\"\"\n\(text.replacingOccurrences(of: "\r\n", with: "\n"))\n\"\"\"\(hashes)),\n"
+    source +=
+        "        (name: \"\(url.lastPathComponent)\", text: \(hashes)\"\"\"\n\(text.replacingOccurrences(of: "\r\n", with: "\n"))\n\"\"\"\(hashes)),\n"
 }
 source += "    ]\n}\n"
 do {

@@ -30,7 +30,10 @@ public enum FuzzChecks {
         while let current = value {
             switch current.kind {
             case .object(let object):
-                guard let first = object.members.first else { value = nil; continue }
+                guard let first = object.members.first else {
+                    value = nil
+                    continue
+                }
                 tokens.append(first.key)
                 value = first.value
             case .array(let elements):
@@ -62,7 +65,7 @@ public enum FuzzChecks {
             index += 2
             // Names the file system would take as a path are not files of a flat folder.
             guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), name.utf8.count < 200 else { continue }
-            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data(fields[index - 1]))
+            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data(fields[index - 1]))
         }
         _ = try? loader.load(path: folder.path)
     }
@@ -98,7 +101,8 @@ public enum FuzzChecks {
         var files = ExamplePackage.minimalFiles.map { PackageFile(path: $0.key, bytes: Array($0.value.utf8)) }
         files.removeAll { $0.path == "apiDefinition.swagger.json" }
         files.append(PackageFile(path: "apiDefinition.swagger.json", bytes: Array(bytes)))
-        let input = StageInput(package: ConnectorPackage(name: "fuzz", files: files), options: CheckOptions(stages: [SchemaStage.stageName]))
+        let input = StageInput(
+            package: ConnectorPackage(name: "fuzz", files: files), options: CheckOptions(stages: [SchemaStage.stageName]))
         for rule in SchemaStage.rules {
             _ = rule.check(RuleContext(input: input, rule: rule.description))
         }

@@ -28,15 +28,17 @@ enum ErrorFactory {
         return SourcePosition(line: line, column: column, offset: offset)
     }
 
-    static func make(_ kind: JSONParseError.Kind, _ buffer: UnsafeBufferPointer<UInt8>, at offset: Int, _ message: String) -> JSONParseError {
+    static func make(_ kind: JSONParseError.Kind, _ buffer: UnsafeBufferPointer<UInt8>, at offset: Int, _ message: String) -> JSONParseError
+    {
         JSONParseError(kind: kind, message: message, position: position(buffer, offset))
     }
 
     static func invalidUTF8(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) -> JSONParseError {
         let byte = buffer[offset]
         let hex = String(byte, radix: 16, uppercase: true)
-        return make(.invalidUTF8, buffer, at: offset,
-                    "Invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)): JSON text must be UTF-8; save the file as UTF-8.")
+        return make(
+            .invalidUTF8, buffer, at: offset,
+            "Invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)): JSON text must be UTF-8; save the file as UTF-8.")
     }
 
     /// "'x'", "U+2003 EM SPACE", "the end of the text".
@@ -66,12 +68,14 @@ enum ErrorFactory {
         }
         let what = describe(scalar)
         if scalar.properties.isWhitespace || scalar.value == 0xFEFF || scalar.value == 0x200B {
-            return make(.unexpectedCharacter, buffer, at: offset,
-                        "Unexpected \(what): JSON whitespace is only space, tab, line feed and carriage return; replace it with spaces.")
+            return make(
+                .unexpectedCharacter, buffer, at: offset,
+                "Unexpected \(what): JSON whitespace is only space, tab, line feed and carriage return; replace it with spaces.")
         }
         if scalar.value == 0x201C || scalar.value == 0x201D {
-            return make(.unexpectedCharacter, buffer, at: offset,
-                        "Unexpected \(what): JSON strings use the straight double quote '\"'.")
+            return make(
+                .unexpectedCharacter, buffer, at: offset,
+                "Unexpected \(what): JSON strings use the straight double quote '\"'.")
         }
         return make(.unexpectedCharacter, buffer, at: offset, "Unexpected \(what): expected \(expected).")
     }
@@ -85,7 +89,9 @@ enum ErrorFactory {
         var end = offset
         while end < buffer.count, end - offset < 24 {
             let byte = buffer[end]
-            let isWordByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
+            let isWordByte =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+                || byte == 0x2D
             if !isWordByte { break }
             end += 1
         }

@@ -41,7 +41,8 @@ public enum JSONBenchmark {
             best = min(best, clock.now - start)
         }
         let (seconds, attoseconds) = best.components
-        return Measurement(bytes: inputs.reduce(0) { $0 + $1.count }, iterations: max(iterations, 1),
-                           bestSeconds: Double(seconds) + Double(attoseconds) / 1e18, failures: failures)
+        return Measurement(
+            bytes: inputs.reduce(0) { $0 + $1.count }, iterations: max(iterations, 1),
+            bestSeconds: Double(seconds) + Double(attoseconds) / 1e18, failures: failures)
     }
 }

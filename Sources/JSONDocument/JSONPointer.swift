@@ -56,7 +56,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
         while let byte = bytes.popFirst() {
             if byte == UInt8(ascii: "%") {
                 guard bytes.count >= 2, let high = JSONPointer.hexValue(bytes[bytes.startIndex]),
-                      let low = JSONPointer.hexValue(bytes[bytes.startIndex + 1]) else {
+                    let low = JSONPointer.hexValue(bytes[bytes.startIndex + 1])
+                else {
                     throw SyntaxError(text: uriFragment, message: "'%' must be followed by two hexadecimal digits")
                 }
                 decoded.append(high << 4 | low)
@@ -148,9 +149,9 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
-             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
-             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
-             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "/"), UInt8(ascii: "?"):
+            UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "/"), UInt8(ascii: "?"):
             return true
         default:
             return false

@@ -63,7 +63,8 @@ public struct JSONValue: Sendable {
         guard case .number(let text) = kind else { return nil }
         if let value = Int(text) { return value }
         guard NumberText.isIntegral(text), let value = Double(text),
-              value.magnitude < 9_007_199_254_740_992 else { return nil }
+            value.magnitude < 9_007_199_254_740_992
+        else { return nil }
         return Int(value)
     }
 
@@ -131,7 +132,8 @@ public struct JSONValue: Sendable {
         case (.array(let a), .array(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.jsonEquals($1) }
         case (.object(let a), .object(let b)):
-            let aKeys = a.uniqueKeys, bKeys = b.uniqueKeys
+            let aKeys = a.uniqueKeys
+            let bKeys = b.uniqueKeys
             guard aKeys.count == bKeys.count else { return false }
             for key in aKeys {
                 guard let left = a[key], let right = b[key], left.jsonEquals(right) else { return false }
@@ -194,8 +196,9 @@ public struct JSONObject: Sendable {
         guard members.count > indexThreshold else { return nil }
         let hashes = members.map { ByteHash.hash($0.key) }
         var duplicates: [(first: Int, duplicate: Int)] = []
-        return MemberIndex.build(count: members.count, duplicates: &duplicates,
-                                 hash: { hashes[$0] }, sameKey: { sameUTF8(members[$0].key, members[$1].key) })
+        return MemberIndex.build(
+            count: members.count, duplicates: &duplicates,
+            hash: { hashes[$0] }, sameKey: { sameUTF8(members[$0].key, members[$1].key) })
     }
 
     /// The first member's index for `key`, comparing keys by code points (not by Swift's
@@ -256,8 +259,10 @@ enum MemberIndex {
     /// Each member whose key an earlier member has is appended to `duplicates`, with the first
     /// member that has it.
     @inline(__always)
-    static func build(count: Int, duplicates: inout [(first: Int, duplicate: Int)],
-                      hash: (Int) -> UInt32, sameKey: (Int, Int) -> Bool) -> [Int32] {
+    static func build(
+        count: Int, duplicates: inout [(first: Int, duplicate: Int)],
+        hash: (Int) -> UInt32, sameKey: (Int, Int) -> Bool
+    ) -> [Int32] {
         var size = 16
         while size < count &* 2 { size <<= 1 }
         let mask = size &- 1
@@ -296,7 +301,10 @@ enum NumberText {
         var exponent = 0
         var inFraction = false
         var utf8 = text.utf8[...]
-        if utf8.first == UInt8(ascii: "-") { negative = true; utf8 = utf8.dropFirst() }
+        if utf8.first == UInt8(ascii: "-") {
+            negative = true
+            utf8 = utf8.dropFirst()
+        }
         while let byte = utf8.first {
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 if !(digits.isEmpty && byte == UInt8(ascii: "0")) { digits.append(byte) }
@@ -304,7 +312,9 @@ enum NumberText {
             } else if byte == UInt8(ascii: ".") {
                 inFraction = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                exponent = Int(String(decoding: utf8.dropFirst(), as: UTF8.self)) ?? (utf8.dropFirst().first == UInt8(ascii: "-") ? Int.min / 2 : Int.max / 2)
+                exponent =
+                    Int(String(decoding: utf8.dropFirst(), as: UTF8.self))
+                    ?? (utf8.dropFirst().first == UInt8(ascii: "-") ? Int.min / 2 : Int.max / 2)
                 break
             }
             utf8 = utf8.dropFirst()
@@ -364,7 +374,9 @@ enum JSONWriter {
             case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
             case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                out.append(contentsOf: [
+                    0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
             default: out.append(byte)
             }
         }

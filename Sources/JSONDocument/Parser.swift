@@ -210,9 +210,10 @@ struct Parser: ~Copyable {
         var found: [(first: Int, duplicate: Int)] = []
         if n > JSONObject.indexThreshold {
             // The index doubles as the duplicate check: a key already in it is a duplicate.
-            index = MemberIndex.build(count: n, duplicates: &found,
-                                      hash: { memberHashes[base &+ $0] },
-                                      sameKey: { sameUTF8(members[base &+ $0].key, members[base &+ $1].key) })
+            index = MemberIndex.build(
+                count: n, duplicates: &found,
+                hash: { memberHashes[base &+ $0] },
+                sameKey: { sameUTF8(members[base &+ $0].key, members[base &+ $1].key) })
         } else if n > 1 {
             for k in 1..<n {
                 let hash = memberHashes[base &+ k]
@@ -260,8 +261,10 @@ struct Parser: ~Copyable {
         }
         let firstMember = members[frame.memberBase &+ first]
         let duplicateMember = members[frame.memberBase &+ duplicate]
-        duplicates.append(DuplicateKey(key: duplicateMember.key, pointer: JSONPointer(tokens: tokens),
-                                       first: firstMember.keyPosition, duplicate: duplicateMember.keyPosition))
+        duplicates.append(
+            DuplicateKey(
+                key: duplicateMember.key, pointer: JSONPointer(tokens: tokens),
+                first: firstMember.keyPosition, duplicate: duplicateMember.keyPosition))
     }
 
     // MARK: - Scalars
@@ -315,7 +318,8 @@ struct Parser: ~Copyable {
         if j < count {
             let next = bytes[j]
             if Self.isDigit(next) {
-                throw fail(.invalidNumber, at: j, "Invalid number: leading zeros are not allowed; remove them or quote the value as a string.")
+                throw fail(
+                    .invalidNumber, at: j, "Invalid number: leading zeros are not allowed; remove them or quote the value as a string.")
             }
             if next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e") {
                 throw fail(.invalidNumber, at: j, "Invalid number: unexpected \(ErrorFactory.describe(buffer, at: j)) in a number.")
@@ -565,8 +569,9 @@ struct Parser: ~Copyable {
     @inline(__always)
     private func checkDepth(_ offset: Int) throws(JSONParseError) {
         if frames.count >= maximumDepth {
-            throw fail(.depthLimitExceeded, at: offset,
-                       "Arrays and objects are nested more than \(maximumDepth) levels deep here: flatten the document.")
+            throw fail(
+                .depthLimitExceeded, at: offset,
+                "Arrays and objects are nested more than \(maximumDepth) levels deep here: flatten the document.")
         }
     }
 
@@ -585,9 +590,12 @@ struct Parser: ~Copyable {
         guard i < count else {
             switch context {
             case .root: return fail(.emptyDocument, at: i, "The document is empty: a JSON text needs a value.")
-            case .afterOpenArray: return fail(.unexpectedEndOfInput, at: i, "The text ends inside an array: add its elements and the closing ']'.")
-            case .afterComma: return fail(.unexpectedEndOfInput, at: i, "The text ends after ',': add the next element and the closing ']'.")
-            case .afterColon: return fail(.unexpectedEndOfInput, at: i, "The text ends after ':': add the member's value and the closing '}'.")
+            case .afterOpenArray:
+                return fail(.unexpectedEndOfInput, at: i, "The text ends inside an array: add its elements and the closing ']'.")
+            case .afterComma:
+                return fail(.unexpectedEndOfInput, at: i, "The text ends after ',': add the next element and the closing ']'.")
+            case .afterColon:
+                return fail(.unexpectedEndOfInput, at: i, "The text ends after ':': add the member's value and the closing '}'.")
             }
         }
         let byte = bytes[i]
@@ -607,7 +615,8 @@ struct Parser: ~Copyable {
             let (_, close) = ErrorFactory.bracketText(top.isObject)
             return fail(.unbalancedBracket, at: i, "Unexpected \(found): \(openedAt(top)) must be closed with \(close) first.")
         case UInt8(ascii: ","):
-            return fail(.unexpectedCharacter, at: i, "Unexpected ',': a value is expected here; remove the extra comma or add the missing value.")
+            return fail(
+                .unexpectedCharacter, at: i, "Unexpected ',': a value is expected here; remove the extra comma or add the missing value.")
         case UInt8(ascii: "'"):
             return fail(.unexpectedCharacter, at: i, "Unexpected \"'\": JSON strings use double quotes.")
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
@@ -615,19 +624,24 @@ struct Parser: ~Copyable {
         case 0x80...:
             return ErrorFactory.nonASCII(buffer, at: i, expected: "a value")
         default:
-            return fail(.unexpectedCharacter, at: i, "Unexpected \(ErrorFactory.describe(buffer, at: i)): a value is expected here (an object, array, string, number, true, false or null).")
+            return fail(
+                .unexpectedCharacter, at: i,
+                "Unexpected \(ErrorFactory.describe(buffer, at: i)): a value is expected here (an object, array, string, number, true, false or null)."
+            )
         }
     }
 
     private func invalidLiteral(at offset: Int) -> JSONParseError {
         let word = ErrorFactory.word(buffer, at: offset)
-        return fail(.invalidLiteral, at: offset,
-                    "Invalid literal '\(word)': the literals are true, false and null, in lowercase; write text as a string in double quotes.")
+        return fail(
+            .invalidLiteral, at: offset,
+            "Invalid literal '\(word)': the literals are true, false and null, in lowercase; write text as a string in double quotes.")
     }
 
     private func keyExpected(afterComma: Bool) -> JSONParseError {
         guard i < count else {
-            return fail(.unexpectedEndOfInput, at: i, "The text ends where a property name is expected: add the member and the closing '}'.")
+            return fail(
+                .unexpectedEndOfInput, at: i, "The text ends where a property name is expected: add the member and the closing '}'.")
         }
         let byte = bytes[i]
         switch byte {
@@ -636,13 +650,15 @@ struct Parser: ~Copyable {
         case UInt8(ascii: "]"):
             return fail(.unbalancedBracket, at: i, "Unexpected ']': \(openedAt(frames.top)) must be closed with '}' first.")
         case UInt8(ascii: ","):
-            return fail(.unexpectedCharacter, at: i, "Unexpected ',': a property name in double quotes is expected; remove the extra comma.")
+            return fail(
+                .unexpectedCharacter, at: i, "Unexpected ',': a property name in double quotes is expected; remove the extra comma.")
         case UInt8(ascii: "'"):
             return fail(.unexpectedCharacter, at: i, "Property names must be in double quotes, not single quotes.")
         case 0x80...:
             return ErrorFactory.nonASCII(buffer, at: i, expected: "a property name in double quotes")
         default:
-            return fail(.unexpectedCharacter, at: i, "Expected a property name in double quotes, found \(ErrorFactory.describe(buffer, at: i)).")
+            return fail(
+                .unexpectedCharacter, at: i, "Expected a property name in double quotes, found \(ErrorFactory.describe(buffer, at: i)).")
         }
     }
 
@@ -653,7 +669,10 @@ struct Parser: ~Copyable {
         if bytes[i] >= 0x80, ErrorFactory.nonASCII(buffer, at: i, expected: "':'").kind == .invalidUTF8 {
             return ErrorFactory.invalidUTF8(buffer, at: i)
         }
-        return fail(.missingColon, at: i, "Expected ':' after the property name \"\(key)\", found \(ErrorFactory.describe(buffer, at: i)): put a colon between the name and its value.")
+        return fail(
+            .missingColon, at: i,
+            "Expected ':' after the property name \"\(key)\", found \(ErrorFactory.describe(buffer, at: i)): put a colon between the name and its value."
+        )
     }
 
     /// After a value inside `top`, neither ',' nor the matching closing bracket follows.
@@ -673,9 +692,11 @@ struct Parser: ~Copyable {
             }
             return fail(.missingComma, at: i, "Missing ',' before this value: separate the elements of an array with commas.")
         case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             if top.isObject {
-                return fail(.unexpectedCharacter, at: i, "Unexpected \(ErrorFactory.describe(buffer, at: i)): expected ',' and a property name in double quotes, or '}'.")
+                return fail(
+                    .unexpectedCharacter, at: i,
+                    "Unexpected \(ErrorFactory.describe(buffer, at: i)): expected ',' and a property name in double quotes, or '}'.")
             }
             return fail(.missingComma, at: i, "Missing ',' before this value: separate the elements of an array with commas.")
         case 0x80...:
@@ -696,7 +717,8 @@ struct Parser: ~Copyable {
             if rootIsContainer {
                 let closed = ErrorFactory.position(buffer, rootEnd &- 1)
                 let (open, _) = ErrorFactory.bracketText(root.object != nil)
-                message += ": the root \(open) (line \(root.position.line), column \(root.position.column)) was already closed at line \(closed.line), column \(closed.column); remove the extra closing bracket before this point."
+                message +=
+                    ": the root \(open) (line \(root.position.line), column \(root.position.column)) was already closed at line \(closed.line), column \(closed.column); remove the extra closing bracket before this point."
             } else {
                 message += ": it closes nothing; remove it."
             }
@@ -706,7 +728,8 @@ struct Parser: ~Copyable {
             let error = ErrorFactory.nonASCII(buffer, at: i, expected: "the end of the text")
             if error.kind == .invalidUTF8 || error.message.contains("whitespace") { return error }
         }
-        return fail(.trailingContent, at: i, "Unexpected \(found) after the end of the JSON value: remove it, or put several values in an array.")
+        return fail(
+            .trailingContent, at: i, "Unexpected \(found) after the end of the JSON value: remove it, or put several values in an array.")
     }
 
     private func unterminatedString(_ quote: Int) -> JSONParseError {
@@ -718,7 +741,9 @@ struct Parser: ~Copyable {
         let message: String
         switch byte {
         case 0x09: message = "A raw tab (U+0009) inside a string: write it as \\t, or remove it."
-        case 0x0A: message = "A raw line feed (U+000A) inside a string: a string ends on the line it starts; add the closing '\"' or write the line break as \\n."
+        case 0x0A:
+            message =
+                "A raw line feed (U+000A) inside a string: a string ends on the line it starts; add the closing '\"' or write the line break as \\n."
         case 0x0D: message = "A raw carriage return (U+000D) inside a string: write it as \\r, or close the string."
         default:
             let hex = String(byte, radix: 16, uppercase: true)
@@ -730,8 +755,10 @@ struct Parser: ~Copyable {
 
     private func invalidEscape(at offset: Int) -> JSONParseError {
         let what = ErrorFactory.describe(buffer, at: offset &+ 1)
-        return fail(.invalidEscape, at: offset,
-                    "Invalid escape: a backslash followed by \(what); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a literal backslash as \\\\.")
+        return fail(
+            .invalidEscape, at: offset,
+            "Invalid escape: a backslash followed by \(what); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a literal backslash as \\\\."
+        )
     }
 
     private func invalidUnicodeEscape(at offset: Int) -> JSONParseError {

@@ -72,7 +72,8 @@ enum ByteHash {
 /// Byte-wise equality of two strings' UTF-8 (not Swift's canonical equivalence).
 @inline(__always)
 func sameUTF8(_ a: String, _ b: String) -> Bool {
-    let x = a.utf8, y = b.utf8
+    let x = a.utf8
+    let y = b.utf8
     // O(1) for native strings, and most different keys differ in length.
     guard x.count == y.count else { return false }
     let equal = x.withContiguousStorageIfAvailable { p in

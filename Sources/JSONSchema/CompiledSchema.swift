@@ -35,17 +35,22 @@ public final class CompiledSchema: Sendable {
     ///   - resolver: supplies the documents that `$ref`s name by other URIs.
     ///   - formatAssertion: check `format` (true) or treat it as an annotation (false, what
     ///     Python's jsonschema does without a format checker).
-    public convenience init(_ schema: JSONValue, baseURI: String? = nil, dialect: SchemaDialect = .draft4,
-                            resolver: (any SchemaResolver)? = nil, formatAssertion: Bool = true) throws(SchemaCompileError) {
-        try self.init(root: schema, pointer: .root, baseURI: baseURI, dialect: dialect, resolver: resolver, formatAssertion: formatAssertion)
+    public convenience init(
+        _ schema: JSONValue, baseURI: String? = nil, dialect: SchemaDialect = .draft4,
+        resolver: (any SchemaResolver)? = nil, formatAssertion: Bool = true
+    ) throws(SchemaCompileError) {
+        try self.init(
+            root: schema, pointer: .root, baseURI: baseURI, dialect: dialect, resolver: resolver, formatAssertion: formatAssertion)
     }
 
     /// Compiles the schema at `pointer` inside a larger document (a swagger's
     /// `/definitions/Pet`, an operation's `/paths/~1pets/get/responses/200/schema`), so that
     /// `$ref: "#/definitions/X"` resolves against that document. Only what the schema reaches
     /// is compiled. Error schema pointers are pointers into `root`.
-    public init(root: JSONValue, pointer: JSONPointer, baseURI: String? = nil, dialect: SchemaDialect = .draft4,
-                resolver: (any SchemaResolver)? = nil, formatAssertion: Bool = true) throws(SchemaCompileError) {
+    public init(
+        root: JSONValue, pointer: JSONPointer, baseURI: String? = nil, dialect: SchemaDialect = .draft4,
+        resolver: (any SchemaResolver)? = nil, formatAssertion: Bool = true
+    ) throws(SchemaCompileError) {
         var compiler = SchemaCompiler(dialect: dialect, resolver: resolver, formatAssertion: formatAssertion)
         (program, entry) = try compiler.compile(root: root, pointer: pointer, baseURI: baseURI)
         warnings = compiler.warnings

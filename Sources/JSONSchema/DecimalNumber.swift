@@ -64,7 +64,8 @@ struct DecimalNumber: Sendable, Hashable {
     private static func compareMagnitude(_ a: DecimalNumber, _ b: DecimalNumber) -> Int {
         if a.isZero || b.isZero { return a.isZero ? (b.isZero ? 0 : -1) : 1 }
         // The power of ten of the most significant digit decides first.
-        let aTop = a.exponent + a.digits.count, bTop = b.exponent + b.digits.count
+        let aTop = a.exponent + a.digits.count
+        let bTop = b.exponent + b.digits.count
         if aTop != bTop { return aTop < bTop ? -1 : 1 }
         for k in 0..<max(a.digits.count, b.digits.count) {
             let x = k < a.digits.count ? a.digits[k] : 0
@@ -110,7 +111,9 @@ struct DecimalNumber: Sendable, Hashable {
     }
 
     private static func powmod(_ base: UInt64, _ exponent: Int, _ m: UInt64) -> UInt64 {
-        var result: UInt64 = 1 % m, factor = base % m, e = exponent
+        var result: UInt64 = 1 % m
+        var factor = base % m
+        var e = exponent
         while e > 0 {
             if e & 1 == 1 { result = mulmod(result, factor, m, adding: 0) }
             factor = mulmod(factor, factor, m, adding: 0)

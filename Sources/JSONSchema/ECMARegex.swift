@@ -165,7 +165,8 @@ public final class ECMARegex: Sendable {
     private static let digit = "0-9"
     private static let word = "a-zA-Z0-9_"
     /// ECMA-262 WhiteSpace and LineTerminator.
-    private static let space = "\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}"
+    private static let space =
+        "\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}"
 
     /// ECMA-262 (without flags) to ICU.
     static func translate(_ pattern: String) throws(RegexSyntaxError) -> String {
@@ -274,13 +275,21 @@ public final class ECMARegex: Sendable {
             case "{":
                 // A quantifier only when it reads {n}, {n,} or {n,m} after something quantifiable.
                 var j = i + 1
-                var sawDigit = false, sawComma = false, valid = false
+                var sawDigit = false
+                var sawComma = false
+                var valid = false
                 while j < chars.count {
                     let d = chars[j]
-                    if ("0"..."9").contains(d) { sawDigit = true }
-                    else if d == "," && sawDigit && !sawComma { sawComma = true }
-                    else if d == "}" { valid = sawDigit; break }
-                    else { break }
+                    if ("0"..."9").contains(d) {
+                        sawDigit = true
+                    } else if d == "," && sawDigit && !sawComma {
+                        sawComma = true
+                    } else if d == "}" {
+                        valid = sawDigit
+                        break
+                    } else {
+                        break
+                    }
                     j += 1
                 }
                 if valid && quantifiable {
@@ -291,7 +300,8 @@ public final class ECMARegex: Sendable {
                 } else if valid {
                     // "x{1}{2}", "{1}": a braced quantifier with nothing to repeat is an error
                     // even in Annex B (only a "{" that cannot be a quantifier is literal).
-                    throw RegexSyntaxError(message: "\"\(String(String.UnicodeScalarView(chars[i...j])))\" has nothing to repeat (at character \(i + 1))")
+                    throw RegexSyntaxError(
+                        message: "\"\(String(String.UnicodeScalarView(chars[i...j])))\" has nothing to repeat (at character \(i + 1))")
                 } else {
                     emit("\\{", quantifiable: true)
                 }
@@ -317,8 +327,11 @@ public final class ECMARegex: Sendable {
                         continue
                     }
                     if let close = chars[(i + 3)...].firstIndex(of: ">"), close > i + 3,
-                       chars[(i + 3)..<close].allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
-                       !("0"..."9").contains(chars[i + 3]) {
+                        chars[(i + 3)..<close].allSatisfy({
+                            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+                        }),
+                        !("0"..."9").contains(chars[i + 3])
+                    {
                         emit(String(String.UnicodeScalarView(chars[i...close])), quantifiable: false)
                         i = close + 1
                         continue
@@ -326,7 +339,10 @@ public final class ECMARegex: Sendable {
                     throw RegexSyntaxError(message: "\"(?<\" starts neither a lookbehind nor a group name such as (?<year>…)")
                 }
                 let written = kind.map { "(?" + String($0) } ?? "(?"
-                throw RegexSyntaxError(message: "\"\(written)\" is not ECMA-262 syntax: only (?:…), (?=…), (?!…), (?<=…), (?<!…) and (?<name>…) are groups (inline flags such as (?i), comments and atomic groups are not)")
+                throw RegexSyntaxError(
+                    message:
+                        "\"\(written)\" is not ECMA-262 syntax: only (?:…), (?=…), (?!…), (?<=…), (?<!…) and (?<name>…) are groups (inline flags such as (?i), comments and atomic groups are not)"
+                )
             case "|", "^": emit(String(c), quantifiable: false)
             case "*", "+", "?":
                 if quantifiable {

@@ -49,10 +49,13 @@ struct Evaluator {
             if !exhausted {
                 exhausted = true
                 if collecting {
-                    errors.append(SchemaError(
-                        instancePointer: currentPointer, schemaPointer: nodes[index].pointer, schemaDocument: nil,
-                        keyword: "complexity",
-                        message: "the value is too complex to validate within \(Self.maximumSteps) steps (maximumEvaluationSteps); it is not validated further"))
+                    errors.append(
+                        SchemaError(
+                            instancePointer: currentPointer, schemaPointer: nodes[index].pointer, schemaDocument: nil,
+                            keyword: "complexity",
+                            message:
+                                "the value is too complex to validate within \(Self.maximumSteps) steps (maximumEvaluationSteps); it is not validated further"
+                        ))
                 }
             }
             return false
@@ -62,9 +65,12 @@ struct Evaluator {
         if nesting >= Self.maximumNesting {
             if collecting && !tooDeep {
                 tooDeep = true
-                errors.append(SchemaError(
-                    instancePointer: currentPointer, schemaPointer: nodes[index].pointer, schemaDocument: nil, keyword: "depth",
-                    message: "the schema nests $ref, allOf, anyOf, oneOf, not and subschemas more than \(Self.maximumNesting) levels deep here (maximumSchemaNesting); it is not validated further"))
+                errors.append(
+                    SchemaError(
+                        instancePointer: currentPointer, schemaPointer: nodes[index].pointer, schemaDocument: nil, keyword: "depth",
+                        message:
+                            "the schema nests $ref, allOf, anyOf, oneOf, not and subschemas more than \(Self.maximumNesting) levels deep here (maximumSchemaNesting); it is not validated further"
+                    ))
             }
             return false
         }
@@ -143,9 +149,12 @@ struct Evaluator {
             // Not a keyword's failure: reported with the keyword "depth" at the subschema.
             if collecting {
                 let target = nodes[node]
-                errors.append(SchemaError(instancePointer: instancePointer(token), schemaPointer: target.pointer,
-                                          schemaDocument: target.document == 0 ? nil : program.documentURIs[target.document],
-                                          keyword: "depth", message: "the value is nested more than \(Self.maximumDepth) levels deep; it is not validated further"))
+                errors.append(
+                    SchemaError(
+                        instancePointer: instancePointer(token), schemaPointer: target.pointer,
+                        schemaDocument: target.document == 0 ? nil : program.documentURIs[target.document],
+                        keyword: "depth",
+                        message: "the value is nested more than \(Self.maximumDepth) levels deep; it is not validated further"))
             }
             return false
         }
@@ -176,14 +185,17 @@ struct Evaluator {
 
     /// Records an error at the current instance location (or one member below it) and returns
     /// false. Messages are built only while collecting.
-    private mutating func fail(_ node: Node, _ keyword: String, _ message: @autoclosure () -> String,
-                               schema extra: [String] = [], at token: PathToken? = nil) -> Bool {
+    private mutating func fail(
+        _ node: Node, _ keyword: String, _ message: @autoclosure () -> String,
+        schema extra: [String] = [], at token: PathToken? = nil
+    ) -> Bool {
         guard collecting else { return false }
-        errors.append(SchemaError(
-            instancePointer: instancePointer(token),
-            schemaPointer: JSONPointer(tokens: node.pointer.tokens + [keyword] + extra),
-            schemaDocument: node.document == 0 ? nil : program.documentURIs[node.document],
-            keyword: keyword, message: message()))
+        errors.append(
+            SchemaError(
+                instancePointer: instancePointer(token),
+                schemaPointer: JSONPointer(tokens: node.pointer.tokens + [keyword] + extra),
+                schemaDocument: node.document == 0 ? nil : program.documentURIs[node.document],
+                keyword: keyword, message: message()))
         return false
     }
 
@@ -195,10 +207,15 @@ struct Evaluator {
             return validate(value, target)
         case .type(let types):
             if Self.matches(types, value, dialect: program.dialect) { return true }
-            return fail(node, "type", "expected type \(Messages.list(types.names, "or")), found \(Messages.typeOf(value, expectingInteger: types.contains(.integer)))")
+            return fail(
+                node, "type",
+                "expected type \(Messages.list(types.names, "or")), found \(Messages.typeOf(value, expectingInteger: types.contains(.integer)))"
+            )
         case .enumeration(let options):
             for option in options where JSONEquality.equal(option, value) { return true }
-            return fail(node, "enum", "value must be one of: \(Messages.list(options.map(Messages.quote), ",", limit: 10)); found \(Messages.quote(value))")
+            return fail(
+                node, "enum",
+                "value must be one of: \(Messages.list(options.map(Messages.quote), ",", limit: 10)); found \(Messages.quote(value))")
         case .allOf(let branches):
             var valid = true
             for branch in branches where !validate(value, branch) {
@@ -236,7 +253,10 @@ struct Evaluator {
                 let hint = closest(branches, value)
                 return fail(node, "oneOf", "does not match any of the oneOf schemas; it must match exactly one" + hint)
             }
-            return fail(node, "oneOf", "matches \(matching.count) of the oneOf schemas (\(Messages.list(matching.map { "#\($0)" }, "and"))); it must match exactly one")
+            return fail(
+                node, "oneOf",
+                "matches \(matching.count) of the oneOf schemas (\(Messages.list(matching.map { "#\($0)" }, "and"))); it must match exactly one"
+            )
         case .not(let branch):
             let saved = collecting
             collecting = false
@@ -299,7 +319,8 @@ struct Evaluator {
         var node = nodes[index]
         for _ in 0..<8 {
             guard node.general.count == 1, node.forStrings.isEmpty, node.forNumbers.isEmpty, node.forArrays.isEmpty,
-                  node.forObjects.isEmpty, case .ref(let target) = node.general[0] else { break }
+                node.forObjects.isEmpty, case .ref(let target) = node.general[0]
+            else { break }
             node = nodes[target]
         }
         let document = node.document == 0 ? "" : program.documentURIs[node.document]
@@ -311,15 +332,19 @@ struct Evaluator {
         // A missing discriminator property is `required`'s to report.
         guard case .object(let object) = value.kind, let named = object[discriminator.property] else { return true }
         guard let name = named.string else {
-            return fail(node, "discriminator", "the discriminator property '\(discriminator.property)' must be a string naming a definition, found \(named.typeName)",
-                        at: .key(discriminator.property))
+            return fail(
+                node, "discriminator",
+                "the discriminator property '\(discriminator.property)' must be a string naming a definition, found \(named.typeName)",
+                at: .key(discriminator.property))
         }
         if name == discriminator.baseName { return true }
         guard discriminator.subtypes[name] != nil else {
             var known = discriminator.subtypes.keys.sorted()
             if let base = discriminator.baseName { known.insert(base, at: 0) }
-            return fail(node, "discriminator", "the discriminator property '\(discriminator.property)' is '\(name)', which names no definition that extends this schema; expected \(Messages.list(known.map { "'\($0)'" }, "or", limit: 10))",
-                        at: .key(discriminator.property))
+            return fail(
+                node, "discriminator",
+                "the discriminator property '\(discriminator.property)' is '\(name)', which names no definition that extends this schema; expected \(Messages.list(known.map { "'\($0)'" }, "or", limit: 10))",
+                at: .key(discriminator.property))
         }
         // A subtype's name dispatches before the checks run (see `dispatch`).
         return true
@@ -329,8 +354,9 @@ struct Evaluator {
     /// evaluated for this value (its allOf led back to the base).
     private func dispatch(_ discriminator: Discriminator, _ value: JSONValue) -> Int? {
         guard case .object(let object) = value.kind, let name = object[discriminator.property]?.string,
-              let subtype = discriminator.subtypes[name],
-              !activeSubtypes.contains(where: { $0.depth == depth && $0.node == subtype }) else { return nil }
+            let subtype = discriminator.subtypes[name],
+            !activeSubtypes.contains(where: { $0.depth == depth && $0.node == subtype })
+        else { return nil }
         return subtype
     }
 
@@ -345,7 +371,8 @@ struct Evaluator {
             if bytes / 4 >= limit { return true }
             let length = bytes < limit ? bytes : text.unicodeScalars.count
             if length >= limit { return true }
-            return fail(node, "minLength", "must be at least \(Messages.count(limit, "character")) long, found \(text.unicodeScalars.count)")
+            return fail(
+                node, "minLength", "must be at least \(Messages.count(limit, "character")) long, found \(text.unicodeScalars.count)")
         case .maxLength(let limit):
             if text.utf8.count <= limit { return true }
             let length = text.unicodeScalars.count
@@ -362,7 +389,8 @@ struct Evaluator {
                 exhaustedPatterns.insert(ObjectIdentifier(regex))
                 return fail(
                     node, "pattern",
-                    "the pattern '\(regex.pattern)' is too complex to match against \(Messages.quote(text)) within \(ECMARegex.maximumMatchSteps) steps (maximumMatchSteps): it backtracks catastrophically (nested quantifiers such as (a+)+); simplify it")
+                    "the pattern '\(regex.pattern)' is too complex to match against \(Messages.quote(text)) within \(ECMARegex.maximumMatchSteps) steps (maximumMatchSteps): it backtracks catastrophically (nested quantifiers such as (a+)+); simplify it"
+                )
             }
         case .stringFormat(let format, let name):
             if format.check(string: text) { return true }
@@ -377,11 +405,15 @@ struct Evaluator {
         case .minimum(let bound, let exclusive):
             let order = bound.compare(instance: text)
             if exclusive ? order > 0 : order >= 0 { return true }
-            return fail(node, "minimum", exclusive ? "must be greater than \(bound.text), found \(text)" : "must be at least \(bound.text), found \(text)")
+            return fail(
+                node, "minimum",
+                exclusive ? "must be greater than \(bound.text), found \(text)" : "must be at least \(bound.text), found \(text)")
         case .maximum(let bound, let exclusive):
             let order = bound.compare(instance: text)
             if exclusive ? order < 0 : order <= 0 { return true }
-            return fail(node, "maximum", exclusive ? "must be less than \(bound.text), found \(text)" : "must be at most \(bound.text), found \(text)")
+            return fail(
+                node, "maximum",
+                exclusive ? "must be less than \(bound.text), found \(text)" : "must be at most \(bound.text), found \(text)")
         case .multipleOf(let divisor):
             if divisor.divides(instance: text) { return true }
             return fail(node, "multipleOf", "must be a multiple of \(divisor.text), found \(text)")
@@ -413,7 +445,10 @@ struct Evaluator {
                     switch additional {
                     case .allowed: return valid
                     case .forbidden:
-                        return fail(node, "additionalItems", "has \(Messages.count(elements.count, "item")), but only \(schemas.count) \(schemas.count == 1 ? "is" : "are") allowed (additionalItems is false)")
+                        return fail(
+                            node, "additionalItems",
+                            "has \(Messages.count(elements.count, "item")), but only \(schemas.count) \(schemas.count == 1 ? "is" : "are") allowed (additionalItems is false)"
+                        )
                     case .schema(let schema):
                         if descend(element, schema, .index(offset)) { continue }
                     }
@@ -430,7 +465,8 @@ struct Evaluator {
             return fail(node, "maxItems", "must have at most \(Messages.count(limit, "item")), found \(elements.count)")
         case .uniqueItems:
             guard let (first, second) = JSONEquality.firstDuplicate(elements) else { return true }
-            return fail(node, "uniqueItems", "items #\(first) and #\(second) are equal (\(Messages.quote(elements[first]))); items must be unique")
+            return fail(
+                node, "uniqueItems", "items #\(first) and #\(second) are equal (\(Messages.quote(elements[first]))); items must be unique")
         default:
             return true
         }
@@ -467,8 +503,10 @@ struct Evaluator {
                 case .allowed:
                     continue
                 case .forbidden:
-                    _ = fail(node, "additionalProperties", "property '\(key)' is not allowed (additionalProperties is false)" + Self.suggestion(key, shape),
-                             at: .key(key))
+                    _ = fail(
+                        node, "additionalProperties",
+                        "property '\(key)' is not allowed (additionalProperties is false)" + Self.suggestion(key, shape),
+                        at: .key(key))
                 case .schema(let schema):
                     if descend(members[offset].value, schema, .key(key)) { continue }
                 }

@@ -90,7 +90,8 @@ enum Formats {
     /// RFC 3339 full-date at `at` (10 bytes), with the real number of days in the month.
     static func fullDate(_ b: [UInt8], _ at: Int) -> Bool {
         guard let year = number(b, at, 4), b.count > at + 9, b[at + 4] == UInt8(ascii: "-"), let month = number(b, at + 5, 2),
-              b[at + 7] == UInt8(ascii: "-"), let day = number(b, at + 8, 2), (1...12).contains(month) else { return false }
+            b[at + 7] == UInt8(ascii: "-"), let day = number(b, at + 8, 2), (1...12).contains(month)
+        else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         return (1...days).contains(day)
@@ -100,9 +101,10 @@ enum Formats {
     /// second 60 only where the time is 23:59 in UTC (a leap second).
     static func isDateTime(_ b: [UInt8]) -> Bool {
         guard b.count >= 20, fullDate(b, 0), b[10] | 0x20 == UInt8(ascii: "t"),
-              let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2),
-              b[16] == UInt8(ascii: ":"), let second = number(b, 17, 2),
-              hour <= 23, minute <= 59, second <= 60 else { return false }
+            let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2),
+            b[16] == UInt8(ascii: ":"), let second = number(b, 17, 2),
+            hour <= 23, minute <= 59, second <= 60
+        else { return false }
         var i = 19
         if b[i] == UInt8(ascii: ".") {
             i += 1
@@ -116,7 +118,8 @@ enum Formats {
             i += 1
         } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
             guard let oh = number(b, i + 1, 2), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"), let om = number(b, i + 4, 2),
-                  oh <= 23, om <= 59 else { return false }
+                oh <= 23, om <= 59
+            else { return false }
             offsetMinutes = (oh * 60 + om) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
             i += 6
         } else {
@@ -134,13 +137,17 @@ enum Formats {
     /// address literal ("[192.0.2.1]", "[IPv6:...]").
     static func isEmail(_ b: [UInt8]) -> Bool {
         guard let at = b.lastIndex(of: UInt8(ascii: "@")), at > 0, at < b.count - 1 else { return false }
-        let local = b[..<at], domain = b[(at + 1)...]
+        let local = b[..<at]
+        let domain = b[(at + 1)...]
         if local.first == UInt8(ascii: "\"") {
             guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return false }
             var k = local.startIndex + 1
             while k < local.endIndex - 1 {
                 let c = local[k]
-                if c == UInt8(ascii: "\\") { k += 2; continue }
+                if c == UInt8(ascii: "\\") {
+                    k += 2
+                    continue
+                }
                 guard c >= 0x20, c < 0x7F, c != UInt8(ascii: "\"") else { return false }
                 k += 1
             }
@@ -207,7 +214,8 @@ enum Formats {
         guard b.count >= 2, b.count <= 45 else { return false }
         // Groups on each side of "::" (at most one).
         var halves: [ArraySlice<UInt8>] = []
-        var start = b.startIndex, k = b.startIndex
+        var start = b.startIndex
+        var k = b.startIndex
         while k < b.endIndex {
             if b[k] == UInt8(ascii: ":"), k + 1 < b.endIndex, b[k + 1] == UInt8(ascii: ":") {
                 halves.append(b[start..<k])
@@ -269,7 +277,9 @@ enum Formats {
     /// RFC 3986 URI (absolute, fragment allowed): scheme ":" hier-part ["?" query] ["#" fragment].
     static func isURI(_ b: [UInt8]) -> Bool {
         guard let colon = b.firstIndex(of: UInt8(ascii: ":")), colon > 0, isAlpha(b[0]),
-              b[1..<colon].allSatisfy({ isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+            b[1..<colon].allSatisfy({
+                isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+            })
         else { return false }
         var rest = b[(colon + 1)...]
         if let hash = rest.firstIndex(of: UInt8(ascii: "#")) {
@@ -386,8 +396,10 @@ public enum ValueFormat {
             }
             guard padding == 0 else { return false }
             let lower = byte | 0x20
-            guard (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "+")
-                    || byte == UInt8(ascii: "/") else { return false }
+            guard
+                (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "+")
+                    || byte == UInt8(ascii: "/")
+            else { return false }
         }
         return true
     }

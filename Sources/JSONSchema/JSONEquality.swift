@@ -1,10 +1,11 @@
 import JSONDocument
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// JSON equality as JSON Schema defines it (numbers by value, strings by code points, objects
@@ -111,4 +112,3 @@ func sameBytes(_ a: String, _ b: String) -> Bool {
     if let fast, let result = fast { return result }
     return a.utf8.elementsEqual(b.utf8)
 }
-

@@ -54,8 +54,9 @@ struct SchemaCompiler {
         try rejectCycles()
         let nodes = parts.enumerated().map { index, part in
             let part = part!
-            return Node(document: part.location.document, pointer: part.location.pointer, checks: part.checks,
-                        nullable: part.nullable, isDiscriminatorTarget: discriminatorTargets.contains(index))
+            return Node(
+                document: part.location.document, pointer: part.location.pointer, checks: part.checks,
+                nullable: part.nullable, isDiscriminatorTarget: discriminatorTargets.contains(index))
         }
         return (Program(nodes: nodes, documentURIs: documents.map(\.uri), dialect: dialect), entry)
     }
@@ -104,7 +105,8 @@ struct SchemaCompiler {
                 indexIdentifiers(member.value, SchemaLocation(document: location.document, pointer: here), base: base)
             case .schemaMap:
                 for entry in member.value.object?.members ?? [] {
-                    indexIdentifiers(entry.value, SchemaLocation(document: location.document, pointer: here.appending(entry.key)), base: base)
+                    indexIdentifiers(
+                        entry.value, SchemaLocation(document: location.document, pointer: here.appending(entry.key)), base: base)
                 }
             case .schemaArray, .schemaOrArray:
                 if let elements = member.value.array {
@@ -179,7 +181,8 @@ struct SchemaCompiler {
         let absolute = URIs.resolve(reference, against: base)
         let (documentURI, fragment) = URIs.split(absolute)
         if identifiers[documentURI] == nil && document(for: documentURI) == nil {
-            return .failure(Unresolvable(why: documentURI.isEmpty ? "no base URI to resolve it against" : "no document is known at \(documentURI)"))
+            return .failure(
+                Unresolvable(why: documentURI.isEmpty ? "no base URI to resolve it against" : "no document is known at \(documentURI)"))
         }
         if let fragment, !fragment.isEmpty, !fragment.hasPrefix("/") {
             // A location-independent identifier ("#foo"), declared by an `id`.
@@ -196,7 +199,11 @@ struct SchemaCompiler {
         }
         let location = SchemaLocation(document: start.document, pointer: pointer)
         guard documents[start.document].root.value(at: pointer) != nil else {
-            return .failure(Unresolvable(why: "there is nothing at \(pointer.uriFragment) in \(documents[start.document].uri.isEmpty ? "this document" : documents[start.document].uri)"))
+            return .failure(
+                Unresolvable(
+                    why:
+                        "there is nothing at \(pointer.uriFragment) in \(documents[start.document].uri.isEmpty ? "this document" : documents[start.document].uri)"
+                ))
         }
         return .success(location)
     }
@@ -237,7 +244,9 @@ struct SchemaCompiler {
         warnings.append(problem)
     }
 
-    private mutating func build(_ index: Int, at location: SchemaLocation, value: JSONValue, inheritedBase: String) throws(SchemaCompileError) {
+    private mutating func build(_ index: Int, at location: SchemaLocation, value: JSONValue, inheritedBase: String)
+        throws(SchemaCompileError)
+    {
         guard let object = value.object else {
             let problem = error("a schema must be an object, found \(value.typeName)", at: location)
             if dialect == .draft4 { throw problem }
@@ -270,7 +279,9 @@ struct SchemaCompiler {
         }
 
         func schema(_ value: JSONValue, _ tokens: String...) throws(SchemaCompileError) -> Int {
-            try subschema(SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + tokens)), value, base: base)
+            try subschema(
+                SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + tokens)), value,
+                base: base)
         }
         func count(_ keyword: Keyword) throws(SchemaCompileError) -> Int? {
             guard let value = keywords[keyword] else { return nil }
@@ -318,7 +329,9 @@ struct SchemaCompiler {
             do {
                 return try ECMARegex.compile(pattern)
             } catch {
-                let at = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: location.pointer.tokens + [keyword] + (name.map { [$0] } ?? [])))
+                let at = SchemaLocation(
+                    document: location.document,
+                    pointer: JSONPointer(tokens: location.pointer.tokens + [keyword] + (name.map { [$0] } ?? [])))
                 throw self.error("invalid regular expression \"\(pattern)\": \(error.message)", at: at)
             }
         }
@@ -336,7 +349,9 @@ struct SchemaCompiler {
             let names: [JSONValue] = value.array ?? [value]
             for name in names {
                 guard let text = name.string, let type = TypeSet(name: text, dialect: dialect) else {
-                    try malformed("must be a type name (array, boolean, integer, null, number, object, string\(dialect == .swagger2 ? ", file" : "")) or an array of them; found \(name.jsonText)", at: location, "type")
+                    try malformed(
+                        "must be a type name (array, boolean, integer, null, number, object, string\(dialect == .swagger2 ? ", file" : "")) or an array of them; found \(name.jsonText)",
+                        at: location, "type")
                     set = []
                     break
                 }
@@ -345,8 +360,11 @@ struct SchemaCompiler {
             if !set.isEmpty { checks.append(.type(set)) }
         }
         if let value = keywords[.enumeration] {
-            if let options = value.array, !options.isEmpty { checks.append(.enumeration(options)) }
-            else { try malformed("must be a non-empty array", at: location, "enum") }
+            if let options = value.array, !options.isEmpty {
+                checks.append(.enumeration(options))
+            } else {
+                try malformed("must be a non-empty array", at: location, "enum")
+            }
         }
         if let nodes = try schemas(.allOf) { checks.append(.allOf(nodes)) }
         if let nodes = try schemas(.anyOf) { checks.append(.anyOf(nodes)) }
@@ -355,24 +373,33 @@ struct SchemaCompiler {
         if dialect == .swagger2, let value = keywords[.discriminator] {
             // First: when it dispatches to a subtype, the subtype (which includes this schema)
             // replaces the rest of this node's checks.
-            if let property = value.string { checks.insert(.discriminator(discriminator(property, base: location)), at: 0) }
-            else { try malformed("must be a property name", at: location, "discriminator") }
+            if let property = value.string {
+                checks.insert(.discriminator(discriminator(property, base: location)), at: 0)
+            } else {
+                try malformed("must be a property name", at: location, "discriminator")
+            }
         }
 
         // Numbers.
         if let bound = try number(.minimum) { checks.append(.minimum(bound, exclusive: try flag(.exclusiveMinimum))) }
         if let bound = try number(.maximum) { checks.append(.maximum(bound, exclusive: try flag(.exclusiveMaximum))) }
         if let divisor = try number(.multipleOf) {
-            if divisor.decimal.isZero || divisor.decimal.negative { try malformed("must be greater than 0", at: location, "multipleOf") }
-            else { checks.append(.multipleOf(divisor)) }
+            if divisor.decimal.isZero || divisor.decimal.negative {
+                try malformed("must be greater than 0", at: location, "multipleOf")
+            } else {
+                checks.append(.multipleOf(divisor))
+            }
         }
 
         // Strings (and swagger's number formats).
         if let limit = try count(.minLength) { checks.append(.minLength(limit)) }
         if let limit = try count(.maxLength) { checks.append(.maxLength(limit)) }
         if let value = keywords[.pattern] {
-            if let pattern = value.string { checks.append(.pattern(try regex(pattern, at: "pattern"))) }
-            else { try malformed("must be a string", at: location, "pattern") }
+            if let pattern = value.string {
+                checks.append(.pattern(try regex(pattern, at: "pattern")))
+            } else {
+                try malformed("must be a string", at: location, "pattern")
+            }
         }
         if formatAssertion, let name = keywords[.format]?.string, let format = Format(name: name, dialect: dialect) {
             checks.append(format.appliesToNumbers ? .numberFormat(format, name: name) : .stringFormat(format, name: name))
@@ -412,7 +439,11 @@ struct SchemaCompiler {
         if let value = keywords[.patternProperties] {
             if let members = value.object?.members {
                 for member in members {
-                    patterns.append((try regex(member.key, at: "patternProperties", member.key), try schema(member.value, "patternProperties", member.key)))
+                    patterns.append(
+                        (
+                            try regex(member.key, at: "patternProperties", member.key),
+                            try schema(member.value, "patternProperties", member.key)
+                        ))
                 }
             } else {
                 try malformed("must be an object of schemas", at: location, "patternProperties")
@@ -427,8 +458,11 @@ struct SchemaCompiler {
         if case .allowed = additionalProperties, properties.isEmpty, patterns.isEmpty {
             // Nothing to check.
         } else {
-            checks.append(.properties(ObjectShape(properties: properties, ordered: ordered, patterns: patterns,
-                                                  additional: additionalProperties)))
+            checks.append(
+                .properties(
+                    ObjectShape(
+                        properties: properties, ordered: ordered, patterns: patterns,
+                        additional: additionalProperties)))
         }
         if let value = keywords[.dependencies] {
             if let members = value.object?.members {
@@ -523,7 +557,8 @@ struct SchemaCompiler {
         for definition in documents[document].root["definitions"]?.object?.members ?? [] {
             for element in definition.value["allOf"]?.array ?? [] {
                 guard let text = element["$ref"]?.string,
-                      case .success(let parent) = resolve(text, base: documents[document].uri) else { continue }
+                    case .success(let parent) = resolve(text, base: documents[document].uri)
+                else { continue }
                 index[parent, default: []].append(definition.key)
             }
         }
@@ -566,8 +601,9 @@ struct SchemaCompiler {
                 switch marks[successor] {
                 case .active:
                     let cycle = stack.drop(while: { $0.node != successor }).map { parts[$0.node]!.location.pointer.uriFragment }
-                    throw error("circular reference: \((cycle + [cycle[0]]).joined(separator: " -> ")) evaluates the same value forever",
-                                at: parts[successor]!.location)
+                    throw error(
+                        "circular reference: \((cycle + [cycle[0]]).joined(separator: " -> ")) evaluates the same value forever",
+                        at: parts[successor]!.location)
                 case .unvisited:
                     marks[successor] = .active
                     stack.append((successor, inPlace(successor), 0))

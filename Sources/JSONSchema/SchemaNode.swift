@@ -24,7 +24,11 @@ final class Node: Sendable {
     init(document: Int, pointer: JSONPointer, checks: [Check], nullable: Bool, isDiscriminatorTarget: Bool) {
         self.document = document
         self.pointer = pointer
-        var general: [Check] = [], strings: [Check] = [], numbers: [Check] = [], arrays: [Check] = [], objects: [Check] = []
+        var general: [Check] = []
+        var strings: [Check] = []
+        var numbers: [Check] = []
+        var arrays: [Check] = []
+        var objects: [Check] = []
         var discriminator: Discriminator?
         for check in checks {
             if case .discriminator(let found) = check { discriminator = found }
@@ -134,8 +138,10 @@ final class ObjectShape: Sendable {
     let patterns: [(regex: ECMARegex, node: Int)]
     let additional: Additional
 
-    init(properties: [String: (name: String, node: Int)], ordered: [(name: String, node: Int)],
-         patterns: [(regex: ECMARegex, node: Int)], additional: Additional) {
+    init(
+        properties: [String: (name: String, node: Int)], ordered: [(name: String, node: Int)],
+        patterns: [(regex: ECMARegex, node: Int)], additional: Additional
+    ) {
         self.properties = properties
         self.ordered = ordered
         self.patterns = patterns
@@ -202,8 +208,10 @@ struct TypeSet: OptionSet, Sendable {
 
     /// "string", "string or null", "integer, string or null", in the schema's order.
     var names: [String] {
-        let all: [(TypeSet, String)] = [(.object, "object"), (.array, "array"), (.string, "string"), (.number, "number"),
-                                        (.integer, "integer"), (.boolean, "boolean"), (.null, "null"), (.file, "file")]
+        let all: [(TypeSet, String)] = [
+            (.object, "object"), (.array, "array"), (.string, "string"), (.number, "number"),
+            (.integer, "integer"), (.boolean, "boolean"), (.null, "null"), (.file, "file"),
+        ]
         return all.filter { contains($0.0) }.map(\.1)
     }
 }

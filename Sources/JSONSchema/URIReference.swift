@@ -51,16 +51,19 @@ struct URIReference: Equatable {
     /// RFC 3986 section 5.2.2 (strict).
     func resolving(_ reference: URIReference) -> URIReference {
         if reference.scheme != nil {
-            return URIReference(scheme: reference.scheme, authority: reference.authority,
-                                path: Self.removeDotSegments(reference.path), query: reference.query, fragment: reference.fragment)
+            return URIReference(
+                scheme: reference.scheme, authority: reference.authority,
+                path: Self.removeDotSegments(reference.path), query: reference.query, fragment: reference.fragment)
         }
         if reference.authority != nil {
-            return URIReference(scheme: scheme, authority: reference.authority,
-                                path: Self.removeDotSegments(reference.path), query: reference.query, fragment: reference.fragment)
+            return URIReference(
+                scheme: scheme, authority: reference.authority,
+                path: Self.removeDotSegments(reference.path), query: reference.query, fragment: reference.fragment)
         }
         if reference.path.isEmpty {
-            return URIReference(scheme: scheme, authority: authority, path: path,
-                                query: reference.query ?? query, fragment: reference.fragment)
+            return URIReference(
+                scheme: scheme, authority: authority, path: path,
+                query: reference.query ?? query, fragment: reference.fragment)
         }
         let merged: String
         if reference.path.hasPrefix("/") {
@@ -72,8 +75,9 @@ struct URIReference: Equatable {
         } else {
             merged = reference.path
         }
-        return URIReference(scheme: scheme, authority: authority, path: Self.removeDotSegments(merged),
-                            query: reference.query, fragment: reference.fragment)
+        return URIReference(
+            scheme: scheme, authority: authority, path: Self.removeDotSegments(merged),
+            query: reference.query, fragment: reference.fragment)
     }
 
     /// RFC 3986 section 5.2.4.
@@ -82,11 +86,15 @@ struct URIReference: Equatable {
         var input = Substring(path)
         var output: [Substring] = []
         while !input.isEmpty {
-            if input.hasPrefix("../") { input = input.dropFirst(3) }
-            else if input.hasPrefix("./") { input = input.dropFirst(2) }
-            else if input.hasPrefix("/./") { input = input.dropFirst(2) }
-            else if input == "/." { input = "/" }
-            else if input.hasPrefix("/../") || input == "/.." {
+            if input.hasPrefix("../") {
+                input = input.dropFirst(3)
+            } else if input.hasPrefix("./") {
+                input = input.dropFirst(2)
+            } else if input.hasPrefix("/./") {
+                input = input.dropFirst(2)
+            } else if input == "/." {
+                input = "/"
+            } else if input.hasPrefix("/../") || input == "/.." {
                 input = input == "/.." ? "/" : input.dropFirst(3)
                 if !output.isEmpty { output.removeLast() }
             } else if input == "." || input == ".." {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An IP address, v4 or v6, as bytes.
@@ -51,8 +51,13 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
 /// Why an address is not on the public internet.
 public enum AddressClass: String, Sendable, Hashable {
     case publicInternet = "public"
-    case loopback, privateNetwork = "private", linkLocal = "link-local", sharedCGNAT = "cgnat", multicast
-    case cloudMetadata = "cloud-metadata", unspecified, reserved, broadcast
+    case loopback
+    case privateNetwork = "private"
+    case linkLocal = "link-local"
+    case sharedCGNAT = "cgnat"
+    case multicast
+    case cloudMetadata = "cloud-metadata"
+    case unspecified, reserved, broadcast
 
     public var isPublic: Bool { self == .publicInternet }
 }
@@ -73,15 +78,15 @@ public enum AddressPolicy {
         if b == [169, 254, 169, 254] || b == [100, 100, 100, 200] || b == [192, 0, 0, 192] { return .cloudMetadata }
         if b == [255, 255, 255, 255] { return .broadcast }
         switch a {
-        case 0: return .unspecified                                   // 0.0.0.0/8 "this network"
+        case 0: return .unspecified  // 0.0.0.0/8 "this network"
         case 10: return .privateNetwork
         case 127: return .loopback
         case 169 where c == 254: return .linkLocal
         case 172 where (16...31).contains(c): return .privateNetwork
         case 192 where c == 168: return .privateNetwork
-        case 100 where (64...127).contains(c): return .sharedCGNAT     // 100.64.0.0/10
-        case 192 where c == 0 && b[2] == 0: return .reserved           // 192.0.0.0/24 IETF
-        case 198 where c == 18 || c == 19: return .reserved            // benchmarking
+        case 100 where (64...127).contains(c): return .sharedCGNAT  // 100.64.0.0/10
+        case 192 where c == 0 && b[2] == 0: return .reserved  // 192.0.0.0/24 IETF
+        case 198 where c == 18 || c == 19: return .reserved  // benchmarking
         case 224...239: return .multicast
         case 240...255: return .reserved
         default: return .publicInternet
@@ -93,21 +98,21 @@ public enum AddressPolicy {
         let firstTen = b[0..<10].allSatisfy { $0 == 0 }
         if firstTen && b[10] == 0xff && b[11] == 0xff { return classifyV4(Array(b[12..<16])) }  // ::ffff:a.b.c.d
         if b[0..<12].allSatisfy({ $0 == 0 }) {
-            if b[12..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return .loopback }          // ::1
-            if b[12..<16].allSatisfy({ $0 == 0 }) { return .unspecified }                     // ::
-            return classifyV4(Array(b[12..<16]))                                              // ::a.b.c.d
+            if b[12..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return .loopback }  // ::1
+            if b[12..<16].allSatisfy({ $0 == 0 }) { return .unspecified }  // ::
+            return classifyV4(Array(b[12..<16]))  // ::a.b.c.d
         }
         if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4..<12].allSatisfy({ $0 == 0 }) {
-            return classifyV4(Array(b[12..<16]))                                              // 64:ff9b::/96
+            return classifyV4(Array(b[12..<16]))  // 64:ff9b::/96
         }
-        if b[0] == 0x20 && b[1] == 0x02 { return classifyV4(Array(b[2..<6])) }               // 2002::/16 6to4
+        if b[0] == 0x20 && b[1] == 0x02 { return classifyV4(Array(b[2..<6])) }  // 2002::/16 6to4
         if b[0] == 0xfd && b[1] == 0x00 && b[2] == 0x0e && b[3] == 0xc2 { return .cloudMetadata }  // fd00:ec2::/32
-        if b[0] & 0xfe == 0xfc { return .privateNetwork }                                      // fc00::/7
-        if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return .linkLocal }                           // fe80::/10
-        if b[0] == 0xfe && b[1] & 0xc0 == 0xc0 { return .privateNetwork }                      // fec0::/10 site-local
+        if b[0] & 0xfe == 0xfc { return .privateNetwork }  // fc00::/7
+        if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return .linkLocal }  // fe80::/10
+        if b[0] == 0xfe && b[1] & 0xc0 == 0xc0 { return .privateNetwork }  // fec0::/10 site-local
         if b[0] == 0xff { return .multicast }
-        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8 { return .reserved }   // documentation
-        if b[0] == 0x01 && b[1..<8].allSatisfy({ $0 == 0 }) { return .reserved }               // 100::/64 discard
+        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8 { return .reserved }  // documentation
+        if b[0] == 0x01 && b[1..<8].allSatisfy({ $0 == 0 }) { return .reserved }  // 100::/64 discard
         return .publicInternet
     }
 
@@ -117,9 +122,9 @@ public enum AddressPolicy {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &result)

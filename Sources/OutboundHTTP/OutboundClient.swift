@@ -152,18 +152,21 @@ public struct OutboundClient: Sendable {
         if urlBytes > OutboundPolicy.maximumRequestURLBytes {
             throw OutboundError(
                 .requestTooLarge,
-                "the URL is \(urlBytes) bytes, over the limit of \(OutboundPolicy.maximumRequestURLBytes) (maximumRequestURLBytes): not sent")
+                "the URL is \(urlBytes) bytes, over the limit of \(OutboundPolicy.maximumRequestURLBytes) (maximumRequestURLBytes): not sent"
+            )
         }
         let headBytes = urlBytes + request.method.utf8.count + request.headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 }
         if headBytes > OutboundPolicy.maximumRequestHeadBytes {
             throw OutboundError(
                 .requestTooLarge,
-                "the request line and headers are \(headBytes) bytes, over the limit of \(OutboundPolicy.maximumRequestHeadBytes) (maximumRequestHeadBytes): not sent")
+                "the request line and headers are \(headBytes) bytes, over the limit of \(OutboundPolicy.maximumRequestHeadBytes) (maximumRequestHeadBytes): not sent"
+            )
         }
         if let body = request.body, body.count > OutboundPolicy.maximumRequestBodyBytes {
             throw OutboundError(
                 .requestTooLarge,
-                "the request body is \(body.count) bytes, over the limit of \(OutboundPolicy.maximumRequestBodyBytes) (maximumRequestBodyBytes): not sent")
+                "the request body is \(body.count) bytes, over the limit of \(OutboundPolicy.maximumRequestBodyBytes) (maximumRequestBodyBytes): not sent"
+            )
         }
     }
 
@@ -209,8 +212,9 @@ public struct OutboundClient: Sendable {
             throw error
         } catch {
             try? await client.shutdown()
-            if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded || clientError == .readTimeout
-                || clientError == .connectTimeout
+            if let clientError = error as? HTTPClientError,
+                clientError == .deadlineExceeded || clientError == .readTimeout
+                    || clientError == .connectTimeout
             {
                 throw OutboundError(.timeout, "\(url.absoluteString): no answer within \(policy.requestTimeout) (requestTimeout)")
             }

@@ -67,10 +67,11 @@ public struct PNGImage: Sendable {
 
         /// `#rrggbb`, lower case.
         public var hex: String {
-            "#" + [red, green, blue].map { value in
-                let text = String(value, radix: 16)
-                return text.count == 1 ? "0" + text : text
-            }.joined()
+            "#"
+                + [red, green, blue].map { value in
+                    let text = String(value, radix: 16)
+                    return text.count == 1 ? "0" + text : text
+                }.joined()
         }
 
         /// `#rrggbb` (case-insensitive), or nil.
@@ -155,14 +156,17 @@ public struct PNGImage: Sendable {
             guard length <= 0x7FFF_FFFF, length <= bytes.count - offset - 12 else {
                 throw Problem(
                     code: "truncated",
-                    message: "its \(type) chunk at byte \(offset) declares \(length) bytes but the file ends before them: the file is truncated")
+                    message:
+                        "its \(type) chunk at byte \(offset) declares \(length) bytes but the file ends before them: the file is truncated")
             }
             let dataStart = offset + 8
             let data = bytes[dataStart..<(dataStart + length)]
             let storedCRC = Self.uint32(bytes, dataStart + length)
             let computedCRC = Int(bytes[(offset + 4)..<(dataStart + length)].withUnsafeBytes { ZlibCodec.crc32($0) })
             guard storedCRC == computedCRC else {
-                throw Problem(code: "crc-\(type)", message: "the CRC of its \(type) chunk (at byte \(offset)) does not match its contents: the file is corrupt")
+                throw Problem(
+                    code: "crc-\(type)",
+                    message: "the CRC of its \(type) chunk (at byte \(offset)) does not match its contents: the file is corrupt")
             }
             if chunkIndex == 0 && type != "IHDR" {
                 throw Problem(code: "ihdr-first", message: "its first chunk is \(type), not IHDR")
@@ -220,14 +224,18 @@ public struct PNGImage: Sendable {
 
     static func header(_ data: [UInt8]) throws(Problem) -> Header {
         guard data.count == 13 else { throw Problem(code: "ihdr-length", message: "its IHDR chunk has \(data.count) bytes, not 13") }
-        let width = uint32(data, 0), height = uint32(data, 4)
-        let bitDepth = Int(data[8]), colorType = Int(data[9])
+        let width = uint32(data, 0)
+        let height = uint32(data, 4)
+        let bitDepth = Int(data[8])
+        let colorType = Int(data[9])
         guard width > 0, height > 0, width <= 0x7FFF_FFFF, height <= 0x7FFF_FFFF else {
             throw Problem(code: "ihdr-dimensions", message: "its IHDR declares \(width) x \(height) pixels")
         }
         let allowedDepths: [Int: [Int]] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
         guard let depths = allowedDepths[colorType], depths.contains(bitDepth) else {
-            throw Problem(code: "ihdr-format", message: "its IHDR declares colour type \(colorType) with bit depth \(bitDepth), which PNG does not allow")
+            throw Problem(
+                code: "ihdr-format",
+                message: "its IHDR declares colour type \(colorType) with bit depth \(bitDepth), which PNG does not allow")
         }
         guard data[10] == 0, data[11] == 0, data[12] <= 1 else {
             throw Problem(code: "ihdr-method", message: "its IHDR declares an unknown compression, filter or interlace method")
@@ -291,7 +299,9 @@ public struct PNGImage: Sendable {
         guard reader.received == expectedDataSize else {
             throw Problem(
                 code: "data-short",
-                message: "its image data inflates to \(reader.received) bytes, but \(header.width) x \(header.height) pixels need \(expectedDataSize)")
+                message:
+                    "its image data inflates to \(reader.received) bytes, but \(header.width) x \(header.height) pixels need \(expectedDataSize)"
+            )
         }
         return reader.pixels
     }
@@ -300,12 +310,15 @@ public struct PNGImage: Sendable {
 /// Unfilters the inflated rows as they arrive, keeping one row and the row before it.
 struct PNGRows {
     enum Stop: Error {
-        case truncated, tooLong, badFilter(Int), badPaletteIndex(Int)
+        case truncated, tooLong
+        case badFilter(Int)
+        case badPaletteIndex(Int)
 
         func problem(expected: Int) -> PNGImage.Problem {
             switch self {
             case .truncated:
-                PNGImage.Problem(code: "inflate-truncated", message: "its image data ends before the deflate stream does: the file is truncated")
+                PNGImage.Problem(
+                    code: "inflate-truncated", message: "its image data ends before the deflate stream does: the file is truncated")
             case .tooLong:
                 PNGImage.Problem(code: "data-long", message: "its image data inflates to more than the \(expected) bytes its header allows")
             case .badFilter(let type):
@@ -330,8 +343,10 @@ struct PNGRows {
         self.png = png
         let header = png.header
         passes = png.passes.map { pass in
-            (pass.x, pass.y, pass.dx, pass.dy,
-             (header.width - pass.x + pass.dx - 1) / pass.dx, (header.height - pass.y + pass.dy - 1) / pass.dy)
+            (
+                pass.x, pass.y, pass.dx, pass.dy,
+                (header.width - pass.x + pass.dx - 1) / pass.dx, (header.height - pass.y + pass.dy - 1) / pass.dy
+            )
         }.filter { $0.4 > 0 && $0.5 > 0 }
         expected = png.expectedDataSize
         startPass()
@@ -381,7 +396,9 @@ struct PNGRows {
                 let b = Int(previous[i])
                 let c = i > bytesPerPixel ? Int(previous[i - bytesPerPixel]) : 0
                 let p = a + b - c
-                let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                let pa = abs(p - a)
+                let pb = abs(p - b)
+                let pc = abs(p - c)
                 row[i] &+= UInt8(pa <= pb && pa <= pc ? a : (pb <= pc ? b : c))
             }
         default:

@@ -17,7 +17,9 @@ public struct RunSecrets: Sendable {
     public static func loadOrCreateKey(at path: String) throws -> RunSecrets {
         if let data = FileManager.default.contents(atPath: path) {
             guard data.count == 32 else {
-                throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path): a key file holds exactly 32 bytes"])
+                throw CocoaError(
+                    .fileReadCorruptFile,
+                    userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path): a key file holds exactly 32 bytes"])
             }
             return RunSecrets(key: SymmetricKey(data: data))
         }

@@ -116,7 +116,8 @@ public struct WebhookDispatcher: Sendable {
         }
         if let error {
             logger.warning(
-                "webhook delivery \(delivery.id) attempt \(delivery.attempts + 1) failed: \(Self.withoutURLSecrets(error, url: delivery.url))")
+                "webhook delivery \(delivery.id) attempt \(delivery.attempts + 1) failed: \(Self.withoutURLSecrets(error, url: delivery.url))"
+            )
         }
     }
 

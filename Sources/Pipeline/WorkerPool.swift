@@ -122,9 +122,10 @@ public struct WorkerPool: Sendable {
     public func processNextJob(owner: String) async -> Bool {
         let job: ClaimedJob
         do {
-            guard let claimed = try store.claimNextJob(
-                owner: owner, leaseSeconds: configuration.leaseSeconds,
-                maximumAttempts: configuration.maximumAttempts)
+            guard
+                let claimed = try store.claimNextJob(
+                    owner: owner, leaseSeconds: configuration.leaseSeconds,
+                    maximumAttempts: configuration.maximumAttempts)
             else { return false }
             job = claimed
         } catch {

@@ -103,7 +103,8 @@ actor HostLimiter {
             host.waiting.removeFirst()
             first.continuation.resume(returning: host.admit(first.id, first.limits, now: .now))
         }
-        let idle = host.inFlight.isEmpty && host.waiting.isEmpty
+        let idle =
+            host.inFlight.isEmpty && host.waiting.isEmpty
             && (host.lastStart.map { $0 + host.lastInterval <= .now } ?? true)
         hosts[ticket.host] = idle ? nil : host
     }

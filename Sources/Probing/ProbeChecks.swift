@@ -20,8 +20,9 @@ extension ProbeContext {
         let evidence = exchange.evidence
         let label = "\(prepared.method) \(operation.path)"
         func add(_ rule: RuleDescription, _ message: String, at pointer: JSONPointer? = nil, signature: String) {
-            outcome.findings.append(finding(
-                rule, message, at: pointer ?? operation.pointer, operation: operation.id, evidence: evidence, signature: signature))
+            outcome.findings.append(
+                finding(
+                    rule, message, at: pointer ?? operation.pointer, operation: operation.id, evidence: evidence, signature: signature))
             if rule.severity == .error { outcome.failed = true }
         }
 
@@ -42,10 +43,11 @@ extension ProbeContext {
         }
         let status = response.status
         if [429, 503].contains(status) {
-            outcome.findings.append(finding(
-                ProbeRules.rateLimited,
-                "\(label) answered \(status) \(retries > 0 ? "after \(retries) polite retr\(retries == 1 ? "y" : "ies")" : "without a usable Retry-After"); it could not be checked this time.",
-                at: operation.pointer, operation: operation.id, evidence: evidence, signature: "rate-limited"))
+            outcome.findings.append(
+                finding(
+                    ProbeRules.rateLimited,
+                    "\(label) answered \(status) \(retries > 0 ? "after \(retries) polite retr\(retries == 1 ? "y" : "ies")" : "without a usable Retry-After"); it could not be checked this time.",
+                    at: operation.pointer, operation: operation.id, evidence: evidence, signature: "rate-limited"))
             outcome.called = true
             return outcome
         }
@@ -59,29 +61,35 @@ extension ProbeContext {
         let key = responses?["\(status)"] != nil ? "\(status)" : (responses?["default"] != nil ? "default" : nil)
         let expected = prepared.expectStatus
         if let expected, !expected.contains(status) {
-            add(ProbeRules.undeclaredStatus, "\(label) answered \(status); the probe plan expects \(expected.map(String.init).joined(separator: " or ")).",
+            add(
+                ProbeRules.undeclaredStatus,
+                "\(label) answered \(status); the probe plan expects \(expected.map(String.init).joined(separator: " or ")).",
                 signature: "plan:\(status)")
         } else if key == nil {
             let declared = responses?.keys.filter { $0 != "default" && !$0.hasPrefix("x-") }.joined(separator: ", ") ?? ""
-            add(ProbeRules.undeclaredStatus,
+            add(
+                ProbeRules.undeclaredStatus,
                 "\(label) answered \(status), which its responses do not declare (declared: \(declared.isEmpty ? "none" : declared)) and no default covers.",
                 at: operation.pointer.appending("responses"), signature: "\(status)")
         }
         if latency > settings.latencyBudgetMilliseconds {
-            outcome.findings.append(finding(
-                ProbeRules.slow, "\(label) took \(Int(latency)) ms, over the budget of \(Int(settings.latencyBudgetMilliseconds)) ms.",
-                at: operation.pointer, operation: operation.id, evidence: evidence, signature: "slow"))
+            outcome.findings.append(
+                finding(
+                    ProbeRules.slow, "\(label) took \(Int(latency)) ms, over the budget of \(Int(settings.latencyBudgetMilliseconds)) ms.",
+                    at: operation.pointer, operation: operation.id, evidence: evidence, signature: "slow"))
         }
         guard let key, let declaredResponse = responses?[key] else { return outcome }
         let responsePointer = operation.pointer.appending("responses").appending(key)
         let resolvedResponse = resolve(declaredResponse) ?? declaredResponse
 
         // Declared headers are present.
-        for header in resolvedResponse["headers"]?.object?.keys ?? [] where !response.headers.contains(where: { $0.0.lowercased() == header.lowercased() }) {
-            outcome.findings.append(finding(
-                ProbeRules.missingHeader, "\(label) answered \(status) without the declared header '\(header)'.",
-                at: responsePointer.appending("headers").appending(header), operation: operation.id, evidence: evidence,
-                signature: "header:\(header)"))
+        for header in resolvedResponse["headers"]?.object?.keys ?? []
+        where !response.headers.contains(where: { $0.0.lowercased() == header.lowercased() }) {
+            outcome.findings.append(
+                finding(
+                    ProbeRules.missingHeader, "\(label) answered \(status) without the declared header '\(header)'.",
+                    at: responsePointer.appending("headers").appending(header), operation: operation.id, evidence: evidence,
+                    signature: "header:\(header)"))
         }
 
         // Media type and body.
@@ -93,7 +101,8 @@ extension ProbeContext {
             // The body is not of a declared type: checking it against the schema of another type
             // would only add noise.
             defer { outcome.skipBodyChecks = true }
-            add(ProbeRules.contentType,
+            add(
+                ProbeRules.contentType,
                 "\(label) answered Content-Type '\(mediaType)', which the operation does not produce (\(produces.joined(separator: ", "))).",
                 at: operation.value["produces"] != nil ? operation.pointer.appending("produces") : JSONPointer.root.appending("produces"),
                 signature: "media:\(mediaType)")
@@ -105,7 +114,8 @@ extension ProbeContext {
         do {
             body = try JSONDocument.parse(response.body)
         } catch {
-            add(ProbeRules.invalidJSON,
+            add(
+                ProbeRules.invalidJSON,
                 "\(label) answered a body that is not JSON (line \(error.position.line), column \(error.position.column) of the body): \(error.message)",
                 signature: "json")
             return outcome
@@ -121,10 +131,12 @@ extension ProbeContext {
                     let shown = errors.prefix(5).map {
                         "\($0.instancePointer.description.isEmpty ? "(body)" : $0.instancePointer.description): \($0.message)"
                     }
-                    add(ProbeRules.schemaMismatch,
+                    add(
+                        ProbeRules.schemaMismatch,
                         "\(label) answered a body that does not match the declared schema (\(errors.count) problem\(errors.count == 1 ? "" : "s")): \(shown.joined(separator: "; "))\(errors.count > 5 ? "; …" : "")",
                         at: schemaPointer,
-                        signature: "schema:" + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
+                        signature: "schema:"
+                            + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
                 }
             }
         }
@@ -143,10 +155,12 @@ extension ProbeContext {
         let exchange = exchange(operation, request, result, latency: latency)
         guard case .success(let response) = result else { return (nil, exchange) }
         if (200..<300).contains(response.status) {
-            return (finding(
-                ProbeRules.authNotEnforced,
-                "\(prepared.method) \(operation.path) answered \(response.status) to a call without credentials; it requires authentication (security), so it must answer 401 or 403.",
-                at: operation.pointer, operation: operation.id, evidence: exchange.evidence, signature: "auth"), exchange)
+            return (
+                finding(
+                    ProbeRules.authNotEnforced,
+                    "\(prepared.method) \(operation.path) answered \(response.status) to a call without credentials; it requires authentication (security), so it must answer 401 or 403.",
+                    at: operation.pointer, operation: operation.id, evidence: exchange.evidence, signature: "auth"), exchange
+            )
         }
         return (nil, exchange)
     }
@@ -164,4 +178,3 @@ extension ProbeContext {
         return isJSON(actual) && isJSON(declared)
     }
 }
-

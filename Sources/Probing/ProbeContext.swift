@@ -77,9 +77,11 @@ struct ProbeContext: Sendable {
         }
         let safe = ["get", "head"].contains(operation.method) || op["x-ms-safe-operation"]?.bool == true
         if !safe && plan?.allow != true {
-            return .failure(SkipReason(
-                text: "\(operation.method.uppercased()) may change data; only GET, HEAD and x-ms-safe-operation operations are called unless the probe plan allows it",
-                signature: "unsafe"))
+            return .failure(
+                SkipReason(
+                    text:
+                        "\(operation.method.uppercased()) may change data; only GET, HEAD and x-ms-safe-operation operations are called unless the probe plan allows it",
+                    signature: "unsafe"))
         }
         var path = operation.path
         var query: [(String, String)] = []
@@ -92,9 +94,11 @@ struct ProbeContext: Sendable {
             let value = plan?.parameters[name] ?? Self.exampleValue(parameter)
             guard let value else {
                 if required {
-                    return .failure(SkipReason(
-                        text: "the required \(location) parameter '\(name)' has no x-ms-test-value, default, enum or example; give one in \(ProbePlan.fileName)",
-                        signature: "no-value:\(location):\(name)"))
+                    return .failure(
+                        SkipReason(
+                            text:
+                                "the required \(location) parameter '\(name)' has no x-ms-test-value, default, enum or example; give one in \(ProbePlan.fileName)",
+                            signature: "no-value:\(location):\(name)"))
                 }
                 continue
             }
@@ -108,8 +112,9 @@ struct ProbeContext: Sendable {
             case "body": body = Array(value.jsonText.utf8)
             default:
                 if required {
-                    return .failure(SkipReason(
-                        text: "its \(location) parameter '\(name)' is not sent by the probe", signature: "unsupported:\(location)"))
+                    return .failure(
+                        SkipReason(
+                            text: "its \(location) parameter '\(name)' is not sent by the probe", signature: "unsupported:\(location)"))
                 }
             }
         }
@@ -119,9 +124,10 @@ struct ProbeContext: Sendable {
         var secured = false
         if let requirement = securityRequirement(op) {
             guard let applied = applyCredentials(requirement, headers: &headers, query: &query) else {
-                return .failure(SkipReason(
-                    text: "it needs credentials for \(requirement.joined(separator: " + ")); give them with --credential NAME=VALUE",
-                    signature: "no-credentials"))
+                return .failure(
+                    SkipReason(
+                        text: "it needs credentials for \(requirement.joined(separator: " + ")); give them with --credential NAME=VALUE",
+                        signature: "no-credentials"))
             }
             secured = applied
         }
@@ -132,16 +138,18 @@ struct ProbeContext: Sendable {
             }
             return text
         }
-        return .success(PreparedRequest(
-            method: operation.method.uppercased(), url: url(query), urlWithoutCredentials: url(baseQuery), headers: headers,
-            headersWithoutCredentials: baseHeaders, body: body, secured: secured, expectStatus: plan?.expectStatus))
+        return .success(
+            PreparedRequest(
+                method: operation.method.uppercased(), url: url(query), urlWithoutCredentials: url(baseQuery), headers: headers,
+                headersWithoutCredentials: baseHeaders, body: body, secured: secured, expectStatus: plan?.expectStatus))
     }
 
     /// The header names the swagger's API keys travel in.
     var credentialHeaderNames: Set<String> {
-        Set(root["securityDefinitions"]?.object?.members.compactMap { member -> String? in
-            member.value["in"]?.string == "header" ? member.value["name"]?.string?.lowercased() : nil
-        } ?? [])
+        Set(
+            root["securityDefinitions"]?.object?.members.compactMap { member -> String? in
+                member.value["in"]?.string == "header" ? member.value["name"]?.string?.lowercased() : nil
+            } ?? [])
     }
 
     func acceptHeader(_ op: JSONValue) -> String {
@@ -228,7 +236,9 @@ struct ProbeContext: Sendable {
 
     /// Sends a request within the host's limits (shared with every other run in the process),
     /// waiting out 429 and 503 answers with a Retry-After the settings allow.
-    func send(_ request: OutboundRequest, client: OutboundClient, limiter: HostLimiter) async -> (Result<OutboundResponse, OutboundError>, Double, Int) {
+    func send(_ request: OutboundRequest, client: OutboundClient, limiter: HostLimiter) async -> (
+        Result<OutboundResponse, OutboundError>, Double, Int
+    ) {
         let limits = HostLimiter.Limits(requestsPerSecond: settings.requestsPerSecond, concurrency: settings.concurrencyPerHost)
         var attempt = 0
         while true {
@@ -279,7 +289,8 @@ struct ProbeContext: Sendable {
     ) -> Exchange {
         let requestHeaders = request.headers.map { name, value in
             let lower = name.lowercased()
-            let sensitive = lower == "authorization" || lower == "cookie" || redactor.contains(value)
+            let sensitive =
+                lower == "authorization" || lower == "cookie" || redactor.contains(value)
                 || root["securityDefinitions"]?.object?.members.contains { $0.value["name"]?.string?.lowercased() == lower } == true
             return "\(name): \(sensitive ? redactedHeader(value) : value)"
         }
@@ -310,9 +321,10 @@ struct ProbeContext: Sendable {
     /// Query parameters that carry an API key are shown as `***`.
     func redactQuery(_ url: String) -> String {
         guard var components = URLComponents(string: url), let items = components.queryItems else { return url }
-        let keyNames = Set(root["securityDefinitions"]?.object?.members.compactMap { member -> String? in
-            member.value["in"]?.string == "query" ? member.value["name"]?.string : nil
-        } ?? [])
+        let keyNames = Set(
+            root["securityDefinitions"]?.object?.members.compactMap { member -> String? in
+                member.value["in"]?.string == "query" ? member.value["name"]?.string : nil
+            } ?? [])
         components.queryItems = items.map { keyNames.contains($0.name) ? URLQueryItem(name: $0.name, value: "***") : $0 }
         return components.string ?? url
     }

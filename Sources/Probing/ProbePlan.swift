@@ -48,7 +48,9 @@ public struct ProbePlan: Sendable {
             let pointer = JSONPointer.root.appending(member.key)
             switch member.key {
             case "baseUrl":
-                if let text = member.value.string { plan.baseURL = text } else {
+                if let text = member.value.string {
+                    plan.baseURL = text
+                } else {
                     problems.append(Problem(message: "baseUrl must be a string (an absolute URL).", pointer: pointer))
                 }
             case "operations":
@@ -76,11 +78,15 @@ public struct ProbePlan: Sendable {
                                 problems.append(Problem(message: "parameters is an object of name to value.", pointer: fieldPointer))
                             }
                         case "allow":
-                            if let flag = field.value.bool { entry.allow = flag } else {
+                            if let flag = field.value.bool {
+                                entry.allow = flag
+                            } else {
                                 problems.append(Problem(message: "allow is true or false.", pointer: fieldPointer))
                             }
                         case "skip":
-                            if let flag = field.value.bool { entry.skip = flag } else {
+                            if let flag = field.value.bool {
+                                entry.skip = flag
+                            } else {
                                 problems.append(Problem(message: "skip is true or false.", pointer: fieldPointer))
                             }
                         case "expectStatus":
@@ -90,14 +96,17 @@ public struct ProbePlan: Sendable {
                                 problems.append(Problem(message: "expectStatus is an array of HTTP status codes.", pointer: fieldPointer))
                             }
                         default:
-                            problems.append(Problem(
-                                message: "Unknown field '\(field.key)'; use parameters, allow, skip or expectStatus.", pointer: fieldPointer))
+                            problems.append(
+                                Problem(
+                                    message: "Unknown field '\(field.key)'; use parameters, allow, skip or expectStatus.",
+                                    pointer: fieldPointer))
                         }
                     }
                     plan.operations[op.key] = entry
                 }
             default:
-                problems.append(Problem(message: "Unknown field '\(member.key)'; a probe plan has baseUrl and operations.", pointer: pointer))
+                problems.append(
+                    Problem(message: "Unknown field '\(member.key)'; a probe plan has baseUrl and operations.", pointer: pointer))
             }
         }
         return (plan, problems)

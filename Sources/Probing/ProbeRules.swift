@@ -13,7 +13,8 @@ public enum ProbeRules {
         fix: "Check that the swagger's host, basePath and schemes reach the live API, and that it answers within the timeout.")
     public static let refusedTarget = RuleDescription(
         id: "probe-refused-target", severity: .error, stage: stage,
-        summary: "The API's address is on the public internet: loopback, private, link-local, CGNAT, multicast and cloud-metadata targets are refused.",
+        summary:
+            "The API's address is on the public internet: loopback, private, link-local, CGNAT, multicast and cloud-metadata targets are refused.",
         source: "certify safety rule (SSRF guard); certification connectors call public APIs",
         fix: "Point the swagger's host at the public API; for a local test run, allow private networks explicitly.")
     public static let serverError = RuleDescription(
@@ -68,7 +69,8 @@ public enum ProbeRules {
         fix: "Nothing, or raise the probe's rate limit for this API; run the probe again later.")
     public static let notProbed = RuleDescription(
         id: "probe-not-probed", severity: .info, stage: stage,
-        summary: "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget).",
+        summary:
+            "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget).",
         source: "certify probing policy: only safe operations by default",
         fix: "Give values for required parameters (x-ms-test-value or a probe plan), or allow the operation in the probe plan.")
     public static let planInvalid = RuleDescription(

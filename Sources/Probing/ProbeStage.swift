@@ -57,23 +57,26 @@ public struct ProbeStage: Stage {
                 plan = read
                 for problem in problems {
                     let position = planDocument.position(of: problem.pointer)
-                    findings.append(ProbeRules.planInvalid.finding(
-                        problem.message, file: planFile.path, pointer: problem.pointer.description, line: position?.line,
-                        column: position?.column, signature: problem.pointer.description))
+                    findings.append(
+                        ProbeRules.planInvalid.finding(
+                            problem.message, file: planFile.path, pointer: problem.pointer.description, line: position?.line,
+                            column: position?.column, signature: problem.pointer.description))
                 }
             case .failed(let error):
-                findings.append(ProbeRules.planInvalid.finding(
-                    "The probe plan is not valid JSON: \(error.message)", file: planFile.path, line: error.position.line,
-                    column: error.position.column, signature: "syntax"))
+                findings.append(
+                    ProbeRules.planInvalid.finding(
+                        "The probe plan is not valid JSON: \(error.message)", file: planFile.path, line: error.position.line,
+                        column: error.position.column, signature: "syntax"))
             case nil:
                 break
             }
         }
 
         guard let baseURL = settings.baseURL ?? plan.baseURL ?? Self.baseURL(document.root) else {
-            findings.append(context.finding(
-                ProbeRules.callFailed, "The swagger has no host, so there is nothing to call; give a base URL (--probe-base-url).",
-                at: .root, operation: nil, signature: "no-host"))
+            findings.append(
+                context.finding(
+                    ProbeRules.callFailed, "The swagger has no host, so there is nothing to call; give a base URL (--probe-base-url).",
+                    at: .root, operation: nil, signature: "no-host"))
             return StageOutput(findings: findings, summary: "not run: no base URL")
         }
 
@@ -87,19 +90,21 @@ public struct ProbeStage: Stage {
                 calls.append((operation, request))
             case .failure(let reason):
                 skipped += 1
-                findings.append(context.finding(
-                    ProbeRules.notProbed, "\(operation.method.uppercased()) \(operation.path) was not called: \(reason.text)",
-                    at: operation.pointer, operation: operation.id, signature: reason.signature))
+                findings.append(
+                    context.finding(
+                        ProbeRules.notProbed, "\(operation.method.uppercased()) \(operation.path) was not called: \(reason.text)",
+                        at: operation.pointer, operation: operation.id, signature: reason.signature))
             }
         }
 
         // Per host for the whole process, shared with every other run (see HostLimiter).
         let limiter = HostLimiter.shared
         let deadline = ContinuousClock.now + .milliseconds(Int64(settings.totalBudgetSeconds * 1000))
-        let client = OutboundClient(policy: OutboundPolicy(
-            allowPrivateNetwork: settings.allowPrivateNetwork,
-            requestTimeout: .milliseconds(Int64(settings.requestTimeoutSeconds * 1000)),
-            maximumRedirects: settings.maximumRedirects, maximumResponseBytes: settings.maximumResponseBytes))
+        let client = OutboundClient(
+            policy: OutboundPolicy(
+                allowPrivateNetwork: settings.allowPrivateNetwork,
+                requestTimeout: .milliseconds(Int64(settings.requestTimeoutSeconds * 1000)),
+                maximumRedirects: settings.maximumRedirects, maximumResponseBytes: settings.maximumResponseBytes))
 
         // Calls run a few at a time (per-host concurrency), results are kept in operation order.
         var outcomes = [Outcome?](repeating: nil, count: calls.count)
@@ -112,10 +117,11 @@ public struct ProbeStage: Stage {
                 group.addTask {
                     if ContinuousClock.now >= deadline {
                         var outcome = Outcome()
-                        outcome.findings.append(context.finding(
-                            ProbeRules.notProbed,
-                            "\(operation.method.uppercased()) \(operation.path) was not called: the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out.",
-                            at: operation.pointer, operation: operation.id, signature: "budget"))
+                        outcome.findings.append(
+                            context.finding(
+                                ProbeRules.notProbed,
+                                "\(operation.method.uppercased()) \(operation.path) was not called: the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out.",
+                                at: operation.pointer, operation: operation.id, signature: "budget"))
                         return (slot, outcome)
                     }
                     return (slot, await context.probe(operation, request, client: client, limiter: limiter))
@@ -129,7 +135,8 @@ public struct ProbeStage: Stage {
         }
 
         var exchanges: [Exchange] = []
-        var called = 0, failed = 0
+        var called = 0
+        var failed = 0
         for outcome in outcomes.compactMap({ $0 }) {
             findings += outcome.findings
             exchanges += outcome.exchanges
@@ -140,14 +147,17 @@ public struct ProbeStage: Stage {
 
         // Authentication must be enforced: the first secured operation that succeeded is called
         // again without credentials.
-        if let (operation, request) = zip(calls, outcomes).first(where: { $0.1?.securedSuccess != nil }).map({ ($0.0.0, $0.1!.securedSuccess!) }) {
+        if let (operation, request) = zip(calls, outcomes).first(where: { $0.1?.securedSuccess != nil }).map({
+            ($0.0.0, $0.1!.securedSuccess!)
+        }) {
             let (finding, exchange) = await context.checkAuthEnforced(operation, request, client: client, limiter: limiter)
             exchanges.append(exchange)
             if let finding { findings.append(finding) }
         }
 
         let passed = called - failed
-        let summary = "\(operations.count) operation\(operations.count == 1 ? "" : "s") at \(context.redact(baseURL)): \(called) called, \(passed) passed, \(failed) failed, \(skipped) not probed"
+        let summary =
+            "\(operations.count) operation\(operations.count == 1 ? "" : "s") at \(context.redact(baseURL)): \(called) called, \(passed) passed, \(failed) failed, \(skipped) not probed"
         return StageOutput(findings: findings, summary: summary, exchanges: exchanges)
     }
 
@@ -169,9 +179,10 @@ public struct ProbeStage: Stage {
                 let own = (op["parameters"]?.array ?? []).enumerated().map {
                     (pointer: pointer.appending("parameters").appending($0.offset), value: $0.element)
                 }
-                result.append(Operation(
-                    index: result.count, id: op["operationId"]?.string ?? "\(method.uppercased()) \(member.key)",
-                    method: method, path: member.key, pointer: pointer, value: op, parameters: shared + own))
+                result.append(
+                    Operation(
+                        index: result.count, id: op["operationId"]?.string ?? "\(method.uppercased()) \(member.key)",
+                        method: method, path: member.key, pointer: pointer, value: op, parameters: shared + own))
             }
         }
         return result

@@ -312,7 +312,9 @@ struct SecretRedactor: Sendable {
         result.append(escape(utf8.map { "%25" + hex(UInt32($0), digits: 2) }.joined()))
         if scalar == " " { result.append(plain("+")) }
         // JSON-escaped.
-        let short: [Unicode.Scalar: String] = ["\"": #"\""#, "\\": #"\\"#, "/": #"\/"#, "\u{08}": #"\b"#, "\u{0C}": #"\f"#, "\n": #"\n"#, "\r": #"\r"#, "\t": #"\t"#]
+        let short: [Unicode.Scalar: String] = [
+            "\"": #"\""#, "\\": #"\\"#, "/": #"\/"#, "\u{08}": #"\b"#, "\u{0C}": #"\f"#, "\n": #"\n"#, "\r": #"\r"#, "\t": #"\t"#,
+        ]
         if let shortEscape = short[scalar] { result.append(plain(shortEscape)) }
         result.append(escape(String(scalar).utf16.map { #"\u"# + hex(UInt32($0), digits: 4) }.joined()))
         // HTML-escaped.

@@ -52,7 +52,8 @@ enum JSONReportRenderer {
             verdict = package.verdict.rawValue
             stages = package.stages.map(Stage.init)
             findings = package.findings.map(FindingEntry.init)
-            facts = package.facts.isEmpty
+            facts =
+                package.facts.isEmpty
                 ? nil : Dictionary(package.facts.map { ($0.label, $0.value) }, uniquingKeysWith: { first, _ in first })
             history = package.history.isEmpty ? nil : package.history.map(HistoryEntry.init)
         }

@@ -50,7 +50,8 @@ enum JUnitReportRenderer {
     }
 
     static func testcase(_ stage: StageResult, package: String) -> [String] {
-        let open = "    <testcase classname=\(attribute(package)) name=\(attribute(stage.name))"
+        let open =
+            "    <testcase classname=\(attribute(package)) name=\(attribute(stage.name))"
             + " time=\"\(seconds(stageSeconds(stage)))\""
         let findings = stage.findings.sorted(by: Finding.reportOrder)
         let errors = findings.filter { $0.severity == .error }
@@ -59,7 +60,8 @@ enum JUnitReportRenderer {
         if stage.status == .skipped {
             body.append("      <skipped message=\(attribute(stage.skipReason ?? "skipped"))/>")
         } else if isFailure(stage) {
-            let message = errors.first.map { "\(ReportWording.plural(errors.count, "error")): \($0.message)" }
+            let message =
+                errors.first.map { "\(ReportWording.plural(errors.count, "error")): \($0.message)" }
                 ?? "The stage failed."
             let text = errors.map(line).joined(separator: "\n")
             body.append("      <failure message=\(attribute(message)) type=\"error\">\(escape(text))</failure>")

@@ -33,22 +33,24 @@ enum MarkdownReportRenderer {
 
         if !package.facts.isEmpty {
             out.append("")
-            out.append(contentsOf: table(
-                header: ["Fact", "Value"], alignments: ["---", "---"],
-                rows: package.facts.map { [MarkdownText.cell($0.label), MarkdownText.cell($0.value)] }))
+            out.append(
+                contentsOf: table(
+                    header: ["Fact", "Value"], alignments: ["---", "---"],
+                    rows: package.facts.map { [MarkdownText.cell($0.label), MarkdownText.cell($0.value)] }))
         }
 
         out.append("")
         out.append("### Stages")
         out.append("")
-        out.append(contentsOf: table(
-            header: ["Stage", "Status", "Duration (ms)", "Notes"], alignments: ["---", "---", "---:", "---"],
-            rows: package.stages.map {
-                [
-                    MarkdownText.cell($0.name), $0.status.rawValue, ReportWording.milliseconds($0.durationMs),
-                    MarkdownText.cell($0.skipReason ?? $0.summary ?? ""),
-                ]
-            }))
+        out.append(
+            contentsOf: table(
+                header: ["Stage", "Status", "Duration (ms)", "Notes"], alignments: ["---", "---", "---:", "---"],
+                rows: package.stages.map {
+                    [
+                        MarkdownText.cell($0.name), $0.status.rawValue, ReportWording.milliseconds($0.durationMs),
+                        MarkdownText.cell($0.skipReason ?? $0.summary ?? ""),
+                    ]
+                }))
 
         out.append("")
         out.append("### Findings")
@@ -169,7 +171,8 @@ enum MarkdownText {
     /// before it parses code spans).
     static func code(_ text: String, inTable: Bool) -> String {
         let flat = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-        var longestRun = 0, run = 0
+        var longestRun = 0
+        var run = 0
         for character in flat {
             run = character == "`" ? run + 1 : 0
             longestRun = max(longestRun, run)

@@ -137,7 +137,8 @@ public enum RecertificationRenderer {
     static func markdown(_ s: RecertificationSummary) -> String {
         var out = "# Re-certification \(s.id)\n\n**\(headline(s))**\n\n"
         out += "| Selection | State | Ruleset | Tool | Started | Finished |\n| --- | --- | --- | --- | --- | --- |\n"
-        out += "| \(cell(s.selection)) | \(s.state) | `\(s.rulesetVersion)` | \(s.toolVersion) | \(ReportWording.timestamp(s.createdAt)) | \(s.finishedAt.map(ReportWording.timestamp) ?? "-") |\n\n"
+        out +=
+            "| \(cell(s.selection)) | \(s.state) | `\(s.rulesetVersion)` | \(s.toolVersion) | \(ReportWording.timestamp(s.createdAt)) | \(s.finishedAt.map(ReportWording.timestamp) ?? "-") |\n\n"
         // What changed comes first: over the whole catalogue the table is hundreds of rows long.
         let changed = s.changed
         out += "## What changed\n"
@@ -150,9 +151,11 @@ public enum RecertificationRenderer {
             out += c.fixedFindings.map { "- fixed: " + cell(findingLine($0)) + "\n" }.joined()
             out += c.regradedFindings.map { "- re-graded, now: " + cell(findingLine($0)) + "\n" }.joined()
         }
-        out += "\n## Connectors\n\n| Outcome | Publisher | Connector | Submission | Now | Before | New | Fixed | Re-graded |\n| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |\n"
+        out +=
+            "\n## Connectors\n\n| Outcome | Publisher | Connector | Submission | Now | Before | New | Fixed | Re-graded |\n| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |\n"
         for c in s.connectors {
-            out += "| \(c.outcome) | \(cell(c.publisher)) | \(cell(c.connector)) | `\(c.submissionId)` | \(c.verdict ?? "-") | \(c.previousVerdict ?? "-") | \(c.newFindings.count) | \(c.fixedFindings.count) | \(c.regradedFindings.count) |\n"
+            out +=
+                "| \(c.outcome) | \(cell(c.publisher)) | \(cell(c.connector)) | `\(c.submissionId)` | \(c.verdict ?? "-") | \(c.previousVerdict ?? "-") | \(c.newFindings.count) | \(c.fixedFindings.count) | \(c.regradedFindings.count) |\n"
         }
         return out
     }

@@ -113,13 +113,15 @@ enum SARIFReportRenderer {
         init(_ report: Report) {
             let ruleIds = report.ruleIdsUsed
             let index = Dictionary(uniqueKeysWithValues: ruleIds.enumerated().map { ($1, $0) })
-            tool = Tool(driver: Driver(
-                name: "certify", version: report.toolVersion, informationUri: SARIFReportRenderer.informationURI,
-                rules: ruleIds.map(Rule.init)))
+            tool = Tool(
+                driver: Driver(
+                    name: "certify", version: report.toolVersion, informationUri: SARIFReportRenderer.informationURI,
+                    rules: ruleIds.map(Rule.init)))
             invocations = [Invocation(executionSuccessful: true, endTimeUtc: report.generatedAt)]
             originalUriBaseIds = [
-                SARIFReportRenderer.sourceRootBase: BaseLocation(description: Message(
-                    text: "The directory certify check ran in, or the submission store for a stored submission."))
+                SARIFReportRenderer.sourceRootBase: BaseLocation(
+                    description: Message(
+                        text: "The directory certify check ran in, or the submission store for a stored submission."))
             ]
             results = report.packages.flatMap { package in
                 package.findings.map { Result($0, package: package.name, ruleIndex: index[$0.ruleId] ?? 0) }
@@ -237,8 +239,9 @@ enum SARIFReportRenderer {
                 let last = pointer.split(separator: "/", omittingEmptySubsequences: false).last.map {
                     $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
                 }
-                logical.append(LogicalLocation(
-                    name: pointer.isEmpty ? nil : last, fullyQualifiedName: pointer, kind: "value"))
+                logical.append(
+                    LogicalLocation(
+                        name: pointer.isEmpty ? nil : last, fullyQualifiedName: pointer, kind: "value"))
             }
             logicalLocations = logical.isEmpty ? nil : logical
         }
@@ -283,7 +286,8 @@ enum SARIFReportRenderer {
             stages = package.stages.map {
                 StageProperties(name: $0.name, status: $0.status.rawValue, skipReason: $0.skipReason)
             }
-            facts = package.facts.isEmpty
+            facts =
+                package.facts.isEmpty
                 ? nil : Dictionary(package.facts.map { ($0.label, $0.value) }, uniquingKeysWith: { first, _ in first })
         }
     }

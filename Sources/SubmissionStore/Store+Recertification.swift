@@ -121,7 +121,8 @@ extension Store {
                 let number = (row["latest_revision"] as Int) + 1
                 try Self.insertRevision(db, submissionId: id, number: number, actor: actor, upload: upload, now: now)
                 try db.execute(
-                    sql: "UPDATE submission SET latest_revision = ?, certified_revision = ?, state = 'certified', state_changed_at = ? WHERE id = ?",
+                    sql:
+                        "UPDATE submission SET latest_revision = ?, certified_revision = ?, state = 'certified', state_changed_at = ? WHERE id = ?",
                     arguments: [number, number, now, id])
                 try Self.appendEvent(
                     db, submissionId: id, revision: number, actor: actor, kind: "imported", from: nil, to: "certified",
@@ -344,7 +345,8 @@ extension Store {
             var titles: [String: String] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT connector, publisher FROM submission WHERE certified_revision IS NOT NULL AND id <> ? AND state <> 'withdrawn'",
+                sql:
+                    "SELECT connector, publisher FROM submission WHERE certified_revision IS NOT NULL AND id <> ? AND state <> 'withdrawn'",
                 arguments: [submissionId])
             {
                 let connector: String = row["connector"]

@@ -41,7 +41,8 @@ extension Store {
     public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) throws -> SubmissionSummary {
         guard request.action.isPermitted(for: principal.role) else {
             throw ReviewError.forbidden(
-                "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can.")
+                "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can."
+            )
         }
         if let fingerprint = request.fingerprint, !Self.isFingerprint(fingerprint) {
             throw ReviewError.invalid(
@@ -81,7 +82,8 @@ extension Store {
                 }
                 guard finding.severity != .error else {
                     throw ReviewError.conflict(
-                        "Finding \(fingerprint) (\(finding.ruleId)) is an error: errors block certification and cannot be accepted; only warnings and infos can.")
+                        "Finding \(fingerprint) (\(finding.ruleId)) is an error: errors block certification and cannot be accepted; only warnings and infos can."
+                    )
                 }
                 try db.execute(
                     sql: """

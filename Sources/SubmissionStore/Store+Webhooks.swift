@@ -100,7 +100,8 @@ extension Store {
     func openedSecret(_ stored: String) -> String? {
         guard stored.hasPrefix(Self.sealedPrefix) else { return stored }
         guard let sealer, let box = Data(base64Encoded: String(stored.dropFirst(Self.sealedPrefix.count))),
-              let plain = try? sealer.open(data: box) else { return nil }
+            let plain = try? sealer.open(data: box)
+        else { return nil }
         return String(decoding: plain, as: UTF8.self)
     }
 

@@ -547,7 +547,9 @@ public final class Store: Sendable {
                 arguments: [now, job.jobId, job.leaseOwner])
             if db.changesCount == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
             let stageStatement = try db.cachedStatement(
-                sql: "INSERT INTO stage_result (run_id, position, name, status, duration_ms, skip_reason, summary) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                sql:
+                    "INSERT INTO stage_result (run_id, position, name, status, duration_ms, skip_reason, summary) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )
             let exchangeStatement = try db.cachedStatement(
                 sql: """
                     INSERT INTO probe_exchange (run_id, position, operation, method, url, request_headers, status,

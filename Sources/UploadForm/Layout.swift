@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where multipart-kit 4.7.1's `MultipartParser` will find the delimiters and the header lines of
@@ -37,17 +37,21 @@ struct Layout {
         guard var position = preambleMatchEnd(body, delimiter: delimiter) else {
             throw Failure(
                 .boundaryNotFound,
-                "The multipart body (\(count) bytes) never contains the boundary line '\(UploadForm.excerpt(name))' that starts the first part: the Content-Type's boundary does not match the body's. The body starts with '\(UploadForm.excerpt(body))'.")
+                "The multipart body (\(count) bytes) never contains the boundary line '\(UploadForm.excerpt(name))' that starts the first part: the Content-Type's boundary does not match the body's. The body starts with '\(UploadForm.excerpt(body))'."
+            )
         }
         var parts = 0
         while true {
             // `position` is just after a delimiter ("--boundary"); the delimiter line ends with CRLF.
             let delimiterStart = position - name.utf8.count
             guard position < count else {
-                throw truncated("The body ends right after the boundary line at byte \(delimiterStart), without the final '--' (the closing line is '\(UploadForm.excerpt(name))--').")
+                throw truncated(
+                    "The body ends right after the boundary line at byte \(delimiterStart), without the final '--' (the closing line is '\(UploadForm.excerpt(name))--')."
+                )
             }
             if parts == 0 && body[position] == UInt8(ascii: "-") && position + 1 < count && body[position + 1] == UInt8(ascii: "-") {
-                throw Failure(.noParts, "The form has no parts: it closes ('\(UploadForm.excerpt(name))--') where its first part should start.")
+                throw Failure(
+                    .noParts, "The form has no parts: it closes ('\(UploadForm.excerpt(name))--') where its first part should start.")
             }
             guard body[position] == 13 else {
                 throw delimiterFollowed(by: body, at: position, delimiterStart: delimiterStart, name: name)
@@ -64,17 +68,22 @@ struct Layout {
             }
             let contentStart = try scanHeaders(body, from: position + 2, part: parts, limits: limits)
             guard let next = find(delimiter, in: body, from: contentStart) else {
-                throw truncated("Part \(parts)'s content (from byte \(contentStart)) runs to the end of the body: the closing boundary '\(UploadForm.excerpt(name))--' is missing.")
+                throw truncated(
+                    "Part \(parts)'s content (from byte \(contentStart)) runs to the end of the body: the closing boundary '\(UploadForm.excerpt(name))--' is missing."
+                )
             }
             position = next + delimiter.count
             guard position < count else {
-                throw truncated("The body ends right after the boundary at byte \(next + 2), without the final '--' (the closing line is '\(UploadForm.excerpt(name))--').")
+                throw truncated(
+                    "The body ends right after the boundary at byte \(next + 2), without the final '--' (the closing line is '\(UploadForm.excerpt(name))--')."
+                )
             }
             if body[position] == UInt8(ascii: "-") {
                 // The close delimiter, "--" after the boundary (the parser looks at the first "-"
                 // only); it ignores the epilogue after it.
                 guard position + 1 < count else {
-                    throw truncated("The body ends in the middle of the closing boundary line at byte \(next + 2) ('\(UploadForm.excerpt(name))--').")
+                    throw truncated(
+                        "The body ends in the middle of the closing boundary line at byte \(next + 2) ('\(UploadForm.excerpt(name))--').")
                 }
                 guard body[position + 1] == UInt8(ascii: "-") else {
                     throw delimiterFollowed(by: body, at: position, delimiterStart: next + 2, name: name)
@@ -92,7 +101,8 @@ struct Layout {
         let next = UnsafeRawBufferPointer(rebasing: body[position..<min(body.count, position + 8)])
         return Failure(
             .malformedDelimiter,
-            "The boundary '\(UploadForm.excerpt(name))' at byte \(delimiterStart) is followed by '\(UploadForm.excerpt(next))', not a CRLF (another part) or '--' (the end): either the boundary occurs inside a part's content (the sender must choose one that does not), or the delimiter line is malformed (no spaces or bare LF after it).")
+            "The boundary '\(UploadForm.excerpt(name))' at byte \(delimiterStart) is followed by '\(UploadForm.excerpt(next))', not a CRLF (another part) or '--' (the end): either the boundary occurs inside a part's content (the sender must choose one that does not), or the delimiter line is malformed (no spaces or bare LF after it)."
+        )
     }
 
     /// The header lines of part `part` from `start`; returns where its content starts.
@@ -106,7 +116,8 @@ struct Layout {
             if limitEnd <= count {
                 throw Failure(
                     .headerTooLarge,
-                    "Part \(part)'s headers (from byte \(start)) are over maximumHeaderBytesPerPart (\(limits.maximumHeaderBytesPerPart)) bytes, or never end with a blank line.")
+                    "Part \(part)'s headers (from byte \(start)) are over maximumHeaderBytesPerPart (\(limits.maximumHeaderBytesPerPart)) bytes, or never end with a blank line."
+                )
             }
             throw truncated("Part \(part)'s headers (from byte \(start)) are cut off: the body ends before the blank line that ends them.")
         }
@@ -118,7 +129,8 @@ struct Layout {
         func crWithoutLF(at index: Int) -> Failure {
             Failure(
                 .malformedHeader,
-                "Part \(part)'s headers: the CR at byte \(index) is followed by \(UploadForm.describe(body[index + 1])), not LF (lines end with CRLF).")
+                "Part \(part)'s headers: the CR at byte \(index) is followed by \(UploadForm.describe(body[index + 1])), not LF (lines end with CRLF)."
+            )
         }
         var index = start
         while true {
@@ -144,9 +156,11 @@ struct Layout {
                     } else if byte == 13 {
                         what = "has no colon (a header line is 'Name: value')"
                     } else {
-                        what = "has \(UploadForm.describe(byte)) at byte \(index) in its name, where only letters, digits and !#$%&'*+-.^_`|~ are allowed (a header line is 'Name: value')"
+                        what =
+                            "has \(UploadForm.describe(byte)) at byte \(index) in its name, where only letters, digits and !#$%&'*+-.^_`|~ are allowed (a header line is 'Name: value')"
                     }
-                    throw Failure(.malformedHeader, "Part \(part)'s header line at byte \(lineStart) ('\(lineExcerpt(lineStart))') \(what).")
+                    throw Failure(
+                        .malformedHeader, "Part \(part)'s header line at byte \(lineStart) ('\(lineExcerpt(lineStart))') \(what).")
                 }
                 index += 1
             }

@@ -41,7 +41,8 @@ final class RawPartCollector {
             } catch {
                 throw UploadForm.Failure(
                     .parserDisagreement,
-                    "multipart-kit refused the body (\(error)) after part \(collector.parts.count + 1) began, where the layout scan found \(expectedParts) well-formed parts.")
+                    "multipart-kit refused the body (\(error)) after part \(collector.parts.count + 1) began, where the layout scan found \(expectedParts) well-formed parts."
+                )
             }
         }
         guard collector.parts.count == expectedParts else {

@@ -152,7 +152,8 @@ public enum UploadForm {
         if let bad = bytes.first(where: { !isBoundaryCharacter($0) }) {
             throw Failure(
                 .invalidBoundary,
-                "The boundary '\(excerpt(bytes))' contains \(describe(bad)), which RFC 2046 does not allow in a boundary (letters, digits, space and '()+_,-./:=? only).")
+                "The boundary '\(excerpt(bytes))' contains \(describe(bad)), which RFC 2046 does not allow in a boundary (letters, digits, space and '()+_,-./:=? only)."
+            )
         }
         guard bytes.last != UInt8(ascii: " ") else {
             throw Failure(.invalidBoundary, "The boundary '\(excerpt(bytes))' ends with a space, which RFC 2046 does not allow.")
@@ -175,7 +176,8 @@ public enum UploadForm {
         guard let disposition = dispositions.first else {
             throw Failure(
                 .missingContentDisposition,
-                "Part \(number) has no Content-Disposition header: each part of a form names its field (Content-Disposition: form-data; name=\"...\").")
+                "Part \(number) has no Content-Disposition header: each part of a form names its field (Content-Disposition: form-data; name=\"...\")."
+            )
         }
         guard dispositions.count == 1 else {
             throw Failure(.duplicateHeader, "Part \(number) has \(dispositions.count) Content-Disposition headers; a part has one.")
@@ -221,7 +223,8 @@ public enum UploadForm {
             let listed = files.prefix(4).map { "'\(excerpt($0.name))' ('\(excerpt($0.fileName ?? ""))')" }.joined(separator: ", ")
             throw Failure(
                 .multipleFiles,
-                "The form has \(files.count) file fields (\(listed)\(files.count > 4 ? ", …" : "")): send one zip, in a field named 'package'.")
+                "The form has \(files.count) file fields (\(listed)\(files.count > 4 ? ", …" : "")): send one zip, in a field named 'package'."
+            )
         }
         if let part = files.first ?? parts.first(where: { $0.fileName == nil && ["package", "file"].contains($0.name) }) {
             return part

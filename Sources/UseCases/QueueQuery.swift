@@ -61,7 +61,8 @@ public struct QueueQuery: Sendable, Hashable {
         if let text = minAge {
             guard let seconds = Self.parseAge(text) else {
                 throw UseCaseError.invalid(
-                    "minAge '\(messageExcerpt(text))' is not an age such as 90, 90s, 15m, 4h or 2d (a whole or decimal number of seconds, minutes, hours or days, at most \(Int(Self.maximumAgeSeconds / 86400))d)")
+                    "minAge '\(messageExcerpt(text))' is not an age such as 90, 90s, 15m, 4h or 2d (a whole or decimal number of seconds, minutes, hours or days, at most \(Int(Self.maximumAgeSeconds / 86400))d)"
+                )
             }
             filter.minimumAgeSeconds = seconds
         }
@@ -77,7 +78,8 @@ public struct QueueQuery: Sendable, Hashable {
         if let cursor {
             guard Store.isIssuedCursor(cursor) else {
                 throw UseCaseError.invalid(
-                    "cursor '\(messageExcerpt(cursor))' is not a cursor this server issued: pass the nextCursor of the previous page unchanged")
+                    "cursor '\(messageExcerpt(cursor))' is not a cursor this server issued: pass the nextCursor of the previous page unchanged"
+                )
             }
             filter.cursor = cursor
         }

@@ -26,7 +26,8 @@ public struct Review: Sendable {
     public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) throws -> SubmissionDetail {
         guard request.action.isPermitted(for: principal.role) else {
             throw UseCaseError.forbidden(
-                "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can.")
+                "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can."
+            )
         }
         _ = try Visibility.submission(id, visibleTo: principal, in: store)
         do {

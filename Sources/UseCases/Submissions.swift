@@ -83,7 +83,8 @@ public struct Submissions: Sendable {
     public static func packagePublisher(_ package: ConnectorPackage) throws -> String {
         guard let publisher = package.publisher else {
             throw UseCaseError.invalid(
-                "Say which publisher this submission is for: add ?publisher=NAME (apiProperties.json has neither properties.publisher nor properties.stackOwner).")
+                "Say which publisher this submission is for: add ?publisher=NAME (apiProperties.json has neither properties.publisher nor properties.stackOwner)."
+            )
         }
         return publisher
     }

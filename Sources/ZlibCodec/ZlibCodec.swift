@@ -52,7 +52,8 @@ public enum ZlibCodec {
         var offset = 0
         while true {
             let slice = min(total - offset, Int(Int32.max))
-            stream.next_in = slice > 0
+            stream.next_in =
+                slice > 0
                 ? UnsafeMutablePointer(mutating: input.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self))
                 : nil
             stream.avail_in = UInt32(slice)

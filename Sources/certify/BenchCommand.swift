@@ -51,7 +51,10 @@ struct BenchCommand: AsyncParsableCommand {
             }
             print("files: \(files.count), bytes: \(ours.bytes), rounds: \(ours.iterations) (fastest pass of each)")
             print(String(format: "certify JSONDocument:         %8.1f MB/s  (%d files not JSON)", ours.megabytesPerSecond, ours.failures))
-            print(String(format: "Foundation JSONSerialization: %8.1f MB/s  (%d files refused)", foundation.megabytesPerSecond, foundation.failures))
+            print(
+                String(
+                    format: "Foundation JSONSerialization: %8.1f MB/s  (%d files refused)", foundation.megabytesPerSecond,
+                    foundation.failures))
             print(String(format: "ratio (certify / Foundation): %8.2fx", ours.megabytesPerSecond / foundation.megabytesPerSecond))
         }
     }
@@ -92,11 +95,17 @@ struct BenchCommand: AsyncParsableCommand {
                     guard let package = try? PackageLoader().load(path: folder) else { continue }
                     _ = try catalog.importCertified(package, folder: (folder as NSString).lastPathComponent, by: .operator("bench"))
                 }
-                await WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger()).drain()
+                await WorkerPool(
+                    store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages),
+                    logger: quietLogger()
+                ).drain()
             }
             let batch = try await Recertifications(store: store, ruleset: .default).start(
                 RecertificationRequest(selection: .all), by: .operator("bench"))
-            let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5), stageThreads: BatchThreads.stages), logger: quietLogger())
+            let pool = WorkerPool(
+                store: store,
+                configuration: PipelineConfiguration(workers: workers, pollInterval: .milliseconds(5), stageThreads: BatchThreads.stages),
+                logger: quietLogger())
             let recertify = await clock.measure {
                 await withTaskGroup(of: Void.self) { group in
                     for index in 0..<workers {
@@ -111,8 +120,10 @@ struct BenchCommand: AsyncParsableCommand {
             print("connectors: \(progress.total), finished: \(progress.finished), passed: \(progress.passed), failed: \(progress.failed)")
             print(String(format: "baseline (check in-process, no store): %7.2f s", seconds(baseline)))
             print(String(format: "import (store + baseline runs):        %7.2f s", seconds(importTime)))
-            print(String(format: "re-certification (store + job queue):  %7.2f s  (%.0f connectors/s, %.2fx the baseline)",
-                seconds(recertify), Double(progress.total) / seconds(recertify), seconds(recertify) / seconds(baseline)))
+            print(
+                String(
+                    format: "re-certification (store + job queue):  %7.2f s  (%.0f connectors/s, %.2fx the baseline)",
+                    seconds(recertify), Double(progress.total) / seconds(recertify), seconds(recertify) / seconds(baseline)))
             print(String(format: "peak resident memory:                  %7.1f MB", peakMB))
         }
 
@@ -208,13 +219,14 @@ struct BenchCommand: AsyncParsableCommand {
                 let fresh = inputs.map { $0.unmemoized() }
                 findings = 0
                 invalid = 0
-                rounds.append(await clock.measure {
-                    for input in fresh {
-                        let output = await stage.run(input)
-                        findings += output.findings.count
-                        if output.findings.contains(where: { $0.severity == .error }) { invalid += 1 }
-                    }
-                })
+                rounds.append(
+                    await clock.measure {
+                        for input in fresh {
+                            let output = await stage.run(input)
+                            findings += output.findings.count
+                            if output.findings.contains(where: { $0.severity == .error }) { invalid += 1 }
+                        }
+                    })
                 if round == 0 { inputs = fresh }
             }
             rounds.sort()
@@ -246,13 +258,18 @@ struct BenchCommand: AsyncParsableCommand {
                 let walk = clock.measure { for input in inputs { SchemaStage.bareWalk(input) } }
                 print(line("(one bare walk of every swagger)", walk))
             }
-            print("swaggers: \(packages.count); parsing: \(String(format: "%.2f", seconds(parse))) s; schema stage rules: \(String(format: "%.3f", seconds(ours))) s (median of \(rounds.count) rounds; fastest \(String(format: "%.3f", seconds(rounds[0]))) s, slowest \(String(format: "%.3f", seconds(rounds[rounds.count - 1]))) s), \(findings) findings (every one, not the first), \(invalid) with errors")
+            print(
+                "swaggers: \(packages.count); parsing: \(String(format: "%.2f", seconds(parse))) s; schema stage rules: \(String(format: "%.3f", seconds(ours))) s (median of \(rounds.count) rounds; fastest \(String(format: "%.3f", seconds(rounds[0]))) s, slowest \(String(format: "%.3f", seconds(rounds[rounds.count - 1]))) s), \(findings) findings (every one, not the first), \(invalid) with errors"
+            )
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("Scripts/openapi-spec-validator-bench.py").path
-            if FileManager.default.fileExists(atPath: script), let python = Self.output("/usr/bin/env", ["python3", script] + swaggerPaths) {
+            if FileManager.default.fileExists(atPath: script), let python = Self.output("/usr/bin/env", ["python3", script] + swaggerPaths)
+            {
                 let parts = python.split(separator: " ")
                 if parts.count == 3, let theirs = Double(parts[2].trimmingCharacters(in: .whitespacesAndNewlines)) {
-                    print("openapi-spec-validator: \(String(format: "%.2f", theirs)) s over \(parts[0]) files, \(parts[1]) rejected (first error only)")
+                    print(
+                        "openapi-spec-validator: \(String(format: "%.2f", theirs)) s over \(parts[0]) files, \(parts[1]) rejected (first error only)"
+                    )
                     print(String(format: "ratio (openapi-spec-validator / certify): %.1fx", theirs / seconds(ours)))
                 }
             } else {
@@ -261,8 +278,10 @@ struct BenchCommand: AsyncParsableCommand {
             if let line = memory {
                 let parts = line.split(separator: " ")
                 if parts.count == 2, let kilobytes = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) {
-                    print(String(format: "largest swagger (%@, %d bytes) alone: peak resident memory %.1f MB",
-                        (largest.0 as NSString).lastPathComponent, largest.1, kilobytes / 1024))
+                    print(
+                        String(
+                            format: "largest swagger (%@, %d bytes) alone: peak resident memory %.1f MB",
+                            (largest.0 as NSString).lastPathComponent, largest.1, kilobytes / 1024))
                 }
             }
         }

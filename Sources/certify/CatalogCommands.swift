@@ -67,11 +67,17 @@ struct ImportCommand: AsyncParsableCommand {
                 refused.append("\(name): \(error.message)")
             }
         }
-        FileHandle.standardError.write(Data("imported \(counts["imported"] ?? 0), revised \(counts["revised"] ?? 0), unchanged \(counts["unchanged"] ?? 0), refused \(refused.count)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "imported \(counts["imported"] ?? 0), revised \(counts["revised"] ?? 0), unchanged \(counts["unchanged"] ?? 0), refused \(refused.count)\n"
+                    .utf8))
         for line in refused { FileHandle.standardError.write(Data("  refused \(line)\n".utf8)) }
-        let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
+        let pool = WorkerPool(
+            store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
         try await ProgressRunner(store: store, pool: pool, title: "baseline checks").runUntilIdle()
-        print("imported \(counts["imported"] ?? 0) connectors (\(counts["revised"] ?? 0) revised, \(counts["unchanged"] ?? 0) unchanged) from \(directory)")
+        print(
+            "imported \(counts["imported"] ?? 0) connectors (\(counts["revised"] ?? 0) revised, \(counts["unchanged"] ?? 0) unchanged) from \(directory)"
+        )
     }
 }
 
@@ -152,13 +158,21 @@ struct RecertifyCommand: AsyncParsableCommand {
             var batch: RecertificationProgress
             if !new, let unfinished = try recertifications.unfinished(by: caller) {
                 batch = unfinished
-                FileHandle.standardError.write(Data("resuming re-certification \(batch.id) (\(batch.selection)): \(batch.finished + batch.errored) of \(batch.total) done\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "resuming re-certification \(batch.id) (\(batch.selection)): \(batch.finished + batch.errored) of \(batch.total) done\n"
+                            .utf8))
             } else {
                 batch = try await recertifications.start(
                     RecertificationRequest(selection: selection, stages: StageRegistry.staticNames), by: caller)
-                FileHandle.standardError.write(Data("re-certification \(batch.id) (\(batch.selection)): \(batch.total) connectors, ruleset \(batch.rulesetVersion)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "re-certification \(batch.id) (\(batch.selection)): \(batch.total) connectors, ruleset \(batch.rulesetVersion)\n"
+                            .utf8))
             }
-            let pool = WorkerPool(store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages), logger: quietLogger())
+            let pool = WorkerPool(
+                store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages),
+                logger: quietLogger())
             try await ProgressRunner(store: store, pool: pool, title: "re-certification \(batch.id)").run(batch: batch.id)
             text = try recertifications.summary(batch.id, format: format.rawValue, by: caller).text
         } catch let error as UseCaseError {
@@ -184,7 +198,9 @@ struct ProgressRunner {
     func run(batch id: Int64) async throws {
         try await drive { () -> (done: Int, total: Int, detail: String, finished: Bool) in
             guard let p = try store.recertification(id: id) else { return (0, 0, "", true) }
-            return (p.finished + p.errored, p.total, "passed \(p.passed), failed \(p.failed), regressed \(p.regressed)", p.state == "finished")
+            return (
+                p.finished + p.errored, p.total, "passed \(p.passed), failed \(p.failed), regressed \(p.regressed)", p.state == "finished"
+            )
         }
     }
 

@@ -26,9 +26,10 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also check every immediate subfolder of DIR.", valueName: "DIR"))
     var corpus: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "Stages to run after the package stage, comma-separated. Available: \(StageRegistry.selectableNames.isEmpty ? "none yet" : StageRegistry.selectableNames.joined(separator: ", ")).",
-        valueName: "LIST"))
+    @Option(
+        help: ArgumentHelp(
+            "Stages to run after the package stage, comma-separated. Available: \(StageRegistry.selectableNames.isEmpty ? "none yet" : StageRegistry.selectableNames.joined(separator: ", ")).",
+            valueName: "LIST"))
     var stages: String?
 
     @Option(help: "Output format: text, json, markdown or html.")
@@ -43,27 +44,37 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Ruleset YAML: rules turned off or re-graded, and the publisher profile.", valueName: "FILE"))
     var ruleset: String?
 
-    @Option(help: ArgumentHelp("A folder of certified connector folders whose titles the checked ones must not repeat (title-unique).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "A folder of certified connector folders whose titles the checked ones must not repeat (title-unique).", valueName: "DIR"))
     var registry: String?
 
-    @Option(help: ArgumentHelp("The last certified revision (folder or .zip): breaking changes against it are reported.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp("The last certified revision (folder or .zip): breaking changes against it are reported.", valueName: "PATH"))
     var previous: String?
 
-    @Option(help: ArgumentHelp("A baseline file of accepted findings: their warnings and infos are left out until they expire.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "A baseline file of accepted findings: their warnings and infos are left out until they expire.", valueName: "FILE"))
     var baseline: String?
 
-    @Option(help: ArgumentHelp("Probe this base URL instead of the swagger's scheme, host and basePath (adds the probe stage).", valueName: "URL"))
+    @Option(
+        help: ArgumentHelp(
+            "Probe this base URL instead of the swagger's scheme, host and basePath (adds the probe stage).", valueName: "URL"))
     var probeBaseUrl: String?
 
-    @Option(help: ArgumentHelp(
-        "A credential for probing: a security definition's name (or bearer, basic, apiKey) and its value. Repeatable; never printed.",
-        valueName: "NAME=VALUE"))
+    @Option(
+        help: ArgumentHelp(
+            "A credential for probing: a security definition's name (or bearer, basic, apiKey) and its value. Repeatable; never printed.",
+            valueName: "NAME=VALUE"))
     var credential: [String] = []
 
     @Flag(help: "Let the probe call loopback and private-network addresses (off by default).")
     var allowPrivateNetwork = false
 
-    @Option(help: ArgumentHelp("Seconds the whole probe may take; operations not started by then are reported as not probed.", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds the whole probe may take; operations not started by then are reported as not probed.", valueName: "SECONDS"))
     var probeBudget: Double = 60
 
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -125,9 +136,11 @@ struct CheckCommand: AsyncParsableCommand {
         if let registry {
             (options.titleRegistry, registryPaths) = try TitleRegistryFolder.load(registry)
         }
-        let probe = ProbeStage(settings: ProbeSettings(
-            baseURL: probeBaseUrl, credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
-            allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
+        let probe = ProbeStage(
+            settings: ProbeSettings(
+                baseURL: probeBaseUrl,
+                credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
+                allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
         let results = await Checker(options: options, extraStages: [probe], registryPaths: registryPaths).check(targets)
         let report = Report(
             title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",
@@ -142,11 +155,12 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }
-        let threshold: Severity? = switch failOn {
-        case .error: .error
-        case .warning: .warning
-        case .never: nil
-        }
+        let threshold: Severity? =
+            switch failOn {
+            case .error: .error
+            case .warning: .warning
+            case .never: nil
+            }
         if let threshold, results.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
             throw ExitStatus(code: 1)
         }

@@ -51,7 +51,8 @@ struct ServerOptions: ParsableArguments {
         let (status, data) = try await send(method, path, body: body, contentType: contentType)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard (200..<300).contains(status) else {
-            let message = ((object["error"] as? [String: Any])?["message"] as? String)
+            let message =
+                ((object["error"] as? [String: Any])?["message"] as? String)
                 ?? String(decoding: data.prefix(500), as: UTF8.self)
             FileHandle.standardError.write(Data("certify: the service answered \(status): \(message)\n".utf8))
             throw ExitStatus(code: 1)
@@ -229,7 +230,8 @@ struct ReportCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let (status, data) = try await serverOptions.send(.GET, "/v1/submissions/\(percentEncoded(id))/report?format=\(percentEncoded(format))")
+        let (status, data) = try await serverOptions.send(
+            .GET, "/v1/submissions/\(percentEncoded(id))/report?format=\(percentEncoded(format))")
         guard status == 200 else {
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
             let message = ((object?["error"] as? [String: Any])?["message"] as? String) ?? "HTTP \(status)"

@@ -82,7 +82,9 @@ struct WebhooksCommand: AsyncParsableCommand {
             var body: [String: Any] = ["url": url]
             if let secret { body["secret"] = secret }
             if let publisher { body["publisher"] = publisher }
-            printJSON(try await serverOptions.json(.POST, "/v1/webhooks", body: try JSONSerialization.data(withJSONObject: body), contentType: "application/json"))
+            printJSON(
+                try await serverOptions.json(
+                    .POST, "/v1/webhooks", body: try JSONSerialization.data(withJSONObject: body), contentType: "application/json"))
         }
     }
 

@@ -34,7 +34,8 @@ struct RulesCommand: ParsableCommand {
             guard let rule = RuleCatalog.rule(id) else {
                 throw fail("no rule '\(id)'; 'certify rules list' shows them all")
             }
-            print("""
+            print(
+                """
                 \(rule.id) (\(rule.severity.rawValue), stage \(rule.stage))
 
                 \(rule.summary)
@@ -67,7 +68,10 @@ struct RulesCommand: ParsableCommand {
             ("PPC", "github.com/microsoft/PowerPlatformConnectors"),
             ("PR#n, #n", "pull request or issue n of PowerPlatformConnectors"),
             ("paconn", "Microsoft's Power Platform Connectors command line tool"),
-            ("certification-rules.md", "the certification rules reference, compiled from Microsoft's docs and PowerPlatformConnectors, that certify's rules were written from"),
+            (
+                "certification-rules.md",
+                "the certification rules reference, compiled from Microsoft's docs and PowerPlatformConnectors, that certify's rules were written from"
+            ),
         ]
 
         /// The entries of `sourceCodes` that `source` uses, in the table's order.
@@ -126,15 +130,20 @@ struct RulesCommand: ParsableCommand {
             }
             let total = results.count
             print("# Rule firing rates\n")
-            print("Connectors of `\((corpus as NSString).lastPathComponent)` (\(total), all certified once) on which each rule fires, with the default ruleset (\(RuleCatalog.version)). Made by `certify rules stats`.\n")
+            print(
+                "Connectors of `\((corpus as NSString).lastPathComponent)` (\(total), all certified once) on which each rule fires, with the default ruleset (\(RuleCatalog.version)). Made by `certify rules stats`.\n"
+            )
             print("| rule | severity | stage | connectors | share | note |")
             print("| --- | --- | --- | ---: | ---: | --- |")
             let rules = RuleCatalog.all.sorted { (fired[$0.id] ?? 0, $1.id) > (fired[$1.id] ?? 0, $0.id) }
             for rule in rules {
                 let count = fired[rule.id] ?? 0
                 let share = total > 0 ? Double(count) / Double(total) : 0
-                let note = rule.severity == .error && share > 0.2 ? "error rule over a fifth of certified connectors: see its description" : ""
-                print("| `\(rule.id)` | \(rule.severity.rawValue) | \(rule.stage) | \(count) | \(String(format: "%.1f%%", share * 100)) | \(note) |")
+                let note =
+                    rule.severity == .error && share > 0.2 ? "error rule over a fifth of certified connectors: see its description" : ""
+                print(
+                    "| `\(rule.id)` | \(rule.severity.rawValue) | \(rule.stage) | \(count) | \(String(format: "%.1f%%", share * 100)) | \(note) |"
+                )
             }
         }
     }

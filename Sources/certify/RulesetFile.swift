@@ -38,7 +38,8 @@ enum RulesetFile {
             switch key.string {
             case "profile":
                 guard let name = value.string, let profile = Ruleset.Profile(rawValue: name) else {
-                    throw fail("\(where_(value)): profile must be one of: \(Ruleset.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw fail(
+                        "\(where_(value)): profile must be one of: \(Ruleset.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 ruleset.profile = profile
             case "rules":

@@ -52,7 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Pipeline workers running checks concurrently.")
     var workers: Int = 2
 
-    @Option(help: ArgumentHelp("A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.",
+            valueName: "SECONDS"))
     var runTimeout: Double = 300
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -64,17 +67,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
     var allowPrivateNetwork = false
 
-    @Option(help: ArgumentHelp("32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600).", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600).",
+            valueName: "PATH"))
     var secretKeyFile: String?
 
-    @Option(help: ArgumentHelp(
-        "Close a connection whose request head (request line and headers) is not complete this long after the connection opened or the head's first byte.",
-        valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection whose request head (request line and headers) is not complete this long after the connection opened or the head's first byte.",
+            valueName: "SECONDS"))
     var requestHeadTimeout: Double = 30
 
-    @Option(help: ArgumentHelp(
-        "Close a kept-alive connection idle this long (no request in progress, or a request body that stopped arriving).",
-        valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Close a kept-alive connection idle this long (no request in progress, or a request body that stopped arriving).",
+            valueName: "SECONDS"))
     var idleTimeout: Double = 60
 
     func validate() throws {
@@ -113,7 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("certify: sealed \(sealed) webhook secret(s) stored in the clear\n".utf8))
             }
         } catch {
-            FileHandle.standardError.write(Data("certify: warning: could not seal the webhook secrets stored in the clear (\(error)); they stay as they are\n".utf8))
+            FileHandle.standardError.write(
+                Data("certify: warning: could not seal the webhook secrets stored in the clear (\(error)); they stay as they are\n".utf8))
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -167,9 +176,10 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let tokens = Tokens(store: try openStore(database.path))
             do {
-                print(try tokens.create(
-                    role: role, publisher: publisher, label: label,
-                    by: .operator("cli:\(ProcessInfo.processInfo.userName)")))
+                print(
+                    try tokens.create(
+                        role: role, publisher: publisher, label: label,
+                        by: .operator("cli:\(ProcessInfo.processInfo.userName)")))
             } catch let error as UseCaseError {
                 throw fail(error.message)
             }

@@ -1,11 +1,12 @@
-@testable import Certification
 import ConnectorPackage
-@testable import ContentPolicy
 import Foundation
 import JSONDocument
 import JSONSchema
-@testable import SchemaConformance
 import XCTest
+
+@testable import Certification
+@testable import ContentPolicy
+@testable import SchemaConformance
 
 /// Checks of a publisher's swagger are bounded (issue 11, defects 2 and 3): schema walks are
 /// linear in the document, and publisher-supplied patterns run within a step budget. Before the
@@ -19,19 +20,20 @@ final class BoundedChecksTests: XCTestCase {
         var definitions: [String] = []
         for i in 0..<levels {
             let example = i == 0 ? #", "example": {"a": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}"# : ""
-            definitions.append(##""D\##(i)": {"allOf": [{"$ref": "#/definitions/D\##(i + 1)"}, {"$ref": "#/definitions/D\##(i + 1)"}]\##(example)}"##)
+            definitions.append(
+                ##""D\##(i)": {"allOf": [{"$ref": "#/definitions/D\##(i + 1)"}, {"$ref": "#/definitions/D\##(i + 1)"}]\##(example)}"##)
         }
         definitions.append(#""D\#(levels)": {"type": "object", "properties": {"a": {"type": "string", "pattern": "^(a+)+$"}}}"#)
         let parameterList = (0..<parameters).map {
             #"{"name": "q\#($0)", "in": "query", "type": "string", "pattern": "^(a+)+$", "x-ms-test-value": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}"#
         }.joined(separator: ", ")
         return ##"""
-        {"swagger": "2.0", "info": {"title": "Bomb", "version": "1.0"}, "host": "api.contoso.example", "basePath": "/",
-         "schemes": ["https"], "produces": ["application/json"],
-         "paths": {"/x": {"get": {"operationId": "GetX", "parameters": [\##(parameterList)],
-           "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/D0"}}}}}},
-         "definitions": {\##(definitions.joined(separator: ",\n"))}}
-        """##
+            {"swagger": "2.0", "info": {"title": "Bomb", "version": "1.0"}, "host": "api.contoso.example", "basePath": "/",
+             "schemes": ["https"], "produces": ["application/json"],
+             "paths": {"/x": {"get": {"operationId": "GetX", "parameters": [\##(parameterList)],
+               "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/D0"}}}}}},
+             "definitions": {\##(definitions.joined(separator: ",\n"))}}
+            """##
     }
 
     func schemaFindings(_ swagger: String) -> [Finding] {
@@ -99,11 +101,11 @@ final class BoundedChecksTests: XCTestCase {
             }
             definitions.append(##""D8": {"type": "object", "properties": {\##(bottom)}}"##)
             return ##"""
-            {"swagger": "2.0", "info": {"title": "Wide", "version": "1.0"}, "host": "api.contoso.example", "basePath": "/",
-             "schemes": ["https"], "paths": {"/x": {"get": {"operationId": "GetX",
-               "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/D0"}}}}}},
-             "definitions": {\##(definitions.joined(separator: ",\n"))}}
-            """##
+                {"swagger": "2.0", "info": {"title": "Wide", "version": "1.0"}, "host": "api.contoso.example", "basePath": "/",
+                 "schemes": ["https"], "paths": {"/x": {"get": {"operationId": "GetX",
+                   "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/D0"}}}}}},
+                 "definitions": {\##(definitions.joined(separator: ",\n"))}}
+                """##
         }
         let old = try JSONDocument.parse(text: swagger(bottom: ##""a": {"type": "string"}, "b": {"type": "string"}"##))
         let new = try JSONDocument.parse(text: swagger(bottom: ##""a": {"type": "string"}"##))
@@ -118,7 +120,8 @@ final class BoundedChecksTests: XCTestCase {
         let text = String(repeating: "Word. ", count: 200_000)
         XCTAssertEqual(PolicyFilesMarkdown.sentenceCount(text), 200_000)
         XCTAssertEqual(PolicyFilesMarkdown.sentenceCount("Use it e.g. daily. Then stop."), 2, "abbreviations still do not end a sentence")
-        XCTAssertEqual(PolicyFilesMarkdown.sentenceCount("It works, etc . And more."), 1, "the word before a lone full stop (etc) is read, as before")
+        XCTAssertEqual(
+            PolicyFilesMarkdown.sentenceCount("It works, etc . And more."), 1, "the word before a lone full stop (etc) is read, as before")
         let longWord = String(repeating: "x", count: 1_000_000) + String(repeating: " .", count: 100_000)
         XCTAssertEqual(PolicyFilesMarkdown.sentenceCount(longWord), 1)
     }

@@ -8,63 +8,63 @@ import XCTest
 final class BreakingChangesTests: XCTestCase {
     /// The last certified revision: three operations, a shared parameter, a recursive definition.
     static let base = #"""
-{
-  "swagger": "2.0",
-  "info": {"title": "Tasks", "version": "1.0"},
-  "host": "tasks.example",
-  "basePath": "/",
-  "schemes": ["https"],
-  "paths": {
-    "/tasks/{id}": {
-      "get": {
-        "operationId": "GetTask",
-        "parameters": [
-          {"name": "id", "in": "path", "required": true, "type": "string"},
-          {"name": "X-Format", "in": "header", "required": false, "type": "string"}
-        ],
-        "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/Task"}}}
-      },
-      "delete": {
-        "operationId": "DeleteTask",
-        "parameters": [{"$ref": "#/parameters/TaskId"}],
-        "responses": {"204": {"description": "Deleted"}}
-      }
-    },
-    "/tasks": {
-      "post": {
-        "operationId": "CreateTask",
-        "parameters": [{"name": "body", "in": "body", "required": true, "schema": {"$ref": "#/definitions/NewTask"}}],
-        "responses": {"201": {"description": "Created", "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}
-      }
-    }
-  },
-  "parameters": {"TaskId": {"name": "id", "in": "path", "required": true, "type": "string"}},
-  "definitions": {
-    "Task": {
-      "type": "object",
-      "properties": {
-        "id": {"type": "string"},
-        "title": {"type": "string"},
-        "dueDate": {"type": "string", "format": "date"},
-        "priority": {"type": "integer"},
-        "status": {"type": "string", "enum": ["open", "done", "archived"]},
-        "parent": {"$ref": "#/definitions/Task"},
-        "tags": {"type": "array", "items": {"type": "string"}}
-      }
-    },
-    "NewTask": {
-      "type": "object",
-      "required": ["title"],
-      "properties": {
-        "title": {"type": "string"},
-        "dueDate": {"type": "string"},
-        "status": {"type": "string", "enum": ["open", "done"]}
-      }
-    }
-  },
-  "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
-}
-"""#
+        {
+          "swagger": "2.0",
+          "info": {"title": "Tasks", "version": "1.0"},
+          "host": "tasks.example",
+          "basePath": "/",
+          "schemes": ["https"],
+          "paths": {
+            "/tasks/{id}": {
+              "get": {
+                "operationId": "GetTask",
+                "parameters": [
+                  {"name": "id", "in": "path", "required": true, "type": "string"},
+                  {"name": "X-Format", "in": "header", "required": false, "type": "string"}
+                ],
+                "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/Task"}}}
+              },
+              "delete": {
+                "operationId": "DeleteTask",
+                "parameters": [{"$ref": "#/parameters/TaskId"}],
+                "responses": {"204": {"description": "Deleted"}}
+              }
+            },
+            "/tasks": {
+              "post": {
+                "operationId": "CreateTask",
+                "parameters": [{"name": "body", "in": "body", "required": true, "schema": {"$ref": "#/definitions/NewTask"}}],
+                "responses": {"201": {"description": "Created", "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+              }
+            }
+          },
+          "parameters": {"TaskId": {"name": "id", "in": "path", "required": true, "type": "string"}},
+          "definitions": {
+            "Task": {
+              "type": "object",
+              "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "dueDate": {"type": "string", "format": "date"},
+                "priority": {"type": "integer"},
+                "status": {"type": "string", "enum": ["open", "done", "archived"]},
+                "parent": {"$ref": "#/definitions/Task"},
+                "tags": {"type": "array", "items": {"type": "string"}}
+              }
+            },
+            "NewTask": {
+              "type": "object",
+              "required": ["title"],
+              "properties": {
+                "title": {"type": "string"},
+                "dueDate": {"type": "string"},
+                "status": {"type": "string", "enum": ["open", "done"]}
+              }
+            }
+          },
+          "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
+        }
+        """#
 
     /// The base swagger with each `(old, new)` text replaced; each old text must occur exactly once.
     func revised(_ replacements: [(String, String)], file: StaticString = #filePath, line: UInt = #line) throws -> String {
@@ -101,20 +101,26 @@ final class BreakingChangesTests: XCTestCase {
     }
 
     func testAddingOptionalThingsBreaksNothing() throws {
-        let findings = try compare(try revised([
-            (#""tags": {"type": "array", "items": {"type": "string"}}"#,
-             #""tags": {"type": "array", "items": {"type": "string"}}, "url": {"type": "string"}"#),
-            (#""enum": ["open", "done"]"#, #""enum": ["open", "done", "blocked"]"#),
-            (#"{"name": "X-Format", "in": "header", "required": false, "type": "string"}"#,
-             #"{"name": "X-Format", "in": "header", "required": false, "type": "string"}, {"name": "verbose", "in": "query", "type": "boolean"}, {"name": "api-version", "in": "query", "required": true, "type": "string", "default": "2", "x-ms-visibility": "internal"}"#),
-        ]))
+        let findings = try compare(
+            try revised([
+                (
+                    #""tags": {"type": "array", "items": {"type": "string"}}"#,
+                    #""tags": {"type": "array", "items": {"type": "string"}}, "url": {"type": "string"}"#
+                ),
+                (#""enum": ["open", "done"]"#, #""enum": ["open", "done", "blocked"]"#),
+                (
+                    #"{"name": "X-Format", "in": "header", "required": false, "type": "string"}"#,
+                    #"{"name": "X-Format", "in": "header", "required": false, "type": "string"}, {"name": "verbose", "in": "query", "type": "boolean"}, {"name": "api-version", "in": "query", "required": true, "type": "string", "default": "2", "x-ms-visibility": "internal"}"#
+                ),
+            ]))
         XCTAssertEqual(findings.map(\.message), [])
     }
 
     func testOperationRemoved() throws {
-        let findings = try compare(try revised([
-            (#""delete": {"#, #""x-delete": {"#),
-        ]))
+        let findings = try compare(
+            try revised([
+                (#""delete": {"#, #""x-delete": {"#)
+            ]))
         let finding = assertOnly(findings, "breaking-operation-removed", at: "/paths/~1tasks~1{id}")
         XCTAssertEqual(finding?.severity, .warning)
         XCTAssertEqual(finding?.operation, "DeleteTask")
@@ -128,9 +134,10 @@ final class BreakingChangesTests: XCTestCase {
     }
 
     func testOperationMadeInternal() throws {
-        let findings = try compare(try revised([
-            (#""operationId": "GetTask","#, #""operationId": "GetTask", "x-ms-visibility": "internal","#),
-        ]))
+        let findings = try compare(
+            try revised([
+                (#""operationId": "GetTask","#, #""operationId": "GetTask", "x-ms-visibility": "internal","#)
+            ]))
         assertOnly(findings, "breaking-operation-internal", at: "/paths/~1tasks~1{id}/get/x-ms-visibility")
     }
 
@@ -152,10 +159,13 @@ final class BreakingChangesTests: XCTestCase {
     }
 
     func testRequiredParameterAdded() throws {
-        let findings = try compare(try revised([
-            (#"{"name": "X-Format", "in": "header", "required": false, "type": "string"}"#,
-             #"{"name": "X-Format", "in": "header", "required": false, "type": "string"}, {"name": "project", "in": "query", "required": true, "type": "string"}"#),
-        ]))
+        let findings = try compare(
+            try revised([
+                (
+                    #"{"name": "X-Format", "in": "header", "required": false, "type": "string"}"#,
+                    #"{"name": "X-Format", "in": "header", "required": false, "type": "string"}, {"name": "project", "in": "query", "required": true, "type": "string"}"#
+                )
+            ]))
         let finding = assertOnly(findings, "breaking-required-input-added", at: "/paths/~1tasks~1{id}/get/parameters/2")
         XCTAssertTrue(finding?.message.contains("new required query parameter 'project'") == true, finding?.message ?? "")
     }
@@ -169,7 +179,8 @@ final class BreakingChangesTests: XCTestCase {
         let findings = try compare(try revised([(#""required": ["title"]"#, #""required": ["title", "dueDate"]"#)]))
         let finding = assertOnly(findings, "breaking-required-input-added", at: "/definitions/NewTask/properties/dueDate")
         XCTAssertTrue(
-            finding?.message == "Property 'dueDate' of the body of 'CreateTask' is now required; it was optional in the last certified revision.",
+            finding?.message
+                == "Property 'dueDate' of the body of 'CreateTask' is now required; it was optional in the last certified revision.",
             finding?.message ?? "")
     }
 
@@ -177,7 +188,8 @@ final class BreakingChangesTests: XCTestCase {
         let findings = try compare(try revised([(#""dueDate": {"type": "string", "format": "date"},"#, "")]))
         let finding = assertOnly(findings, "breaking-output-property-removed", at: "/definitions/Task/properties")
         XCTAssertTrue(
-            finding?.message.hasPrefix("Property 'dueDate' of the 200 response of 'GetTask' was removed (it was in the last certified revision)")
+            finding?.message.hasPrefix(
+                "Property 'dueDate' of the 200 response of 'GetTask' was removed (it was in the last certified revision)")
                 == true, finding?.message ?? "")
     }
 
@@ -209,10 +221,13 @@ final class BreakingChangesTests: XCTestCase {
     }
 
     func testAuthTypeChanged() throws {
-        let findings = try compare(try revised([
-            (#"{"api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}"#,
-             #"{"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://tasks.example/authorize", "tokenUrl": "https://tasks.example/token", "scopes": {}}}"#),
-        ]))
+        let findings = try compare(
+            try revised([
+                (
+                    #"{"api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}"#,
+                    #"{"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://tasks.example/authorize", "tokenUrl": "https://tasks.example/token", "scopes": {}}}"#
+                )
+            ]))
         let finding = assertOnly(findings, "breaking-auth-type-changed", at: "/securityDefinitions")
         XCTAssertEqual(finding?.severity, .error)
         XCTAssertTrue(finding?.message.contains("from apiKey to oauth2 (accessCode)") == true, finding?.message ?? "")
@@ -248,11 +263,13 @@ final class BreakingChangesTests: XCTestCase {
     }
 
     func testOneRulePerKind() {
-        XCTAssertEqual(BreakingChanges.rules.map(\.id), [
-            "breaking-operation-removed", "breaking-operation-internal", "breaking-path-or-method-changed",
-            "breaking-parameter-location-changed", "breaking-required-input-added", "breaking-output-property-removed",
-            "breaking-type-changed", "breaking-enum-values-removed", "breaking-auth-type-changed",
-        ])
+        XCTAssertEqual(
+            BreakingChanges.rules.map(\.id),
+            [
+                "breaking-operation-removed", "breaking-operation-internal", "breaking-path-or-method-changed",
+                "breaking-parameter-location-changed", "breaking-required-input-added", "breaking-output-property-removed",
+                "breaking-type-changed", "breaking-enum-values-removed", "breaking-auth-type-changed",
+            ])
         for rule in BreakingChanges.rules {
             XCTAssertEqual(rule.severity, rule.id == "breaking-auth-type-changed" ? .error : .warning, rule.id)
             XCTAssertEqual(rule.stage, "policy")
@@ -271,7 +288,8 @@ final class BreakingChangesTests: XCTestCase {
         for folder in folders {
             let base = corpus.appendingPathComponent(folder)
             guard let swaggerData = try? Data(contentsOf: base.appendingPathComponent("apiDefinition.swagger.json")),
-                  let swagger = try? JSONDocument.parse([UInt8](swaggerData)) else { continue }
+                let swagger = try? JSONDocument.parse([UInt8](swaggerData))
+            else { continue }
             let properties = (try? Data(contentsOf: base.appendingPathComponent("apiProperties.json")))
                 .flatMap { try? JSONDocument.parse([UInt8]($0)) }
             var findings: [Finding] = []
@@ -286,6 +304,8 @@ final class BreakingChangesTests: XCTestCase {
             if time > slowest.time { slowest = (folder, time) }
         }
         XCTAssertGreaterThan(compared, 500)
-        print("BreakingChanges: compared \(compared) corpus swaggers with themselves in \(elapsed) (slowest: \(slowest.folder), \(slowest.time))")
+        print(
+            "BreakingChanges: compared \(compared) corpus swaggers with themselves in \(elapsed) (slowest: \(slowest.folder), \(slowest.time))"
+        )
     }
 }

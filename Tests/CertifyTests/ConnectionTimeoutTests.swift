@@ -1,4 +1,3 @@
-@testable import CertifyServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,6 +5,8 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import XCTest
+
+@testable import CertifyServer
 
 /// Slow clients (issue 11, defect 9): a connection trickling its request head is closed once
 /// `requestHeadTimeout` has passed without a complete head, and an idle kept-alive connection

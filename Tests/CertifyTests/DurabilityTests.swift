@@ -1,10 +1,11 @@
 import Certification
 import ConnectorPackage
 import Foundation
-@testable import Pipeline
 import StageCatalog
-@testable import SubmissionStore
 import XCTest
+
+@testable import Pipeline
+@testable import SubmissionStore
 
 /// What an acknowledged submission survives (README, "Durability"): its transaction commits with
 /// synchronous = FULL, the store's other writes with NORMAL, and a failed one leaves NORMAL behind.

@@ -1,7 +1,8 @@
-@testable import Certification
 import ConnectorPackage
-@testable import SchemaConformance
 import XCTest
+
+@testable import Certification
+@testable import SchemaConformance
 
 /// The x-ms-* extension and apiProperties.json shape rules: exact places, severities and
 /// messages, beyond what each rule's own examples show.
@@ -41,14 +42,19 @@ final class ExtensionRuleTests: XCTestCase {
         // Examples, defaults and extension values hold data, not spec objects.
         let package = swagger(
             parameter: #""default": {"x-ms-anything": 1}"#,
-            root: #""x-ms-openai-data": {"openai-enabled": true, "operations": [{"operationId": "GetForecast", "x-ms-require-user-confirmation": false}]}"#)
+            root:
+                #""x-ms-openai-data": {"openai-enabled": true, "operations": [{"operationId": "GetForecast", "x-ms-require-user-confirmation": false}]}"#
+        )
         XCTAssertEqual(findings(SchemaRules.xmsUnknownExtension, package), [])
     }
 
     func testAMissingOperationIsAnErrorAtTheOperationId() throws {
         let found = findings(
             SchemaRules.xmsOperationReference,
-            swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlace", "value-collection": "value", "value-path": "id", "value-title": "name"}"#))
+            swagger(
+                parameter:
+                    #""x-ms-dynamic-values": {"operationId": "ListPlace", "value-collection": "value", "value-path": "id", "value-title": "name"}"#
+            ))
         XCTAssertEqual(found.map(\.pointer), ["/paths/~1forecast/get/parameters/0/x-ms-dynamic-values/operationId"])
         XCTAssertEqual(found.first?.severity, .error)
         XCTAssertEqual(found.first?.line, 22)
@@ -76,23 +82,35 @@ final class ExtensionRuleTests: XCTestCase {
 
     func testDynamicParameterFormsFollowTheExtension() {
         // x-ms-dynamic-values takes literals and {parameter}; x-ms-dynamic-list takes {value} and {parameterReference}.
-        let values = findings(SchemaRules.xmsExtensionShape, swagger(
-            parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"country": "no"}, "value-path": "id"}"#))
+        let values = findings(
+            SchemaRules.xmsExtensionShape,
+            swagger(
+                parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"country": "no"}, "value-path": "id"}"#))
         XCTAssertEqual(values, [])
-        let list = findings(SchemaRules.xmsExtensionShape, swagger(
-            parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": "no"}, "itemValuePath": "id"}"#))
+        let list = findings(
+            SchemaRules.xmsExtensionShape,
+            swagger(
+                parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": "no"}, "itemValuePath": "id"}"#))
         XCTAssertEqual(list.map(\.pointer), ["/paths/~1forecast/get/parameters/0/x-ms-dynamic-list/parameters/country"])
         XCTAssertTrue(list.first?.message.contains("{\"value\": \"no\"}") == true)
-        let mixed = findings(SchemaRules.xmsExtensionShape, swagger(
-            parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"country": {"value": "no"}}, "value-path": "id"}"#))
+        let mixed = findings(
+            SchemaRules.xmsExtensionShape,
+            swagger(
+                parameter:
+                    #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"country": {"value": "no"}}, "value-path": "id"}"#
+            ))
         XCTAssertEqual(mixed.map(\.severity), [.error])
         XCTAssertTrue(mixed.first?.message.contains("x-ms-dynamic-list") == true)
     }
 
     func testATargetWithABodyMayTakeItsPropertiesAsKeys() {
-        let search = #""/search": {"post": {"operationId": "Search", "summary": "Search", "description": "Searches places.", "x-ms-visibility": "internal", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {"text": {"type": "string"}}}}], "responses": {"200": {"description": "Results."}}}}"#
-        let found = findings(SchemaRules.xmsDynamicParameter, swagger(
-            parameter: #""x-ms-dynamic-values": {"operationId": "Search", "parameters": {"text": "a"}, "value-path": "id"}"#, paths: search))
+        let search =
+            #""/search": {"post": {"operationId": "Search", "summary": "Search", "description": "Searches places.", "x-ms-visibility": "internal", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {"text": {"type": "string"}}}}], "responses": {"200": {"description": "Results."}}}}"#
+        let found = findings(
+            SchemaRules.xmsDynamicParameter,
+            swagger(
+                parameter: #""x-ms-dynamic-values": {"operationId": "Search", "parameters": {"text": "a"}, "value-path": "id"}"#,
+                paths: search))
         XCTAssertEqual(found, [])
     }
 
@@ -118,19 +136,34 @@ final class ExtensionRuleTests: XCTestCase {
     }
 
     func testAPolicyTemplateNeedsItsRequiredParameters() {
-        let found = findings(SchemaRules.propertiesPolicyTemplate, .properties(XMSExamples.properties(
-            properties: #""policyTemplateInstances": [{"templateId": "SetQueryParameter", "title": "Version", "parameters": {"x-ms-apimTemplateParameter.name": "api-version"}}]"#)))
+        let found = findings(
+            SchemaRules.propertiesPolicyTemplate,
+            .properties(
+                XMSExamples.properties(
+                    properties:
+                        #""policyTemplateInstances": [{"templateId": "SetQueryParameter", "title": "Version", "parameters": {"x-ms-apimTemplateParameter.name": "api-version"}}]"#
+                )))
         XCTAssertEqual(found.map(\.pointer), ["/properties/policyTemplateInstances/0/parameters"])
         XCTAssertTrue(found.first?.message.contains("x-ms-apimTemplateParameter.value") == true)
     }
 
     func testANullUIDefinitionIsNoneAndCaseVariantsAreWarnings() {
-        let found = findings(SchemaRules.propertiesConnectionParameter, .properties(XMSExamples.properties(
-            apiKey: #"{"type": "oAuthSetting", "oAuthSettings": {"identityProvider": "oauth2", "clientId": "x", "scopes": []}, "uiDefinition": null}"#)))
+        let found = findings(
+            SchemaRules.propertiesConnectionParameter,
+            .properties(
+                XMSExamples.properties(
+                    apiKey:
+                        #"{"type": "oAuthSetting", "oAuthSettings": {"identityProvider": "oauth2", "clientId": "x", "scopes": []}, "uiDefinition": null}"#
+                )))
         XCTAssertEqual(found.map(\.severity), [.warning])
         XCTAssertEqual(found.map(\.pointer), ["/properties/connectionParameters/api_key/type"])
-        let sets = findings(SchemaRules.propertiesParameterSets, .properties(XMSExamples.properties(
-            properties: #""connectionParameterSets": {"uiDefinition": {"displayname": "Sign in", "description": "How to sign in."}, "values": [{"name": "key", "uiDefinition": {"displayName": "Key", "description": "An API key."}, "parameters": {}}]}"#)))
+        let sets = findings(
+            SchemaRules.propertiesParameterSets,
+            .properties(
+                XMSExamples.properties(
+                    properties:
+                        #""connectionParameterSets": {"uiDefinition": {"displayname": "Sign in", "description": "How to sign in."}, "values": [{"name": "key", "uiDefinition": {"displayName": "Key", "description": "An API key."}, "parameters": {}}]}"#
+                )))
         XCTAssertEqual(sets.map(\.severity), [.warning])
         XCTAssertEqual(sets.map(\.pointer), ["/properties/connectionParameterSets/uiDefinition/displayname"])
     }

@@ -20,8 +20,9 @@ final class KintoProbeTests: XCTestCase {
         // An account to authenticate with (Kinto's accounts plugin lets anyone create one).
         let client = OutboundClient(policy: OutboundPolicy(allowPrivateNetwork: true))
         let body = Array(#"{"data": {"password": "\#(Self.password)"}}"#.utf8)
-        let response = try await client.send(OutboundRequest(
-            method: "PUT", url: url + "/accounts/certify-prober", headers: [("Content-Type", "application/json")], body: body))
+        let response = try await client.send(
+            OutboundRequest(
+                method: "PUT", url: url + "/accounts/certify-prober", headers: [("Content-Type", "application/json")], body: body))
         XCTAssertTrue([200, 201, 401, 403].contains(response.status), "account creation answered \(response.status)")
         // Reading the account's default bucket creates it, so that listing buckets has something
         // to show (a new account without any bucket may not list them: 403).
@@ -66,11 +67,13 @@ final class KintoProbeTests: XCTestCase {
             XCTAssertNotNil(finding.line, finding.ruleId)
         }
         let report = Report(title: "kinto", toolVersion: "t", packages: [PackageReport(result)])
-        let outputs = ReportFormat.allCases.map { ReportRenderer.render(report, as: $0) }
+        let outputs =
+            ReportFormat.allCases.map { ReportRenderer.render(report, as: $0) }
             + [String(decoding: try JSONEncoder().encode(result), as: UTF8.self)]
         for output in outputs {
             XCTAssertFalse(output.contains(Self.password), "the password leaked")
-            XCTAssertFalse(output.contains(Data("certify-prober:\(Self.password)".utf8).base64EncodedString()), "the Basic credential leaked")
+            XCTAssertFalse(
+                output.contains(Data("certify-prober:\(Self.password)".utf8).base64EncodedString()), "the Basic credential leaked")
         }
     }
 

@@ -1,9 +1,10 @@
-@testable import Certification
 import ConnectorPackage
 import Foundation
 import JSONDocument
-@testable import SchemaConformance
 import XCTest
+
+@testable import Certification
+@testable import SchemaConformance
 
 /// The recorded walk (`OASWalkRecord`) that the schema rules share must call a visitor exactly
 /// as the walker itself does: same kinds, same values, same paths, same order; and a replay
@@ -58,25 +59,27 @@ final class OASWalkRecordTests: XCTestCase {
 
     func testReplayOfExamplesWithNotificationSchemasAndNesting() throws {
         let text = ##"""
-        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
-         "paths": {"/hooks": {"x-ms-notification-content": {"schema": {"$ref": "#/definitions/A"}},
-           "post": {"x-ms-notification-content": {"description": "d", "schema": {"type": "object", "properties": {"id": {"type": "string", "default": 1}}}},
-                    "parameters": [{"name": "body", "in": "body", "schema": {"type": "array", "items": [{"$ref": "#/definitions/A"}, {"type": "string"}]}}],
-                    "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/A"}, "headers": {"X-A": {"type": "array", "items": {"type": "integer", "default": "x"}}}}}}}},
-         "definitions": {"A": {"allOf": [{"$ref": "#/definitions/B"}], "additionalProperties": {"type": "string"}}, "B": {"type": "object"}},
-         "parameters": {"p": {"name": "p", "in": "query", "type": "string", "default": 3}},
-         "x-ms-notification-content": {"schema": {"type": "string"}}}
-        """##
+            {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
+             "paths": {"/hooks": {"x-ms-notification-content": {"schema": {"$ref": "#/definitions/A"}},
+               "post": {"x-ms-notification-content": {"description": "d", "schema": {"type": "object", "properties": {"id": {"type": "string", "default": 1}}}},
+                        "parameters": [{"name": "body", "in": "body", "schema": {"type": "array", "items": [{"$ref": "#/definitions/A"}, {"type": "string"}]}}],
+                        "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/A"}, "headers": {"X-A": {"type": "array", "items": {"type": "integer", "default": "x"}}}}}}}},
+             "definitions": {"A": {"allOf": [{"$ref": "#/definitions/B"}], "additionalProperties": {"type": "string"}}, "B": {"type": "object"}},
+             "parameters": {"p": {"name": "p", "in": "query", "type": "string", "default": 3}},
+             "x-ms-notification-content": {"schema": {"type": "string"}}}
+            """##
         let root = try JSONDocument.parse(Array(text.utf8)).root
         assertReplayMatchesWalk(root, "example")
         let record = OASWalkRecord(root)
         // The notification schemas of the path item and of the operation, and the property, are in
         // the record, marked as inside the extension; nothing else is (not the root's).
         let inside = record.nodes.indices.filter { record.nodes[$0].inExtension }.map { record.path(of: $0).joined(separator: "/") }
-        XCTAssertEqual(inside, [
-            "paths//hooks/post/x-ms-notification-content/schema", "paths//hooks/post/x-ms-notification-content/schema/properties/id",
-            "paths//hooks/x-ms-notification-content/schema",
-        ])
+        XCTAssertEqual(
+            inside,
+            [
+                "paths//hooks/post/x-ms-notification-content/schema", "paths//hooks/post/x-ms-notification-content/schema/properties/id",
+                "paths//hooks/x-ms-notification-content/schema",
+            ])
     }
 
     func testReplayMatchesWalkOverTheCorpus() throws {
@@ -85,7 +88,8 @@ final class OASWalkRecordTests: XCTestCase {
         for name in try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted() where !name.hasPrefix(".") {
             let folder = corpus.appendingPathComponent(name)
             guard let package = try? PackageLoader().load(path: folder.path), let swagger = package.file(.swagger),
-                  let document = try? JSONDocument.parse(swagger.bytes) else { continue }
+                let document = try? JSONDocument.parse(swagger.bytes)
+            else { continue }
             assertReplayMatchesWalk(document.root, name)
             checked += 1
         }

@@ -1,4 +1,3 @@
-@testable import CertifyServer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +6,8 @@ import NIOCore
 import Prometheus
 import SubmissionStore
 import XCTest
+
+@testable import CertifyServer
 
 /// `openapi.yaml` is the API's description: the routes the router has are exactly the paths and
 /// methods it describes, the server serves it as it is in the repository, and what Schemathesis
@@ -29,9 +30,10 @@ final class OpenAPIContractTests: XCTestCase {
             maximumUploadBytes: 1 << 20)
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let paths = try XCTUnwrap(try repositoryDescription()["paths"] as? [String: [String: Any]])
-        let described = Set(paths.flatMap { path, item in
-            item.keys.filter(Self.methods.contains).map { "\($0.uppercased()) \(path)" }
-        })
+        let described = Set(
+            paths.flatMap { path, item in
+                item.keys.filter(Self.methods.contains).map { "\($0.uppercased()) \(path)" }
+            })
         XCTAssertFalse(routed.isEmpty)
         let undescribed = routed.subtracting(described).sorted()
         let missing = described.subtracting(routed).sorted()
@@ -138,9 +140,10 @@ final class OpenAPIContractTests: XCTestCase {
         XCTAssertEqual(RFC3339.date("1970-01-01T01:00:00+01:00"), Date(timeIntervalSince1970: 0))
         XCTAssertEqual(RFC3339.date("2000-02-29T00:00:00.5Z"), Date(timeIntervalSince1970: 951_782_400.5))
         XCTAssertEqual(RFC3339.date("0001-01-01T00:00:00Z"), Date(timeIntervalSince1970: -62_135_596_800))
-        for text in ["1900-02-29T00:00:00Z", "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+0100",
-            "2026-01-01 00:00:00Z", "2026-1-01T00:00:00Z", "2026-01-01T00:00:00Zx", ""]
-        {
+        for text in [
+            "1900-02-29T00:00:00Z", "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+0100",
+            "2026-01-01 00:00:00Z", "2026-1-01T00:00:00Z", "2026-01-01T00:00:00Zx", "",
+        ] {
             XCTAssertNil(RFC3339.date(text), text)
         }
     }

@@ -1,9 +1,10 @@
-@testable import Certification
 import ConnectorPackage
 import Foundation
 import JSONDocument
-@testable import SchemaConformance
 import XCTest
+
+@testable import Certification
+@testable import SchemaConformance
 
 /// certify's schema-stage verdict against openapi-spec-validator 0.9.0's on every corpus
 /// swagger: what the validator rejects, certify rejects too, except for the deliberate
@@ -27,7 +28,8 @@ final class OpenAPISpecValidatorOracleTests: XCTestCase {
         let root = try JSONDocument.parse(Array(try Data(contentsOf: url))).root
         return (root["differences"]?.array ?? []).compactMap { item in
             guard let pattern = item["pattern"]?.string, let reason = item["reason"]?.string,
-                  let expression = try? NSRegularExpression(pattern: pattern) else { return nil }
+                let expression = try? NSRegularExpression(pattern: pattern)
+            else { return nil }
             return Difference(pattern: pattern, expression: expression, reason: reason)
         }
     }

@@ -1,10 +1,11 @@
-@testable import Certification
 import ConnectorPackage
 import Foundation
 import JSONDocument
-@testable import SchemaConformance
 import StageCatalog
 import XCTest
+
+@testable import Certification
+@testable import SchemaConformance
 
 /// The OpenAPI 2.0 structure and semantic rules (Sources/SchemaConformance/Structure): planted
 /// violations are reported under the right rule, at the right pointer and line; every problem
@@ -31,54 +32,54 @@ final class OpenAPIStructureTests: XCTestCase {
     }
 
     static let planted = #"""
-{
-  "swagger": "2.0",
-  "info": {"title": "Contoso", "version": 1},
-  "host": "https://api.contoso.example",
-  "basePath": "v1",
-  "schemes": ["https", "HTTP"],
-  "produces": ["json"],
-  "paths": {
-    "/items/{itemId}": {
-      "get": {
-        "operationId": "GetItem",
-        "deprecated": "no",
-        "parameters": [
-          {"name": "filter", "in": "body", "schema": {"type": "object"}},
-          {"name": "top", "in": "query", "type": "integer", "default": "10", "minimum": 5, "maximum": 1},
-          {"name": "top", "in": "query", "type": "integer"},
-          {"name": "mode", "in": "Query", "type": "string"}
-        ],
-        "responses": {
-          "200": {"description": "OK", "schema": {"$ref": "#/definitions/Itme"}},
-          "2XX": {"description": "Also OK"}
-        },
-        "security": [{"apikey": []}]
-      }
-    },
-    "/items": {
-      "post": {
-        "operationId": "GetItem",
-        "parameters": [{"name": "id", "in": "path", "type": "string"}],
-        "responses": {"201": {"schema": {"type": "object"}}}
-      }
-    }
-  },
-  "definitions": {
-    "Item": {
-      "type": "object",
-      "required": ["Id"],
-      "properties": {
-        "id": {"type": "string", "pattern": "^[a-z+$"},
-        "kind": {"type": "strng", "enum": []},
-        "size": {"type": "integer", "nullable": true}
-      }
-    },
-    "External": {"$ref": "common.json#/definitions/Error"}
-  },
-  "securityDefinitions": {"api_key": {"type": "apiKey", "name": "X-Key"}}
-}
-"""#
+        {
+          "swagger": "2.0",
+          "info": {"title": "Contoso", "version": 1},
+          "host": "https://api.contoso.example",
+          "basePath": "v1",
+          "schemes": ["https", "HTTP"],
+          "produces": ["json"],
+          "paths": {
+            "/items/{itemId}": {
+              "get": {
+                "operationId": "GetItem",
+                "deprecated": "no",
+                "parameters": [
+                  {"name": "filter", "in": "body", "schema": {"type": "object"}},
+                  {"name": "top", "in": "query", "type": "integer", "default": "10", "minimum": 5, "maximum": 1},
+                  {"name": "top", "in": "query", "type": "integer"},
+                  {"name": "mode", "in": "Query", "type": "string"}
+                ],
+                "responses": {
+                  "200": {"description": "OK", "schema": {"$ref": "#/definitions/Itme"}},
+                  "2XX": {"description": "Also OK"}
+                },
+                "security": [{"apikey": []}]
+              }
+            },
+            "/items": {
+              "post": {
+                "operationId": "GetItem",
+                "parameters": [{"name": "id", "in": "path", "type": "string"}],
+                "responses": {"201": {"schema": {"type": "object"}}}
+              }
+            }
+          },
+          "definitions": {
+            "Item": {
+              "type": "object",
+              "required": ["Id"],
+              "properties": {
+                "id": {"type": "string", "pattern": "^[a-z+$"},
+                "kind": {"type": "strng", "enum": []},
+                "size": {"type": "integer", "nullable": true}
+              }
+            },
+            "External": {"$ref": "common.json#/definitions/Error"}
+          },
+          "securityDefinitions": {"api_key": {"type": "apiKey", "name": "X-Key"}}
+        }
+        """#
 
     func testPlantedViolationsAreReportedAtTheirPointerAndLine() {
         let text = Self.planted
@@ -93,13 +94,19 @@ final class OpenAPIStructureTests: XCTestCase {
             ("get-no-body", "/paths/~1items~1{itemId}/get/parameters/0", "\"filter\""),
             ("default-conforms", "/paths/~1items~1{itemId}/get/parameters/1/default", "\"default\": \"10\""),
             ("min-max-order", "/paths/~1items~1{itemId}/get/parameters/1/minimum", "\"default\": \"10\""),
-            ("parameter-unique", "/paths/~1items~1{itemId}/get/parameters/2", "{\"name\": \"top\", \"in\": \"query\", \"type\": \"integer\"}"),
+            (
+                "parameter-unique", "/paths/~1items~1{itemId}/get/parameters/2",
+                "{\"name\": \"top\", \"in\": \"query\", \"type\": \"integer\"}"
+            ),
             ("openapi-parameter", "/paths/~1items~1{itemId}/get/parameters/3/in", "\"Query\""),
             ("path-parameters-match", "/paths/~1items~1{itemId}/get", "\"get\": {"),
             ("ref-resolves", "/paths/~1items~1{itemId}/get/responses/200/schema/$ref", "Itme"),
             ("response-status-code", "/paths/~1items~1{itemId}/get/responses/2XX", "\"2XX\""),
             ("security-requirement-defined", "/paths/~1items~1{itemId}/get/security/0/apikey", "\"apikey\""),
-            ("operation-id-unique", "/paths/~1items/post/operationId", "\"operationId\": \"GetItem\",\n        \"parameters\": [{\"name\": \"id\""),
+            (
+                "operation-id-unique", "/paths/~1items/post/operationId",
+                "\"operationId\": \"GetItem\",\n        \"parameters\": [{\"name\": \"id\""
+            ),
             ("openapi-parameter", "/paths/~1items/post/parameters/0", "\"name\": \"id\", \"in\": \"path\""),
             ("path-parameters-match", "/paths/~1items/post/parameters/0", "\"name\": \"id\", \"in\": \"path\""),
             ("openapi-structure", "/paths/~1items/post/responses/201", "\"201\""),
@@ -124,7 +131,9 @@ final class OpenAPIStructureTests: XCTestCase {
                 expectedLine = line(of: needle, in: text)
             }
             let matches = found.filter { $0.ruleId == rule && $0.pointer == pointer }
-            XCTAssertEqual(matches.count, 1, "\(rule) at \(pointer): \(found.filter { $0.ruleId == rule }.map { "\($0.pointer ?? "") \($0.message)" })")
+            XCTAssertEqual(
+                matches.count, 1, "\(rule) at \(pointer): \(found.filter { $0.ruleId == rule }.map { "\($0.pointer ?? "") \($0.message)" })"
+            )
             if let finding = matches.first {
                 XCTAssertEqual(finding.line, expectedLine, "\(rule) at \(pointer): line")
                 XCTAssertEqual(finding.file, "apiDefinition.swagger.json")
@@ -151,69 +160,69 @@ final class OpenAPIStructureTests: XCTestCase {
     func testTheCleanFixtureAndARichCleanSwaggerStayClean() {
         XCTAssertEqual(findings(ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!).map(\.ruleId), [])
         let rich = #"""
-        {
-          "swagger": "2.0",
-          "info": {"title": "Contoso", "version": "1.0", "license": {"name": "MIT"}, "x-ms-api-annotation": {"status": "Preview"}},
-          "host": "api.contoso.example:8443", "basePath": "/", "schemes": ["https"],
-          "consumes": ["application/json"], "produces": ["application/json", "application/*+json"],
-          "tags": [{"name": "files", "externalDocs": {"url": "https://contoso.example/docs"}}],
-          "paths": {
-            "/files/{folder}": {
-              "parameters": [{"$ref": "#/parameters/folder"}],
-              "post": {
-                "operationId": "Upload", "tags": ["files"], "consumes": ["multipart/form-data"],
-                "parameters": [
-                  {"name": "file", "in": "formData", "type": "file", "required": true},
-                  {"name": "labels", "in": "formData", "type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "collectionFormat": "multi"}
-                ],
-                "responses": {"201": {"$ref": "#/responses/Created"}, "default": {"description": "Error", "schema": {"$ref": "#/definitions/Error"}}},
-                "security": [{"oauth": ["files.write"]}]
+            {
+              "swagger": "2.0",
+              "info": {"title": "Contoso", "version": "1.0", "license": {"name": "MIT"}, "x-ms-api-annotation": {"status": "Preview"}},
+              "host": "api.contoso.example:8443", "basePath": "/", "schemes": ["https"],
+              "consumes": ["application/json"], "produces": ["application/json", "application/*+json"],
+              "tags": [{"name": "files", "externalDocs": {"url": "https://contoso.example/docs"}}],
+              "paths": {
+                "/files/{folder}": {
+                  "parameters": [{"$ref": "#/parameters/folder"}],
+                  "post": {
+                    "operationId": "Upload", "tags": ["files"], "consumes": ["multipart/form-data"],
+                    "parameters": [
+                      {"name": "file", "in": "formData", "type": "file", "required": true},
+                      {"name": "labels", "in": "formData", "type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "collectionFormat": "multi"}
+                    ],
+                    "responses": {"201": {"$ref": "#/responses/Created"}, "default": {"description": "Error", "schema": {"$ref": "#/definitions/Error"}}},
+                    "security": [{"oauth": ["files.write"]}]
+                  },
+                  "get": {
+                    "operationId": "Download",
+                    "parameters": [{"name": "X-Trace", "in": "header", "type": "string", "pattern": "^[\\w:/?#[\\]@]+$"}],
+                    "responses": {"200": {"description": "The file.", "schema": {"type": "file"}, "headers": {"X-Count": {"type": "integer", "minimum": 0}}}},
+                    "x-ms-notification-content": {"description": "x", "schema": {"$ref": "#/definitions/Node"}}
+                  },
+                  "x-ms-notes": "vendor extension"
+                }
               },
-              "get": {
-                "operationId": "Download",
-                "parameters": [{"name": "X-Trace", "in": "header", "type": "string", "pattern": "^[\\w:/?#[\\]@]+$"}],
-                "responses": {"200": {"description": "The file.", "schema": {"type": "file"}, "headers": {"X-Count": {"type": "integer", "minimum": 0}}}},
-                "x-ms-notification-content": {"description": "x", "schema": {"$ref": "#/definitions/Node"}}
+              "parameters": {"folder": {"name": "folder", "in": "path", "required": true, "type": "string", "x-ms-url-encoding": "single"}},
+              "responses": {"Created": {"description": "Created.", "schema": {"$ref": "#/definitions/Node"}, "examples": {"application/json": {"id": "n1", "children": []}}}},
+              "definitions": {
+                "Node": {
+                  "type": "object", "required": ["id"], "discriminator": "id",
+                  "properties": {
+                    "id": {"type": "string", "example": "n1", "readOnly": true, "xml": {"attribute": true}},
+                    "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}},
+                    "size": {"type": "integer", "format": "int64", "default": 0, "minimum": 0, "maximum": 10, "x-nullable": true},
+                    "meta": {"type": "object", "additionalProperties": {"type": "string"}}
+                  },
+                  "x-ms-summary": "Node"
+                },
+                "Error": {"allOf": [{"$ref": "#/definitions/Node"}, {"type": "object", "properties": {"code": {"type": "integer"}}}]}
               },
-              "x-ms-notes": "vendor extension"
+              "securityDefinitions": {
+                "oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://login.contoso.example/authorize", "tokenUrl": "https://login.contoso.example/token", "scopes": {"files.write": "Write files"}},
+                "key": {"type": "apiKey", "in": "query", "name": "key"},
+                "basic": {"type": "basic"}
+              },
+              "security": [{"key": []}, {"basic": []}]
             }
-          },
-          "parameters": {"folder": {"name": "folder", "in": "path", "required": true, "type": "string", "x-ms-url-encoding": "single"}},
-          "responses": {"Created": {"description": "Created.", "schema": {"$ref": "#/definitions/Node"}, "examples": {"application/json": {"id": "n1", "children": []}}}},
-          "definitions": {
-            "Node": {
-              "type": "object", "required": ["id"], "discriminator": "id",
-              "properties": {
-                "id": {"type": "string", "example": "n1", "readOnly": true, "xml": {"attribute": true}},
-                "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}},
-                "size": {"type": "integer", "format": "int64", "default": 0, "minimum": 0, "maximum": 10, "x-nullable": true},
-                "meta": {"type": "object", "additionalProperties": {"type": "string"}}
-              },
-              "x-ms-summary": "Node"
-            },
-            "Error": {"allOf": [{"$ref": "#/definitions/Node"}, {"type": "object", "properties": {"code": {"type": "integer"}}}]}
-          },
-          "securityDefinitions": {
-            "oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://login.contoso.example/authorize", "tokenUrl": "https://login.contoso.example/token", "scopes": {"files.write": "Write files"}},
-            "key": {"type": "apiKey", "in": "query", "name": "key"},
-            "basic": {"type": "basic"}
-          },
-          "security": [{"key": []}, {"basic": []}]
-        }
-        """#
+            """#
         XCTAssertEqual(findings(rich).map { "\($0.ruleId) \($0.pointer ?? ""): \($0.message)" }, [])
     }
 
     func testReferenceLoopsEndAndOnlyEmptyLoopsAreReported() {
         let text = #"""
-        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {},
-         "definitions": {
-           "A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/C"}, "C": {"$ref": "#/definitions/A"},
-           "Self": {"$ref": "#/definitions/Self"},
-           "Tree": {"type": "object", "properties": {"left": {"$ref": "#/definitions/Tree"}, "right": {"$ref": "#/definitions/Tree"}}, "default": {"left": {"left": {}}}},
-           "Into": {"$ref": "#/definitions/A", "default": 1}
-         }}
-        """#
+            {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {},
+             "definitions": {
+               "A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/C"}, "C": {"$ref": "#/definitions/A"},
+               "Self": {"$ref": "#/definitions/Self"},
+               "Tree": {"type": "object", "properties": {"left": {"$ref": "#/definitions/Tree"}, "right": {"$ref": "#/definitions/Tree"}}, "default": {"left": {"left": {}}}},
+               "Into": {"$ref": "#/definitions/A", "default": 1}
+             }}
+            """#
         let cycles = findings(text).filter { $0.ruleId == "ref-cycle" }
         XCTAssertEqual(Set(cycles.compactMap(\.pointer)), ["/definitions/A/$ref", "/definitions/Self/$ref"])
     }
@@ -222,29 +231,35 @@ final class OpenAPIStructureTests: XCTestCase {
     /// certified connectors put it) as well as on the operation: its schema is checked in both.
     func testNotificationSchemasOfPathItemsAreChecked() {
         let text = #"""
-        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
-         "paths": {"/hooks": {
-           "x-ms-notification-content": {"schema": {"type": "object", "properties": {
-             "kind": {"type": "string", "enum": []},
-             "item": {"$ref": "#/definitions/Missing"}}}},
-           "post": {"responses": {"201": {"description": "Created"}}}}}}
-        """#
+            {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
+             "paths": {"/hooks": {
+               "x-ms-notification-content": {"schema": {"type": "object", "properties": {
+                 "kind": {"type": "string", "enum": []},
+                 "item": {"$ref": "#/definitions/Missing"}}}},
+               "post": {"responses": {"201": {"description": "Created"}}}}}}
+            """#
         let found = findings(text).map { "\($0.ruleId) \($0.pointer ?? "") \($0.line ?? 0)" }
-        XCTAssertTrue(found.contains("enum-not-empty /paths/~1hooks/x-ms-notification-content/schema/properties/kind/enum \(line(of: "\"kind\"", in: text))"), "\(found)")
-        XCTAssertTrue(found.contains("ref-resolves /paths/~1hooks/x-ms-notification-content/schema/properties/item/$ref \(line(of: "\"item\"", in: text))"), "\(found)")
+        XCTAssertTrue(
+            found.contains(
+                "enum-not-empty /paths/~1hooks/x-ms-notification-content/schema/properties/kind/enum \(line(of: "\"kind\"", in: text))"),
+            "\(found)")
+        XCTAssertTrue(
+            found.contains(
+                "ref-resolves /paths/~1hooks/x-ms-notification-content/schema/properties/item/$ref \(line(of: "\"item\"", in: text))"),
+            "\(found)")
     }
 
     /// A key written twice counts once, with its last value (as most readers do): a path item
     /// repeated is not two path items, and an operationId repeated is the later one.
     func testDuplicatedKeysCountOnceWithTheirLastValue() {
         let text = #"""
-        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
-         "paths": {
-           "/a": {"get": {"operationId": "GetA", "responses": {"200": {"description": "OK"}}}},
-           "/b": {"get": {"operationId": "GetB", "operationId": "GetA", "responses": {"200": {"description": "OK"}}}},
-           "/a": {"get": {"operationId": "GetA", "responses": {"200": {"description": "OK"}}}}
-         }}
-        """#
+            {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"},
+             "paths": {
+               "/a": {"get": {"operationId": "GetA", "responses": {"200": {"description": "OK"}}}},
+               "/b": {"get": {"operationId": "GetB", "operationId": "GetA", "responses": {"200": {"description": "OK"}}}},
+               "/a": {"get": {"operationId": "GetA", "responses": {"200": {"description": "OK"}}}}
+             }}
+            """#
         let unique = findings(text).filter { $0.ruleId == "operation-id-unique" }
         // The members that count: /b (GetA, its later operationId) then /a (the later copy, in
         // its place): one clash, /a against /b, not /a against itself.
@@ -267,7 +282,9 @@ final class OpenAPIStructureTests: XCTestCase {
         definitions.append(##""Top": {"allOf": [{"$ref": "#/definitions/A"}, {"$ref": "#/definitions/B"}], "example": {"x": 1}}"##)
         definitions.append(##""A": {"allOf": [{"$ref": "#/definitions/D"}]}, "B": {"allOf": [{"$ref": "#/definitions/D"}]}"##)
         definitions.append(##""D": {"type": "object", "properties": {"x": {"type": "string"}}}"##)
-        let text = #"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"# + definitions.joined(separator: ",\n") + "}}"
+        let text =
+            #"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"#
+            + definitions.joined(separator: ",\n") + "}}"
         var files = ExamplePackage.minimalFiles
         files["apiDefinition.swagger.json"] = text
         let package = ConnectorPackage(name: "test", files: files.map { PackageFile(path: $0.key, bytes: Array($0.value.utf8)) })
@@ -323,12 +340,12 @@ extension OpenAPIStructureTests {
     /// with \u escapes.
     func testKeysWrittenWithEscapesAreStillChecked() {
         let text = #"""
-        {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {},
-         "definitions": {
-           "Code": {"type": "string", "p\u0061ttern": "^[a-z+$", "\u0065num": []},
-           "Other": {"\u0024ref": "other.json#/definitions/X"}
-         }}
-        """#
+            {"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {},
+             "definitions": {
+               "Code": {"type": "string", "p\u0061ttern": "^[a-z+$", "\u0065num": []},
+               "Other": {"\u0024ref": "other.json#/definitions/X"}
+             }}
+            """#
         let found = Set(findings(text).map { "\($0.ruleId) \($0.pointer ?? "")" })
         XCTAssertTrue(found.contains("pattern-valid /definitions/Code/pattern"), "\(found)")
         XCTAssertTrue(found.contains("enum-not-empty /definitions/Code/enum"), "\(found)")

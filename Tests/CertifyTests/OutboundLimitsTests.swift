@@ -1,9 +1,10 @@
 import Foundation
-@testable import OutboundHTTP
 import XCTest
 
+@testable import OutboundHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A peer that answers 413 as soon as a request starts arriving, without reading the rest: with
@@ -47,7 +48,10 @@ final class EarlyAnsweringPeer: @unchecked Sendable {
         }
     }
 
-    deinit { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+    deinit {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
 }
 
 final class OutboundLimitsTests: XCTestCase {

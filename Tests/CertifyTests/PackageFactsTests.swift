@@ -1,11 +1,12 @@
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import Hummingbird
-import JSONDocument
 import HummingbirdTesting
+import JSONDocument
 import NIOCore
 import XCTest
+
+@testable import CertifyServer
 @testable import certify
 
 /// A package's connector name and publisher (`ConnectorPackage.connectorName(fallback:)` and
@@ -26,8 +27,13 @@ final class PackageFactsTests: XCTestCase {
                 && isDirectory.boolValue
         }
         XCTAssertFalse(folders.isEmpty, "no connector folders in \(corpus.path)")
-        var titled = 0, untitled = 0, withPublisher = 0, fromStackOwner = 0, withoutPublisher = 0
-        var propertiesCompared = 0, titlesCompared = 0
+        var titled = 0
+        var untitled = 0
+        var withPublisher = 0
+        var fromStackOwner = 0
+        var withoutPublisher = 0
+        var propertiesCompared = 0
+        var titlesCompared = 0
         for folder in folders {
             let package = try PackageLoader().load(path: corpus.appendingPathComponent(folder).path)
 
@@ -71,13 +77,16 @@ final class PackageFactsTests: XCTestCase {
                 XCTAssertEqual(publisher, named, "\(folder): apiProperties.json read two ways")
                 if Self.nonBlank(properties["publisher"]) == nil, named != nil { fromStackOwner += 1 }
             }
-            if Self.strictlyJSON(package.file(.swagger)), let info = Self.foundationObject(package.file(.swagger))?["info"] as? [String: Any] {
+            if Self.strictlyJSON(package.file(.swagger)),
+                let info = Self.foundationObject(package.file(.swagger))?["info"] as? [String: Any]
+            {
                 let title = Self.nonBlank(info["title"]).map { String($0.prefix(ConnectorPackage.maximumConnectorNameLength)) }
                 titlesCompared += 1
                 XCTAssertEqual(package.connectorTitle, title, "\(folder): info.title read two ways")
             }
         }
-        print("""
+        print(
+            """
             package facts over \(folders.count) connectors: \(titled) named by their title, \(untitled) by their folder; \
             \(withPublisher) name a publisher (\(fromStackOwner) only as stackOwner), \(withoutPublisher) name none \
             (imported as "\(CatalogNames.unknownPublisher)", refused on upload without ?publisher=); \
@@ -90,8 +99,11 @@ final class PackageFactsTests: XCTestCase {
     // MARK: Fallbacks, on small packages
 
     func testPublisherIsPublisherElseStackOwnerElseNil() {
-        XCTAssertEqual(Self.package(properties: #"{"properties": {"publisher": "Contoso", "stackOwner": "Fabrikam"}}"#).publisher, "Contoso")
-        XCTAssertEqual(Self.package(properties: #"{"properties": {"publisher": "  Contoso Ltd \n", "stackOwner": "Fabrikam"}}"#).publisher, "Contoso Ltd")
+        XCTAssertEqual(
+            Self.package(properties: #"{"properties": {"publisher": "Contoso", "stackOwner": "Fabrikam"}}"#).publisher, "Contoso")
+        XCTAssertEqual(
+            Self.package(properties: #"{"properties": {"publisher": "  Contoso Ltd \n", "stackOwner": "Fabrikam"}}"#).publisher,
+            "Contoso Ltd")
         // A publisher that is missing, blank or not a string gives way to stackOwner.
         XCTAssertEqual(Self.package(properties: #"{"properties": {"stackOwner": "Fabrikam"}}"#).publisher, "Fabrikam")
         XCTAssertEqual(Self.package(properties: #"{"properties": {"publisher": " ", "stackOwner": " Fabrikam"}}"#).publisher, "Fabrikam")
@@ -103,7 +115,9 @@ final class PackageFactsTests: XCTestCase {
         XCTAssertNil(Self.package(properties: #"{"properties": {"publisher": "Contoso",]}"#).publisher)
         XCTAssertNil(Self.package(properties: nil).publisher)
         // Found by role, whatever the file name's case.
-        let upper = ConnectorPackage(name: "upper", files: [PackageFile(path: "APIPROPERTIES.JSON", bytes: Array(#"{"properties": {"publisher": "Contoso"}}"#.utf8))])
+        let upper = ConnectorPackage(
+            name: "upper", files: [PackageFile(path: "APIPROPERTIES.JSON", bytes: Array(#"{"properties": {"publisher": "Contoso"}}"#.utf8))]
+        )
         XCTAssertEqual(upper.publisher, "Contoso")
     }
 
@@ -122,12 +136,16 @@ final class PackageFactsTests: XCTestCase {
 
     func testConnectorNameIsTheTitleElseTheCallersFallback() {
         XCTAssertEqual(Self.package(swagger: #"{"info": {"title": "Contoso Weather"}}"#).connectorTitle, "Contoso Weather")
-        XCTAssertEqual(Self.package(swagger: #"{"info": {"title": "  Contoso Weather\t"}}"#).connectorName(fallback: "folder"), "Contoso Weather")
+        XCTAssertEqual(
+            Self.package(swagger: #"{"info": {"title": "  Contoso Weather\t"}}"#).connectorName(fallback: "folder"), "Contoso Weather")
         let long = String(repeating: "x", count: 300)
         XCTAssertEqual(
             Self.package(swagger: #"{"info": {"title": "\#(long)"}}"#).connectorTitle,
             String(repeating: "x", count: ConnectorPackage.maximumConnectorNameLength))
-        for swagger in [#"{"info": {"title": "   "}}"#, #"{"info": {"title": 7}}"#, #"{"info": {}}"#, #"{"title": "Top"}"#, #"{"info": {"title": "Broken",}"#, nil] {
+        for swagger in [
+            #"{"info": {"title": "   "}}"#, #"{"info": {"title": 7}}"#, #"{"info": {}}"#, #"{"title": "Top"}"#,
+            #"{"info": {"title": "Broken",}"#, nil,
+        ] {
             let package = Self.package(swagger: swagger)
             XCTAssertNil(package.connectorTitle, swagger ?? "no swagger")
             XCTAssertEqual(package.connectorName(fallback: "the-folder"), "the-folder")
@@ -148,9 +166,12 @@ final class PackageFactsTests: XCTestCase {
         func replacingProperties(_ json: String) -> ConnectorPackage {
             ConnectorPackage(
                 name: clean.name,
-                files: clean.files.filter { $0.name != "apiProperties.json" } + [PackageFile(path: "apiProperties.json", bytes: Array(json.utf8))])
+                files: clean.files.filter { $0.name != "apiProperties.json" } + [
+                    PackageFile(path: "apiProperties.json", bytes: Array(json.utf8))
+                ])
         }
-        let stackOwnerOnly = replacingProperties(#"{"properties": {"connectionParameters": {}, "capabilities": [], "stackOwner": "Fabrikam"}}"#)
+        let stackOwnerOnly = replacingProperties(
+            #"{"properties": {"connectionParameters": {}, "capabilities": [], "stackOwner": "Fabrikam"}}"#)
         let noPublisher = replacingProperties(#"{"properties": {"connectionParameters": {}, "capabilities": []}}"#)
         XCTAssertEqual(CatalogNames.publisher(stackOwnerOnly), "Fabrikam")
 

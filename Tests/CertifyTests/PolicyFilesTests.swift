@@ -1,9 +1,10 @@
-@testable import Certification
 import ConnectorPackage
-@testable import ContentPolicy
 import Foundation
 import PNGImage
 import XCTest
+
+@testable import Certification
+@testable import ContentPolicy
 
 /// The icon, README, intro.md, script and secret rules (Sources/ContentPolicy/Files):
 /// what they decide and the places findings point at. The PNG reader itself is tested in
@@ -19,10 +20,15 @@ final class PolicyFilesTests: XCTestCase {
     func testHugeDeclaredDimensionsAreASizeFindingNotAnAllocation() async {
         var header = Array(PolicyFilesIconExamples.brand[16..<29])
         header.replaceSubrange(0..<8, with: [0x00, 0x10, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00])
-        let bytes = PNGImage.signature + PNGWriter.chunk("IHDR", header)
+        let bytes =
+            PNGImage.signature + PNGWriter.chunk("IHDR", header)
             + PNGWriter.chunk("IDAT", PNGWriter.zlib([0])) + PNGWriter.chunk("IEND", [])
         let size = await findings(.withIcon(bytes), "icon-size")
-        XCTAssertEqual(size.map(\.message), ["icon.png is 1048576 x 1048576 pixels and has a side outside 100 to 230 pixels. Make it a square of 230 x 230 pixels with the logo about 160 x 160 in the middle."])
+        XCTAssertEqual(
+            size.map(\.message),
+            [
+                "icon.png is 1048576 x 1048576 pixels and has a side outside 100 to 230 pixels. Make it a square of 230 x 230 pixels with the logo about 160 x 160 in the middle."
+            ])
         let png = await findings(.withIcon(bytes), "icon-png")
         XCTAssertEqual(png, [])
     }
@@ -33,7 +39,8 @@ final class PolicyFilesTests: XCTestCase {
         XCTAssertEqual(found.first?.file, "icon.png")
         XCTAssertEqual(
             found.first?.message,
-            "The background of icon.png is #c03020, but iconBrandColor is #1f6feb (apiProperties.json line 6). They must be the same colour: fill the icon's background with #1f6feb, or set iconBrandColor to #c03020.")
+            "The background of icon.png is #c03020, but iconBrandColor is #1f6feb (apiProperties.json line 6). They must be the same colour: fill the icon's background with #1f6feb, or set iconBrandColor to #c03020."
+        )
         let translucent = await findings(.withIcon(PolicyFilesIconExamples.translucentLogo), "icon-background")
         XCTAssertEqual(translucent.map(\.severity), [.warning])
         let transparent = await findings(.withIcon(PolicyFilesIconExamples.transparent), "icon-background")
@@ -43,7 +50,8 @@ final class PolicyFilesTests: XCTestCase {
     func testTheProfileAndTheRulesetDecideAboutTheIcon() async {
         func run(_ example: ExamplePackage, _ ruleset: Ruleset) async -> [String] {
             let options = CheckOptions(ruleset: ruleset)
-            let result = await StageRunner(options: options).run(ConnectorPackage(name: "example", files: example.packageFiles), path: "example")
+            let result = await StageRunner(options: options).run(
+                ConnectorPackage(name: "example", files: example.packageFiles), path: "example")
             return result.findings.map(\.ruleId).filter { $0.hasPrefix("icon-") || $0 == "ip-no-icon" }
         }
         let independent = Ruleset(profile: .independentPublisher)
@@ -60,14 +68,16 @@ final class PolicyFilesTests: XCTestCase {
     // MARK: README and intro.md
 
     func testAMissingSectionIsReportedWhereItWouldGo() async {
-        let readme = "# Contoso Weather\n\n## Publisher: Contoso\n\n## Prerequisites\nAn account.\n\n## Supported Operations\n### Get the forecast\n\n## Obtaining Credentials\nCreate a key.\n\n## Deployment Instructions\nUse paconn.\n"
+        let readme =
+            "# Contoso Weather\n\n## Publisher: Contoso\n\n## Prerequisites\nAn account.\n\n## Supported Operations\n### Get the forecast\n\n## Obtaining Credentials\nCreate a key.\n\n## Deployment Instructions\nUse paconn.\n"
         let found = await findings(.minimal(["readme.md": readme]), "readme-sections")
         XCTAssertEqual(found.count, 1)
         XCTAssertEqual(found.first?.line, 14)
         XCTAssertEqual(found.first?.column, 1)
         XCTAssertEqual(
             found.first?.message,
-            "readme.md has no \"## Known Issues and Limitations\" section. Add it before \"Deployment Instructions\" (line 14), as in the README template.")
+            "readme.md has no \"## Known Issues and Limitations\" section. Add it before \"Deployment Instructions\" (line 14), as in the README template."
+        )
     }
 
     func testTheFirstLevelTwoHeadingCountsAsTheTitle() async {
@@ -82,11 +92,13 @@ final class PolicyFilesTests: XCTestCase {
 
     func testIntroListsOperationsAtTheirHeading() async {
         let found = await findings(.minimal(["intro.md": PolicyFilesIntroExamples.complete + "\n## Actions\n"]), "intro-md")
-        XCTAssertEqual(found.map(\.line), [PolicyFilesIntroExamples.complete.split(separator: "\n", omittingEmptySubsequences: false).count + 1])
+        XCTAssertEqual(
+            found.map(\.line), [PolicyFilesIntroExamples.complete.split(separator: "\n", omittingEmptySubsequences: false).count + 1])
     }
 
     func testObsoleteNamesAreFoundOutsideAddressesAndCode() async {
-        let readme = "# Contoso\n\nUse it from PowerApps or Microsoft  Flow. See https://make.powerapps.com, flow.microsoft.com and `PowerApps`.\n"
+        let readme =
+            "# Contoso\n\nUse it from PowerApps or Microsoft  Flow. See https://make.powerapps.com, flow.microsoft.com and `PowerApps`.\n"
         let found = await findings(.minimal(["readme.md": readme]), "readme-obsolete-names")
         XCTAssertEqual(found.map { "\($0.line!):\($0.column!)" }, ["3:13", "3:26"])
     }
@@ -109,8 +121,10 @@ final class PolicyFilesTests: XCTestCase {
         let script = "using System;\n  using System.Reflection;\n" + PolicyFilesScriptExamples.valid
         let found = await findings(.minimal(["script.csx": script]), "csx-namespaces")
         XCTAssertEqual(found.map { "\($0.file!) \($0.line!):\($0.column!)" }, ["script.csx 2:3"])
-        let statements = "using System;\n" + PolicyFilesScriptExamples.valid.replacingOccurrences(
-            of: "var note", with: "using var stream = new MemoryStream();\n        using (var x = Open()) {}\n        var note")
+        let statements =
+            "using System;\n"
+            + PolicyFilesScriptExamples.valid.replacingOccurrences(
+                of: "var note", with: "using var stream = new MemoryStream();\n        using (var x = Open()) {}\n        var note")
         let none = await findings(.minimal(["script.csx": statements]), "csx-namespaces")
         XCTAssertEqual(none, [])
     }
@@ -119,7 +133,8 @@ final class PolicyFilesTests: XCTestCase {
 
     func testSecretsAreMaskedAndPlaced() async {
         let secret = "Zx8Q~d3vR7pLk2MnB5tY9wC4"
-        let found = await findings(.properties(PolicyFilesSecretExamples.properties(clientId: "[DUMMY_VALUE]", clientSecret: secret)), "no-secrets")
+        let found = await findings(
+            .properties(PolicyFilesSecretExamples.properties(clientId: "[DUMMY_VALUE]", clientSecret: secret)), "no-secrets")
         XCTAssertEqual(found.count, 1)
         XCTAssertEqual(found.first?.pointer, "/properties/connectionParameters/token/oAuthSettings/clientSecret")
         XCTAssertEqual(found.first?.line, 4)
@@ -133,7 +148,9 @@ final class PolicyFilesTests: XCTestCase {
         XCTAssertFalse(inText.first!.message.contains(token))
         XCTAssertNotEqual(inText.first?.fingerprint, found.first?.fingerprint)
 
-        let bearer = await findings(.minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nBearer OnYSrLTH3i2qiyb873au2LNdAajXjf5I\n"]), "no-secrets")
+        let bearer = await findings(
+            .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nBearer OnYSrLTH3i2qiyb873au2LNdAajXjf5I\n"]), "no-secrets"
+        )
         XCTAssertTrue(bearer.first!.message.contains("\"Bearer OnYS****\""))
     }
 
@@ -146,20 +163,29 @@ final class PolicyFilesTests: XCTestCase {
             ("a Stripe live key", "sk_live_" + "51HxYzAbCdEfGhIjKlMn"),
             ("a GitHub token", "github_pat_" + "11ABCDEFG0123456789_abcdefghij"),
             ("a Slack token", "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKl"),
-            ("a Slack webhook URL", "https://hooks.slack.com/services/" + "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX".replacingOccurrences(of: "X", with: "a")),
+            (
+                "a Slack webhook URL",
+                "https://hooks.slack.com/services/"
+                    + "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX".replacingOccurrences(of: "X", with: "a")
+            ),
             ("a shared access signature", "https://x.blob.core.windows.net/c?sv=2020&sig=" + "AbCdEf0123456789AbCdEf0123456789%3D"),
         ]
         for (kind, text) in samples {
             XCTAssertEqual(PolicyFilesSecretScanner.scan(text).map(\.kind), [kind], text)
         }
-        for text in ["AKIAIOSFODNN7EXAMPLE", "sk_test_51HxYzAbCdEfGhIjKlMn", "Bearer {{token}}", "Bearer YOUR_ACCESS_TOKEN_HERE", "xoxb-your-token", "eyJhbGciOi.eyJzdWIi.x"] {
+        for text in [
+            "AKIAIOSFODNN7EXAMPLE", "sk_test_51HxYzAbCdEfGhIjKlMn", "Bearer {{token}}", "Bearer YOUR_ACCESS_TOKEN_HERE", "xoxb-your-token",
+            "eyJhbGciOi.eyJzdWIi.x",
+        ] {
             XCTAssertEqual(PolicyFilesSecretScanner.scan(text).map(\.kind), [], text)
         }
     }
 
     func testPrivateKeysInJSONStringsAreFound() async {
-        let key = "-----BEGIN RSA PRIVATE KEY-----\\n" + String(repeating: "MIIEowIBAAKCAQEAx7Yk", count: 5) + "\\n-----END RSA PRIVATE KEY-----"
-        let swagger = ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!.replacingOccurrences(of: "\"The place name.\"", with: "\"\(key)\"")
+        let key =
+            "-----BEGIN RSA PRIVATE KEY-----\\n" + String(repeating: "MIIEowIBAAKCAQEAx7Yk", count: 5) + "\\n-----END RSA PRIVATE KEY-----"
+        let swagger = ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!.replacingOccurrences(
+            of: "\"The place name.\"", with: "\"\(key)\"")
         let found = await findings(.swagger(swagger), "no-secrets")
         XCTAssertEqual(found.map(\.pointer), ["/paths/~1forecast/get/parameters/0/description"])
         let placeholder = swagger.replacingOccurrences(of: String(repeating: "MIIEowIBAAKCAQEAx7Yk", count: 5), with: "...")

@@ -1,7 +1,8 @@
-@testable import Certification
 import ConnectorPackage
-@testable import ContentPolicy
 import XCTest
+
+@testable import Certification
+@testable import ContentPolicy
 
 /// The swagger and apiProperties policy rules: what their examples cannot show (the publisher
 /// profile), and exact places and messages.
@@ -39,8 +40,10 @@ final class PolicySwaggerRuleTests: XCTestCase {
     func testAParameterDefinedOnceIsReportedOnceWhereItIsWritten() {
         let swagger = PolicySwaggerExamples.swagger(
             replacing: "\"securityDefinitions\"",
-            with: "\"parameters\": {\"Shared\": {\"name\": \"unit\", \"in\": \"query\", \"type\": \"string\", \"description\": \"The unit.\"}},\n  \"securityDefinitions\""
-        ).replacingOccurrences(of: "\"parameters\": [", with: "\"parameters\": [{\"$ref\": \"#/parameters/Shared\"}, {\"$ref\": \"#/parameters/Shared\"}, ")
+            with:
+                "\"parameters\": {\"Shared\": {\"name\": \"unit\", \"in\": \"query\", \"type\": \"string\", \"description\": \"The unit.\"}},\n  \"securityDefinitions\""
+        ).replacingOccurrences(
+            of: "\"parameters\": [", with: "\"parameters\": [{\"$ref\": \"#/parameters/Shared\"}, {\"$ref\": \"#/parameters/Shared\"}, ")
         let found = findings(PolicyRules.parameterSummary, .swagger(swagger))
         XCTAssertEqual(found.map(\.pointer), ["/parameters/Shared/x-ms-summary"])
         XCTAssertTrue(found.first?.message.contains("\"unit\"") == true)
@@ -79,12 +82,18 @@ final class PolicySwaggerRuleTests: XCTestCase {
 
     /// Parameters of internal operations are not shown to users, and not checked.
     func testParametersOfInternalOperationsNeedNoDisplayTexts() {
-        let hidden = PolicySwaggerExamples.swagger(replacing: "\"x-ms-visibility\": \"important\"", with: "\"x-ms-visibility\": \"internal\"")
-            .replacingOccurrences(of: "\"description\": \"The place name.\", \"x-ms-summary\": \"Place\", ", with: "")
+        let hidden = PolicySwaggerExamples.swagger(
+            replacing: "\"x-ms-visibility\": \"important\"", with: "\"x-ms-visibility\": \"internal\""
+        )
+        .replacingOccurrences(of: "\"description\": \"The place name.\", \"x-ms-summary\": \"Place\", ", with: "")
         XCTAssertEqual(findings(PolicyRules.parameterSummary, .swagger(hidden)), [])
         XCTAssertEqual(findings(PolicyRules.parameterDescription, .swagger(hidden)), [])
-        let visible = PolicySwaggerExamples.swagger(replacing: "\"description\": \"The place name.\", \"x-ms-summary\": \"Place\", ", with: "")
-        XCTAssertEqual(findings(PolicyRules.parameterSummary, .swagger(visible)).map(\.pointer), ["/paths/~1forecast/get/parameters/0/x-ms-summary"])
-        XCTAssertEqual(findings(PolicyRules.parameterDescription, .swagger(visible)).map(\.pointer), ["/paths/~1forecast/get/parameters/0/description"])
+        let visible = PolicySwaggerExamples.swagger(
+            replacing: "\"description\": \"The place name.\", \"x-ms-summary\": \"Place\", ", with: "")
+        XCTAssertEqual(
+            findings(PolicyRules.parameterSummary, .swagger(visible)).map(\.pointer), ["/paths/~1forecast/get/parameters/0/x-ms-summary"])
+        XCTAssertEqual(
+            findings(PolicyRules.parameterDescription, .swagger(visible)).map(\.pointer), ["/paths/~1forecast/get/parameters/0/description"]
+        )
     }
 }

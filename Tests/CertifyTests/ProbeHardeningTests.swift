@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import HTTPTypes
@@ -7,12 +6,14 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Pipeline
-@testable import Probing
 import Reports
 import StageCatalog
 import Synchronization
 import UseCases
 import XCTest
+
+@testable import CertifyServer
+@testable import Probing
 
 /// Issue 11: credentials echoed by an API in another form (JSON-escaped, percent-encoded again,
 /// the basic password alone, cut by the excerpt or by a message) are redacted all the same; and
@@ -31,8 +32,10 @@ final class ProbeHardeningTests: XCTestCase {
     /// What must not be anywhere in what a run keeps or reports: the runs of letters and digits
     /// of the key and the password, and the base64 of the basic credentials without its last
     /// character (the "/" a JSON encoder escapes).
-    static let fragments = ["ZqRk7", "FxWv2", "Pw3Q", "TmYw9", "LmH4", "VbN8", "Hq8Vt", "Jd3", "Bx9", "Wm2R", "Gy7",
-                            String(basicBase64.dropLast()), "OkhxOFZ0L0pk"]
+    static let fragments = [
+        "ZqRk7", "FxWv2", "Pw3Q", "TmYw9", "LmH4", "VbN8", "Hq8Vt", "Jd3", "Bx9", "Wm2R", "Gy7",
+        String(basicBase64.dropLast()), "OkhxOFZ0L0pk",
+    ]
 
     /// The forms the echo API answers with, by path. Each is written out here by hand, not by the
     /// code under test.
@@ -64,12 +67,12 @@ final class ProbeHardeningTests: XCTestCase {
             #""/\#(path)": {"get": {"operationId": "Echo-\#(path)", "summary": "Echo", "description": "Echoes a credential.", "responses": {"200": {"description": "OK.", "schema": {"type": "object", "properties": {"echo": {"type": "string", "enum": ["nothing"]}}}}}}}"#
         }
         return #"""
-        {"swagger": "2.0", "info": {"title": "Echo", "description": "Echoes credentials.", "version": "1.0"},
-         "host": "api.echo.example", "basePath": "/", "schemes": ["https"], "produces": ["application/json"],
-         "securityDefinitions": {"basic_auth": {"type": "basic"}, "api_key": {"type": "apiKey", "in": "query", "name": "key"}},
-         "security": [{"basic_auth": [], "api_key": []}],
-         "paths": {\#(paths.joined(separator: ",\n"))}}
-        """#
+            {"swagger": "2.0", "info": {"title": "Echo", "description": "Echoes credentials.", "version": "1.0"},
+             "host": "api.echo.example", "basePath": "/", "schemes": ["https"], "produces": ["application/json"],
+             "securityDefinitions": {"basic_auth": {"type": "basic"}, "api_key": {"type": "apiKey", "in": "query", "name": "key"}},
+             "security": [{"basic_auth": [], "api_key": []}],
+             "paths": {\#(paths.joined(separator: ",\n"))}}
+            """#
     }
 
     static let credentials = ["basic_auth": "\(user):\(password)", "api_key": key]
@@ -128,8 +131,12 @@ final class ProbeHardeningTests: XCTestCase {
         for stage in result.stages {
             texts.append(("summary", stage.summary ?? ""))
             for exchange in stage.exchanges {
-                texts.append(("exchange", ([exchange.url, exchange.bodyExcerpt, exchange.error ?? ""] + exchange.requestHeaders + exchange.responseHeaders)
-                    .joined(separator: "\n")))
+                texts.append(
+                    (
+                        "exchange",
+                        ([exchange.url, exchange.bodyExcerpt, exchange.error ?? ""] + exchange.requestHeaders + exchange.responseHeaders)
+                            .joined(separator: "\n")
+                    ))
             }
         }
         let report = Report(title: "t", toolVersion: "t", packages: [PackageReport(result)])
@@ -165,14 +172,20 @@ final class ProbeHardeningTests: XCTestCase {
                 XCTAssertTrue(exchange.bodyExcerpt.contains("***"), "\(path): \(exchange.bodyExcerpt)")
                 // The message quotes the echoed value (only padding, for excerpt-cut).
                 let mismatch = result.findings.first { $0.operation == "Echo-\(path)" && $0.ruleId == "probe-schema-mismatch" }
-                XCTAssertEqual(mismatch?.message.contains(path == "excerpt-cut" ? "xxx…" : "***"), true, "\(path): \(mismatch?.message ?? "no finding")")
+                XCTAssertEqual(
+                    mismatch?.message.contains(path == "excerpt-cut" ? "xxx…" : "***"), true,
+                    "\(path): \(mismatch?.message ?? "no finding")")
             }
             let cut = try XCTUnwrap(probe.exchanges.first { $0.operation == "Echo-excerpt-cut" })
-            XCTAssertTrue(cut.bodyExcerpt.hasSuffix("***\n… (cut)"), "the key that spans the cut is replaced whole: …\(cut.bodyExcerpt.suffix(40))")
+            XCTAssertTrue(
+                cut.bodyExcerpt.hasSuffix("***\n… (cut)"), "the key that spans the cut is replaced whole: …\(cut.bodyExcerpt.suffix(40))")
             let redirect = try XCTUnwrap(probe.exchanges.first { $0.operation == "Echo-redirect-away" })
             XCTAssertNil(redirect.status)
             XCTAssertTrue(redirect.error?.contains("127.0.0.1:1/next?k=***") == true, redirect.error ?? "")
-            let echoHeader = try XCTUnwrap(probe.exchanges.first { $0.operation == "Echo-percent-lower" }?.responseHeaders.first { $0.lowercased().hasPrefix("x-echo:") })
+            let echoHeader = try XCTUnwrap(
+                probe.exchanges.first { $0.operation == "Echo-percent-lower" }?.responseHeaders.first {
+                    $0.lowercased().hasPrefix("x-echo:")
+                })
             XCTAssertTrue(echoHeader.hasSuffix(": ***"), echoHeader)
             XCTAssertTrue(probe.exchanges.allSatisfy { $0.url.contains("key=***") }, probe.exchanges.map(\.url).joined(separator: "\n"))
             Self.assertNoSecret(Self.everything(result))
@@ -191,7 +204,8 @@ final class ProbeHardeningTests: XCTestCase {
                 headers.append(HTTPField(name: HTTPField.Name("X-Certify-Credential")!, value: "basic_auth=\(Self.user):\(Self.password)"))
                 headers.append(HTTPField(name: HTTPField.Name("X-Certify-Credential")!, value: "api_key=\(Self.key)"))
                 headers[HTTPField.Name("X-Certify-Probe-Base-Url")!] = "http://127.0.0.1:\(port)"
-                return try await client.execute(uri: "/v1/submissions", method: .post, headers: headers, body: ByteBuffer(bytes: zip)) { response in
+                return try await client.execute(uri: "/v1/submissions", method: .post, headers: headers, body: ByteBuffer(bytes: zip)) {
+                    response in
                     XCTAssertEqual(response.status, .created, String(buffer: response.body))
                     return try XCTUnwrap(try apiJSON(response)["id"] as? String)
                 }
@@ -204,7 +218,8 @@ final class ProbeHardeningTests: XCTestCase {
             let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })
             XCTAssertEqual(probe.exchanges.count, Self.echoPaths.count, probe.summary ?? "")
             XCTAssertGreaterThan(try f.store.scalar("SELECT count(*) FROM probe_exchange"), Self.echoPaths.count - 1)
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: f.store.path))
+            let bytes =
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
                 + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
             for fragment in Self.fragments {
                 XCTAssertNil(bytes.range(of: Data(fragment.utf8)), "'\(fragment)' of a credential is in the database")
@@ -247,7 +262,8 @@ final class ProbeHardeningTests: XCTestCase {
     func testShortSecretsAreLeftAloneAndCutSecretsAreRedacted() {
         XCTAssertEqual(SecretRedactor.minimumSecretLength, 3)
         XCTAssertEqual(SecretRedactor(values: ["ab"]).redact("a tab bar"), "a tab bar", "shorter than 3 characters: not redacted")
-        XCTAssertEqual(SecretRedactor(values: ["u:ab"], basic: ["u:ab"]).redact("ab u:ab"), "ab ***", "a 2-character password alone is not redacted")
+        XCTAssertEqual(
+            SecretRedactor(values: ["u:ab"], basic: ["u:ab"]).redact("ab u:ab"), "ab ***", "a 2-character password alone is not redacted")
         let redactor = SecretRedactor(values: ["k-123456-secret"])
         // Before a cut mark, at least 3 characters of a secret (or of an encoding of it).
         XCTAssertEqual(redactor.redact("'xxk-1234…'"), "'xx***…'")
@@ -288,10 +304,10 @@ final class ProbeHardeningTests: XCTestCase {
             }
         }
         let swagger = #"""
-        {"swagger": "2.0", "info": {"title": "Slow", "description": "Answers slowly.", "version": "1.0"},
-         "host": "api.slow.example", "basePath": "/", "schemes": ["https"], "produces": ["application/json"],
-         "paths": {\#(paths.map { #""/\#($0)": {"get": {"operationId": "\#($0)", "responses": {"200": {"description": "OK."}}}}"# }.joined(separator: ", "))}}
-        """#
+            {"swagger": "2.0", "info": {"title": "Slow", "description": "Answers slowly.", "version": "1.0"},
+             "host": "api.slow.example", "basePath": "/", "schemes": ["https"], "produces": ["application/json"],
+             "paths": {\#(paths.map { #""/\#($0)": {"get": {"operationId": "\#($0)", "responses": {"200": {"description": "OK."}}}}"# }.joined(separator: ", "))}}
+            """#
         let package = try Self.package(swagger: swagger)
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { api in
             let settings = ProbeSettings(
@@ -301,7 +317,8 @@ final class ProbeHardeningTests: XCTestCase {
             async let second = Self.probe(package, settings)
             let results = await [first, second]
             for result in results {
-                XCTAssertFalse(result.findings.contains { $0.ruleId == "probe-call-failed" }, result.findings.map(\.message).joined(separator: "\n"))
+                XCTAssertFalse(
+                    result.findings.contains { $0.ruleId == "probe-call-failed" }, result.findings.map(\.message).joined(separator: "\n"))
             }
             let state = inFlight.withLock { $0 }
             XCTAssertEqual(state.calls, 12, "both runs called every operation")

@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import HTTPTypes
@@ -11,10 +10,12 @@ import Pipeline
 import Probing
 import Reports
 import StageCatalog
-import Synchronization
 import SubmissionStore
+import Synchronization
 import UseCases
 import XCTest
+
+@testable import CertifyServer
 
 let fixtureKey = "k-123456-secret"
 
@@ -27,8 +28,9 @@ func probeFixtureAPI() -> some ApplicationProtocol {
         typealias Context = BasicRequestContext
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
             if request.uri.path != "/leaky" && request.headers[HTTPField.Name("X-Api-Key")!] != fixtureKey {
-                return Response(status: .unauthorized, headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"unauthorized"}"#)))
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"error":"unauthorized"}"#)))
             }
             return try await next(request, context)
         }
@@ -108,7 +110,8 @@ final class ProbeTests: XCTestCase {
             XCTAssertEqual(probe.summary?.contains("not probed"), true, probe.summary ?? "")
             XCTAssertFalse(probe.exchanges.isEmpty)
             // The key is nowhere in what is reported or kept.
-            let everything = try String(decoding: JSONEncoder().encode(result), as: UTF8.self)
+            let everything =
+                try String(decoding: JSONEncoder().encode(result), as: UTF8.self)
                 + ReportRenderer.render(Report(title: "t", toolVersion: "t", packages: [PackageReport(result)]), as: .html)
                 + ReportRenderer.render(Report(title: "t", toolVersion: "t", packages: [PackageReport(result)]), as: .text)
             XCTAssertFalse(everything.contains(fixtureKey), "the credential leaked into the output")
@@ -118,7 +121,8 @@ final class ProbeTests: XCTestCase {
 
     func testAuthenticationMustBeEnforced() async throws {
         try await probeFixtureAPI().test(.live) { api in
-            let plan = #"{"operations": {"ListItems": {"skip": true}, "GetHeaders": {"skip": true}, "GetThrottled": {"skip": true}, "GetSlow": {"skip": true}}}"#
+            let plan =
+                #"{"operations": {"ListItems": {"skip": true}, "GetHeaders": {"skip": true}, "GetThrottled": {"skip": true}, "GetSlow": {"skip": true}}}"#
             let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port)), files: ["probe-plan.json": plan])
             let auth = result.findings.filter { $0.ruleId == "probe-auth-not-enforced" }
             XCTAssertEqual(auth.map(\.operation), ["GetLeaky"])
@@ -128,7 +132,8 @@ final class ProbeTests: XCTestCase {
 
     func testProbePlanGivesValuesAndItsMistakesAreReported() async throws {
         try await probeFixtureAPI().test(.live) { api in
-            let plan = #"{"operations": {"Search": {"parameters": {"q": "x"}, "expectStatus": [200]}, "NoSuchOperation": {}, "GetItem": {"skip": "yes"}}}"#
+            let plan =
+                #"{"operations": {"Search": {"parameters": {"q": "x"}, "expectStatus": [200]}, "NoSuchOperation": {}, "GetItem": {"skip": "yes"}}}"#
             let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port)), files: ["probe-plan.json": plan])
             XCTAssertFalse(result.findings.contains { $0.operation == "Search" }, "the plan's value lets Search be called, and it passes")
             let problems = result.findings.filter { $0.ruleId == "probe-plan-invalid" }
@@ -145,7 +150,8 @@ final class ProbeTests: XCTestCase {
             let refused = result.findings.filter { $0.ruleId == "probe-refused-target" }
             XCTAssertFalse(refused.isEmpty)
             XCTAssertTrue(refused.allSatisfy { $0.message.contains("loopback") })
-            XCTAssertFalse(result.findings.contains { ["probe-server-error", "probe-schema-mismatch"].contains($0.ruleId) }, "nothing was called")
+            XCTAssertFalse(
+                result.findings.contains { ["probe-server-error", "probe-schema-mismatch"].contains($0.ruleId) }, "nothing was called")
         }
     }
 
@@ -168,7 +174,8 @@ final class ProbeTests: XCTestCase {
                 var headers = apiHeaders(f.contoso, contentType: "application/zip")
                 headers[HTTPField.Name("X-Certify-Credential")!] = "api_key=\(fixtureKey)"
                 headers[HTTPField.Name("X-Certify-Probe-Base-Url")!] = "http://127.0.0.1:\(port)"
-                return try await client.execute(uri: "/v1/submissions", method: .post, headers: headers, body: ByteBuffer(bytes: zip)) { response in
+                return try await client.execute(uri: "/v1/submissions", method: .post, headers: headers, body: ByteBuffer(bytes: zip)) {
+                    response in
                     XCTAssertEqual(response.status, .created, String(buffer: response.body))
                     return try XCTUnwrap(try apiJSON(response)["id"] as? String)
                 }
@@ -186,7 +193,8 @@ final class ProbeTests: XCTestCase {
             XCTAssertNotNil(probe.summary)
             let markdown = ReportRenderer.render(ReportBuilder.report(for: detail), as: .markdown)
             XCTAssertTrue(markdown.contains(probe.summary!), "the probe summary is in the report")
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: f.store.path))
+            let bytes =
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
                 + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
             XCTAssertNil(bytes.range(of: Data(fixtureKey.utf8)), "the credential is not in the database")
         }

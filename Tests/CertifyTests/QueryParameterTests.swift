@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import HTTPTypes
@@ -12,6 +11,8 @@ import StageCatalog
 import SubmissionStore
 import Synchronization
 import XCTest
+
+@testable import CertifyServer
 
 /// Every log line a test's application wrote, with its metadata, as text.
 final class CapturedLog: Sendable {
@@ -38,7 +39,8 @@ struct CapturingLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let line = "\(event.level) \(event.message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let line =
+            "\(event.level) \(event.message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         log.lines.withLock { $0.append(line) }
     }
 }
@@ -106,14 +108,16 @@ final class QueryParameterTests: XCTestCase {
                 ("/v1/submissions/\(id)/revisions", f.contoso, ["filename", "stages"]),
             ] {
                 for parameter in parameters {
-                    let values: [String] = switch parameter {
-                    case "filename": ["..%2Fx.zip", "a%2Fb.zip", "a%5Cb.zip", String(repeating: "n", count: 300)]
-                    case "stages": [",", "nonsense", "schema,bogus"]
-                    default: []
-                    }
-                    cases.append(Case(
-                        method: .post, path: path, token: token, parameter: parameter, values: values, body: zip,
-                        contentType: "application/zip"))
+                    let values: [String] =
+                        switch parameter {
+                        case "filename": ["..%2Fx.zip", "a%2Fb.zip", "a%5Cb.zip", String(repeating: "n", count: 300)]
+                        case "stages": [",", "nonsense", "schema,bogus"]
+                        default: []
+                        }
+                    cases.append(
+                        Case(
+                            method: .post, path: path, token: token, parameter: parameter, values: values, body: zip,
+                            contentType: "application/zip"))
                 }
             }
             var checked = 0
@@ -242,7 +246,8 @@ final class QueryParameterTests: XCTestCase {
                 ("Credentials=s3cr3t-key", "X-Certify-Credential"),
             ] {
                 for (uri, method) in [
-                    ("/v1/submissions?filename=a.zip&\(query)", HTTPRequest.Method.post), ("/v1/queue?\(query)", .get), ("/health?\(query)", .get),
+                    ("/v1/submissions?filename=a.zip&\(query)", HTTPRequest.Method.post), ("/v1/queue?\(query)", .get),
+                    ("/health?\(query)", .get),
                 ] {
                     try await client.execute(
                         uri: uri, method: method, headers: apiHeaders(f.contoso, contentType: "application/zip"),

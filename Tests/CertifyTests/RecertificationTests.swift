@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import Pipeline
@@ -8,6 +7,8 @@ import StageCatalog
 import SubmissionStore
 import UseCases
 import XCTest
+
+@testable import CertifyServer
 
 final class RecertificationTests: XCTestCase {
     /// Imports the fixture packages as certified connectors and runs their baseline checks.
@@ -73,7 +74,8 @@ final class RecertificationTests: XCTestCase {
         let changes = try XCTUnwrap(markdown.range(of: "## What changed"), markdown)
         let table = try XCTUnwrap(markdown.range(of: "## Connectors"), markdown)
         XCTAssertLessThan(changes.lowerBound, table.lowerBound)
-        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(RecertificationRenderer.render(summary, as: .json).utf8)) as? [String: Any])
+        let json = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(RecertificationRenderer.render(summary, as: .json).utf8)) as? [String: Any])
         XCTAssertEqual(json["regressed"] as? Int, 1)
         let html = RecertificationRenderer.render(summary, as: .html)
         XCTAssertTrue(html.contains("regressed") && html.contains("duplicate-keys") && !html.contains("<script"))
@@ -82,8 +84,9 @@ final class RecertificationTests: XCTestCase {
     func testSelectionsAndPriority() async throws {
         let store = try Store(path: TestPaths.temporaryDatabase())
         _ = try await importFixtures(into: store)
-        XCTAssertThrowsError(try store.createRecertification(
-            .publisher("Nobody"), stages: [], ruleset: .default, toolVersion: "t", actor: "a"))
+        XCTAssertThrowsError(
+            try store.createRecertification(
+                .publisher("Nobody"), stages: [], ruleset: .default, toolVersion: "t", actor: "a"))
         let one = try store.createRecertification(.connector("clean"), stages: [], ruleset: .default, toolVersion: "t", actor: "a")
         XCTAssertEqual(one.total, 1)
         // A new submission arriving after the batch is still checked first.
@@ -145,7 +148,8 @@ final class RecertificationTests: XCTestCase {
         XCTAssertEqual(try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'"), 619)
         // Same packages, same rules: each run has exactly its baseline's findings, none twice.
         XCTAssertEqual(
-            try store.scalar("""
+            try store.scalar(
+                """
                 SELECT count(*) FROM run r WHERE r.reason = 'recertification'
                 AND (SELECT count(*) FROM finding WHERE run_id = r.id) !=
                     (SELECT count(*) FROM finding f JOIN run p ON p.id = f.run_id

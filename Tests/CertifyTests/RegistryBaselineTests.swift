@@ -18,7 +18,8 @@ final class RegistryBaselineTests: XCTestCase {
         try FileManager.default.copyItem(atPath: TestPaths.package("clean"), toPath: other.path)
         // Same title, other case and spacing.
         let swagger = other.appendingPathComponent("apiDefinition.swagger.json")
-        let text = try String(contentsOf: swagger, encoding: .utf8).replacingOccurrences(of: "\"Contoso Weather\"", with: "\"contoso  WEATHER\"")
+        let text = try String(contentsOf: swagger, encoding: .utf8).replacingOccurrences(
+            of: "\"Contoso Weather\"", with: "\"contoso  WEATHER\"")
         try text.write(to: swagger, atomically: true, encoding: .utf8)
 
         let outcome = try CheckCommandTests.run(["check", TestPaths.package("clean"), "--registry", registry.path, "--format", "json"])
@@ -42,7 +43,8 @@ final class RegistryBaselineTests: XCTestCase {
             try body.write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
-        let valid = try baseline("accepted:\n  - fingerprint: \(fingerprint)\n    reason: Both keys carry the same value.\n    expires: 2999-01-01\n")
+        let valid = try baseline(
+            "accepted:\n  - fingerprint: \(fingerprint)\n    reason: Both keys carry the same value.\n    expires: 2999-01-01\n")
         let silenced = try CheckCommandTests.run(["check", TestPaths.package("duplicate-keys"), "--baseline", valid, "--format", "json"])
         XCTAssertFalse(try findingIds(silenced.stdout).contains("json-duplicate-key"))
         let expired = try baseline("accepted:\n  - fingerprint: \(fingerprint)\n    reason: Old.\n    expires: 2001-01-01\n")
@@ -57,6 +59,8 @@ final class RegistryBaselineTests: XCTestCase {
 
     func findingIds(_ json: String) throws -> [String] {
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        return (root["packages"] as? [[String: Any]] ?? []).flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["ruleId"] as? String } }
+        return (root["packages"] as? [[String: Any]] ?? []).flatMap {
+            ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["ruleId"] as? String }
+        }
     }
 }

@@ -75,7 +75,8 @@ final class ReportsTests: XCTestCase {
     func testJSONPackagesHaveVerdictStagesAndOnlyTheKeysThatApply() throws {
         let packages = try XCTUnwrap(try jsonObject()["packages"] as? [[String: Any]])
         XCTAssertEqual(packages.count, 2)
-        let clean = packages[0], broken = packages[1]
+        let clean = packages[0]
+        let broken = packages[1]
 
         XCTAssertEqual(Set(clean.keys), ["path", "verdict", "stages", "findings", "facts", "history"])
         XCTAssertEqual(clean["path"] as? String, "Connectors/Clean")
@@ -147,7 +148,8 @@ final class ReportsTests: XCTestCase {
             lines.contains("apiDefinition.swagger.json:12:5: error: \(Self.hostile) (/paths/~1pets) [json-syntax]"),
             lines.joined(separator: "\n"))
         XCTAssertTrue(
-            lines.contains(#"apiProperties.json:3:7: warning: Key "publisher" appears twice | keep one (/properties/publisher) [json-duplicate-key]"#))
+            lines.contains(
+                #"apiProperties.json:3:7: warning: Key "publisher" appears twice | keep one (/properties/publisher) [json-duplicate-key]"#))
         // Missing parts of the location are left out, not printed empty.
         XCTAssertTrue(lines.contains("apiProperties.json: info: The file starts with a BOM. [json-byte-order-mark]"))
     }
@@ -180,7 +182,8 @@ final class ReportsTests: XCTestCase {
         XCTAssertTrue(markdown.contains("#### `apiProperties.json`"))
         XCTAssertTrue(
             markdown.contains(
-                #"| warning | 3:7 | [`json-duplicate-key`](#json-duplicate-key) | Key "publisher" appears twice \| keep one | `/properties/publisher` |"#),
+                #"| warning | 3:7 | [`json-duplicate-key`](#json-duplicate-key) | Key "publisher" appears twice \| keep one | `/properties/publisher` |"#
+            ),
             markdown)
         XCTAssertFalse(markdown.contains("twice | keep"))
         // The hostile message cannot open a tag in the comment.

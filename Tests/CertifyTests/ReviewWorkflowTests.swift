@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import HTTPTypes
@@ -9,6 +8,8 @@ import NIOCore
 import Pipeline
 import SubmissionStore
 import XCTest
+
+@testable import CertifyServer
 
 /// The review cycle over HTTP with a reviewer's and a submitter's token.
 final class ReviewWorkflowTests: XCTestCase {
@@ -24,7 +25,8 @@ final class ReviewWorkflowTests: XCTestCase {
             XCTAssertEqual(status, .conflict)
             let error = try XCTUnwrap(body["error"] as? [String: Any])
             XCTAssertEqual(error["state"] as? String, "awaiting-review")
-            XCTAssertEqual(Set(error["allowedActions"] as? [String] ?? []), ["assign", "comment", "accept", "request-changes", "approve", "reject"])
+            XCTAssertEqual(
+                Set(error["allowedActions"] as? [String] ?? []), ["assign", "comment", "accept", "request-changes", "approve", "reject"])
 
             // The submitter cannot decide.
             (status, _) = try await reviewAction(client, id, f.contoso, ["action": "approve"])
@@ -44,9 +46,11 @@ final class ReviewWorkflowTests: XCTestCase {
             let fingerprint = try XCTUnwrap(finding["fingerprint"] as? String)
             (status, _) = try await reviewAction(client, id, f.reviewer, ["action": "accept", "fingerprint": fingerprint])
             XCTAssertEqual(status, .badRequest, "accepting needs a reason")
-            (status, _) = try await reviewAction(client, id, f.reviewer, ["action": "accept", "fingerprint": fingerprint, "text": "Both values are the same publisher."])
+            (status, _) = try await reviewAction(
+                client, id, f.reviewer, ["action": "accept", "fingerprint": fingerprint, "text": "Both values are the same publisher."])
             XCTAssertEqual(status, .ok)
-            (status, _) = try await reviewAction(client, id, f.reviewer, ["action": "comment", "text": "Looks right.", "fingerprint": fingerprint])
+            (status, _) = try await reviewAction(
+                client, id, f.reviewer, ["action": "comment", "text": "Looks right.", "fingerprint": fingerprint])
             XCTAssertEqual(status, .ok)
 
             (status, body) = try await reviewAction(client, id, f.reviewer, ["decision": "approve"], path: "decision")
@@ -133,4 +137,3 @@ func reviewAction(
         (response.status, (try? apiJSON(response)) ?? [:])
     }
 }
-

@@ -16,7 +16,7 @@ final class RuleExampleTests: XCTestCase {
         "title-unique": "fires only against a registry of other titles; RegistryBaselineTests gives it one",
         "breaking-changes": "compares with a previous certified revision; BreakingChangesTests run every breaking-* rule",
     ].merging(BreakingChanges.rules.map { ($0.id, "needs a previous certified revision: BreakingChangesTests") }) { a, _ in a }
-    .merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
+        .merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
 
     func run(_ example: ExamplePackage) async -> [Finding] {
         let files = example.packageFiles

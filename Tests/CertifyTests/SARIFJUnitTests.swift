@@ -8,7 +8,7 @@ import XCTest
 @testable import Reports
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Given two packages, one with errors, warnings, an operation finding and a hostile message, the
@@ -248,72 +248,78 @@ final class SARIFJUnitTests: XCTestCase {
     }
 
     #if canImport(FoundationXML) || os(macOS)
-    func junitDocument() throws -> XMLDocument {
-        try XMLDocument(data: Data(junitText().utf8), options: [])
-    }
+        func junitDocument() throws -> XMLDocument {
+            try XMLDocument(data: Data(junitText().utf8), options: [])
+        }
 
-    func element(_ document: XMLDocument, _ path: String) throws -> XMLElement {
-        try XCTUnwrap(try document.nodes(forXPath: path).first as? XMLElement, "nothing at \(path)")
-    }
+        func element(_ document: XMLDocument, _ path: String) throws -> XMLElement {
+            try XCTUnwrap(try document.nodes(forXPath: path).first as? XMLElement, "nothing at \(path)")
+        }
 
-    func attributes(_ element: XMLElement, _ names: [String]) -> [String] {
-        names.map { element.attribute(forName: $0)?.stringValue ?? "-" }
-    }
+        func attributes(_ element: XMLElement, _ names: [String]) -> [String] {
+            names.map { element.attribute(forName: $0)?.stringValue ?? "-" }
+        }
 
-    func testJUnitIsWellFormedWithTheCounts() throws {
-        let document = try junitDocument()
-        let counts = ["tests", "failures", "errors", "skipped"]
-        let root = try element(document, "/testsuites")
-        XCTAssertEqual(attributes(root, counts), ["5", "2", "0", "1"])
-        XCTAssertEqual(root.attribute(forName: "time")?.stringValue, "0.127")
+        func testJUnitIsWellFormedWithTheCounts() throws {
+            let document = try junitDocument()
+            let counts = ["tests", "failures", "errors", "skipped"]
+            let root = try element(document, "/testsuites")
+            XCTAssertEqual(attributes(root, counts), ["5", "2", "0", "1"])
+            XCTAssertEqual(root.attribute(forName: "time")?.stringValue, "0.127")
 
-        let suites = try document.nodes(forXPath: "/testsuites/testsuite").compactMap { $0 as? XMLElement }
-        XCTAssertEqual(suites.map { $0.attribute(forName: "name")?.stringValue }, [
-            "./Connectors/Contoso Weather/", "/srv/connectors/Broken",
-        ])
-        XCTAssertEqual(attributes(suites[0], counts + ["time"]), ["3", "2", "0", "0", "0.125"])
-        XCTAssertEqual(attributes(suites[1], counts + ["time"]), ["2", "0", "0", "1", "0.002"])
+            let suites = try document.nodes(forXPath: "/testsuites/testsuite").compactMap { $0 as? XMLElement }
+            XCTAssertEqual(
+                suites.map { $0.attribute(forName: "name")?.stringValue },
+                [
+                    "./Connectors/Contoso Weather/", "/srv/connectors/Broken",
+                ])
+            XCTAssertEqual(attributes(suites[0], counts + ["time"]), ["3", "2", "0", "0", "0.125"])
+            XCTAssertEqual(attributes(suites[1], counts + ["time"]), ["2", "0", "0", "1", "0.002"])
 
-        let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
-        XCTAssertEqual(cases.map { attributes($0, ["classname", "name", "time"]) }, [
-            ["./Connectors/Contoso Weather/", "package", "0.004"],
-            ["./Connectors/Contoso Weather/", "schema", "0.001"],
-            ["./Connectors/Contoso Weather/", "probe", "0.120"],
-            ["/srv/connectors/Broken", "package", "0.002"],
-            ["/srv/connectors/Broken", "policy", "0.000"],
-        ])
+            let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+            XCTAssertEqual(
+                cases.map { attributes($0, ["classname", "name", "time"]) },
+                [
+                    ["./Connectors/Contoso Weather/", "package", "0.004"],
+                    ["./Connectors/Contoso Weather/", "schema", "0.001"],
+                    ["./Connectors/Contoso Weather/", "probe", "0.120"],
+                    ["/srv/connectors/Broken", "package", "0.002"],
+                    ["/srv/connectors/Broken", "policy", "0.000"],
+                ])
 
-        let property = try element(document, "/testsuites/testsuite[1]/properties/property[2]")
-        XCTAssertEqual(attributes(property, ["name", "value"]), ["Ruleset", "abc & <def>"])
-    }
+            let property = try element(document, "/testsuites/testsuite[1]/properties/property[2]")
+            XCTAssertEqual(attributes(property, ["name", "value"]), ["Ruleset", "abc & <def>"])
+        }
 
-    func testJUnitFailuresListTheErrorsAndSkipsGiveTheReason() throws {
-        let document = try junitDocument()
-        let failure = try element(document, "//testcase[@name='package'][1]/failure")
-        XCTAssertEqual(failure.attribute(forName: "message")?.stringValue, "1 error: Unexpected '}' <here> & there")
-        XCTAssertEqual(
-            failure.stringValue, "apiDefinition.swagger.json:12:5 json-syntax: Unexpected '}' <here> & there")
+        func testJUnitFailuresListTheErrorsAndSkipsGiveTheReason() throws {
+            let document = try junitDocument()
+            let failure = try element(document, "//testcase[@name='package'][1]/failure")
+            XCTAssertEqual(failure.attribute(forName: "message")?.stringValue, "1 error: Unexpected '}' <here> & there")
+            XCTAssertEqual(
+                failure.stringValue, "apiDefinition.swagger.json:12:5 json-syntax: Unexpected '}' <here> & there")
 
-        let out = try element(document, "//testcase[@name='package'][1]/system-out").stringValue ?? ""
-        XCTAssertEqual(out.components(separatedBy: "\n"), [
-            "info: apiProperties.json json-byte-order-mark: The file starts with a BOM.",
-            #"warning: apiProperties.json:3 json-duplicate-key: Key "publisher" appears twice."#,
-        ])
+            let out = try element(document, "//testcase[@name='package'][1]/system-out").stringValue ?? ""
+            XCTAssertEqual(
+                out.components(separatedBy: "\n"),
+                [
+                    "info: apiProperties.json json-byte-order-mark: The file starts with a BOM.",
+                    #"warning: apiProperties.json:3 json-duplicate-key: Key "publisher" appears twice."#,
+                ])
 
-        let probe = try element(document, "//testcase[@name='probe']/failure")
-        XCTAssertEqual(
-            probe.stringValue, "(package) probe-server-error: GetForecast answered 500. (operation GetForecast)")
-        XCTAssertEqual(
-            try element(document, "//testcase[@name='probe']/system-out").stringValue, "1 called, 0 passed, 1 failed")
+            let probe = try element(document, "//testcase[@name='probe']/failure")
+            XCTAssertEqual(
+                probe.stringValue, "(package) probe-server-error: GetForecast answered 500. (operation GetForecast)")
+            XCTAssertEqual(
+                try element(document, "//testcase[@name='probe']/system-out").stringValue, "1 called, 0 passed, 1 failed")
 
-        XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='schema']/*").count, 0)
-        let skipped = try element(document, "//testcase[@name='policy']/skipped")
-        XCTAssertEqual(skipped.attribute(forName: "message")?.stringValue, #"apiDefinition.swagger.json is not "valid" JSON"#)
-        XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='policy']/failure").count, 0)
-    }
+            XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='schema']/*").count, 0)
+            let skipped = try element(document, "//testcase[@name='policy']/skipped")
+            XCTAssertEqual(skipped.attribute(forName: "message")?.stringValue, #"apiDefinition.swagger.json is not "valid" JSON"#)
+            XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='policy']/failure").count, 0)
+        }
     #else
-    func testJUnitIsWellFormed() throws {
-        throw XCTSkip("XMLDocument is not available on this platform")
-    }
+        func testJUnitIsWellFormed() throws {
+            throw XCTSkip("XMLDocument is not available on this platform")
+        }
     #endif
 }

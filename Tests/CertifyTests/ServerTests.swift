@@ -1,11 +1,10 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Crypto
 import Logging
 import NIOCore
 import OutboundHTTP
@@ -14,6 +13,8 @@ import Prometheus
 import StageCatalog
 import SubmissionStore
 import XCTest
+
+@testable import CertifyServer
 
 /// Every endpoint through the real router, with a real store on a temporary file.
 final class ServerTests: XCTestCase {
@@ -75,7 +76,8 @@ final class ServerTests: XCTestCase {
                 XCTAssertEqual(stages.first?["name"] as? String, "package")
                 XCTAssertEqual(stages.first?["status"] as? String, "failed")
             }
-            try await client.execute(uri: "/v1/submissions/\(id)/report?format=json", method: .get, headers: apiHeaders(f.contoso)) { response in
+            try await client.execute(uri: "/v1/submissions/\(id)/report?format=json", method: .get, headers: apiHeaders(f.contoso)) {
+                response in
                 XCTAssertEqual(response.status, .ok)
                 let packages = try XCTUnwrap(try apiJSON(response)["packages"] as? [[String: Any]])
                 let finding = try XCTUnwrap((packages.first?["findings"] as? [[String: Any]])?.first)
@@ -83,19 +85,22 @@ final class ServerTests: XCTestCase {
                 XCTAssertEqual(finding["line"] as? Int, 11)
                 XCTAssertEqual(finding["column"] as? Int, 23)
             }
-            try await client.execute(uri: "/v1/submissions/\(id)/report?format=markdown", method: .get, headers: apiHeaders(f.contoso)) { response in
+            try await client.execute(uri: "/v1/submissions/\(id)/report?format=markdown", method: .get, headers: apiHeaders(f.contoso)) {
+                response in
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(response.headers[.contentType], "text/markdown; charset=utf-8")
                 XCTAssertTrue(String(buffer: response.body).contains("json-syntax"))
             }
-            try await client.execute(uri: "/v1/submissions/\(id)/report?format=html", method: .get, headers: apiHeaders(f.contoso)) { response in
+            try await client.execute(uri: "/v1/submissions/\(id)/report?format=html", method: .get, headers: apiHeaders(f.contoso)) {
+                response in
                 XCTAssertEqual(response.status, .ok)
                 let html = String(buffer: response.body)
                 XCTAssertTrue(html.contains("<html"))
                 XCTAssertTrue(html.contains("json-syntax"))
                 XCTAssertTrue(html.contains("checks-finished"), "the review history is in the report")
             }
-            try await client.execute(uri: "/v1/submissions/\(id)/report?format=pdf", method: .get, headers: apiHeaders(f.contoso)) { response in
+            try await client.execute(uri: "/v1/submissions/\(id)/report?format=pdf", method: .get, headers: apiHeaders(f.contoso)) {
+                response in
                 XCTAssertEqual(response.status, .badRequest)
             }
         }
@@ -171,7 +176,8 @@ final class ServerTests: XCTestCase {
                 XCTAssertEqual((body["counts"] as? [String: Int])?["awaiting-review"], 1)
                 XCTAssertEqual((body["counts"] as? [String: Int])?["changes-required"], 1)
             }
-            try await client.execute(uri: "/v1/queue?state=awaiting-review&publisher=Contoso", method: .get, headers: apiHeaders(f.admin)) { response in
+            try await client.execute(uri: "/v1/queue?state=awaiting-review&publisher=Contoso", method: .get, headers: apiHeaders(f.admin)) {
+                response in
                 let items = try XCTUnwrap(try apiJSON(response)["items"] as? [[String: Any]])
                 XCTAssertEqual(items.count, 1)
                 XCTAssertEqual(items.first?["publisher"] as? String, "Contoso")
@@ -243,7 +249,9 @@ final class ServerTests: XCTestCase {
         try await f.app.test(.router) { client in
             let zip = try TestPaths.zippedPackage("clean")
             var body = Data("--b0undary\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n".utf8)
-            body += Data("--b0undary\r\nContent-Disposition: form-data; name=\"package\"; filename=\"weather.zip\"\r\nContent-Type: application/zip\r\n\r\n".utf8)
+            body += Data(
+                "--b0undary\r\nContent-Disposition: form-data; name=\"package\"; filename=\"weather.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+                    .utf8)
             body += zip
             body += Data("\r\n--b0undary--\r\n".utf8)
             try await client.execute(
@@ -336,4 +344,3 @@ func makeServerFixture(
         reviewer: try store.createToken(role: .reviewer, publisher: nil, label: "alice"),
         admin: try store.createToken(role: .admin, publisher: nil, label: "root"))
 }
-

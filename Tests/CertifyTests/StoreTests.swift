@@ -1,10 +1,11 @@
 import Certification
 import ConnectorPackage
 import Foundation
-@testable import Pipeline
 import StageCatalog
-@testable import SubmissionStore
 import XCTest
+
+@testable import Pipeline
+@testable import SubmissionStore
 
 final class StoreTests: XCTestCase {
     func makeUpload(_ fixture: String = "clean") throws -> Store.Upload {
@@ -49,7 +50,8 @@ final class StoreTests: XCTestCase {
         XCTAssertNil(try store.authenticate(token: token + "x"))
         XCTAssertEqual(try store.scalar("SELECT count(*) FROM api_token WHERE token_sha256 = '\(sha256Hex(Array(token.utf8)))'"), 1)
         // The token itself is nowhere in the database file.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+        let bytes =
+            try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
         XCTAssertNil(bytes.range(of: Data(token.utf8)), "the plain token must not be stored")
         XCTAssertThrowsError(try store.createToken(role: .submitter, publisher: nil, label: nil))
     }

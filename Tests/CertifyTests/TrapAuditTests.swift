@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import HTTPTypes
@@ -8,12 +7,14 @@ import HummingbirdTesting
 import JSONDocument
 import JSONSchema
 import NIOCore
-@testable import OutboundHTTP
 import Pipeline
 import Probing
 import StageCatalog
 import SubmissionStore
 import XCTest
+
+@testable import CertifyServer
+@testable import OutboundHTTP
 
 /// Issue 11, "Nothing a publisher sends can take the service down": hostile inputs that used to
 /// trap the process, each reached the way the service reaches it. On the old code each of these
@@ -88,10 +89,12 @@ final class TrapAuditTests: XCTestCase {
             let plan = #"{"baseUrl": "http://127.0.0.1:70000"}"#
             let planned = await Self.probe(
                 try Self.package(swagger: Self.swagger(paths: ["redirect"]), extra: ["probe-plan.json": plan]), settings)
-            XCTAssertTrue(planned.findings.contains { $0.ruleId == "probe-call-failed" }, planned.findings.map(\.message).joined(separator: "\n"))
+            XCTAssertTrue(
+                planned.findings.contains { $0.ruleId == "probe-call-failed" }, planned.findings.map(\.message).joined(separator: "\n"))
 
             let hosted = await Self.probe(try Self.package(swagger: Self.swagger(host: "127.0.0.1:99999", paths: ["redirect"])), settings)
-            XCTAssertTrue(hosted.findings.contains { $0.ruleId == "probe-call-failed" }, hosted.findings.map(\.message).joined(separator: "\n"))
+            XCTAssertTrue(
+                hosted.findings.contains { $0.ruleId == "probe-call-failed" }, hosted.findings.map(\.message).joined(separator: "\n"))
         }
     }
 
@@ -177,8 +180,9 @@ final class TrapAuditTests: XCTestCase {
             let swagger = Self.swagger(paths: ["text"], schema: #"{"type": "string", "minLength": 9223372036854775807}"#)
             let result = await Self.probe(try Self.package(swagger: swagger), settings)
             let mismatch = result.findings.first { $0.ruleId == "probe-schema-mismatch" }
-            XCTAssertTrue(mismatch?.message.contains("minLength") == true || mismatch?.message.contains("at least") == true,
-                          result.findings.map(\.message).joined(separator: "\n"))
+            XCTAssertTrue(
+                mismatch?.message.contains("minLength") == true || mismatch?.message.contains("at least") == true,
+                result.findings.map(\.message).joined(separator: "\n"))
         }
     }
 }

@@ -63,7 +63,9 @@ final class UploadFormTests: XCTestCase {
 
     /// Parses or refuses with a Failure other than a disagreement; any other outcome fails.
     @discardableResult
-    func parseOrRefuse(_ body: [UInt8], contentType: String, limits: UploadForm.Limits = .standard, file: StaticString = #filePath, line: UInt = #line) -> [UploadForm.Part]? {
+    func parseOrRefuse(
+        _ body: [UInt8], contentType: String, limits: UploadForm.Limits = .standard, file: StaticString = #filePath, line: UInt = #line
+    ) -> [UploadForm.Part]? {
         do {
             return try UploadForm.parse(body: body, contentType: contentType, limits: limits)
         } catch let failure as Failure {
@@ -104,8 +106,11 @@ final class UploadFormTests: XCTestCase {
             XCTAssertEqual(parts[0].body, Self.zipBytes, type)
         }
         // A token boundary with characters a token does not allow, sent unquoted anyway, is taken.
-        XCTAssertEqual(try UploadForm.parse(body: Self.curlForm(boundary: "x=y"), contentType: "multipart/form-data; boundary=x=y").count, 4)
-        XCTAssertEqual(try UploadForm.boundary(fromContentType: "multipart/form-data; boundary=\"\(String(repeating: "b", count: 70))\""), String(repeating: "b", count: 70))
+        XCTAssertEqual(
+            try UploadForm.parse(body: Self.curlForm(boundary: "x=y"), contentType: "multipart/form-data; boundary=x=y").count, 4)
+        XCTAssertEqual(
+            try UploadForm.boundary(fromContentType: "multipart/form-data; boundary=\"\(String(repeating: "b", count: 70))\""),
+            String(repeating: "b", count: 70))
     }
 
     func testBadBoundaryParameters() {
@@ -114,7 +119,9 @@ final class UploadFormTests: XCTestCase {
         assertRefused(body, .noBoundary, contentType: "multipart/form-data; charset=utf-8")
         assertRefused(body, .invalidBoundary, containing: "empty", contentType: "multipart/form-data; boundary=")
         assertRefused(body, .invalidBoundary, containing: "empty", contentType: "multipart/form-data; boundary=\"\"")
-        assertRefused(body, .invalidBoundary, containing: "71 bytes", contentType: "multipart/form-data; boundary=\(String(repeating: "b", count: 71))")
+        assertRefused(
+            body, .invalidBoundary, containing: "71 bytes",
+            contentType: "multipart/form-data; boundary=\(String(repeating: "b", count: 71))")
         assertRefused(body, .invalidBoundary, containing: "'@'", contentType: "multipart/form-data; boundary=a@b")
         assertRefused(body, .invalidBoundary, containing: "ends with a space", contentType: "multipart/form-data; boundary=\"ab \"")
         assertRefused(body, .invalidBoundary, containing: "closing quote", contentType: "multipart/form-data; boundary=\"abc")
@@ -138,7 +145,9 @@ final class UploadFormTests: XCTestCase {
         let empty = Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n--XyZ--".utf8)
         XCTAssertEqual(try UploadForm.parse(body: empty, contentType: contentType(b)).first?.body, [])
         // Bare LFs: refused, saying lines end with CRLF.
-        assertRefused(Array("--XyZ\nContent-Disposition: form-data; name=a\n\nhello\n--XyZ--\n".utf8), .malformedDelimiter, contentType: contentType(b))
+        assertRefused(
+            Array("--XyZ\nContent-Disposition: form-data; name=a\n\nhello\n--XyZ--\n".utf8), .malformedDelimiter,
+            contentType: contentType(b))
         assertRefused(
             Array("--XyZ\r\nContent-Disposition: form-data; name=a\n\nhello\r\n--XyZ--\r\n".utf8), .malformedHeader,
             containing: "no colon", contentType: contentType(b))
@@ -156,8 +165,11 @@ final class UploadFormTests: XCTestCase {
             Array("--XyZ  \r\nContent-Disposition: form-data; name=a\r\n\r\nhello\r\n--XyZ--".utf8), .malformedDelimiter,
             contentType: contentType(b))
         // Only "--" closes: one dash is not enough.
-        assertRefused(Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nhello\r\n--XyZ-x".utf8), .malformedDelimiter, contentType: contentType(b))
-        assertRefused(Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nhello\r\n--XyZ-".utf8), .truncated, contentType: contentType(b))
+        assertRefused(
+            Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nhello\r\n--XyZ-x".utf8), .malformedDelimiter,
+            contentType: contentType(b))
+        assertRefused(
+            Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nhello\r\n--XyZ-".utf8), .truncated, contentType: contentType(b))
         // Header values lose the spaces around them.
         let spaced = Array("--XyZ\r\nContent-Disposition:   form-data; name=a  \r\nContent-Type:\ttext/plain \t\r\n\r\nx\r\n--XyZ--".utf8)
         let part = try XCTUnwrap(try UploadForm.parse(body: spaced, contentType: contentType(b)).first)
@@ -170,7 +182,8 @@ final class UploadFormTests: XCTestCase {
         let epilogue = Array("This is the epilogue: --XyZ\r\n\u{FF}\u{80}: ignored\r\n--XyZ--\r\n".utf8)
         let preamble = Array("This is the preamble; it mentions -XyZ and \r\n-- and \r\n-\r\n--XyZ but not on its own line".utf8)
         // A preamble with "--XyZ" followed by anything but CRLF: that is the first delimiter, malformed.
-        assertRefused(preamble + Array("\r\n".utf8) + form, .malformedDelimiter, containing: "'--XyZ' at byte 57", contentType: contentType("XyZ"))
+        assertRefused(
+            preamble + Array("\r\n".utf8) + form, .malformedDelimiter, containing: "'--XyZ' at byte 57", contentType: contentType("XyZ"))
         for body in [form + epilogue, Array("Preamble\r\n".utf8) + form + epilogue, Array("\r\n".utf8) + form] {
             let parts = try UploadForm.parse(body: body, contentType: contentType("XyZ"))
             XCTAssertEqual(parts.map(\.name), ["package"])
@@ -198,7 +211,9 @@ final class UploadFormTests: XCTestCase {
             ("form-data; name=\"a\"b", .invalidContentDisposition, "followed by more"),
         ]
         for (disposition, kind, text) in refusals {
-            assertRefused(Array("--b\r\nContent-Disposition: \(disposition)\r\n\r\nx\r\n--b--".utf8), kind, containing: text, contentType: contentType("b"))
+            assertRefused(
+                Array("--b\r\nContent-Disposition: \(disposition)\r\n\r\nx\r\n--b--".utf8), kind, containing: text,
+                contentType: contentType("b"))
         }
         assertRefused(
             Array("--b\r\nContent-Disposition: form-data; name=a\r\ncontent-disposition: form-data; name=b\r\n\r\nx\r\n--b--".utf8),
@@ -216,7 +231,9 @@ final class UploadFormTests: XCTestCase {
         func parts(_ fields: [(String, String?, String)]) throws -> [UploadForm.Part] {
             var body: [UInt8] = []
             for (name, fileName, content) in fields {
-                body += Array("--b\r\nContent-Disposition: form-data; name=\"\(name)\"\(fileName.map { "; filename=\"\($0)\"" } ?? "")\r\n\r\n\(content)\r\n".utf8)
+                body += Array(
+                    "--b\r\nContent-Disposition: form-data; name=\"\(name)\"\(fileName.map { "; filename=\"\($0)\"" } ?? "")\r\n\r\n\(content)\r\n"
+                        .utf8)
             }
             body += Array("--b--".utf8)
             return try UploadForm.parse(body: body, contentType: contentType("b"))
@@ -242,10 +259,16 @@ final class UploadFormTests: XCTestCase {
         assertRefused(
             Array("--XYZ\r\nContent-Disposition: form-data; name=\"package\"; filename=\"a.zip\"\r\n\r\nabc".utf8), .truncated,
             containing: "closing boundary '--XYZ--' is missing", contentType: contentType("XYZ"))
-        assertRefused(Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XYZ".utf8), .truncated, contentType: contentType("XYZ"))
-        assertRefused(Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XYZ\r\n".utf8), .truncated, contentType: contentType("XYZ"))
-        assertRefused(Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XYZ\r".utf8), .truncated, contentType: contentType("XYZ"))
-        assertRefused(Array("--XYZ\r\nContent-Disposition: form-da".utf8), .truncated, containing: "headers", contentType: contentType("XYZ"))
+        assertRefused(
+            Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XYZ".utf8), .truncated, contentType: contentType("XYZ"))
+        assertRefused(
+            Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XYZ\r\n".utf8), .truncated,
+            contentType: contentType("XYZ"))
+        assertRefused(
+            Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XYZ\r".utf8), .truncated, contentType: contentType("XYZ")
+        )
+        assertRefused(
+            Array("--XYZ\r\nContent-Disposition: form-da".utf8), .truncated, containing: "headers", contentType: contentType("XYZ"))
         assertRefused(Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n".utf8), .truncated, contentType: contentType("XYZ"))
         assertRefused(Array("--XYZ\r\nContent-Disposition: form-data; name=a\r\n\r".utf8), .truncated, contentType: contentType("XYZ"))
         assertRefused(Array("--XYZ".utf8), .truncated, contentType: contentType("XYZ"))
@@ -297,7 +320,8 @@ final class UploadFormTests: XCTestCase {
     }
 
     func testPartWithoutHeaders() {
-        assertRefused(Array("--b\r\n\r\ncontent\r\n--b--".utf8), .missingContentDisposition, containing: "Part 1", contentType: contentType("b"))
+        assertRefused(
+            Array("--b\r\n\r\ncontent\r\n--b--".utf8), .missingContentDisposition, containing: "Part 1", contentType: contentType("b"))
         assertRefused(
             Array("--b\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b\r\nContent-Type: text/plain\r\n\r\ny\r\n--b--".utf8),
             .missingContentDisposition, containing: "Part 2", contentType: contentType("b"))
@@ -323,16 +347,20 @@ final class UploadFormTests: XCTestCase {
                 .malformedHeader, contentType: contentType("b"))
             // In a second part, after a preamble.
             assertRefused(
-                Array("pre\r\n--b\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b\r\n".utf8) + [byte] + Array("\r\n\r\n--b--".utf8),
+                Array("pre\r\n--b\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b\r\n".utf8) + [byte]
+                    + Array("\r\n\r\n--b--".utf8),
                 .malformedHeader, containing: "Part 2", contentType: contentType("b"))
         }
     }
 
     func testOtherMalformedHeaders() {
-        assertRefused(Array("--b\r\n: x\r\n\r\nx\r\n--b--".utf8), .malformedHeader, containing: "starts with a colon", contentType: contentType("b"))
-        assertRefused(Array("--b\r\nBad Name: x\r\n\r\nx\r\n--b--".utf8), .malformedHeader, containing: "' ' (0x20)", contentType: contentType("b"))
+        assertRefused(
+            Array("--b\r\n: x\r\n\r\nx\r\n--b--".utf8), .malformedHeader, containing: "starts with a colon", contentType: contentType("b"))
+        assertRefused(
+            Array("--b\r\nBad Name: x\r\n\r\nx\r\n--b--".utf8), .malformedHeader, containing: "' ' (0x20)", contentType: contentType("b"))
         assertRefused(Array("--b\r\n folded: x\r\n\r\nx\r\n--b--".utf8), .malformedHeader, contentType: contentType("b"))
-        assertRefused(Array("--b\r\nNoColon\r\n\r\nx\r\n--b--".utf8), .malformedHeader, containing: "no colon", contentType: contentType("b"))
+        assertRefused(
+            Array("--b\r\nNoColon\r\n\r\nx\r\n--b--".utf8), .malformedHeader, containing: "no colon", contentType: contentType("b"))
     }
 
     /// Delimiters falling on and around the 64 KiB chunks the parser is fed.
@@ -398,7 +426,10 @@ final class UploadFormTests: XCTestCase {
             func field(_ name: String, _ value: String) -> [UInt8] {
                 Array("--b0undary\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
             }
-            let file = Array("--b0undary\r\nContent-Disposition: form-data; name=\"package\"; filename=\"C:\\Users\\me\\weather.zip\"\r\nContent-Type: application/zip\r\n\r\n".utf8)
+            let file =
+                Array(
+                    "--b0undary\r\nContent-Disposition: form-data; name=\"package\"; filename=\"C:\\Users\\me\\weather.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+                        .utf8)
                 + zip + Array("\r\n".utf8)
             let close = Array("--b0undary--\r\n".utf8)
 
@@ -406,7 +437,8 @@ final class UploadFormTests: XCTestCase {
             var (status, text) = try await post(Array("--b0undary\r\n".utf8) + [0xFF] + Array(": x\r\n\r\n".utf8) + file + close)
             XCTAssertEqual(status, .badRequest, text)
             XCTAssertTrue(text.contains("in its name"), text)
-            (status, text) = try await post(file + Array("--b0undary\r\nContent-Disposition: form-data; name=\"x\"; filename=\"k.txt\"\r\n\r\nk\r\n".utf8) + close)
+            (status, text) = try await post(
+                file + Array("--b0undary\r\nContent-Disposition: form-data; name=\"x\"; filename=\"k.txt\"\r\n\r\nk\r\n".utf8) + close)
             XCTAssertEqual(status, .badRequest, text)
             XCTAssertTrue(text.contains("2 file fields"), text)
             (status, text) = try await post(field("note", "hi") + close)

@@ -1,4 +1,3 @@
-@testable import CertifyServer
 import ConnectorPackage
 import Crypto
 import Foundation
@@ -10,6 +9,8 @@ import Prometheus
 import SubmissionStore
 import UseCases
 import XCTest
+
+@testable import CertifyServer
 
 /// Who sees and does what, asked of the use cases directly, as the API, the CLI and the coming
 /// console all ask them: a submitter sees only its publisher's submissions (another's is

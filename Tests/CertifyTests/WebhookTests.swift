@@ -1,18 +1,19 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Crypto
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OutboundHTTP
-@testable import Pipeline
-import GRDB
 import Synchronization
-@testable import SubmissionStore
 import XCTest
+
+@testable import CertifyServer
+@testable import Pipeline
+@testable import SubmissionStore
 
 /// What a loopback receiver got.
 final class Received: Sendable {
@@ -32,9 +33,10 @@ func receiverApp(_ received: Received) -> some ApplicationProtocol {
     router.post("hook") { request, context -> HTTPResponse.Status in
         let body = try await request.body.collect(upTo: 1 << 20)
         received.deliveries.withLock {
-            $0.append(.init(
-                body: Array(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Certify-Signature")!],
-                attempt: request.headers[HTTPField.Name("X-Certify-Attempt")!]))
+            $0.append(
+                .init(
+                    body: Array(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Certify-Signature")!],
+                    attempt: request.headers[HTTPField.Name("X-Certify-Attempt")!]))
         }
         let fail = received.failuresLeft.withLock { left -> Bool in
             guard left > 0 else { return false }
@@ -92,7 +94,9 @@ final class WebhookTests: XCTestCase {
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'"), 3)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 1)
             // The secret signs every delivery, but the database never holds it in the clear.
-            let file = try Data(contentsOf: URL(fileURLWithPath: f.store.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+            let file =
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
             XCTAssertNil(file.range(of: Data(secret.utf8)), "the webhook secret is in the database file")
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'"), 1)
         }
@@ -115,7 +119,6 @@ final class WebhookTests: XCTestCase {
         XCTAssertTrue(fresh.hasPrefix("whsec_"))
         XCTAssertEqual(fresh.count, 6 + 48)
         XCTAssertEqual(try sealed.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'"), 2)
-
 
         // Deliveries through the service, whose store seals with its key.
         let f = try makeServerFixture(allowPrivateNetwork: true)
@@ -146,7 +149,9 @@ final class WebhookTests: XCTestCase {
     func testPrivateTargetsAreRefusedUnlessAllowed() async throws {
         let f = try makeServerFixture()  // the default policy: no private networks
         try await f.app.test(.router) { client in
-            for url in ["http://127.0.0.1:9/hook", "http://[::1]/x", "http://169.254.169.254/latest", "http://10.1.2.3/", "ftp://example.com/"] {
+            for url in [
+                "http://127.0.0.1:9/hook", "http://[::1]/x", "http://169.254.169.254/latest", "http://10.1.2.3/", "ftp://example.com/",
+            ] {
                 let body = try JSONSerialization.data(withJSONObject: ["url": url])
                 try await client.execute(
                     uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
@@ -209,7 +214,8 @@ final class WebhookTests: XCTestCase {
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 1, "the attempt made stays recorded")
             XCTAssertEqual(
                 try f.store.scalar(
-                    "SELECT count(*) FROM webhook_delivery WHERE webhook_id = \(hookId) AND state = 'cancelled' AND attempts = 1 AND last_error = '\(Store.cancelledForDeletedWebhook)'"),
+                    "SELECT count(*) FROM webhook_delivery WHERE webhook_id = \(hookId) AND state = 'cancelled' AND attempts = 1 AND last_error = '\(Store.cancelledForDeletedWebhook)'"
+                ),
                 1)
         }
     }
@@ -305,7 +311,8 @@ final class WebhookTests: XCTestCase {
             XCTAssertEqual(fits.utf8.count, WebhookLimits.maximumWebhookURLBytes)
             try await client.execute(
                 uri: "/v1/webhooks", method: .post, headers: apiHeaders(f.contoso, contentType: "application/json"),
-                body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["url": fits, "secret": String(repeating: "s", count: 256)]))
+                body: ByteBuffer(
+                    bytes: try JSONSerialization.data(withJSONObject: ["url": fits, "secret": String(repeating: "s", count: 256)]))
             ) { response in
                 XCTAssertEqual(response.status, .created, String(buffer: response.body))
                 // Deleted at once: nothing is to be delivered there.
@@ -390,9 +397,10 @@ final class RedirectCredentialTests: XCTestCase {
             let port = try XCTUnwrap(server.port)
             let client = OutboundClient(policy: OutboundPolicy(allowPrivateNetwork: true))
             func call(_ path: String) async throws -> String {
-                let response = try await client.send(OutboundRequest(
-                    url: "http://127.0.0.1:\(port)/\(path)", headers: [("Authorization", "Bearer s3cr3t"), ("X-Key", "k-1")],
-                    credentialHeaders: ["X-Key"]))
+                let response = try await client.send(
+                    OutboundRequest(
+                        url: "http://127.0.0.1:\(port)/\(path)", headers: [("Authorization", "Bearer s3cr3t"), ("X-Key", "k-1")],
+                        credentialHeaders: ["X-Key"]))
                 XCTAssertEqual(response.redirects.count, 1)
                 return String(decoding: response.body, as: UTF8.self)
             }

@@ -1,5 +1,4 @@
 import Certification
-@testable import CertifyServer
 import ConnectorPackage
 import Foundation
 import HTTPTypes
@@ -11,6 +10,8 @@ import StageCatalog
 import SubmissionStore
 import Synchronization
 import XCTest
+
+@testable import CertifyServer
 
 /// CPU-bound stages run on the stage threads, never on the cooperative pool that serves HTTP
 /// and renews leases; a run has a wall-clock budget after which it fails once, with the reason

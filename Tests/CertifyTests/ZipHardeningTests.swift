@@ -66,7 +66,8 @@ final class ZipHardeningTests: XCTestCase {
     }
 
     func testDamagedContentFailsItsCRC() throws {
-        let package = ConnectorPackage(name: "t", files: [PackageFile(path: "a.txt", bytes: Array(repeating: UInt8(ascii: "a"), count: 10))])
+        let package = ConnectorPackage(
+            name: "t", files: [PackageFile(path: "a.txt", bytes: Array(repeating: UInt8(ascii: "a"), count: 10))])
         var bytes = [UInt8](try package.zipData())
         // The stored CRC-32 in the central directory no longer matches.
         let header = try XCTUnwrap(centralHeaders(bytes).first)

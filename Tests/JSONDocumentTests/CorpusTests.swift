@@ -42,7 +42,7 @@ final class CorpusTests: XCTestCase {
     /// (key, pointer of the object, first key line:column, duplicate key line:column)
     static let expectedDuplicates: [String: [String]] = [
         "EleadProductReference/apiDefinition.swagger.json": [
-            "description @/paths/~1companyOpportunityStatuses/get/parameters/10 124:13 126:13",
+            "description @/paths/~1companyOpportunityStatuses/get/parameters/10 124:13 126:13"
         ],
         "Rainbird/apiDefinition.swagger.json": [
             "description @/paths/~1{sessionID}~1response/post/responses/200 414:13 415:13",
@@ -70,7 +70,8 @@ final class CorpusTests: XCTestCase {
         var failures: [String: Expected] = [:]
         var byteOrderMarks: Set<String> = []
         var duplicates: [String: [String]] = [:]
-        var swaggers = 0, properties = 0
+        var swaggers = 0
+        var properties = 0
         for folder in try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted() {
             let folderURL = corpus.appendingPathComponent(folder)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folderURL.path) else { continue }
@@ -109,8 +110,9 @@ final class CorpusTests: XCTestCase {
             XCTAssertEqual(actual.line, expected.line, file)
             XCTAssertEqual(actual.column, expected.column, file)
         }
-        XCTAssertEqual(failures.keys.filter { $0.hasSuffix("apiDefinition.swagger.json") }.count + byteOrderMarks.count, 15,
-                       "15 swaggers are not strict JSON, 4 of them only for their BOM")
+        XCTAssertEqual(
+            failures.keys.filter { $0.hasSuffix("apiDefinition.swagger.json") }.count + byteOrderMarks.count, 15,
+            "15 swaggers are not strict JSON, 4 of them only for their BOM")
         XCTAssertEqual(byteOrderMarks, Self.byteOrderMarkFiles)
         XCTAssertEqual(duplicates, Self.expectedDuplicates)
     }

@@ -6,92 +6,92 @@ import XCTest
 /// (the Python message is in the comment of each row; the table was produced by running Python).
 final class ErrorPositionTests: XCTestCase {
     static let pythonCases: [(text: String, kind: JSONParseError.Kind, line: Int, column: Int)] = [
-            ("", .emptyDocument, 1, 1), // Python: Expecting value
-            ("   ", .emptyDocument, 1, 4), // Python: Expecting value
-            ("\n  ", .emptyDocument, 2, 3), // Python: Expecting value
-            ("{\"a\":1,}", .trailingComma, 1, 8), // Python: Expecting property name enclosed in double quotes
-            ("{\"a\":1 ,\n }", .trailingComma, 2, 2), // Python: Expecting property name enclosed in double quotes
-            ("[1,]", .trailingComma, 1, 4), // Python: Expecting value
-            ("[1,\n  ]", .trailingComma, 2, 3), // Python: Expecting value
-            ("{\"a\":1\r\n,\"b\":2,\r\n}", .trailingComma, 3, 1), // Python: Expecting property name enclosed in double quotes
-            ("{\n  \"naïve\": \"café\",\n  \"b\": [1,\n  ]\n}", .trailingComma, 4, 3), // Python: Expecting value
-            ("{\"a\":1 \"b\":2}", .missingComma, 1, 8), // Python: Expecting ',' delimiter
-            ("[1 2]", .missingComma, 1, 4), // Python: Expecting ',' delimiter
-            ("[1\n \"x\"]", .missingComma, 2, 2), // Python: Expecting ',' delimiter
-            ("[true false]", .missingComma, 1, 7), // Python: Expecting ',' delimiter
-            ("[\"a\" \"b\"]", .missingComma, 1, 6), // Python: Expecting ',' delimiter
-            ("{\n  \"k\": \"日本語\" \"x\": 1\n}", .missingComma, 2, 14), // Python: Expecting ',' delimiter
-            ("[{} {}]", .missingComma, 1, 5), // Python: Expecting ',' delimiter
-            ("{\"a\":[1,2}", .unbalancedBracket, 1, 10), // Python: Expecting ',' delimiter
-            ("[1}", .unbalancedBracket, 1, 3), // Python: Expecting ',' delimiter
-            ("]", .unbalancedBracket, 1, 1), // Python: Expecting value
-            ("[1]]", .unbalancedBracket, 1, 4), // Python: Extra data
-            ("{\"a\":1}}", .unbalancedBracket, 1, 8), // Python: Extra data
-            ("{\"a\":1},", .unbalancedBracket, 1, 8), // Python: Extra data
-            ("[1", .unbalancedBracket, 1, 3), // Python: Expecting ',' delimiter
-            ("{\"a\":1", .unbalancedBracket, 1, 7), // Python: Expecting ',' delimiter
-            ("{\"a\":{\"b\":1}\n", .unbalancedBracket, 2, 1), // Python: Expecting ',' delimiter
-            ("{\"a\":1,]", .unbalancedBracket, 1, 8), // Python: Expecting property name enclosed in double quotes
-            ("[}", .unbalancedBracket, 1, 2), // Python: Expecting value
-            ("{\"a\":]", .unbalancedBracket, 1, 6), // Python: Expecting value
-            ("{\"a\":1} x", .trailingContent, 1, 9), // Python: Extra data
-            ("1 2", .trailingContent, 1, 3), // Python: Extra data
-            ("trueX", .trailingContent, 1, 5), // Python: Extra data
-            ("\"a\"\n\n \"b\"", .trailingContent, 3, 2), // Python: Extra data
-            ("{", .unexpectedEndOfInput, 1, 2), // Python: Expecting property name enclosed in double quotes
-            ("[", .unexpectedEndOfInput, 1, 2), // Python: Expecting value
-            ("[1,", .unexpectedEndOfInput, 1, 4), // Python: Expecting value
-            ("{\"a\"", .unexpectedEndOfInput, 1, 5), // Python: Expecting ':' delimiter
-            ("{\"a\":", .unexpectedEndOfInput, 1, 6), // Python: Expecting value
-            ("{\"a\":1,", .unexpectedEndOfInput, 1, 8), // Python: Expecting property name enclosed in double quotes
-            ("\"abc", .unexpectedEndOfInput, 1, 1), // Python: Unterminated string starting at
-            ("\"a\\", .unexpectedEndOfInput, 1, 1), // Python: Unterminated string starting at
-            ("[\"ok\", \"abc", .unexpectedEndOfInput, 1, 8), // Python: Unterminated string starting at
-            ("{\"a\" 1}", .missingColon, 1, 6), // Python: Expecting ':' delimiter
-            ("{\"é\":1, \"x\" 2}", .missingColon, 1, 13), // Python: Expecting ':' delimiter
-            ("{\"a\"\n  \"b\"}", .missingColon, 2, 3), // Python: Expecting ':' delimiter
-            ("{1:2}", .unexpectedCharacter, 1, 2), // Python: Expecting property name enclosed in double quotes
-            ("{'a':1}", .unexpectedCharacter, 1, 2), // Python: Expecting property name enclosed in double quotes
-            ("{\"a\":}", .unexpectedCharacter, 1, 6), // Python: Expecting value
-            ("[1,,2]", .unexpectedCharacter, 1, 4), // Python: Expecting value
-            ("{,}", .unexpectedCharacter, 1, 2), // Python: Expecting property name enclosed in double quotes
-            ("[\u{2003} 1]", .unexpectedCharacter, 1, 2), // Python: Expecting value
-            ("{\"a\":1,\n\u{2003}\u{2003}\"b\":2}", .unexpectedCharacter, 2, 1), // Python: Expecting property name enclosed in double quotes
-            ("{\n  \"a\": 1\n\u{2003}\u{2003}}", .unexpectedCharacter, 3, 1), // Python: Expecting ',' delimiter
-            ("  \u{FEFF}[]", .unexpectedCharacter, 1, 3), // Python: Expecting value
-            ("[+1]", .unexpectedCharacter, 1, 2), // Python: Expecting value
-            ("{\"a\":1:}", .unexpectedCharacter, 1, 7), // Python: Expecting ',' delimiter
-            ("\"a\\x\"", .invalidEscape, 1, 3), // Python: Invalid \escape
-            ("\"\\u00e9x\\q\"", .invalidEscape, 1, 9), // Python: Invalid \escape
-            ("\"é\\a\"", .invalidEscape, 1, 3), // Python: Invalid \escape
-            ("\"a\\u12\"", .invalidUnicodeEscape, 1, 4), // Python: Invalid \uXXXX escape
-            ("\"a\\u12G4\"", .invalidUnicodeEscape, 1, 4), // Python: Invalid \uXXXX escape
-            ("\"\\u1234", .invalidUnicodeEscape, 1, 3), // Python: Invalid \uXXXX escape
-            ("\"\\ud800\\uZZZZ\"", .invalidUnicodeEscape, 1, 9), // Python: Invalid \uXXXX escape
-            ("\"\\ud800\\udc00", .invalidUnicodeEscape, 1, 9), // Python: Invalid \uXXXX escape
-            ("\"\\u\"", .invalidUnicodeEscape, 1, 3), // Python: Invalid \uXXXX escape
-            ("\"a\tb\"", .controlCharacterInString, 1, 3), // Python: Invalid control character at
-            ("\"a\nb\"", .controlCharacterInString, 1, 3), // Python: Invalid control character at
-            ("{\"k\": \"ab\u{1}\"}", .controlCharacterInString, 1, 10), // Python: Invalid control character at
-            ("[\"日本\", \"x\u{0}\"]", .controlCharacterInString, 1, 10), // Python: Invalid control character at
-            ("01", .invalidNumber, 1, 2), // Python: Extra data
-            ("-", .invalidNumber, 1, 1), // Python: Expecting value
-            ("-a", .invalidNumber, 1, 1), // Python: Expecting value
-            ("1.", .invalidNumber, 1, 2), // Python: Extra data
-            ("1.e5", .invalidNumber, 1, 2), // Python: Extra data
-            ("1e", .invalidNumber, 1, 2), // Python: Extra data
-            ("1e+", .invalidNumber, 1, 2), // Python: Extra data
-            ("-01", .invalidNumber, 1, 3), // Python: Extra data
-            ("[01]", .invalidNumber, 1, 3), // Python: Expecting ',' delimiter
-            ("[1.]", .invalidNumber, 1, 3), // Python: Expecting ',' delimiter
-            ("1.5.3", .invalidNumber, 1, 4), // Python: Extra data
-            ("{\"a\": 007}", .invalidNumber, 1, 8), // Python: Expecting ',' delimiter
-            ("[-]", .invalidNumber, 1, 2), // Python: Expecting value
-            ("tru", .invalidLiteral, 1, 1), // Python: Expecting value
-            ("nul", .invalidLiteral, 1, 1), // Python: Expecting value
-            ("True", .invalidLiteral, 1, 1), // Python: Expecting value
-            ("[1, undefined]", .invalidLiteral, 1, 5), // Python: Expecting value
-            ("{\"a\": fals}", .invalidLiteral, 1, 7), // Python: Expecting value
+        ("", .emptyDocument, 1, 1),  // Python: Expecting value
+        ("   ", .emptyDocument, 1, 4),  // Python: Expecting value
+        ("\n  ", .emptyDocument, 2, 3),  // Python: Expecting value
+        ("{\"a\":1,}", .trailingComma, 1, 8),  // Python: Expecting property name enclosed in double quotes
+        ("{\"a\":1 ,\n }", .trailingComma, 2, 2),  // Python: Expecting property name enclosed in double quotes
+        ("[1,]", .trailingComma, 1, 4),  // Python: Expecting value
+        ("[1,\n  ]", .trailingComma, 2, 3),  // Python: Expecting value
+        ("{\"a\":1\r\n,\"b\":2,\r\n}", .trailingComma, 3, 1),  // Python: Expecting property name enclosed in double quotes
+        ("{\n  \"naïve\": \"café\",\n  \"b\": [1,\n  ]\n}", .trailingComma, 4, 3),  // Python: Expecting value
+        ("{\"a\":1 \"b\":2}", .missingComma, 1, 8),  // Python: Expecting ',' delimiter
+        ("[1 2]", .missingComma, 1, 4),  // Python: Expecting ',' delimiter
+        ("[1\n \"x\"]", .missingComma, 2, 2),  // Python: Expecting ',' delimiter
+        ("[true false]", .missingComma, 1, 7),  // Python: Expecting ',' delimiter
+        ("[\"a\" \"b\"]", .missingComma, 1, 6),  // Python: Expecting ',' delimiter
+        ("{\n  \"k\": \"日本語\" \"x\": 1\n}", .missingComma, 2, 14),  // Python: Expecting ',' delimiter
+        ("[{} {}]", .missingComma, 1, 5),  // Python: Expecting ',' delimiter
+        ("{\"a\":[1,2}", .unbalancedBracket, 1, 10),  // Python: Expecting ',' delimiter
+        ("[1}", .unbalancedBracket, 1, 3),  // Python: Expecting ',' delimiter
+        ("]", .unbalancedBracket, 1, 1),  // Python: Expecting value
+        ("[1]]", .unbalancedBracket, 1, 4),  // Python: Extra data
+        ("{\"a\":1}}", .unbalancedBracket, 1, 8),  // Python: Extra data
+        ("{\"a\":1},", .unbalancedBracket, 1, 8),  // Python: Extra data
+        ("[1", .unbalancedBracket, 1, 3),  // Python: Expecting ',' delimiter
+        ("{\"a\":1", .unbalancedBracket, 1, 7),  // Python: Expecting ',' delimiter
+        ("{\"a\":{\"b\":1}\n", .unbalancedBracket, 2, 1),  // Python: Expecting ',' delimiter
+        ("{\"a\":1,]", .unbalancedBracket, 1, 8),  // Python: Expecting property name enclosed in double quotes
+        ("[}", .unbalancedBracket, 1, 2),  // Python: Expecting value
+        ("{\"a\":]", .unbalancedBracket, 1, 6),  // Python: Expecting value
+        ("{\"a\":1} x", .trailingContent, 1, 9),  // Python: Extra data
+        ("1 2", .trailingContent, 1, 3),  // Python: Extra data
+        ("trueX", .trailingContent, 1, 5),  // Python: Extra data
+        ("\"a\"\n\n \"b\"", .trailingContent, 3, 2),  // Python: Extra data
+        ("{", .unexpectedEndOfInput, 1, 2),  // Python: Expecting property name enclosed in double quotes
+        ("[", .unexpectedEndOfInput, 1, 2),  // Python: Expecting value
+        ("[1,", .unexpectedEndOfInput, 1, 4),  // Python: Expecting value
+        ("{\"a\"", .unexpectedEndOfInput, 1, 5),  // Python: Expecting ':' delimiter
+        ("{\"a\":", .unexpectedEndOfInput, 1, 6),  // Python: Expecting value
+        ("{\"a\":1,", .unexpectedEndOfInput, 1, 8),  // Python: Expecting property name enclosed in double quotes
+        ("\"abc", .unexpectedEndOfInput, 1, 1),  // Python: Unterminated string starting at
+        ("\"a\\", .unexpectedEndOfInput, 1, 1),  // Python: Unterminated string starting at
+        ("[\"ok\", \"abc", .unexpectedEndOfInput, 1, 8),  // Python: Unterminated string starting at
+        ("{\"a\" 1}", .missingColon, 1, 6),  // Python: Expecting ':' delimiter
+        ("{\"é\":1, \"x\" 2}", .missingColon, 1, 13),  // Python: Expecting ':' delimiter
+        ("{\"a\"\n  \"b\"}", .missingColon, 2, 3),  // Python: Expecting ':' delimiter
+        ("{1:2}", .unexpectedCharacter, 1, 2),  // Python: Expecting property name enclosed in double quotes
+        ("{'a':1}", .unexpectedCharacter, 1, 2),  // Python: Expecting property name enclosed in double quotes
+        ("{\"a\":}", .unexpectedCharacter, 1, 6),  // Python: Expecting value
+        ("[1,,2]", .unexpectedCharacter, 1, 4),  // Python: Expecting value
+        ("{,}", .unexpectedCharacter, 1, 2),  // Python: Expecting property name enclosed in double quotes
+        ("[\u{2003} 1]", .unexpectedCharacter, 1, 2),  // Python: Expecting value
+        ("{\"a\":1,\n\u{2003}\u{2003}\"b\":2}", .unexpectedCharacter, 2, 1),  // Python: Expecting property name enclosed in double quotes
+        ("{\n  \"a\": 1\n\u{2003}\u{2003}}", .unexpectedCharacter, 3, 1),  // Python: Expecting ',' delimiter
+        ("  \u{FEFF}[]", .unexpectedCharacter, 1, 3),  // Python: Expecting value
+        ("[+1]", .unexpectedCharacter, 1, 2),  // Python: Expecting value
+        ("{\"a\":1:}", .unexpectedCharacter, 1, 7),  // Python: Expecting ',' delimiter
+        ("\"a\\x\"", .invalidEscape, 1, 3),  // Python: Invalid \escape
+        ("\"\\u00e9x\\q\"", .invalidEscape, 1, 9),  // Python: Invalid \escape
+        ("\"é\\a\"", .invalidEscape, 1, 3),  // Python: Invalid \escape
+        ("\"a\\u12\"", .invalidUnicodeEscape, 1, 4),  // Python: Invalid \uXXXX escape
+        ("\"a\\u12G4\"", .invalidUnicodeEscape, 1, 4),  // Python: Invalid \uXXXX escape
+        ("\"\\u1234", .invalidUnicodeEscape, 1, 3),  // Python: Invalid \uXXXX escape
+        ("\"\\ud800\\uZZZZ\"", .invalidUnicodeEscape, 1, 9),  // Python: Invalid \uXXXX escape
+        ("\"\\ud800\\udc00", .invalidUnicodeEscape, 1, 9),  // Python: Invalid \uXXXX escape
+        ("\"\\u\"", .invalidUnicodeEscape, 1, 3),  // Python: Invalid \uXXXX escape
+        ("\"a\tb\"", .controlCharacterInString, 1, 3),  // Python: Invalid control character at
+        ("\"a\nb\"", .controlCharacterInString, 1, 3),  // Python: Invalid control character at
+        ("{\"k\": \"ab\u{1}\"}", .controlCharacterInString, 1, 10),  // Python: Invalid control character at
+        ("[\"日本\", \"x\u{0}\"]", .controlCharacterInString, 1, 10),  // Python: Invalid control character at
+        ("01", .invalidNumber, 1, 2),  // Python: Extra data
+        ("-", .invalidNumber, 1, 1),  // Python: Expecting value
+        ("-a", .invalidNumber, 1, 1),  // Python: Expecting value
+        ("1.", .invalidNumber, 1, 2),  // Python: Extra data
+        ("1.e5", .invalidNumber, 1, 2),  // Python: Extra data
+        ("1e", .invalidNumber, 1, 2),  // Python: Extra data
+        ("1e+", .invalidNumber, 1, 2),  // Python: Extra data
+        ("-01", .invalidNumber, 1, 3),  // Python: Extra data
+        ("[01]", .invalidNumber, 1, 3),  // Python: Expecting ',' delimiter
+        ("[1.]", .invalidNumber, 1, 3),  // Python: Expecting ',' delimiter
+        ("1.5.3", .invalidNumber, 1, 4),  // Python: Extra data
+        ("{\"a\": 007}", .invalidNumber, 1, 8),  // Python: Expecting ',' delimiter
+        ("[-]", .invalidNumber, 1, 2),  // Python: Expecting value
+        ("tru", .invalidLiteral, 1, 1),  // Python: Expecting value
+        ("nul", .invalidLiteral, 1, 1),  // Python: Expecting value
+        ("True", .invalidLiteral, 1, 1),  // Python: Expecting value
+        ("[1, undefined]", .invalidLiteral, 1, 5),  // Python: Expecting value
+        ("{\"a\": fals}", .invalidLiteral, 1, 7),  // Python: Expecting value
     ]
 
     func testErrorsAtPythonsLineAndColumn() {
@@ -126,13 +126,16 @@ final class ErrorPositionTests: XCTestCase {
         let unclosed = parseError("{\n  \"a\": [1, 2\n}")
         XCTAssertEqual(unclosed?.kind, .unbalancedBracket)
         XCTAssertEqual(unclosed?.message, "Unexpected '}': the '[' opened at line 2, column 8 must be closed with ']' first.")
-        XCTAssertEqual(parseError("[\u{2003}1]")?.message,
-                       "Unexpected U+2003 EM SPACE: JSON whitespace is only space, tab, line feed and carriage return; replace it with spaces.")
+        XCTAssertEqual(
+            parseError("[\u{2003}1]")?.message,
+            "Unexpected U+2003 EM SPACE: JSON whitespace is only space, tab, line feed and carriage return; replace it with spaces.")
         XCTAssertEqual(parseError("[\"a\tb\"]")?.message, "A raw tab (U+0009) inside a string: write it as \\t, or remove it.")
     }
 
     func testNonStandardLiteralsThatPythonAcceptsAreRejected() {
-        for (text, kind, column) in [("NaN", JSONParseError.Kind.invalidLiteral, 1), ("[Infinity]", .invalidLiteral, 2), ("[1, -Infinity]", .invalidNumber, 5)] {
+        for (text, kind, column) in [
+            ("NaN", JSONParseError.Kind.invalidLiteral, 1), ("[Infinity]", .invalidLiteral, 2), ("[1, -Infinity]", .invalidNumber, 5),
+        ] {
             let error = parseError(text)
             XCTAssertEqual(error?.kind, kind, text)
             XCTAssertEqual(error?.position.line, 1, text)
@@ -142,13 +145,13 @@ final class ErrorPositionTests: XCTestCase {
 
     func testInvalidUTF8() {
         let cases: [(bytes: [UInt8], line: Int, column: Int, offset: Int)] = [
-            ([0x22, 0xFF, 0x22], 1, 2, 1),                               // not a UTF-8 byte
-            ([0x5B, 0x22, 0xC3, 0xA9, 0x22, 0x2C, 0x22, 0xC0, 0xAF, 0x22, 0x5D], 1, 7, 7), // overlong '/' after "é"
-            ([0x22, 0xED, 0xA0, 0x80, 0x22], 1, 2, 1),                   // encoded surrogate
-            ([0x0A, 0x22, 0x61, 0xE2, 0x82], 2, 3, 3),                   // truncated at the end
-            ([0x22, 0x80, 0x22], 1, 2, 1),                               // stray continuation byte
-            ([0x5B, 0xFE, 0x5D], 1, 2, 1),                               // outside a string
-            ([0xF4, 0x90, 0x80, 0x80], 1, 1, 0),                         // beyond U+10FFFF
+            ([0x22, 0xFF, 0x22], 1, 2, 1),  // not a UTF-8 byte
+            ([0x5B, 0x22, 0xC3, 0xA9, 0x22, 0x2C, 0x22, 0xC0, 0xAF, 0x22, 0x5D], 1, 7, 7),  // overlong '/' after "é"
+            ([0x22, 0xED, 0xA0, 0x80, 0x22], 1, 2, 1),  // encoded surrogate
+            ([0x0A, 0x22, 0x61, 0xE2, 0x82], 2, 3, 3),  // truncated at the end
+            ([0x22, 0x80, 0x22], 1, 2, 1),  // stray continuation byte
+            ([0x5B, 0xFE, 0x5D], 1, 2, 1),  // outside a string
+            ([0xF4, 0x90, 0x80, 0x80], 1, 1, 0),  // beyond U+10FFFF
         ]
         for (bytes, line, column, offset) in cases {
             XCTAssertEqual(parseError(bytes)?.kind, .invalidUTF8, "\(bytes)")

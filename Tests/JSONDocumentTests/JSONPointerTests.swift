@@ -4,19 +4,19 @@ import XCTest
 /// RFC 6901, with the RFC's own example document (section 5) and URI fragment forms (section 6).
 final class JSONPointerTests: XCTestCase {
     static let rfcDocument = #"""
-    {
-       "foo": ["bar", "baz"],
-       "": 0,
-       "a/b": 1,
-       "c%d": 2,
-       "e^f": 3,
-       "g|h": 4,
-       "i\\j": 5,
-       "k\"l": 6,
-       " ": 7,
-       "m~n": 8
-    }
-    """#
+        {
+           "foo": ["bar", "baz"],
+           "": 0,
+           "a/b": 1,
+           "c%d": 2,
+           "e^f": 3,
+           "g|h": 4,
+           "i\\j": 5,
+           "k\"l": 6,
+           " ": 7,
+           "m~n": 8
+        }
+        """#
 
     /// (string form, URI fragment form, expected value as compact JSON, line of the value)
     static let rfcPointers: [(String, String, String, Int)] = [

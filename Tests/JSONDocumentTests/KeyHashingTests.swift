@@ -67,7 +67,9 @@ final class KeyHashingTests: XCTestCase {
 
     func testObjectsBuiltInCodeIndexTheirMembers() throws {
         let position = SourcePosition(line: 1, column: 1, offset: 0)
-        var members = Self.keys.enumerated().map { JSONObject.Member(key: $1, keyPosition: position, value: JSONValue(.number(String($0)))) }
+        var members = Self.keys.enumerated().map {
+            JSONObject.Member(key: $1, keyPosition: position, value: JSONValue(.number(String($0))))
+        }
         members.append(JSONObject.Member(key: "k", keyPosition: position, value: JSONValue(.null)))
         members.append(JSONObject.Member(key: "\u{FC}", keyPosition: position, value: JSONValue(.bool(true))))
         var object = JSONObject(members: members)

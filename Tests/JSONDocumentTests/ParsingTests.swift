@@ -5,15 +5,15 @@ import XCTest
 final class ParsingTests: XCTestCase {
     func testValuesAndTheirPositions() throws {
         let text = """
-        {
-          "name": "Contoso",
-          "count": 3,
-          "ok": true,
-          "none": null,
-          "list": [1, "two", false, {"x": []}],
-          "empty": {}
-        }
-        """
+            {
+              "name": "Contoso",
+              "count": 3,
+              "ok": true,
+              "none": null,
+              "list": [1, "two", false, {"x": []}],
+              "empty": {}
+            }
+            """
         let document = try JSONDocument.parse(text: text)
         let root = document.root
         XCTAssertEqual(root.typeName, "object")
@@ -65,17 +65,19 @@ final class ParsingTests: XCTestCase {
     }
 
     func testNumberTextIsExact() throws {
-        let numbers = ["0", "-0", "1", "-1", "12345678901234567890123", "0.1", "1.0", "1.10", "-0.0e-0", "1e400", "1E+2", "2.5e-10",
-                       "3.141592653589793238462643383279", "9007199254740993"]
+        let numbers = [
+            "0", "-0", "1", "-1", "12345678901234567890123", "0.1", "1.0", "1.10", "-0.0e-0", "1e400", "1E+2", "2.5e-10",
+            "3.141592653589793238462643383279", "9007199254740993",
+        ]
         let document = try JSONDocument.parse(text: "[" + numbers.joined(separator: ",") + "]")
         XCTAssertEqual(document.root.array?.compactMap(\.numberText), numbers)
         XCTAssertEqual(document.root[13]?.int, 9_007_199_254_740_993, "integers are exact beyond 2^53")
-        XCTAssertEqual(document.root[1]?.int, 0)        // "-0"
-        XCTAssertEqual(document.root[8]?.int, 0)        // "-0.0e-0"
-        XCTAssertEqual(document.root[6]?.int, 1)        // "1.0"
-        XCTAssertEqual(document.root[10]?.int, 100)     // "1E+2"
-        XCTAssertNil(document.root[7]?.int)             // "1.10"
-        XCTAssertNil(document.root[4]?.int)             // does not fit
+        XCTAssertEqual(document.root[1]?.int, 0)  // "-0"
+        XCTAssertEqual(document.root[8]?.int, 0)  // "-0.0e-0"
+        XCTAssertEqual(document.root[6]?.int, 1)  // "1.0"
+        XCTAssertEqual(document.root[10]?.int, 100)  // "1E+2"
+        XCTAssertNil(document.root[7]?.int)  // "1.10"
+        XCTAssertNil(document.root[4]?.int)  // does not fit
         XCTAssertEqual(document.root[5]?.double, 0.1)
         XCTAssertEqual(document.root[9]?.double, .infinity)
         XCTAssertEqual(document.root[6]?.isIntegral, true)
@@ -131,13 +133,13 @@ final class ParsingTests: XCTestCase {
 
     func testDuplicateKeysAreRecordedNotRejected() throws {
         let text = """
-        {
-          "a": 1,
-          "b": {"x": 1, "y": 2, "x": 3},
-          "list": [{"k": 1}, {"k": 2, "k": 3, "k": 4}],
-          "a": 5
-        }
-        """
+            {
+              "a": 1,
+              "b": {"x": 1, "y": 2, "x": 3},
+              "list": [{"k": 1}, {"k": 2, "k": 3, "k": 4}],
+              "a": 5
+            }
+            """
         let document = try JSONDocument.parse(text: text)
         XCTAssertEqual(document.root["a"]?.int, 5, "the last member wins, as in Python and JavaScript")
         XCTAssertEqual(document.root.object?.keys, ["b", "list", "a"], "each key once, the last member in its place")

@@ -8,7 +8,8 @@ final class SuiteCoverageTests: XCTestCase {
             throw XCTSkip("The JSON Schema test suite is not at \(OfficialSuite.draft4.path).")
         }
         let onDisk = try OfficialSuite.allFiles()
-        XCTAssertEqual(onDisk, OfficialSuiteTests.files,
-                       "the suite's files changed: run python3 Scripts/generate-json-schema-suite-tests.py")
+        XCTAssertEqual(
+            onDisk, OfficialSuiteTests.files,
+            "the suite's files changed: run python3 Scripts/generate-json-schema-suite-tests.py")
     }
 }

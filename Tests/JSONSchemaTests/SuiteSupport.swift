@@ -35,7 +35,9 @@ enum OfficialSuite {
     /// `validate` (which must agree), and a failure names file, case and test.
     static func run(_ file: String, file sourceFile: StaticString = #filePath, line: UInt = #line) throws {
         guard FileManager.default.fileExists(atPath: draft4.path) else {
-            throw XCTSkip("The JSON Schema test suite is not at \(draft4.path): it lives in ../shared next to the package, in the development setup only.")
+            throw XCTSkip(
+                "The JSON Schema test suite is not at \(draft4.path): it lives in ../shared next to the package, in the development setup only."
+            )
         }
         let cases = try loadJSON(draft4.appendingPathComponent(file))
         let resolver = RemotesResolver(folder: remotes)
@@ -59,15 +61,19 @@ enum OfficialSuite {
                 if let reason = expectedFailures[name] {
                     expectedFailuresSeen.insert(name)
                     if quick == expected {
-                        XCTFail("\(name): now passes; remove it from OfficialSuite.expectedFailures (\(reason))", file: sourceFile, line: line)
+                        XCTFail(
+                            "\(name): now passes; remove it from OfficialSuite.expectedFailures (\(reason))", file: sourceFile, line: line)
                     }
                     continue
                 }
                 if quick != expected {
-                    XCTFail("\(name): expected valid=\(expected)\(errors.isEmpty ? "" : " (errors: \(errors.map(\.description).joined(separator: "; ")))")",
-                            file: sourceFile, line: line)
+                    XCTFail(
+                        "\(name): expected valid=\(expected)\(errors.isEmpty ? "" : " (errors: \(errors.map(\.description).joined(separator: "; ")))")",
+                        file: sourceFile, line: line)
                 } else if errors.isEmpty != quick {
-                    XCTFail("\(name): isValid says \(quick) but validate reports \(errors.count) error(s): \(errors)", file: sourceFile, line: line)
+                    XCTFail(
+                        "\(name): isValid says \(quick) but validate reports \(errors.count) error(s): \(errors)", file: sourceFile,
+                        line: line)
                 } else {
                     passed += 1
                 }

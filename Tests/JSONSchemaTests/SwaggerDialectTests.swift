@@ -6,7 +6,8 @@ import XCTest
 final class SwaggerDialectTests: XCTestCase {
     /// A swagger with a discriminated hierarchy: Pet (base), Dog and Cat (allOf Pet), and
     /// Puppy (allOf Dog, so a Pet too).
-    let swagger = json("""
+    let swagger = json(
+        """
         {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
          "definitions": {
             "Pet": {"type": "object", "discriminator": "petType", "required": ["name", "petType"],
@@ -34,26 +35,37 @@ final class SwaggerDialectTests: XCTestCase {
         XCTAssertTrue(pet.isValid(json(#"{"name": "Generic", "petType": "Pet"}"#)))
         XCTAssertTrue(pet.isValid(json(#"{"name": "Tom", "petType": "Cat", "huntingSkill": "lazy"}"#)))
         // Through two levels of allOf.
-        XCTAssertEqual(summary(pet.validate(json(#"{"name": "Bit", "petType": "Puppy", "ageWeeks": "six"}"#))), [
-            "/ageWeeks | /definitions/Puppy/allOf/1/properties/ageWeeks/type | type | expected type integer, found string",
-        ])
-        XCTAssertEqual(summary(pet.validate(json(#"{"name": "Rex", "petType": "Dog", "packSize": "big"}"#))), [
-            "/packSize | /definitions/Dog/allOf/1/properties/packSize/type | type | expected type integer, found string",
-        ])
-        XCTAssertEqual(summary(pet.validate(json(#"{"name": "Tom", "petType": "Cat"}"#))), [
-            " | /definitions/Cat/allOf/1/required | required | missing required property 'huntingSkill'",
-        ])
+        XCTAssertEqual(
+            summary(pet.validate(json(#"{"name": "Bit", "petType": "Puppy", "ageWeeks": "six"}"#))),
+            [
+                "/ageWeeks | /definitions/Puppy/allOf/1/properties/ageWeeks/type | type | expected type integer, found string"
+            ])
+        XCTAssertEqual(
+            summary(pet.validate(json(#"{"name": "Rex", "petType": "Dog", "packSize": "big"}"#))),
+            [
+                "/packSize | /definitions/Dog/allOf/1/properties/packSize/type | type | expected type integer, found string"
+            ])
+        XCTAssertEqual(
+            summary(pet.validate(json(#"{"name": "Tom", "petType": "Cat"}"#))),
+            [
+                " | /definitions/Cat/allOf/1/required | required | missing required property 'huntingSkill'"
+            ])
         // Fish exists but does not extend Pet.
-        XCTAssertEqual(summary(pet.validate(json(#"{"name": "Nemo", "petType": "Fish"}"#))), [
-            "/petType | /definitions/Pet/discriminator | discriminator | the discriminator property 'petType' is 'Fish', which names no definition that extends this schema; expected 'Pet', 'Cat', 'Dog' or 'Puppy'",
-        ])
-        XCTAssertEqual(summary(pet.validate(json(#"{"name": "Rex"}"#))), [
-            " | /definitions/Pet/required | required | missing required property 'petType'",
-        ])
+        XCTAssertEqual(
+            summary(pet.validate(json(#"{"name": "Nemo", "petType": "Fish"}"#))),
+            [
+                "/petType | /definitions/Pet/discriminator | discriminator | the discriminator property 'petType' is 'Fish', which names no definition that extends this schema; expected 'Pet', 'Cat', 'Dog' or 'Puppy'"
+            ])
+        XCTAssertEqual(
+            summary(pet.validate(json(#"{"name": "Rex"}"#))),
+            [
+                " | /definitions/Pet/required | required | missing required property 'petType'"
+            ])
     }
 
     func testXMsDiscriminatorValueNamesTheSubtype() throws {
-        let root = json("""
+        let root = json(
+            """
             {"definitions": {
                 "Credential": {"type": "object", "discriminator": "kind", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
                 "KeyCredential": {"x-ms-discriminator-value": "AccountKey",
@@ -61,27 +73,33 @@ final class SwaggerDialectTests: XCTestCase {
             """)
         let credential = try CompiledSchema(root: root, pointer: "/definitions/Credential", dialect: .swagger2)
         XCTAssertTrue(credential.isValid(json(#"{"kind": "AccountKey", "key": "k"}"#)))
-        XCTAssertEqual(summary(credential.validate(json(#"{"kind": "AccountKey"}"#))), [
-            " | /definitions/KeyCredential/allOf/1/required | required | missing required property 'key'",
-        ])
+        XCTAssertEqual(
+            summary(credential.validate(json(#"{"kind": "AccountKey"}"#))),
+            [
+                " | /definitions/KeyCredential/allOf/1/required | required | missing required property 'key'"
+            ])
         XCTAssertEqual(credential.validate(json(#"{"kind": "KeyCredential"}"#)).map(\.keyword), ["discriminator"])
     }
 
     func testValidatingASubtypeDirectlyReportsEachErrorOnce() throws {
         let dog = try schema("Dog")
-        XCTAssertEqual(summary(dog.validate(json(#"{"name": 7, "petType": "Dog", "packSize": 3000000000}"#))), [
-            "/name | /definitions/Pet/properties/name/type | type | expected type string, found number",
-            "/packSize | /definitions/Dog/allOf/1/properties/packSize/format | format | 3000000000 is out of range for int32: expected a 32-bit integer (-2147483648 to 2147483647)",
-        ])
+        XCTAssertEqual(
+            summary(dog.validate(json(#"{"name": 7, "petType": "Dog", "packSize": 3000000000}"#))),
+            [
+                "/name | /definitions/Pet/properties/name/type | type | expected type string, found number",
+                "/packSize | /definitions/Dog/allOf/1/properties/packSize/format | format | 3000000000 is out of range for int32: expected a 32-bit integer (-2147483648 to 2147483647)",
+            ])
     }
 
     func testXNullableAllowsNullEvenBesideRef() throws {
         let owner = try schema("Owner")
         XCTAssertTrue(owner.isValid(json(#"{"pet": null, "nickname": null}"#)))
-        XCTAssertEqual(summary(owner.validate(json(#"{"pet": {"petType": "Dog"}, "nickname": 3}"#))), [
-            "/pet | /definitions/Pet/required | required | missing required property 'name'",
-            "/nickname | /definitions/Owner/properties/nickname/type | type | expected type string, found number",
-        ])
+        XCTAssertEqual(
+            summary(owner.validate(json(#"{"pet": {"petType": "Dog"}, "nickname": 3}"#))),
+            [
+                "/pet | /definitions/Pet/required | required | missing required property 'name'",
+                "/nickname | /definitions/Owner/properties/nickname/type | type | expected type string, found number",
+            ])
         // Without x-nullable, null is not a string.
         XCTAssertFalse(try CompiledSchema(json(#"{"type": "string"}"#), dialect: .swagger2).isValid(json("null")))
         XCTAssertFalse(try CompiledSchema(json(#"{"type": "string", "x-nullable": false}"#), dialect: .swagger2).isValid(json("null")))
@@ -121,12 +139,15 @@ final class SwaggerDialectTests: XCTestCase {
     func testMalformedKeywordsAreWarningsNotFailures() throws {
         // Swagger 1.2 wrote `required: true` on properties; such keywords are skipped.
         // A property that is not a schema at all accepts anything.
-        let root = json(#"{"definitions": {"A": {"type": "object", "properties": {"b": {"type": "string", "required": true}, "c": "string"}}}}"#)
+        let root = json(
+            #"{"definitions": {"A": {"type": "object", "properties": {"b": {"type": "string", "required": true}, "c": "string"}}}}"#)
         let compiled = try CompiledSchema(root: root, pointer: "/definitions/A", dialect: .swagger2)
-        XCTAssertEqual(compiled.warnings.map(\.description), [
-            "#/definitions/A/properties/b/required: 'required' must be an array of strings",
-            "#/definitions/A/properties/c: a schema must be an object, found string",
-        ])
+        XCTAssertEqual(
+            compiled.warnings.map(\.description),
+            [
+                "#/definitions/A/properties/b/required: 'required' must be an array of strings",
+                "#/definitions/A/properties/c: a schema must be an object, found string",
+            ])
         XCTAssertTrue(compiled.isValid(json(#"{"b": "x", "c": 1}"#)))
         XCTAssertFalse(compiled.isValid(json(#"{"b": 1}"#)))
         // In draft-04 the same schema is an error.
@@ -134,15 +155,18 @@ final class SwaggerDialectTests: XCTestCase {
     }
 
     func testSchemaInsideASwaggerResolvesAgainstTheSwagger() throws {
-        let response = json("""
+        let response = json(
+            """
             {"paths": {"/pets": {"get": {"responses": {"200": {"description": "ok",
                 "schema": {"type": "array", "items": {"$ref": "#/definitions/Pet"}}}}}}},
              "definitions": {"Pet": {"type": "object", "required": ["name"]}}}
             """)
         let compiled = try CompiledSchema(root: response, pointer: "/paths/~1pets/get/responses/200/schema", dialect: .swagger2)
-        XCTAssertEqual(summary(compiled.validate(json(#"[{"name": "a"}, {}]"#))), [
-            "/1 | /definitions/Pet/required | required | missing required property 'name'",
-        ])
+        XCTAssertEqual(
+            summary(compiled.validate(json(#"[{"name": "a"}, {}]"#))),
+            [
+                "/1 | /definitions/Pet/required | required | missing required property 'name'"
+            ])
         XCTAssertThrowsError(try CompiledSchema(root: response, pointer: "/definitions/Nope", dialect: .swagger2))
     }
 }

@@ -40,15 +40,19 @@ final class SwaggerSchemaCorpusTests: XCTestCase {
         }
         let withFormats = try CompiledSchema(schemaValue)
 
-        var files = 0, unparseable = 0, parsed = 0
+        var files = 0
+        var unparseable = 0
+        var parsed = 0
         var invalid: Set<String> = []
         var errorCount = 0
         let start = Date()
         for folder in try FileManager.default.contentsOfDirectory(atPath: Self.corpusURL.path).sorted() {
             let folderURL = Self.corpusURL.appendingPathComponent(folder)
             // One connector spells it apidefinition.swagger.json.
-            guard let name = (try? FileManager.default.contentsOfDirectory(atPath: folderURL.path))?
-                .first(where: { $0.lowercased() == "apidefinition.swagger.json" }) else { continue }
+            guard
+                let name = (try? FileManager.default.contentsOfDirectory(atPath: folderURL.path))?
+                    .first(where: { $0.lowercased() == "apidefinition.swagger.json" })
+            else { continue }
             files += 1
             let bytes = Array(try Data(contentsOf: folderURL.appendingPathComponent(name)))
             guard let document = try? JSONDocument.parse(bytes) else {
@@ -66,7 +70,9 @@ final class SwaggerSchemaCorpusTests: XCTestCase {
                 XCTAssertNotNil(document.root.value(at: error.instancePointer.parent ?? .root), "\(folder): \(error)")
             }
         }
-        print("SwaggerSchemaCorpusTests: \(files) swaggers, \(parsed) parsed, \(unparseable) not JSON; \(invalid.count) invalid (\(errorCount) errors) in \(String(format: "%.2f", Date().timeIntervalSince(start)))s")
+        print(
+            "SwaggerSchemaCorpusTests: \(files) swaggers, \(parsed) parsed, \(unparseable) not JSON; \(invalid.count) invalid (\(errorCount) errors) in \(String(format: "%.2f", Date().timeIntervalSince(start)))s"
+        )
         XCTAssertEqual(files, 619)
         XCTAssertEqual(unparseable, 11)
         XCTAssertEqual(invalid.subtracting(Self.invalidPerPython).sorted(), [], "rejected by us only")
@@ -79,12 +85,15 @@ final class SwaggerSchemaCorpusTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: Self.corpusURL.path) else {
             throw XCTSkip("The connector corpus is not at \(Self.corpusURL.path).")
         }
-        var compiled = 0, warnings = 0
+        var compiled = 0
+        var warnings = 0
         for folder in try FileManager.default.contentsOfDirectory(atPath: Self.corpusURL.path).sorted() {
             let folderURL = Self.corpusURL.appendingPathComponent(folder)
-            guard let name = (try? FileManager.default.contentsOfDirectory(atPath: folderURL.path))?
+            guard
+                let name = (try? FileManager.default.contentsOfDirectory(atPath: folderURL.path))?
                     .first(where: { $0.lowercased() == "apidefinition.swagger.json" }),
-                  let root = try? OfficialSuite.loadJSON(folderURL.appendingPathComponent(name)) else { continue }
+                let root = try? OfficialSuite.loadJSON(folderURL.appendingPathComponent(name))
+            else { continue }
             var pointers = (root["definitions"]?.object?.members ?? []).map { JSONPointer(tokens: ["definitions", $0.key]) }
             // Response schemas that are not just a $ref to a definition (those compile above).
             for path in root["paths"]?.object?.members ?? [] {
@@ -115,15 +124,21 @@ final class SwaggerSchemaCorpusTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("no corpus") }
             return schema.validate(try OfficialSuite.loadJSON(url)).map(\.description)
         }
-        XCTAssertEqual(try errors("USB4SAP"), [
-            "/basepath: property 'basepath' is not allowed (additionalProperties is false); did you mean 'basePath'? (schema #/additionalProperties)",
-        ])
-        XCTAssertEqual(try errors("JotForm Enterprise"), [
-            #"/host: '{{replace_with_your_domain}}' does not match the pattern '^[^{}/ :\\]+(?::\d+)?$' (schema #/properties/host/pattern)"#,
-        ])
-        XCTAssertEqual(try errors("AzureIoTCentral"), [
-            "/paths/~1api~1preview~1_internal~1workflow~1schema~1WebhookActionBody/get/responses: must not match the schema in 'not' (schema #/definitions/responses/not)",
-            "/paths/~1api~1preview~1_internal~1workflow~1schema~1WebhookActionBody/get/responses: must have at least 1 property, found 0 (schema #/definitions/responses/minProperties)",
-        ])
+        XCTAssertEqual(
+            try errors("USB4SAP"),
+            [
+                "/basepath: property 'basepath' is not allowed (additionalProperties is false); did you mean 'basePath'? (schema #/additionalProperties)"
+            ])
+        XCTAssertEqual(
+            try errors("JotForm Enterprise"),
+            [
+                #"/host: '{{replace_with_your_domain}}' does not match the pattern '^[^{}/ :\\]+(?::\d+)?$' (schema #/properties/host/pattern)"#
+            ])
+        XCTAssertEqual(
+            try errors("AzureIoTCentral"),
+            [
+                "/paths/~1api~1preview~1_internal~1workflow~1schema~1WebhookActionBody/get/responses: must not match the schema in 'not' (schema #/definitions/responses/not)",
+                "/paths/~1api~1preview~1_internal~1workflow~1schema~1WebhookActionBody/get/responses: must have at least 1 property, found 0 (schema #/definitions/responses/minProperties)",
+            ])
     }
 }

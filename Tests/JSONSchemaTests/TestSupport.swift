@@ -18,8 +18,10 @@ func summary(_ errors: [SchemaError]) -> [String] {
 }
 
 /// Compiles, validates, and checks that `isValid` agrees with `validate`.
-func errors(_ schema: String, _ instance: String, dialect: SchemaDialect = .draft4,
-            file: StaticString = #filePath, line: UInt = #line) throws -> [SchemaError] {
+func errors(
+    _ schema: String, _ instance: String, dialect: SchemaDialect = .draft4,
+    file: StaticString = #filePath, line: UInt = #line
+) throws -> [SchemaError] {
     let compiled = try CompiledSchema(json(schema, file: file, line: line), dialect: dialect)
     let value = json(instance, file: file, line: line)
     let found = compiled.validate(value)

@@ -25,7 +25,8 @@ extension BreakingDiff {
 
     /// Reports a change of the swagger's securityDefinitions; true when it found one.
     mutating func compareSecurityDefinitions() -> Bool {
-        let before = Self.securityKinds(old), after = Self.securityKinds(new)
+        let before = Self.securityKinds(old)
+        let after = Self.securityKinds(new)
         guard before != after else { return false }
         report(
             BreakingChanges.authTypeChanged,
@@ -55,8 +56,10 @@ extension BreakingDiff {
         scan(document.root["properties"]?["connectionParameters"], at: properties.appending("connectionParameters"))
         if let sets = document.root["properties"]?["connectionParameterSets"]?["values"]?.array {
             for (index, set) in sets.enumerated() {
-                scan(set["parameters"], at: properties.appending("connectionParameterSets").appending("values")
-                    .appending(index).appending("parameters"))
+                scan(
+                    set["parameters"],
+                    at: properties.appending("connectionParameterSets").appending("values")
+                        .appending(index).appending("parameters"))
             }
         }
         return (providers.sorted(), first)
@@ -65,7 +68,8 @@ extension BreakingDiff {
     /// Reports a change of the OAuth identity provider, which the swagger does not show (both
     /// "aad" and "oauth2generic" are `oauth2` there).
     mutating func compareIdentityProviders(old: JSONDocument, new: JSONDocument, file: String) {
-        let before = Self.identityProviders(old), after = Self.identityProviders(new)
+        let before = Self.identityProviders(old)
+        let after = Self.identityProviders(new)
         guard before.providers != after.providers else { return }
         func describe(_ providers: [String]) -> String {
             providers.isEmpty ? "none" : providers.joined(separator: " + ")

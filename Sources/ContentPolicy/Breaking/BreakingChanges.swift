@@ -85,9 +85,10 @@ struct BreakingDiff {
     ) {
         let existing = Self.nearestExisting(pointer, in: document)
         let position = document.position(of: existing)
-        findings.append(rule.finding(
-            message, file: file, pointer: existing.description, line: position?.line, column: position?.column,
-            operation: operation, signature: signature))
+        findings.append(
+            rule.finding(
+                message, file: file, pointer: existing.description, line: position?.line, column: position?.column,
+                operation: operation, signature: signature))
     }
 
     static func nearestExisting(_ pointer: JSONPointer, in document: JSONDocument) -> JSONPointer {
@@ -103,7 +104,8 @@ struct BreakingDiff {
     /// Follows local `$ref`s ("#/definitions/X", "#/parameters/X", "#/responses/X") to the value
     /// they name, with its pointer; nil for a dangling, remote or circular reference.
     static func resolve(_ value: JSONValue, at pointer: JSONPointer, in document: JSONDocument) -> (JSONValue, JSONPointer)? {
-        var value = value, pointer = pointer
+        var value = value
+        var pointer = pointer
         for _ in 0..<32 {
             guard let ref = value["$ref"]?.string else { return (value, pointer) }
             guard ref.hasPrefix("#"), let target = try? JSONPointer(uriFragment: ref), let next = document[target] else {
@@ -123,13 +125,15 @@ struct BreakingDiff {
         for pathMember in paths.members {
             let itemPointer = JSONPointer(tokens: ["paths", pathMember.key])
             guard let (item, resolvedItemPointer) = resolve(pathMember.value, at: itemPointer, in: document),
-                  let itemObject = item.object else { continue }
+                let itemObject = item.object
+            else { continue }
             for member in itemObject.members where methods.contains(member.key) {
                 guard let operation = member.value.object else { continue }
-                result.append(BreakingOperation(
-                    path: pathMember.key, method: member.key, pointer: resolvedItemPointer.appending(member.key),
-                    object: operation, pathParameters: itemObject["parameters"],
-                    pathParametersPointer: resolvedItemPointer.appending("parameters")))
+                result.append(
+                    BreakingOperation(
+                        path: pathMember.key, method: member.key, pointer: resolvedItemPointer.appending(member.key),
+                        object: operation, pathParameters: itemObject["parameters"],
+                        pathParametersPointer: resolvedItemPointer.appending("parameters")))
             }
         }
         return result
@@ -164,7 +168,8 @@ struct BreakingDiff {
         let name = before.operationId.map { "Operation '\($0)' (\(before.route))" } ?? "Operation \(before.route)"
         var message = "\(name) was removed (it was in the last certified revision): flows that use it will stop working."
         if let renamed = sameRoute?.operationId, before.operationId != nil {
-            message += " \(before.route) now has operationId '\(renamed)'; renaming an operationId breaks flows as removing the operation does."
+            message +=
+                " \(before.route) now has operationId '\(renamed)'; renaming an operationId breaks flows as removing the operation does."
         }
         if before.isInternal { message += " It was internal, so only flows or dynamic values that called it directly break." }
         let pointer = sameRoute?.pointer ?? JSONPointer(tokens: ["paths", before.path, before.method])
@@ -198,7 +203,8 @@ struct BreakingDiff {
             guard let elements = value?.array else { return [] }
             return elements.enumerated().compactMap { index, element in
                 guard let (resolved, resolvedPointer) = resolve(element, at: pointer.appending(index), in: document),
-                      let name = resolved["name"]?.string, let location = resolved["in"]?.string else { return nil }
+                    let name = resolved["name"]?.string, let location = resolved["in"]?.string
+                else { return nil }
                 return BreakingParameter(name: name, location: location, pointer: resolvedPointer, value: resolved)
             }
         }
@@ -237,8 +243,9 @@ struct BreakingDiff {
         for parameter in newParameters where parameter.location != "body" {
             let subject = "parameter '\(parameter.name)' of '\(key)'"
             let signature = "\(key)|parameter|\(parameter.name)"
-            guard let previous = oldParameters.first(where: { $0.name == parameter.name && $0.location == parameter.location })
-                ?? oldByName[parameter.name]
+            guard
+                let previous = oldParameters.first(where: { $0.name == parameter.name && $0.location == parameter.location })
+                    ?? oldByName[parameter.name]
             else {
                 if parameter.isRequired, !parameter.isFilledByPlatform {
                     report(
@@ -280,14 +287,16 @@ struct BreakingDiff {
         for member in oldResponses.members where Self.isSuccess(member.key) {
             let oldPointer = before.pointer.appending("responses").appending(member.key)
             guard let (oldResponse, oldResponsePointer) = Self.resolve(member.value, at: oldPointer, in: old),
-                  let oldSchema = oldResponse["schema"] else { continue }
+                let oldSchema = oldResponse["schema"]
+            else { continue }
             let subject = "the \(member.key) response of '\(key)'"
             let signature = "\(key)|response|\(member.key)"
             // The same status code, or else the success response that replaced it (200 -> 201).
-            let replacement = newResponses?.member(member.key)
+            let replacement =
+                newResponses?.member(member.key)
                 ?? newResponses?.members.first { Self.isSuccess($0.key) }
             guard let replacement,
-                  let (newResponse, newResponsePointer) = Self.resolve(
+                let (newResponse, newResponsePointer) = Self.resolve(
                     replacement.value, at: newResponsesPointer.appending(replacement.key), in: new)
             else {
                 report(

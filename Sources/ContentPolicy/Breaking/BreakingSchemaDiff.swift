@@ -54,8 +54,8 @@ struct BreakingSchemaDiff {
         path: String, depth: Int = 0, diff: inout BreakingDiff
     ) {
         guard depth < Self.maximumDepth,
-              let (before, beforePointer) = BreakingDiff.resolve(oldValue, at: oldPointer, in: diff.old),
-              let (after, afterPointer) = BreakingDiff.resolve(newValue, at: newPointer, in: diff.new)
+            let (before, beforePointer) = BreakingDiff.resolve(oldValue, at: oldPointer, in: diff.old),
+            let (after, afterPointer) = BreakingDiff.resolve(newValue, at: newPointer, in: diff.new)
         else { return }
         if oldValue["$ref"] != nil || newValue["$ref"] != nil {
             let pair = "\(direction)\u{1F}\(beforePointer)\u{1F}\(afterPointer)"
@@ -68,7 +68,7 @@ struct BreakingSchemaDiff {
         let element = describe(path)
 
         if let oldType = Self.type(of: before), let newType = Self.type(of: after),
-           oldType != newType
+            oldType != newType
         {
             diff.report(
                 BreakingChanges.typeChanged,
@@ -129,7 +129,8 @@ struct BreakingSchemaDiff {
             let propertyPath = path.isEmpty ? name : "\(path).\(name)"
             let counterpart = newByName[name]
             if let counterpart, Self.isFilledByPlatform(counterpart.value, in: diff.new) { continue }
-            let message = oldNames.contains(name)
+            let message =
+                oldNames.contains(name)
                 ? "Property '\(propertyPath)' of \(subject) is now required; it was optional in the last certified revision."
                 : "\(Self.sentence(element)) has a new required property '\(name)': flows built on the last certified revision do not set it."
             diff.report(
@@ -186,8 +187,10 @@ struct BreakingSchemaDiff {
         }
         if depth < 8, let members = schema["allOf"]?.array {
             for (index, member) in members.enumerated() {
-                guard let (resolved, resolvedPointer) = BreakingDiff.resolve(
-                    member, at: pointer.appending("allOf").appending(index), in: document) else { continue }
+                guard
+                    let (resolved, resolvedPointer) = BreakingDiff.resolve(
+                        member, at: pointer.appending("allOf").appending(index), in: document)
+                else { continue }
                 collectProperties(
                     of: resolved, at: resolvedPointer, in: document, depth: depth + 1, into: &result, names: &names,
                     expanded: &expanded)
@@ -216,7 +219,8 @@ struct BreakingSchemaDiff {
                 guard let (resolved, resolvedPointer) = BreakingDiff.resolve(member, at: .root, in: document) else { continue }
                 // Members written inline resolve to the root pointer: only references are remembered.
                 if member["$ref"] != nil, !expanded.insert(resolvedPointer.description).inserted { continue }
-                collectRequired(of: resolved, at: resolvedPointer, in: document, depth: depth + 1, into: &result, seen: &seen, expanded: &expanded)
+                collectRequired(
+                    of: resolved, at: resolvedPointer, in: document, depth: depth + 1, into: &result, seen: &seen, expanded: &expanded)
             }
         }
     }

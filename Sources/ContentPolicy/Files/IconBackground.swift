@@ -13,15 +13,20 @@ extension PolicyRules {
     static let iconBackground = Rule(
         RuleDescription(
             id: "icon-background", severity: .error, stage: PolicyStage.stageName,
-            summary: "The icon has an opaque background, and that background, sampled on the icon's border, is iconBrandColor, neither white nor #007ee5. Translucent pixels inside an opaque background are a warning.",
-            source: "Certification docs: the icon's background is not white or transparent and matches iconBrandColor; reviewers reject icons whose background differs from iconBrandColor (PR#2585, PR#2415). The sampling (the border's dominant colour, within \(iconColorTolerance) units a channel) is certify's (I). Transparency is judged per pixel (alpha below 255, or a tRNS entry a pixel uses): an alpha channel that is 255 everywhere is not transparency. A transparent edge is an error; translucent pixels only inside the opaque background (the logo's anti-aliasing, as in 1 of the 11 certified icons) are a warning.",
-            fix: "Fill the whole 230 x 230 canvas with the brand colour (no transparency), draw the logo in the middle, and set iconBrandColor in apiProperties.json to that exact colour.",
+            summary:
+                "The icon has an opaque background, and that background, sampled on the icon's border, is iconBrandColor, neither white nor #007ee5. Translucent pixels inside an opaque background are a warning.",
+            source:
+                "Certification docs: the icon's background is not white or transparent and matches iconBrandColor; reviewers reject icons whose background differs from iconBrandColor (PR#2585, PR#2415). The sampling (the border's dominant colour, within \(iconColorTolerance) units a channel) is certify's (I). Transparency is judged per pixel (alpha below 255, or a tRNS entry a pixel uses): an alpha channel that is 255 everywhere is not transparency. A transparent edge is an error; translucent pixels only inside the opaque background (the logo's anti-aliasing, as in 1 of the 11 certified icons) are a warning.",
+            fix:
+                "Fill the whole 230 x 230 canvas with the brand colour (no transparency), draw the logo in the middle, and set iconBrandColor in apiProperties.json to that exact colour.",
             triggering: [
-                .withIcon(PolicyFilesIconExamples.transparent), .withIcon(PolicyFilesIconExamples.white), .withIcon(PolicyFilesIconExamples.defaultBlue),
+                .withIcon(PolicyFilesIconExamples.transparent), .withIcon(PolicyFilesIconExamples.white),
+                .withIcon(PolicyFilesIconExamples.defaultBlue),
                 .withIcon(PolicyFilesIconExamples.otherColour), .withIcon(PolicyFilesIconExamples.translucentLogo),
             ],
             nonTriggering: [
-                .minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.nearBrand), .withIcon(PolicyFilesIconExamples.interlacedBrand),
+                .minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.nearBrand),
+                .withIcon(PolicyFilesIconExamples.interlacedBrand),
                 .withIcon(PolicyFilesIconExamples.badCRC),
             ])
     ) { context in
@@ -69,9 +74,10 @@ extension PolicyRules {
                     "The background of \(file) is \(color.hex), the default colour of custom connectors (#007ee5), which certified connectors may not use. Fill it with your brand colour and set iconBrandColor to it.",
                     file: file, signature: "default-blue"))
         } else if let brand, let brandValue, color.distance(to: brand) > iconColorTolerance {
-            let line = context.properties.flatMap { properties in
-                properties.document.position(of: "/properties/iconBrandColor").map { " (\(properties.file.path) line \($0.line))" }
-            } ?? ""
+            let line =
+                context.properties.flatMap { properties in
+                    properties.document.position(of: "/properties/iconBrandColor").map { " (\(properties.file.path) line \($0.line))" }
+                } ?? ""
             findings.append(
                 context.fileFinding(
                     "The background of \(file) is \(color.hex), but iconBrandColor is \(brandValue)\(line). They must be the same colour: fill the icon's background with \(brandValue), or set iconBrandColor to \(color.hex).",

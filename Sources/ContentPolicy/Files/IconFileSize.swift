@@ -9,7 +9,8 @@ extension PolicyRules {
         RuleDescription(
             id: "icon-filesize", severity: .error, stage: PolicyStage.stageName,
             summary: "icon.png is smaller than 1 MB.",
-            source: "Policy 5000.2.1.2 (third-party copy of the certification policy errors). The largest icon in the certified corpus is 24 KB.",
+            source:
+                "Policy 5000.2.1.2 (third-party copy of the certification policy errors). The largest icon in the certified corpus is 24 KB.",
             fix: "Save the icon as a 230 x 230 PNG without embedded metadata; a flat logo on one colour is a few kilobytes.",
             triggering: [.withIcon(PolicyFilesIconExamples.brand + [UInt8](repeating: 0, count: 1_048_576))],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand)])

@@ -6,9 +6,12 @@ extension PolicyRules {
     static let iconPNG = Rule(
         RuleDescription(
             id: "icon-png", severity: .error, stage: PolicyStage.stageName,
-            summary: "The icon is a complete, well-formed PNG named icon.png: signature, chunks and CRCs, an IEND, and image data that inflates to exactly what its header declares.",
-            source: "Certification docs: the icon is a PNG (CPE 5000.2.1.3; certification-rules.md 1e icon-png). The structure checks are the PNG specification's (W3C PNG, 3rd edition): a reader must reject a bad CRC or an unknown critical chunk.",
-            fix: "Export the icon again as a PNG (not JPEG, SVG or a renamed file) named icon.png, and check that the file was copied completely.",
+            summary:
+                "The icon is a complete, well-formed PNG named icon.png: signature, chunks and CRCs, an IEND, and image data that inflates to exactly what its header declares.",
+            source:
+                "Certification docs: the icon is a PNG (CPE 5000.2.1.3; certification-rules.md 1e icon-png). The structure checks are the PNG specification's (W3C PNG, 3rd edition): a reader must reject a bad CRC or an unknown critical chunk.",
+            fix:
+                "Export the icon again as a PNG (not JPEG, SVG or a renamed file) named icon.png, and check that the file was copied completely.",
             triggering: [
                 .minimal(["icon.png": "GIF89a, not a PNG"]),
                 .withIcon(PolicyFilesIconExamples.badCRC),

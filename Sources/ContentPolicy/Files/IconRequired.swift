@@ -6,8 +6,10 @@ extension PolicyRules {
     static let iconRequired = Rule(
         RuleDescription(
             id: "icon-required", severity: .warning, stage: PolicyStage.stageName,
-            summary: "A verified publisher's full submission package (one that carries intro.md) includes icon.png; with the ruleset option always: \"true\", every package must.",
-            source: "PowerPlatformConnectors README and certification docs: verified publishers also submit icon.png (files-required). Only 11 of the 619 certified connectors have an icon in their folder, because the icon was uploaded separately (ISV Studio, later Partner Center) rather than kept with the connector; intro.md travels the same way (6 of 619). So a missing icon is reported only when intro.md is present, that is when the package is the full submission, and as a warning: certify cannot tell a connector folder from a submission package for sure. A ruleset for submission packages can set the option always: \"true\" (and re-grade the rule to error) to require the icon everywhere. Independent publishers (iconBrandColor #da3b01) must not submit an icon (ip-no-icon).",
+            summary:
+                "A verified publisher's full submission package (one that carries intro.md) includes icon.png; with the ruleset option always: \"true\", every package must.",
+            source:
+                "PowerPlatformConnectors README and certification docs: verified publishers also submit icon.png (files-required). Only 11 of the 619 certified connectors have an icon in their folder, because the icon was uploaded separately (ISV Studio, later Partner Center) rather than kept with the connector; intro.md travels the same way (6 of 619). So a missing icon is reported only when intro.md is present, that is when the package is the full submission, and as a warning: certify cannot tell a connector folder from a submission package for sure. A ruleset for submission packages can set the option always: \"true\" (and re-grade the rule to error) to require the icon everywhere. Independent publishers (iconBrandColor #da3b01) must not submit an icon (ip-no-icon).",
             fix: "Add icon.png (230 x 230, the logo on iconBrandColor) at the root of the package.",
             triggering: [.minimal(["intro.md": "Contoso Weather brings forecasts to your flows.\n"])],
             nonTriggering: [
@@ -30,13 +32,18 @@ extension PolicyRules {
     static let ipNoIcon = Rule(
         RuleDescription(
             id: "ip-no-icon", severity: .error, stage: PolicyStage.stageName,
-            summary: "Independent publishers (the independent-publisher profile, or iconBrandColor #da3b01) do not submit an icon: a generic one is applied.",
-            source: "PowerPlatformConnectors pull request template for independent publishers; #da3b01 is the brand colour every independent publisher must use (certification-rules.md 1a ip-no-icon, 1d brand-color-ip).",
+            summary:
+                "Independent publishers (the independent-publisher profile, or iconBrandColor #da3b01) do not submit an icon: a generic one is applied.",
+            source:
+                "PowerPlatformConnectors pull request template for independent publishers; #da3b01 is the brand colour every independent publisher must use (certification-rules.md 1a ip-no-icon, 1d brand-color-ip).",
             fix: "Remove icon.png from the package.",
             triggering: [
                 .withIcon(
                     PolicyFilesIconExamples.brand,
-                    ["apiProperties.json": ExamplePackage.minimalFiles["apiProperties.json"]!.replacingOccurrences(of: "#1f6feb", with: "#da3b01")])
+                    [
+                        "apiProperties.json": ExamplePackage.minimalFiles["apiProperties.json"]!.replacingOccurrences(
+                            of: "#1f6feb", with: "#da3b01")
+                    ])
             ],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand)])
     ) { context in

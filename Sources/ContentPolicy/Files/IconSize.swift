@@ -9,16 +9,22 @@ extension PolicyRules {
     static let iconSize = Rule(
         RuleDescription(
             id: "icon-size", severity: .error, stage: PolicyStage.stageName,
-            summary: "The icon is square, 100 to 230 pixels a side (230 x 230 is the reference canvas, with the logo in its middle 160 x 160).",
-            source: "Certification docs: \"a 230x230 canvas\" with a 160x160 logo; reviewers: \"size is 230x230\" (PR#2585); policy 5000.2.1.4 gives 100-230 px (third-party copy). Chosen: the policy's range, so an exact 230 is not demanded. 2 of the 11 icons in the certified corpus are larger (400 and 471).",
-            fix: "Resize the canvas to 230 x 230 pixels (or at least a square of 100 to 230), keeping the logo about 160 x 160 in the middle.",
-            triggering: [.withIcon(PolicyFilesIconExamples.small), .withIcon(PolicyFilesIconExamples.large), .withIcon(PolicyFilesIconExamples.wide)],
+            summary:
+                "The icon is square, 100 to 230 pixels a side (230 x 230 is the reference canvas, with the logo in its middle 160 x 160).",
+            source:
+                "Certification docs: \"a 230x230 canvas\" with a 160x160 logo; reviewers: \"size is 230x230\" (PR#2585); policy 5000.2.1.4 gives 100-230 px (third-party copy). Chosen: the policy's range, so an exact 230 is not demanded. 2 of the 11 icons in the certified corpus are larger (400 and 471).",
+            fix:
+                "Resize the canvas to 230 x 230 pixels (or at least a square of 100 to 230), keeping the logo about 160 x 160 in the middle.",
+            triggering: [
+                .withIcon(PolicyFilesIconExamples.small), .withIcon(PolicyFilesIconExamples.large), .withIcon(PolicyFilesIconExamples.wide),
+            ],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.interlacedBrand)])
     ) { context in
         guard let icon = context.package.file(.icon), let png = try? PNGImage(icon.bytes, headerOnly: true) else {
             return []
         }
-        let width = png.header.width, height = png.header.height
+        let width = png.header.width
+        let height = png.header.height
         var problems: [String] = []
         if width != height { problems.append("is not square") }
         if !iconSideRange.contains(width) || !iconSideRange.contains(height) {

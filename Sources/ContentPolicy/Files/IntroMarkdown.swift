@@ -30,13 +30,17 @@ extension PolicyRules {
     static let introMarkdown = Rule(
         RuleDescription(
             id: "intro-md", severity: .warning, stage: PolicyStage.stageName,
-            summary: "intro.md, when the package carries it, opens with a paragraph of at most 8 sentences, then has Prerequisites, How to get credentials, Get started, Known issues and limitations, Common errors and remedies and FAQ, and no list of actions or triggers.",
-            source: "Certification docs (submit-for-certification, intro.md template); certification policy errors 5000.1.1.2/.5. intro.md is submitted with the Partner Center offer, beside the connector rather than in its folder: 6 of the 619 certified connectors have one, so a missing intro.md is not reported. A warning, not the error of the policy: of those 6 certified intro.md files, 4 lack sections (Get started in 4, FAQ in 4, Common errors and remedies in 3) and 1 lists its operations.",
-            fix: "Follow the intro.md template: a short description, then the six sections in order; leave the list of operations to the README.",
+            summary:
+                "intro.md, when the package carries it, opens with a paragraph of at most 8 sentences, then has Prerequisites, How to get credentials, Get started, Known issues and limitations, Common errors and remedies and FAQ, and no list of actions or triggers.",
+            source:
+                "Certification docs (submit-for-certification, intro.md template); certification policy errors 5000.1.1.2/.5. intro.md is submitted with the Partner Center offer, beside the connector rather than in its folder: 6 of the 619 certified connectors have one, so a missing intro.md is not reported. A warning, not the error of the policy: of those 6 certified intro.md files, 4 lack sections (Get started in 4, FAQ in 4, Common errors and remedies in 3) and 1 lists its operations.",
+            fix:
+                "Follow the intro.md template: a short description, then the six sections in order; leave the list of operations to the README.",
             triggering: [
                 .minimal(["intro.md": "Contoso Weather brings forecasts to your flows.\n\n## Prerequisites\nAn account.\n"]),
                 .minimal(["intro.md": PolicyFilesIntroExamples.complete + "\n## Supported Operations\n### Get the forecast\n"]),
-                .minimal(["intro.md": String(repeating: "Contoso Weather is useful. ", count: 9) + "\n" + PolicyFilesIntroExamples.sections]),
+                .minimal(["intro.md": String(repeating: "Contoso Weather is useful. ", count: 9) + "\n" + PolicyFilesIntroExamples.sections]
+                ),
             ],
             nonTriggering: [.minimal(), .minimal(["intro.md": PolicyFilesIntroExamples.complete])])
     ) { context in

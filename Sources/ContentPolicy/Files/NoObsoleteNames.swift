@@ -11,8 +11,10 @@ extension PolicyRules {
     static let readmeObsoleteNames = Rule(
         RuleDescription(
             id: "readme-obsolete-names", severity: .warning, stage: PolicyStage.stageName,
-            summary: "The README and intro.md use the current product names: Power Automate, not \"Microsoft Flow\"; Power Apps, not \"PowerApps\".",
-            source: "no-obsolete-names (certification-rules.md 1a, for the readme): reviewer feedback on PR#140; Microsoft's product naming. Web addresses (make.powerapps.com, flow.microsoft.com), inline code and code blocks are skipped. The swagger's texts are checked by no-obsolete-names. 37 of the 619 certified connectors (6%) still say Microsoft Flow or PowerApps in their README.",
+            summary:
+                "The README and intro.md use the current product names: Power Automate, not \"Microsoft Flow\"; Power Apps, not \"PowerApps\".",
+            source:
+                "no-obsolete-names (certification-rules.md 1a, for the readme): reviewer feedback on PR#140; Microsoft's product naming. Web addresses (make.powerapps.com, flow.microsoft.com), inline code and code blocks are skipped. The swagger's texts are checked by no-obsolete-names. 37 of the 619 certified connectors (6%) still say Microsoft Flow or PowerApps in their README.",
             fix: "Replace \"Microsoft Flow\" with \"Power Automate\" and \"PowerApps\" with \"Power Apps\".",
             triggering: [
                 .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nWorks with Microsoft Flow.\n"]),
@@ -20,7 +22,10 @@ extension PolicyRules {
             ],
             nonTriggering: [
                 .minimal(),
-                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nOpen https://make.powerapps.com or make.powerapps.com in Power Apps.\n\n```\nPowerApps\n```\n"]),
+                .minimal([
+                    "readme.md": ExamplePackage.minimalFiles["readme.md"]!
+                        + "\nOpen https://make.powerapps.com or make.powerapps.com in Power Apps.\n\n```\nPowerApps\n```\n"
+                ]),
             ])
     ) { context in
         PolicyFilesObsoleteNames.findings(context)
@@ -33,8 +38,9 @@ enum PolicyFilesObsoleteNames {
     static func findings(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
         for file in [context.package.file(.readme), context.package.file(.intro)].compactMap({ $0 }) {
-            guard PolicyFilesText.contains(file.bytes, "powerapps", ignoringCase: true)
-                || PolicyFilesText.contains(file.bytes, "microsoft", ignoringCase: true)
+            guard
+                PolicyFilesText.contains(file.bytes, "powerapps", ignoringCase: true)
+                    || PolicyFilesText.contains(file.bytes, "microsoft", ignoringCase: true)
             else { continue }
             let markdown = PolicyFilesMarkdown(file.bytes)
             for line in markdown.proseLines {

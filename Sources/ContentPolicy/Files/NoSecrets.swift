@@ -7,16 +7,27 @@ extension PolicyRules {
     static let noSecrets = Rule(
         RuleDescription(
             id: "no-secrets", severity: .error, stage: PolicyStage.stageName,
-            summary: "No file carries a real credential: OAuth clientSecret values, client ids that look like real ones, hard-coded keys in policies or scripts, or tokens and keys of well-known shapes (AWS, Google, Azure storage, Stripe, GitHub, Slack, JSON Web Tokens, bearer tokens, private key blocks).",
-            source: "PowerPlatformConnectors README: use null, \"[DUMMY_VALUE]\" or \"<put-clientId-here>\"; \"secret look alike values are not allowed\" and a GUID-like clientId gets flagged (PR#526, #654, #2453); CredScan and PoliCheck run on every PR. Messages show a masked excerpt only. x-ms-test-value is left to test-value-no-secrets. In the certified corpus it fires on 19 of 619 connectors (3%): 17 clientIds that are GUIDs or random-looking (AAD and vendor app ids, which the current validator refuses) and a bearer token left in 2 READMEs.",
-            fix: "Replace the value with a placeholder (null, \"[DUMMY_VALUE]\", \"<put-clientId-here>\"), read keys from connection parameters, and rotate any credential that was real: it is in the repository's history.",
+            summary:
+                "No file carries a real credential: OAuth clientSecret values, client ids that look like real ones, hard-coded keys in policies or scripts, or tokens and keys of well-known shapes (AWS, Google, Azure storage, Stripe, GitHub, Slack, JSON Web Tokens, bearer tokens, private key blocks).",
+            source:
+                "PowerPlatformConnectors README: use null, \"[DUMMY_VALUE]\" or \"<put-clientId-here>\"; \"secret look alike values are not allowed\" and a GUID-like clientId gets flagged (PR#526, #654, #2453); CredScan and PoliCheck run on every PR. Messages show a masked excerpt only. x-ms-test-value is left to test-value-no-secrets. In the certified corpus it fires on 19 of 619 connectors (3%): 17 clientIds that are GUIDs or random-looking (AAD and vendor app ids, which the current validator refuses) and a bearer token left in 2 READMEs.",
+            fix:
+                "Replace the value with a placeholder (null, \"[DUMMY_VALUE]\", \"<put-clientId-here>\"), read keys from connection parameters, and rotate any credential that was real: it is in the repository's history.",
             triggering: [
                 .properties(PolicyFilesSecretExamples.properties(clientId: "6145b6dc-1ce4-43b1-a4b5-a19b8440096a")),
                 .properties(PolicyFilesSecretExamples.properties(clientId: "[DUMMY_VALUE]", clientSecret: "Zx8Q~d3vR7pLk2MnB5tY9wC4")),
-                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nCall it with `Authorization: Bearer OnYSrLTH3i2qiyb873au2LNdAajXjf5I`.\n"]),
+                .minimal([
+                    "readme.md": ExamplePackage.minimalFiles["readme.md"]!
+                        + "\nCall it with `Authorization: Bearer OnYSrLTH3i2qiyb873au2LNdAajXjf5I`.\n"
+                ]),
                 .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// AKIA" + "Z7QRSTUVWXY23456\n"]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "var note = ", with: "var apiKey = \"9f8Kq2LmZx71NbVc04TyWp\";\n        var note = ")]),
-                .swagger(ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!.replacingOccurrences(of: "\"The place name.\"", with: "\"The place name. Token: ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\"")),
+                .minimal([
+                    "script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(
+                        of: "var note = ", with: "var apiKey = \"9f8Kq2LmZx71NbVc04TyWp\";\n        var note = ")
+                ]),
+                .swagger(
+                    ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!.replacingOccurrences(
+                        of: "\"The place name.\"", with: "\"The place name. Token: ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\"")),
                 .properties(PolicyFilesSecretExamples.policyHeader("Zx81kQ2LmV7bN3cT")),
             ],
             nonTriggering: [
@@ -25,8 +36,14 @@ extension PolicyRules {
                 .properties(PolicyFilesSecretExamples.properties(clientId: "<put-clientId-here>", clientSecret: "[DUMMY_VALUE]")),
                 .properties(PolicyFilesSecretExamples.properties(clientId: "00000000-0000-0000-0000-000000000000")),
                 .properties(PolicyFilesSecretExamples.policyHeader("@connectionParameters('api_key')")),
-                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nSend `Authorization: Bearer <your-access-token>`; AWS documents AKIAIOSFODNN7EXAMPLE.\n"]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "var note = ", with: "request.Headers.Add(\"Authorization\", \"Bearer \" + token);\n        var note = ")]),
+                .minimal([
+                    "readme.md": ExamplePackage.minimalFiles["readme.md"]!
+                        + "\nSend `Authorization: Bearer <your-access-token>`; AWS documents AKIAIOSFODNN7EXAMPLE.\n"
+                ]),
+                .minimal([
+                    "script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(
+                        of: "var note = ", with: "request.Headers.Add(\"Authorization\", \"Bearer \" + token);\n        var note = ")
+                ]),
             ])
     ) { context in
         var findings: [Finding] = []
@@ -58,7 +75,9 @@ extension PolicyRules {
                     let value = parameters?["x-ms-apimTemplateParameter.value"]?.string,
                     !value.contains("@"), PolicyFilesSecrets.looksLikeKey(value)
                 else { continue }
-                let pointer = JSONPointer(tokens: ["properties", "policyTemplateInstances", String(index), "parameters", "x-ms-apimTemplateParameter.value"])
+                let pointer = JSONPointer(tokens: [
+                    "properties", "policyTemplateInstances", String(index), "parameters", "x-ms-apimTemplateParameter.value",
+                ])
                 findings.append(
                     context.finding(
                         "The policy sets \(name) to a fixed value (\"\(PolicyFilesText.mask(value))\"), a credential in the package. Take it from a connection parameter instead (\"@connectionParameters('api_key')\") and rotate it if it is real.",
@@ -89,7 +108,8 @@ extension PolicyRules {
                 findings.append(
                     context.fileFinding(
                         "\(file.path) contains what looks like \(match.kind) (\"\(match.masked)\"). Remove it, use a placeholder, and rotate the credential if it is real.",
-                        file: file.path, line: at.line, column: at.column, signature: match.kind + ":" + PolicyFilesText.digest(match.text)))
+                        file: file.path, line: at.line, column: at.column, signature: match.kind + ":" + PolicyFilesText.digest(match.text))
+                )
             }
         }
         for script in PolicyFilesCSharp.scripts(context.package) {
@@ -184,6 +204,8 @@ enum PolicyFilesSecretExamples {
     static func policyHeader(_ value: String) -> String {
         ExamplePackage.minimalFiles["apiProperties.json"]!.replacingOccurrences(
             of: "\"capabilities\": [],",
-            with: #""capabilities": [], "policyTemplateInstances": [{"templateId": "setheader", "title": "Key", "parameters": {"x-ms-apimTemplateParameter.name": "X-Api-Key", "x-ms-apimTemplateParameter.value": "\#(value)", "x-ms-apimTemplateParameter.existsAction": "override", "x-ms-apimTemplate-policySection": "Request"}}],"#)
+            with:
+                #""capabilities": [], "policyTemplateInstances": [{"templateId": "setheader", "title": "Key", "parameters": {"x-ms-apimTemplateParameter.name": "X-Api-Key", "x-ms-apimTemplateParameter.value": "\#(value)", "x-ms-apimTemplateParameter.existsAction": "override", "x-ms-apimTemplate-policySection": "Request"}}],"#
+        )
     }
 }

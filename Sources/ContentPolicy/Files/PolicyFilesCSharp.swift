@@ -91,7 +91,10 @@ struct PolicyFilesCSharp: Sendable {
         while end < count {
             let byte = bytes[end]
             if interpolated && byte == UInt8(ascii: "{") {
-                if end + 1 < count && bytes[end + 1] == UInt8(ascii: "{") { end += 2; continue }
+                if end + 1 < count && bytes[end + 1] == UInt8(ascii: "{") {
+                    end += 2
+                    continue
+                }
                 depth += 1
             } else if interpolated && byte == UInt8(ascii: "}") && depth > 0 {
                 depth -= 1
@@ -99,7 +102,10 @@ struct PolicyFilesCSharp: Sendable {
                 end += 2
                 continue
             } else if byte == UInt8(ascii: "\"") && depth == 0 {
-                if verbatim && end + 1 < count && bytes[end + 1] == UInt8(ascii: "\"") { end += 2; continue }
+                if verbatim && end + 1 < count && bytes[end + 1] == UInt8(ascii: "\"") {
+                    end += 2
+                    continue
+                }
                 return end + 1
             } else if byte == 0x0A && !verbatim && depth == 0 {
                 return end  // an unterminated regular string ends at the line

@@ -74,7 +74,8 @@ struct PolicyFilesMarkdown: Sendable {
                 previousText = nil
                 continue
             }
-            let isParagraph = !trimmed.isEmpty && !trimmed.hasPrefix("-") && !trimmed.hasPrefix("*") && !trimmed.hasPrefix(">")
+            let isParagraph =
+                !trimmed.isEmpty && !trimmed.hasPrefix("-") && !trimmed.hasPrefix("*") && !trimmed.hasPrefix(">")
                 && !trimmed.hasPrefix("|") && !trimmed.hasPrefix("<")
             previousText = isParagraph ? trimmed : nil
         }

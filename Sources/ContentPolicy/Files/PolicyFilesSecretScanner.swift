@@ -25,7 +25,8 @@ enum PolicyFilesSecretScanner {
     /// scan skips everything else quickly.
     static let openings: [Bool] = {
         var table = [Bool](repeating: false, count: 65_536)
-        let pairs = ["AK", "AS", "AI", "Ac", "Sh", "--", "sk", "rk", "gh", "gi", "xo", "ho", "ey", "?s", "&s"]
+        let pairs =
+            ["AK", "AS", "AI", "Ac", "Sh", "--", "sk", "rk", "gh", "gi", "xo", "ho", "ey", "?s", "&s"]
             + ["Be", "BE", "bE", "be"]
         for pair in pairs {
             let bytes = Array(pair.utf8)
@@ -218,7 +219,11 @@ enum PolicyFilesSecretScanner {
 
     private static func isUpperOrDigit(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) }
 
-    private static func isBase64(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=") }
+    private static func isBase64(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")
+    }
 
-    private static func isBase64URL(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") }
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+    }
 }

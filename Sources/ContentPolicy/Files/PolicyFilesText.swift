@@ -32,7 +32,8 @@ enum PolicyFilesText {
     static func contains(_ bytes: [UInt8], _ needle: String, ignoringCase: Bool = false) -> Bool {
         let pattern = Array(needle.utf8)
         guard let first = pattern.first, bytes.count >= pattern.count else { return false }
-        let lowerFirst = lowerASCII(first), upperFirst = ignoringCase && lowerFirst >= 0x61 && lowerFirst <= 0x7A ? lowerFirst - 0x20 : first
+        let lowerFirst = lowerASCII(first)
+        let upperFirst = ignoringCase && lowerFirst >= 0x61 && lowerFirst <= 0x7A ? lowerFirst - 0x20 : first
         let last = bytes.count - pattern.count
         return bytes.withUnsafeBufferPointer { buffer in
             var index = 0

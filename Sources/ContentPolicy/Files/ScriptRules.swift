@@ -9,11 +9,17 @@ extension PolicyRules {
     static let csxShape = Rule(
         RuleDescription(
             id: "csx-shape", severity: .error, stage: PolicyStage.stageName,
-            summary: "The custom code is one script, at most 1 MB, declaring `public class Script : ScriptBase` that overrides `ExecuteAsync`.",
-            source: "Certification docs, write-code (custom code in connectors): the class must be named Script and derive from ScriptBase, ExecuteAsync is its entry point, one script per connector, at most 1 MB (certification-rules.md 1e csx-shape). The certified corpus names it script.csx, also Script.cs and connector-script.csx, so any *.csx or script.cs counts. Read as text, never run.",
-            fix: "Put all custom code in one script.csx: `public class Script : ScriptBase { public override async Task<HttpResponseMessage> ExecuteAsync() { ... } }`.",
+            summary:
+                "The custom code is one script, at most 1 MB, declaring `public class Script : ScriptBase` that overrides `ExecuteAsync`.",
+            source:
+                "Certification docs, write-code (custom code in connectors): the class must be named Script and derive from ScriptBase, ExecuteAsync is its entry point, one script per connector, at most 1 MB (certification-rules.md 1e csx-shape). The certified corpus names it script.csx, also Script.cs and connector-script.csx, so any *.csx or script.cs counts. Read as text, never run.",
+            fix:
+                "Put all custom code in one script.csx: `public class Script : ScriptBase { public override async Task<HttpResponseMessage> ExecuteAsync() { ... } }`.",
             triggering: [
-                .minimal(["script.csx": "public class Helper : ScriptBase\n{\n    public override async Task<HttpResponseMessage> ExecuteAsync() { return null; }\n}\n"]),
+                .minimal([
+                    "script.csx":
+                        "public class Helper : ScriptBase\n{\n    public override async Task<HttpResponseMessage> ExecuteAsync() { return null; }\n}\n"
+                ]),
                 .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "ExecuteAsync", with: "RunAsync")]),
                 .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "public class", with: "internal class")]),
                 .minimal(["script.csx": PolicyFilesScriptExamples.valid, "other.csx": PolicyFilesScriptExamples.valid]),
@@ -21,7 +27,10 @@ extension PolicyRules {
             ],
             nonTriggering: [
                 .minimal(), .minimal(["script.csx": PolicyFilesScriptExamples.valid]),
-                .minimal(["Script.cs": "using System;\npublic   class Script:ScriptBase{public override Task<HttpResponseMessage> ExecuteAsync()=>Context.SendAsync(Context.Request, CancellationToken);}"]),
+                .minimal([
+                    "Script.cs":
+                        "using System;\npublic   class Script:ScriptBase{public override Task<HttpResponseMessage> ExecuteAsync()=>Context.SendAsync(Context.Request, CancellationToken);}"
+                ]),
             ])
     ) { context in
         let scripts = PolicyFilesCSharp.scripts(context.package)
@@ -52,7 +61,8 @@ extension PolicyRules {
         func position(_ offset: Int) -> (line: Int, column: Int) { PolicyFilesText.position(of: offset, in: script.bytes) }
         guard let classIndex else {
             let other = tokens.indices.first { index in
-                tokens[index].text == "class" && index + 3 < tokens.count && tokens[index + 2].text == ":" && tokens[index + 3].text == "ScriptBase"
+                tokens[index].text == "class" && index + 3 < tokens.count && tokens[index + 2].text == ":"
+                    && tokens[index + 3].text == "ScriptBase"
             }
             let at = position(other.map { tokens[$0].offset } ?? 0)
             let name = other.map { " (it declares `class \(tokens[$0 + 1].text) : ScriptBase`)" } ?? ""
@@ -65,11 +75,14 @@ extension PolicyRules {
         let at = position(tokens[classIndex].offset)
         var modifiers: [String] = []
         var back = classIndex - 1
-        while back >= 0, ["public", "internal", "private", "protected", "sealed", "partial", "abstract", "static"].contains(tokens[back].text) {
+        while back >= 0,
+            ["public", "internal", "private", "protected", "sealed", "partial", "abstract", "static"].contains(tokens[back].text)
+        {
             modifiers.append(tokens[back].text)
             back -= 1
         }
-        let baseIsScriptBase = classIndex + 3 < tokens.count && tokens[classIndex + 2].text == ":"
+        let baseIsScriptBase =
+            classIndex + 3 < tokens.count && tokens[classIndex + 2].text == ":"
             && (tokens[classIndex + 3].text == "ScriptBase")
         if !baseIsScriptBase {
             findings.append(
@@ -112,12 +125,16 @@ extension PolicyRules {
         RuleDescription(
             id: "csx-namespaces", severity: .error, stage: PolicyStage.stageName,
             summary: "The script's `using` directives name only the namespaces the connector runtime provides.",
-            source: "Certification docs, write-code: the supported namespaces (System, System.Collections(.Generic), Diagnostics, IO(.Compression), Linq, Net, Net.Http(.Headers), Net.Security, Security.Authentication, Security.Cryptography, Text(.RegularExpressions), Threading(.Tasks), Web, Xml(.Linq), Drawing(.Drawing2D, .Imaging), Microsoft.Extensions.Logging, Newtonsoft.Json(.Linq)). Also allowed: Microsoft.PowerPlatform.Connectors.CustomCode.CSharp, ScriptBase's own namespace, used by 4 certified scripts. `using static` and aliases are checked by the namespace of the type they name. 2 of the 60 certified scripts import System.Runtime.Remoting.Contexts.",
+            source:
+                "Certification docs, write-code: the supported namespaces (System, System.Collections(.Generic), Diagnostics, IO(.Compression), Linq, Net, Net.Http(.Headers), Net.Security, Security.Authentication, Security.Cryptography, Text(.RegularExpressions), Threading(.Tasks), Web, Xml(.Linq), Drawing(.Drawing2D, .Imaging), Microsoft.Extensions.Logging, Newtonsoft.Json(.Linq)). Also allowed: Microsoft.PowerPlatform.Connectors.CustomCode.CSharp, ScriptBase's own namespace, used by 4 certified scripts. `using static` and aliases are checked by the namespace of the type they name. 2 of the 60 certified scripts import System.Runtime.Remoting.Contexts.",
             fix: "Remove the using directive, or replace what it provides with an allowed namespace.",
             triggering: [.minimal(["script.csx": "using System.Runtime.Remoting.Contexts;\n" + PolicyFilesScriptExamples.valid])],
             nonTriggering: [
                 .minimal(),
-                .minimal(["script.csx": "using static System.Math;\nusing Json = Newtonsoft.Json.JsonConvert;\n// using System.Reflection;\n" + PolicyFilesScriptExamples.valid]),
+                .minimal([
+                    "script.csx": "using static System.Math;\nusing Json = Newtonsoft.Json.JsonConvert;\n// using System.Reflection;\n"
+                        + PolicyFilesScriptExamples.valid
+                ]),
             ])
     ) { context in
         var findings: [Finding] = []
@@ -143,9 +160,15 @@ extension PolicyRules {
         RuleDescription(
             id: "csx-no-httpclient", severity: .warning, stage: PolicyStage.stageName,
             summary: "The script sends requests through this.Context.SendAsync, not a new HttpClient.",
-            source: "Certification docs, write-code: \"use this.Context.SendAsync\"; creating an HttpClient is discouraged and \"we'll block this in the future\". A warning until it is blocked.",
+            source:
+                "Certification docs, write-code: \"use this.Context.SendAsync\"; creating an HttpClient is discouraged and \"we'll block this in the future\". A warning until it is blocked.",
             fix: "Build an HttpRequestMessage and send it with `await this.Context.SendAsync(request, this.CancellationToken)`.",
-            triggering: [.minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "return await", with: "var client = new HttpClient();\n        return await")])],
+            triggering: [
+                .minimal([
+                    "script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(
+                        of: "return await", with: "var client = new HttpClient();\n        return await")
+                ])
+            ],
             nonTriggering: [
                 .minimal(), .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// new HttpClient() is not used\n"]),
             ])

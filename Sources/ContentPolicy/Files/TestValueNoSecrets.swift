@@ -7,12 +7,18 @@ extension PolicyRules {
     static let testValueNoSecrets = Rule(
         RuleDescription(
             id: "test-value-no-secrets", severity: .error, stage: PolicyStage.stageName,
-            summary: "x-ms-test-value holds no secrets: no keys or tokens of known shapes, and no real value for a credential (a parameter or property named like a key, token, secret or password, or of format password). Random-looking values elsewhere are a warning.",
-            source: "PowerPlatformConnectors swagger schema: x-ms-test-value \"must not contain secrets, keys or PII\" (certification-rules.md 1a test-value-no-secrets). Only 8 of the 619 certified connectors use x-ms-test-value; their random-looking values are ids (a Planner plan id, a GUID, an audit id), so a value that is only random-looking is a warning, not an error. GUIDs are ids, not secrets.",
-            fix: "Use a harmless example value (\"[DUMMY_VALUE]\", a sample id) in x-ms-test-value; give test credentials to the certification team through the submission, never in the swagger.",
+            summary:
+                "x-ms-test-value holds no secrets: no keys or tokens of known shapes, and no real value for a credential (a parameter or property named like a key, token, secret or password, or of format password). Random-looking values elsewhere are a warning.",
+            source:
+                "PowerPlatformConnectors swagger schema: x-ms-test-value \"must not contain secrets, keys or PII\" (certification-rules.md 1a test-value-no-secrets). Only 8 of the 619 certified connectors use x-ms-test-value; their random-looking values are ids (a Planner plan id, a GUID, an audit id), so a value that is only random-looking is a warning, not an error. GUIDs are ids, not secrets.",
+            fix:
+                "Use a harmless example value (\"[DUMMY_VALUE]\", a sample id) in x-ms-test-value; give test credentials to the certification team through the submission, never in the swagger.",
             triggering: [
                 .swagger(PolicyFilesTestValueExamples.swagger(name: "apiKey", value: "k3Y9x2Lm7QpZ4vB8nR1t")),
-                .swagger(PolicyFilesTestValueExamples.swagger(name: "place", value: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U")),
+                .swagger(
+                    PolicyFilesTestValueExamples.swagger(
+                        name: "place", value: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+                    )),
                 .swagger(PolicyFilesTestValueExamples.swagger(name: "place", value: "Xk29fLq8Zt3NwR7vYb1Mc6Hd0Jp5Sg4A")),
             ],
             nonTriggering: [
@@ -39,7 +45,9 @@ extension PolicyRules {
                     let name = object["name"]?.string ?? holderKey ?? ""
                     let isCredential = PolicyFilesSecrets.isCredentialName(name) || object["format"]?.string == "password"
                     for (stringPointer, _, text) in policyFilesStrings(member.value, at: memberPointer) {
-                        if let finding = testValueFinding(context, swagger, text, at: stringPointer, credentialName: isCredential ? name : nil) {
+                        if let finding = testValueFinding(
+                            context, swagger, text, at: stringPointer, credentialName: isCredential ? name : nil)
+                        {
                             findings.append(finding)
                         }
                     }
@@ -82,6 +90,7 @@ enum PolicyFilesTestValueExamples {
         ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!.replacingOccurrences(
             of: #""x-ms-test-value": "Oslo"}"#,
             with: #""x-ms-test-value": "Oslo"},"# + "\n          "
-                + #"{"name": "\#(name)", "in": "query", "required": false, "type": "string", "description": "A value.", "x-ms-summary": "Value", "x-ms-test-value": "\#(value)"}"#)
+                + #"{"name": "\#(name)", "in": "query", "required": false, "type": "string", "description": "A value.", "x-ms-summary": "Value", "x-ms-test-value": "\#(value)"}"#
+        )
     }
 }

@@ -29,22 +29,33 @@ extension PolicyRules {
     static let metadataPointer = JSONPointer(tokens: ["x-ms-connector-metadata"])
     static let requiredMetadataNames = ["Website", "Privacy policy", "Categories"]
 
-    static let connectorMetadata = Rule(RuleDescription(
-        id: "connector-metadata", severity: .error, stage: PolicyStage.stageName,
-        summary: "The swagger has x-ms-connector-metadata with the propertyNames Website, Privacy policy and Categories (names compared case-insensitively).",
-        source: "connector-metadata: validator \"The 'x-ms-connector-metadata' property is required.\" (PR#1095, V) and `ConnectorMetadataPropertiesMissing` (SVR). Case-insensitive because 75 accepted PowerPlatformConnectors files spell \"Privacy Policy\" (I). Fires on 44 of the 619 certified connectors (41 have no metadata at all, older submissions).",
-        fix: "Add to the swagger root: \"x-ms-connector-metadata\": [{\"propertyName\": \"Website\", \"propertyValue\": \"https://...\"}, {\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://...\"}, {\"propertyName\": \"Categories\", \"propertyValue\": \"Category1;Category2\"}].",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "{\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://contoso.example/privacy\"},", with: "")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"x-ms-connector-info\"")),
-        ],
-        nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Privacy policy\"", with: "\"Privacy Policy\""))])) { context in
+    static let connectorMetadata = Rule(
+        RuleDescription(
+            id: "connector-metadata", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "The swagger has x-ms-connector-metadata with the propertyNames Website, Privacy policy and Categories (names compared case-insensitively).",
+            source:
+                "connector-metadata: validator \"The 'x-ms-connector-metadata' property is required.\" (PR#1095, V) and `ConnectorMetadataPropertiesMissing` (SVR). Case-insensitive because 75 accepted PowerPlatformConnectors files spell \"Privacy Policy\" (I). Fires on 44 of the 619 certified connectors (41 have no metadata at all, older submissions).",
+            fix:
+                "Add to the swagger root: \"x-ms-connector-metadata\": [{\"propertyName\": \"Website\", \"propertyValue\": \"https://...\"}, {\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://...\"}, {\"propertyName\": \"Categories\", \"propertyValue\": \"Category1;Category2\"}].",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "{\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://contoso.example/privacy\"},",
+                        with: "")),
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"x-ms-connector-info\"")),
+            ],
+            nonTriggering: [
+                .minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Privacy policy\"", with: "\"Privacy Policy\"")),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         guard swagger.document.root["x-ms-connector-metadata"]?.array != nil else {
-            return [context.swaggerFinding(
-                "The swagger has no x-ms-connector-metadata array. Add one with the entries Website, Privacy policy and Categories.",
-                at: metadataPointer, signature: "missing")].compactMap { $0 }
+            return [
+                context.swaggerFinding(
+                    "The swagger has no x-ms-connector-metadata array. Add one with the entries Website, Privacy policy and Categories.",
+                    at: metadataPointer, signature: "missing")
+            ].compactMap { $0 }
         }
         let entries = PolicySwaggerMetadataEntry.entries(swagger.document.root)
         return requiredMetadataNames.compactMap { name in
@@ -55,37 +66,46 @@ extension PolicyRules {
         }
     }
 
-    static let metadataURLs = Rule(RuleDescription(
-        id: "metadata-urls", severity: .error, stage: PolicyStage.stageName,
-        summary: "The Website and Privacy policy entries of x-ms-connector-metadata are absolute https URLs.",
-        source: "metadata-urls: validator `UrlNotValid` (SVR, R) for absolute URLs; https per policies 5000.3.1.3 and 5000.3.1.5 (3P), an error: it fires on 24 of the 619 certified connectors (17 of them for http).",
-        fix: "Use the full https address of the publisher's website and privacy policy, e.g. https://example.com/privacy.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"https://contoso.example/privacy\"", with: "\"contoso.example/privacy\"")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}")),
-        ],
-        nonTriggering: [.minimal()])) { context in
+    static let metadataURLs = Rule(
+        RuleDescription(
+            id: "metadata-urls", severity: .error, stage: PolicyStage.stageName,
+            summary: "The Website and Privacy policy entries of x-ms-connector-metadata are absolute https URLs.",
+            source:
+                "metadata-urls: validator `UrlNotValid` (SVR, R) for absolute URLs; https per policies 5000.3.1.3 and 5000.3.1.5 (3P), an error: it fires on 24 of the 619 certified connectors (17 of them for http).",
+            fix: "Use the full https address of the publisher's website and privacy policy, e.g. https://example.com/privacy.",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(replacing: "\"https://contoso.example/privacy\"", with: "\"contoso.example/privacy\"")),
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}")),
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
         for entry in PolicySwaggerMetadataEntry.entries(swagger.document.root)
         where entry.isNamed("Website") || entry.isNamed("Privacy policy") {
             let pointer = entry.pointer.appending("propertyValue")
             guard let text = entry.value?.string else {
-                findings.append(context.swaggerFinding(
-                    "The \"\(entry.name)\" entry of x-ms-connector-metadata has no propertyValue string. Set it to the absolute https URL.",
-                    at: pointer, signature: "\(entry.name.lowercased())-missing"))
+                findings.append(
+                    context.swaggerFinding(
+                        "The \"\(entry.name)\" entry of x-ms-connector-metadata has no propertyValue string. Set it to the absolute https URL.",
+                        at: pointer, signature: "\(entry.name.lowercased())-missing"))
                 continue
             }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if PolicySwaggerText.isAbsoluteURL(trimmed, schemes: ["https"]) && trimmed == text { continue }
             let problem =
-                trimmed != text ? "has spaces around it"
-                : trimmed.contains(where: \.isWhitespace) && trimmed.contains("://") ? "contains a space (write it as %20)"
-                : PolicySwaggerText.isAbsoluteURL(trimmed, schemes: ["http"]) ? "uses http; it must use https"
-                : "is not an absolute https URL"
-            findings.append(context.swaggerFinding(
-                "The \"\(entry.name)\" URL \(PolicySwaggerText.quote(text)) \(problem). Use the full https address, e.g. https://example.com\(entry.isNamed("Website") ? "" : "/privacy").",
-                at: pointer, signature: entry.name.lowercased()))
+                trimmed != text
+                ? "has spaces around it"
+                : trimmed.contains(where: \.isWhitespace) && trimmed.contains("://")
+                    ? "contains a space (write it as %20)"
+                    : PolicySwaggerText.isAbsoluteURL(trimmed, schemes: ["http"])
+                        ? "uses http; it must use https"
+                        : "is not an absolute https URL"
+            findings.append(
+                context.swaggerFinding(
+                    "The \"\(entry.name)\" URL \(PolicySwaggerText.quote(text)) \(problem). Use the full https address, e.g. https://example.com\(entry.isNamed("Website") ? "" : "/privacy").",
+                    at: pointer, signature: entry.name.lowercased()))
         }
         return findings.compactMap { $0 }
     }
@@ -97,17 +117,25 @@ extension PolicyRules {
         "Lifestyle and Entertainment", "Marketing", "Productivity", "Sales and CRM", "Security", "Social Media", "Website",
     ]
 
-    static let categoriesEnum = Rule(RuleDescription(
-        id: "categories-enum", severity: .error, stage: PolicyStage.stageName,
-        summary: "The Categories entry of x-ms-connector-metadata lists one or two categories, separated by \";\", each from the published list.",
-        source: "categories-enum: DH/certification-submission 3b (R); validator `TooManyConnectorCategories` and `InvalidConnectorCategory`. The list: \(connectorCategories.joined(separator: ", ")). Compared case-insensitively.",
-        fix: "Set Categories to at most two values from the list, separated by \";\", e.g. \"Data;Productivity\".",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;Weather\"")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;AI;Productivity\"")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"\"")),
-        ],
-        nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data; ai\""))])) { context in
+    static let categoriesEnum = Rule(
+        RuleDescription(
+            id: "categories-enum", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "The Categories entry of x-ms-connector-metadata lists one or two categories, separated by \";\", each from the published list.",
+            source:
+                "categories-enum: DH/certification-submission 3b (R); validator `TooManyConnectorCategories` and `InvalidConnectorCategory`. The list: \(connectorCategories.joined(separator: ", ")). Compared case-insensitively.",
+            fix: "Set Categories to at most two values from the list, separated by \";\", e.g. \"Data;Productivity\".",
+            triggering: [
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;Weather\"")),
+                .swagger(
+                    PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;AI;Productivity\"")),
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"\"")),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data; ai\"")),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
         let known = Dictionary(uniqueKeysWithValues: connectorCategories.map { ($0.lowercased(), $0) })
@@ -116,19 +144,22 @@ extension PolicyRules {
             let values = (entry.value?.string ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             if values.isEmpty {
-                findings.append(context.swaggerFinding(
-                    "The Categories entry of x-ms-connector-metadata is empty. Set one or two categories, e.g. \"Data;Productivity\".",
-                    at: pointer, signature: "empty"))
+                findings.append(
+                    context.swaggerFinding(
+                        "The Categories entry of x-ms-connector-metadata is empty. Set one or two categories, e.g. \"Data;Productivity\".",
+                        at: pointer, signature: "empty"))
             }
             if values.count > 2 {
-                findings.append(context.swaggerFinding(
-                    "Categories lists \(values.count) categories (\(values.joined(separator: ";"))); at most 2 are allowed. Keep the two that fit best.",
-                    at: pointer, signature: "too-many"))
+                findings.append(
+                    context.swaggerFinding(
+                        "Categories lists \(values.count) categories (\(values.joined(separator: ";"))); at most 2 are allowed. Keep the two that fit best.",
+                        at: pointer, signature: "too-many"))
             }
             for value in values where known[value.lowercased()] == nil {
-                findings.append(context.swaggerFinding(
-                    "Category \"\(value)\" is not one of the allowed categories. Use one of: \(connectorCategories.joined(separator: ", ")).",
-                    at: pointer, signature: value))
+                findings.append(
+                    context.swaggerFinding(
+                        "Category \"\(value)\" is not one of the allowed categories. Use one of: \(connectorCategories.joined(separator: ", ")).",
+                        at: pointer, signature: value))
             }
         }
         return findings.compactMap { $0 }

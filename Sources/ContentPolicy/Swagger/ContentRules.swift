@@ -5,20 +5,31 @@ import JSONDocument
 extension PolicyRules {
     static let supportedMimeTypes = ["application/json", "text/plain", "multipart/form-data", "application/x-www-form-urlencoded"]
 
-    static let mimeTypes = Rule(RuleDescription(
-        id: "mime-types", severity: .error, stage: PolicyStage.stageName,
-        summary: "Every consumes value (root and operations) is application/json, text/plain, multipart/form-data or application/x-www-form-urlencoded; parameters after \";\" are ignored.",
-        source: "mime-types: validator `MimeTypeNotValid`, \"the user-provided MIME content type ... valid mime types are application/json, text/plain, multipart/form-data, application/x-www-form-urlencoded\" (SVR, R), read as the request types (consumes): the platform builds requests only in these forms. produces is not restricted: connectors return files as application/octet-stream, application/pdf or image/* (67 certified connectors, Microsoft's among them); its syntax is the schema stage's. Fires on 42 of the 619 certified connectors (text/json, application/xml, application/*+json from generated swaggers).",
-        fix: "Replace the value with one of the four supported types: text/json and application/*+json become application/json; remove XML types the connector does not send.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"consumes\": []", with: "\"consumes\": [\"application/xml\"]")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"GetForecast\",", with: "\"GetForecast\", \"consumes\": [\"text/json\"],")),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"consumes\": []", with: "\"consumes\": [\"application/json; charset=utf-8\"]")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"produces\": [\"application/json\"]", with: "\"produces\": [\"application/json\", \"application/pdf\"]")),
-        ])) { context in
+    static let mimeTypes = Rule(
+        RuleDescription(
+            id: "mime-types", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "Every consumes value (root and operations) is application/json, text/plain, multipart/form-data or application/x-www-form-urlencoded; parameters after \";\" are ignored.",
+            source:
+                "mime-types: validator `MimeTypeNotValid`, \"the user-provided MIME content type ... valid mime types are application/json, text/plain, multipart/form-data, application/x-www-form-urlencoded\" (SVR, R), read as the request types (consumes): the platform builds requests only in these forms. produces is not restricted: connectors return files as application/octet-stream, application/pdf or image/* (67 certified connectors, Microsoft's among them); its syntax is the schema stage's. Fires on 42 of the 619 certified connectors (text/json, application/xml, application/*+json from generated swaggers).",
+            fix:
+                "Replace the value with one of the four supported types: text/json and application/*+json become application/json; remove XML types the connector does not send.",
+            triggering: [
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"consumes\": []", with: "\"consumes\": [\"application/xml\"]")),
+                .swagger(
+                    PolicySwaggerExamples.swagger(replacing: "\"GetForecast\",", with: "\"GetForecast\", \"consumes\": [\"text/json\"],")),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"consumes\": []", with: "\"consumes\": [\"application/json; charset=utf-8\"]")),
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"produces\": [\"application/json\"]", with: "\"produces\": [\"application/json\", \"application/pdf\"]"
+                    )),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var findings: [Finding?] = []
@@ -29,9 +40,10 @@ extension PolicyRules {
                     let bare = text.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
                     guard !supportedMimeTypes.contains(bare) else { continue }
                     let hint = bare.hasSuffix("json") ? " Use \"application/json\"." : ""
-                    findings.append(context.swaggerFinding(
-                        "\(key) lists \"\(text)\", which connectors do not support. Use one of \(supportedMimeTypes.joined(separator: ", ")).\(hint)",
-                        at: pointer.appending(key).appending(index), signature: "\(key)-\(bare)"))
+                    findings.append(
+                        context.swaggerFinding(
+                            "\(key) lists \"\(text)\", which connectors do not support. Use one of \(supportedMimeTypes.joined(separator: ", ")).\(hint)",
+                            at: pointer.appending(key).appending(index), signature: "\(key)-\(bare)"))
                 }
             }
         }
@@ -42,15 +54,24 @@ extension PolicyRules {
         return findings.compactMap { $0 }
     }
 
-    static let consumesRequired = Rule(RuleDescription(
-        id: "consumes-required", severity: .warning, stage: PolicyStage.stageName,
-        summary: "An operation with a body or formData parameter declares what it consumes (in the operation or at the root).",
-        source: "mime-types (ConsumesMissing part): validator `ConsumesMissing`, \"At least one supported MIME type must be provided in 'consumes'\" (SVR, R). A warning, not an error: 124 of the 619 certified connectors (20%) omit it, and the platform then sends JSON.",
-        fix: "Add \"consumes\": [\"application/json\"] to the operation (or \"multipart/form-data\" / \"application/x-www-form-urlencoded\" for form data).",
-        triggering: [.swagger(PolicySwaggerExamples.swagger(
-            replacing: "\"parameters\": [",
-            with: "\"parameters\": [{\"name\": \"body\", \"in\": \"body\", \"schema\": {\"type\": \"object\", \"properties\": {\"unit\": {\"type\": \"string\", \"description\": \"The unit.\"}}}},"))],
-        nonTriggering: [.minimal()])) { context in
+    static let consumesRequired = Rule(
+        RuleDescription(
+            id: "consumes-required", severity: .warning, stage: PolicyStage.stageName,
+            summary: "An operation with a body or formData parameter declares what it consumes (in the operation or at the root).",
+            source:
+                "mime-types (ConsumesMissing part): validator `ConsumesMissing`, \"At least one supported MIME type must be provided in 'consumes'\" (SVR, R). A warning, not an error: 124 of the 619 certified connectors (20%) omit it, and the platform then sends JSON.",
+            fix:
+                "Add \"consumes\": [\"application/json\"] to the operation (or \"multipart/form-data\" / \"application/x-www-form-urlencoded\" for form data).",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"parameters\": [",
+                        with:
+                            "\"parameters\": [{\"name\": \"body\", \"in\": \"body\", \"schema\": {\"type\": \"object\", \"properties\": {\"unit\": {\"type\": \"string\", \"description\": \"The unit.\"}}}},"
+                    ))
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         let rootConsumes = root["consumes"]?.array ?? []
@@ -61,9 +82,10 @@ extension PolicyRules {
             let consumes = operation.object["consumes"]?.array ?? rootConsumes
             guard consumes.isEmpty else { continue }
             let suggestion = body.location == "formData" ? "multipart/form-data" : "application/json"
-            findings.append(context.swaggerFinding(
-                "The \(operation.label) takes a \(body.location) parameter but declares no consumes. Add \"consumes\": [\"\(suggestion)\"].",
-                at: operation.pointer, atKey: true, signature: "consumes"))
+            findings.append(
+                context.swaggerFinding(
+                    "The \(operation.label) takes a \(body.location) parameter but declares no consumes. Add \"consumes\": [\"\(suggestion)\"].",
+                    at: operation.pointer, atKey: true, signature: "consumes"))
         }
         return findings.compactMap { $0 }
     }
@@ -73,43 +95,57 @@ extension PolicyRules {
         "uri", "uuid",
     ]
 
-    static let typeFormat = Rule(RuleDescription(
-        id: "type-format", severity: .error, stage: PolicyStage.stageName,
-        summary: "Every format (on parameters and schemas) is one the platform recognises: \(supportedFormats.joined(separator: ", ")).",
-        source: "type-format: validator `UnrecognizedTypeFormat` (SVR, R); the list is the PowerPlatformConnectors swagger schema's with the connector additions date-no-tz, email, html, uri, uuid. Fires on 32 of the 619 certified connectors (guid, decimal, enum, phone and the like).",
-        fix: "Use a recognised format (uuid for GUIDs, uri for URLs, double for decimals) or remove format.",
-        triggering: [.swagger(PolicySwaggerExamples.swagger(replacing: "\"format\": \"date\"", with: "\"format\": \"guid\""))],
-        nonTriggering: [.minimal()])) { context in
+    static let typeFormat = Rule(
+        RuleDescription(
+            id: "type-format", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "Every format (on parameters and schemas) is one the platform recognises: \(supportedFormats.joined(separator: ", ")).",
+            source:
+                "type-format: validator `UnrecognizedTypeFormat` (SVR, R); the list is the PowerPlatformConnectors swagger schema's with the connector additions date-no-tz, email, html, uri, uuid. Fires on 32 of the 619 certified connectors (guid, decimal, enum, phone and the like).",
+            fix: "Use a recognised format (uuid for GUIDs, uri for URLs, double for decimals) or remove format.",
+            triggering: [.swagger(PolicySwaggerExamples.swagger(replacing: "\"format\": \"date\"", with: "\"format\": \"guid\""))],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
         var seen = Set<JSONPointer>()
         for schema in PolicySwaggerWalk.schemas(swagger.document.root) where seen.insert(schema.pointer).inserted {
             guard let format = schema.object["format"]?.string, !supportedFormats.contains(format) else { continue }
             if format.isEmpty {
-                findings.append(context.swaggerFinding(
-                    "format is empty. Remove it, or set a recognised format: \(supportedFormats.joined(separator: ", ")).",
-                    at: schema.pointer.appending("format"), signature: "empty"))
+                findings.append(
+                    context.swaggerFinding(
+                        "format is empty. Remove it, or set a recognised format: \(supportedFormats.joined(separator: ", ")).",
+                        at: schema.pointer.appending("format"), signature: "empty"))
                 continue
             }
-            let suggestion = PolicySwaggerText.formatSuggestion(format).map { "Use \"\($0)\" instead" } ?? "Use a recognised format or remove it"
-            findings.append(context.swaggerFinding(
-                "format \"\(format)\" is not recognised. \(suggestion); recognised formats: \(supportedFormats.joined(separator: ", ")).",
-                at: schema.pointer.appending("format"), signature: format))
+            let suggestion =
+                PolicySwaggerText.formatSuggestion(format).map { "Use \"\($0)\" instead" } ?? "Use a recognised format or remove it"
+            findings.append(
+                context.swaggerFinding(
+                    "format \"\(format)\" is not recognised. \(suggestion); recognised formats: \(supportedFormats.joined(separator: ", ")).",
+                    at: schema.pointer.appending("format"), signature: format))
         }
         return findings.compactMap { $0 }
     }
 
     static let obsoleteNames = ["microsoft flow", "powerapps", "ms flow"]
 
-    static let noObsoleteNames = Rule(RuleDescription(
-        id: "no-obsolete-names", severity: .warning, stage: PolicyStage.stageName,
-        summary: "The swagger's operation, parameter and schema texts (summaries, descriptions, titles) do not use the old product names \"Microsoft Flow\", \"MS Flow\" or \"PowerApps\".",
-        source: "no-obsolete-names: reviewers ask for \"Power Automate\" and \"Power Apps\" (PR#140, V). The reference lists it for the readme; here it is applied to the swagger's user-visible texts (the README is the files rules' concern).",
-        fix: "Write \"Power Automate\" for Microsoft Flow and \"Power Apps\" for PowerApps.",
-        triggering: [.swagger(PolicySwaggerExamples.swagger(
-            replacing: "\"Returns the forecast for the next days at a place.\"",
-            with: "\"Returns the forecast for the next days at a place, for use in Microsoft Flow.\""))],
-        nonTriggering: [.minimal()])) { context in
+    static let noObsoleteNames = Rule(
+        RuleDescription(
+            id: "no-obsolete-names", severity: .warning, stage: PolicyStage.stageName,
+            summary:
+                "The swagger's operation, parameter and schema texts (summaries, descriptions, titles) do not use the old product names \"Microsoft Flow\", \"MS Flow\" or \"PowerApps\".",
+            source:
+                "no-obsolete-names: reviewers ask for \"Power Automate\" and \"Power Apps\" (PR#140, V). The reference lists it for the readme; here it is applied to the swagger's user-visible texts (the README is the files rules' concern).",
+            fix: "Write \"Power Automate\" for Microsoft Flow and \"Power Apps\" for PowerApps.",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"Returns the forecast for the next days at a place.\"",
+                        with: "\"Returns the forecast for the next days at a place, for use in Microsoft Flow.\""))
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
         // info.title and info.description are covered by title-restricted-words and
@@ -120,9 +156,10 @@ extension PolicyRules {
             for name in obsoleteNames {
                 guard let found = PolicySwaggerText.wholeWord(name, in: text) else { continue }
                 let modern = name == "powerapps" ? "Power Apps" : "Power Automate"
-                findings.append(context.swaggerFinding(
-                    "\(PolicySwaggerText.quote(text, limit: 60)) uses the old name \"\(found)\". Write \"\(modern)\" instead.",
-                    at: pointer, signature: name))
+                findings.append(
+                    context.swaggerFinding(
+                        "\(PolicySwaggerText.quote(text, limit: 60)) uses the old name \"\(found)\". Write \"\(modern)\" instead.",
+                        at: pointer, signature: name))
             }
         }
         return findings.compactMap { $0 }

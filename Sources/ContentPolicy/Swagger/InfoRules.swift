@@ -5,45 +5,62 @@ import JSONDocument
 extension PolicyRules {
     static let infoDescriptionPointer = JSONPointer(tokens: ["info", "description"])
 
-    static let descriptionLength = Rule(RuleDescription(
-        id: "description-length", severity: .error, stage: PolicyStage.stageName,
-        summary: "info.description is present and has 30 to 500 characters.",
-        source: "description-length: DH/certification-submission (R), validator `FieldLengthNotInRange`; policy 5000.2.3.4. Counted in UTF-16 code units, as the .NET validator counts.",
-        fix: "Write a description of the service in 30 to 500 characters: what it is and what the connector lets users do.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "\"Weather forecasts and current observations for any place on Earth, by coordinates or by name.\"",
-                with: "\"Weather forecasts.\"")),
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "\"description\": \"Weather forecasts and current observations for any place on Earth, by coordinates or by name.\",",
-                with: "")),
-        ],
-        nonTriggering: [.minimal()])) { context in
+    static let descriptionLength = Rule(
+        RuleDescription(
+            id: "description-length", severity: .error, stage: PolicyStage.stageName,
+            summary: "info.description is present and has 30 to 500 characters.",
+            source:
+                "description-length: DH/certification-submission (R), validator `FieldLengthNotInRange`; policy 5000.2.3.4. Counted in UTF-16 code units, as the .NET validator counts.",
+            fix: "Write a description of the service in 30 to 500 characters: what it is and what the connector lets users do.",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"Weather forecasts and current observations for any place on Earth, by coordinates or by name.\"",
+                        with: "\"Weather forecasts.\"")),
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing:
+                            "\"description\": \"Weather forecasts and current observations for any place on Earth, by coordinates or by name.\",",
+                        with: "")),
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         guard let description = swagger.document.root["info"]?["description"]?.string else {
-            return [context.swaggerFinding(
-                "info.description is missing. Add a description of the service in 30 to 500 characters.",
-                at: infoDescriptionPointer, signature: "missing")].compactMap { $0 }
+            return [
+                context.swaggerFinding(
+                    "info.description is missing. Add a description of the service in 30 to 500 characters.",
+                    at: infoDescriptionPointer, signature: "missing")
+            ].compactMap { $0 }
         }
         let length = description.utf16.count
         guard length < 30 || length > 500 else { return [] }
         let advice = length < 30 ? "expand it to at least 30" : "shorten it to at most 500"
-        return [context.swaggerFinding(
-            "info.description has \(length) characters (\(PolicySwaggerText.quote(description, limit: 60))); it must have 30 to 500: \(advice).",
-            at: infoDescriptionPointer, signature: length < 30 ? "short" : "long")].compactMap { $0 }
+        return [
+            context.swaggerFinding(
+                "info.description has \(length) characters (\(PolicySwaggerText.quote(description, limit: 60))); it must have 30 to 500: \(advice).",
+                at: infoDescriptionPointer, signature: length < 30 ? "short" : "long")
+        ].compactMap { $0 }
     }
 
     /// Microsoft product names a connector description must not use.
     static let descriptionRestrictedNames = ["power apps", "power automate", "logic apps", "copilot studio", "microsoft flow"]
 
-    static let descriptionRestricted = Rule(RuleDescription(
-        id: "description-restricted", severity: .error, stage: PolicyStage.stageName,
-        summary: "info.description does not name Power Apps, Power Automate, Logic Apps, Copilot Studio or Microsoft Flow (whole words, any case, spaces optional).",
-        source: "description-restricted: validator \"contains at least one of the restricted words: 'power apps, power automate, logic apps'\" (PR#3407, V); Copilot Studio per DH/certification-submission (R); Microsoft Flow is the old name of Power Automate. The string guidance also discourages \"API\" (W), but 75 certified descriptions use it and the validator does not list it, so it is not checked.",
-        fix: "Describe the service itself; remove the product name (the connector runs in all of them).",
-        triggering: [.swagger(PolicySwaggerExamples.swagger(
-            replacing: "by coordinates or by name.", with: "by coordinates or by name, in Power Automate."))],
-        nonTriggering: [.minimal()])) { context in
+    static let descriptionRestricted = Rule(
+        RuleDescription(
+            id: "description-restricted", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "info.description does not name Power Apps, Power Automate, Logic Apps, Copilot Studio or Microsoft Flow (whole words, any case, spaces optional).",
+            source:
+                "description-restricted: validator \"contains at least one of the restricted words: 'power apps, power automate, logic apps'\" (PR#3407, V); Copilot Studio per DH/certification-submission (R); Microsoft Flow is the old name of Power Automate. The string guidance also discourages \"API\" (W), but 75 certified descriptions use it and the validator does not list it, so it is not checked.",
+            fix: "Describe the service itself; remove the product name (the connector runs in all of them).",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "by coordinates or by name.", with: "by coordinates or by name, in Power Automate."))
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger, let description = swagger.document.root["info"]?["description"]?.string else {
             return []
         }
@@ -55,45 +72,54 @@ extension PolicyRules {
         }
     }
 
-    static let contactRequired = Rule(RuleDescription(
-        id: "contact-required", severity: .error, stage: PolicyStage.stageName,
-        summary: "info.contact has a name, a url (an absolute http(s) URL) and a valid ASCII email address.",
-        source: "contact-required: validator \"The 'contact' property is required. ValuePath: /info\" (PR#1095, V); `ContactEmailNotValid` (SVR, R). The URL check is the validator's `UrlNotValid` applied to the contact URL (I). Fires on 66 of the 619 certified connectors, mostly older ones without an email.",
-        fix: "Add \"contact\": {\"name\": ..., \"url\": \"https://...\", \"email\": \"support@...\"} to info, with the publisher's support contact.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"support@contoso.example\"", with: "\"support at contoso\"")),
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"name\": \"Contoso Support\", ", with: "")),
-        ],
-        nonTriggering: [.minimal()])) { context in
+    static let contactRequired = Rule(
+        RuleDescription(
+            id: "contact-required", severity: .error, stage: PolicyStage.stageName,
+            summary: "info.contact has a name, a url (an absolute http(s) URL) and a valid ASCII email address.",
+            source:
+                "contact-required: validator \"The 'contact' property is required. ValuePath: /info\" (PR#1095, V); `ContactEmailNotValid` (SVR, R). The URL check is the validator's `UrlNotValid` applied to the contact URL (I). Fires on 66 of the 619 certified connectors, mostly older ones without an email.",
+            fix:
+                "Add \"contact\": {\"name\": ..., \"url\": \"https://...\", \"email\": \"support@...\"} to info, with the publisher's support contact.",
+            triggering: [
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"support@contoso.example\"", with: "\"support at contoso\"")),
+                .swagger(PolicySwaggerExamples.swagger(replacing: "\"name\": \"Contoso Support\", ", with: "")),
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let contactPointer = JSONPointer(tokens: ["info", "contact"])
         guard let contact = swagger.document.root["info"]?["contact"]?.object else {
-            return [context.swaggerFinding(
-                "info.contact is missing. Add {\"name\", \"url\", \"email\"} with the publisher's support contact.",
-                at: contactPointer, signature: "missing")].compactMap { $0 }
+            return [
+                context.swaggerFinding(
+                    "info.contact is missing. Add {\"name\", \"url\", \"email\"} with the publisher's support contact.",
+                    at: contactPointer, signature: "missing")
+            ].compactMap { $0 }
         }
         var findings: [Finding?] = []
         for key in ["name", "url", "email"] {
             let value = contact[key]?.string?.trimmingCharacters(in: .whitespaces) ?? ""
             if value.isEmpty {
-                findings.append(context.swaggerFinding(
-                    "info.contact has no \(key). Add the support contact's \(key).",
-                    at: contactPointer.appending(key), signature: "missing-\(key)"))
+                findings.append(
+                    context.swaggerFinding(
+                        "info.contact has no \(key). Add the support contact's \(key).",
+                        at: contactPointer.appending(key), signature: "missing-\(key)"))
             }
         }
         if let email = contact["email"]?.string, !email.trimmingCharacters(in: .whitespaces).isEmpty,
             !PolicySwaggerText.isEmail(email)
         {
-            findings.append(context.swaggerFinding(
-                "info.contact.email \(PolicySwaggerText.quote(email)) is not a valid email address. Use one address in ASCII, like support@example.com.",
-                at: contactPointer.appending("email"), signature: "email"))
+            findings.append(
+                context.swaggerFinding(
+                    "info.contact.email \(PolicySwaggerText.quote(email)) is not a valid email address. Use one address in ASCII, like support@example.com.",
+                    at: contactPointer.appending("email"), signature: "email"))
         }
         if let url = contact["url"]?.string, !url.trimmingCharacters(in: .whitespaces).isEmpty,
             !PolicySwaggerText.isAbsoluteURL(url, schemes: ["http", "https"])
         {
-            findings.append(context.swaggerFinding(
-                "info.contact.url \(PolicySwaggerText.quote(url)) is not an absolute URL. Use a full address such as https://example.com/support.",
-                at: contactPointer.appending("url"), signature: "url"))
+            findings.append(
+                context.swaggerFinding(
+                    "info.contact.url \(PolicySwaggerText.quote(url)) is not an absolute URL. Use a full address such as https://example.com/support.",
+                    at: contactPointer.appending("url"), signature: "url"))
         }
         return findings.compactMap { $0 }
     }
@@ -106,7 +132,8 @@ extension PolicySwaggerText {
         // backtracking is bounded.
         guard text.utf8.count <= 254 else { return false }
         return text.range(
-            of: #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"#,
+            of:
+                #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"#,
             options: .regularExpression) != nil
     }
 

@@ -17,7 +17,8 @@ struct PolicySwaggerConnectionParameter {
         let properties = JSONPointer(tokens: ["properties"])
         for member in root["properties"]?["connectionParameters"]?.object?.members ?? [] {
             guard let object = member.value.object else { continue }
-            result.append(.init(name: member.key, pointer: properties.appending("connectionParameters").appending(member.key), object: object))
+            result.append(
+                .init(name: member.key, pointer: properties.appending("connectionParameters").appending(member.key), object: object))
         }
         let sets = root["properties"]?["connectionParameterSets"]?["values"]?.array ?? []
         for (index, set) in sets.enumerated() {
@@ -32,52 +33,69 @@ struct PolicySwaggerConnectionParameter {
 }
 
 extension PolicyRules {
-    static let publisherStackOwner = Rule(RuleDescription(
-        id: "publisher-stackowner", severity: .error, stage: PolicyStage.stageName,
-        summary: "apiProperties.json sets properties.publisher and properties.stackOwner to non-empty names that contain a letter or a digit.",
-        source: "publisher-stackowner: DH/certification-submission 3a (R). The docs' \"alphanumeric\" is not enforced on the characters: 139 certified connectors have names like \"Blackbaud, Inc.\". Legacy files lack the keys (54 and 72 of the 619 certified connectors), but new submissions need both, so it stays an error (it fires on 72 of the 619 certified connectors).",
-        fix: "Add \"publisher\": the company or person publishing the connector, and \"stackOwner\": the company that owns the service (for verified publishers usually the same name).",
-        triggering: [
-            .properties(PolicySwaggerExamples.properties(replacing: "\"stackOwner\": \"Contoso\"", with: "\"stackOwner\": \"\"")),
-            .properties(PolicySwaggerExamples.properties(replacing: ",\n    \"publisher\": \"Contoso\"", with: "")),
-        ],
-        nonTriggering: [.minimal(), .properties(PolicySwaggerExamples.properties(replacing: "\"publisher\": \"Contoso\"", with: "\"publisher\": \"Contoso, Inc.\""))])) { context in
+    static let publisherStackOwner = Rule(
+        RuleDescription(
+            id: "publisher-stackowner", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "apiProperties.json sets properties.publisher and properties.stackOwner to non-empty names that contain a letter or a digit.",
+            source:
+                "publisher-stackowner: DH/certification-submission 3a (R). The docs' \"alphanumeric\" is not enforced on the characters: 139 certified connectors have names like \"Blackbaud, Inc.\". Legacy files lack the keys (54 and 72 of the 619 certified connectors), but new submissions need both, so it stays an error (it fires on 72 of the 619 certified connectors).",
+            fix:
+                "Add \"publisher\": the company or person publishing the connector, and \"stackOwner\": the company that owns the service (for verified publishers usually the same name).",
+            triggering: [
+                .properties(PolicySwaggerExamples.properties(replacing: "\"stackOwner\": \"Contoso\"", with: "\"stackOwner\": \"\"")),
+                .properties(PolicySwaggerExamples.properties(replacing: ",\n    \"publisher\": \"Contoso\"", with: "")),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .properties(
+                    PolicySwaggerExamples.properties(replacing: "\"publisher\": \"Contoso\"", with: "\"publisher\": \"Contoso, Inc.\"")),
+            ])
+    ) { context in
         guard let properties = context.properties, let object = properties.document.root["properties"]?.object else { return [] }
         var findings: [Finding] = []
         for key in ["publisher", "stackOwner"] {
             let pointer = JSONPointer(tokens: ["properties", key])
             let role = key == "publisher" ? "the company or person publishing the connector" : "the company that owns the service"
             guard let value = object[key] else {
-                findings.append(context.finding(
-                    "properties.\(key) is missing. Add it: \(role).",
-                    in: properties.file, document: properties.document, at: pointer, signature: "\(key)-missing"))
+                findings.append(
+                    context.finding(
+                        "properties.\(key) is missing. Add it: \(role).",
+                        in: properties.file, document: properties.document, at: pointer, signature: "\(key)-missing"))
                 continue
             }
             let text = value.string ?? ""
             guard !text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) else { continue }
-            findings.append(context.finding(
-                "properties.\(key) is \(value.jsonText), which is not a name. Set it to \(role).",
-                in: properties.file, document: properties.document, at: pointer, signature: "\(key)-empty"))
+            findings.append(
+                context.finding(
+                    "properties.\(key) is \(value.jsonText), which is not a name. Set it to \(role).",
+                    in: properties.file, document: properties.document, at: pointer, signature: "\(key)-empty"))
         }
         return findings
     }
 
-    static let connectionParameterUIDefinition = Rule(RuleDescription(
-        id: "conn-param-uidef", severity: .error, stage: PolicyStage.stageName,
-        summary: "Every connection parameter a user fills (not OAuth, not hidden) has a uiDefinition with a non-empty displayName and description.",
-        source: "conn-param-uidef: apiProperties validator, Critical: \"Invalid value for the description property within the UI Definition object.\" (PR#1421, V). OAuth parameters without uiDefinition are left out (the platform draws their sign-in button; 179 certified connectors do so), and so are hidden parameters (46 certified connectors leave their description empty; no user sees them). Fires on 7 of the 619 certified connectors.",
-        fix: "Add \"uiDefinition\": {\"displayName\": ..., \"description\": ...} with a short name and a sentence telling the user what to enter.",
-        triggering: [.properties(PolicySwaggerExamples.properties(replacing: "\"The API key for this connection.\"", with: "\"\""))],
-        nonTriggering: [.minimal()])) { context in
+    static let connectionParameterUIDefinition = Rule(
+        RuleDescription(
+            id: "conn-param-uidef", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "Every connection parameter a user fills (not OAuth, not hidden) has a uiDefinition with a non-empty displayName and description.",
+            source:
+                "conn-param-uidef: apiProperties validator, Critical: \"Invalid value for the description property within the UI Definition object.\" (PR#1421, V). OAuth parameters without uiDefinition are left out (the platform draws their sign-in button; 179 certified connectors do so), and so are hidden parameters (46 certified connectors leave their description empty; no user sees them). Fires on 7 of the 619 certified connectors.",
+            fix:
+                "Add \"uiDefinition\": {\"displayName\": ..., \"description\": ...} with a short name and a sentence telling the user what to enter.",
+            triggering: [.properties(PolicySwaggerExamples.properties(replacing: "\"The API key for this connection.\"", with: "\"\""))],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let properties = context.properties else { return [] }
         var findings: [Finding] = []
         for parameter in PolicySwaggerConnectionParameter.all(properties.document.root) {
             guard let ui = parameter.object["uiDefinition"]?.object else {
                 if !parameter.isOAuth {
-                    findings.append(context.finding(
-                        "Connection parameter \"\(parameter.name)\" has no uiDefinition. Add one with a displayName and a description.",
-                        in: properties.file, document: properties.document, at: parameter.pointer.appending("uiDefinition"),
-                        signature: "\(parameter.name)-uidefinition"))
+                    findings.append(
+                        context.finding(
+                            "Connection parameter \"\(parameter.name)\" has no uiDefinition. Add one with a displayName and a description.",
+                            in: properties.file, document: properties.document, at: parameter.pointer.appending("uiDefinition"),
+                            signature: "\(parameter.name)-uidefinition"))
                 }
                 continue
             }
@@ -86,24 +104,34 @@ extension PolicyRules {
             for key in ["displayName", "description"] {
                 guard (ui[key]?.string ?? "").allSatisfy(\.isWhitespace) else { continue }
                 let what = key == "displayName" ? "a short name for the field" : "a sentence telling the user what to enter"
-                findings.append(context.finding(
-                    "The uiDefinition of connection parameter \"\(parameter.name)\" has \(ui[key] == nil ? "no" : "an empty") \(key). Set it to \(what).",
-                    in: properties.file, document: properties.document, at: parameter.pointer.appending("uiDefinition").appending(key),
-                    signature: "\(parameter.name)-\(key)"))
+                findings.append(
+                    context.finding(
+                        "The uiDefinition of connection parameter \"\(parameter.name)\" has \(ui[key] == nil ? "no" : "an empty") \(key). Set it to \(what).",
+                        in: properties.file, document: properties.document, at: parameter.pointer.appending("uiDefinition").appending(key),
+                        signature: "\(parameter.name)-\(key)"))
             }
         }
         return findings
     }
 
-    static let oauthRedirect = Rule(RuleDescription(
-        id: "oauth-redirect", severity: .warning, stage: PolicyStage.stageName,
-        summary: "OAuth connection parameters set redirectMode to \"GlobalPerConnector\" (or \"Direct\"), not \"Global\" or nothing.",
-        source: "oauth-redirect: the schema allows {Global, Direct}, but the per-connector redirect URI is reported mandatory for new OAuth apps since February 2024 (3P); 30 certified connectors already use GlobalPerConnector. A warning, for a reviewer: 171 of the 619 certified connectors still use the global redirect.",
-        fix: "Set \"redirectMode\": \"GlobalPerConnector\" in oAuthSettings and register the connector's own redirect URI with the identity provider.",
-        triggering: [.properties(PolicySwaggerExamples.properties(
-            replacing: "\"connectionParameters\": {",
-            with: "\"connectionParameters\": {\"token\": {\"type\": \"oauthSetting\", \"oAuthSettings\": {\"identityProvider\": \"oauth2\", \"clientId\": \"[DUMMY_VALUE]\", \"scopes\": [], \"redirectMode\": \"Global\", \"redirectUrl\": \"https://global.consent.azure-apim.net/redirect\", \"properties\": {\"IsFirstParty\": \"False\"}, \"customParameters\": {}}},"))],
-        nonTriggering: [.minimal()])) { context in
+    static let oauthRedirect = Rule(
+        RuleDescription(
+            id: "oauth-redirect", severity: .warning, stage: PolicyStage.stageName,
+            summary: "OAuth connection parameters set redirectMode to \"GlobalPerConnector\" (or \"Direct\"), not \"Global\" or nothing.",
+            source:
+                "oauth-redirect: the schema allows {Global, Direct}, but the per-connector redirect URI is reported mandatory for new OAuth apps since February 2024 (3P); 30 certified connectors already use GlobalPerConnector. A warning, for a reviewer: 171 of the 619 certified connectors still use the global redirect.",
+            fix:
+                "Set \"redirectMode\": \"GlobalPerConnector\" in oAuthSettings and register the connector's own redirect URI with the identity provider.",
+            triggering: [
+                .properties(
+                    PolicySwaggerExamples.properties(
+                        replacing: "\"connectionParameters\": {",
+                        with:
+                            "\"connectionParameters\": {\"token\": {\"type\": \"oauthSetting\", \"oAuthSettings\": {\"identityProvider\": \"oauth2\", \"clientId\": \"[DUMMY_VALUE]\", \"scopes\": [], \"redirectMode\": \"Global\", \"redirectUrl\": \"https://global.consent.azure-apim.net/redirect\", \"properties\": {\"IsFirstParty\": \"False\"}, \"customParameters\": {}}},"
+                    ))
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let properties = context.properties else { return [] }
         var findings: [Finding] = []
         for parameter in PolicySwaggerConnectionParameter.all(properties.document.root) {
@@ -113,72 +141,102 @@ extension PolicyRules {
             switch mode?.lowercased() {
             case "globalperconnector", "direct": continue
             case nil:
-                findings.append(context.finding(
-                    "The OAuth settings of \"\(parameter.name)\" set no redirectMode, so the shared global redirect URI is used. Set \"redirectMode\": \"GlobalPerConnector\" and register the connector's own redirect URI.",
-                    in: properties.file, document: properties.document, at: settingsPointer, atKey: true, signature: "\(parameter.name)-none"))
+                findings.append(
+                    context.finding(
+                        "The OAuth settings of \"\(parameter.name)\" set no redirectMode, so the shared global redirect URI is used. Set \"redirectMode\": \"GlobalPerConnector\" and register the connector's own redirect URI.",
+                        in: properties.file, document: properties.document, at: settingsPointer, atKey: true,
+                        signature: "\(parameter.name)-none"))
             default:
-                findings.append(context.finding(
-                    "The OAuth settings of \"\(parameter.name)\" use redirectMode \"\(mode!)\". Set \"redirectMode\": \"GlobalPerConnector\" and register the connector's own redirect URI.",
-                    in: properties.file, document: properties.document, at: settingsPointer.appending("redirectMode"),
-                    signature: "\(parameter.name)-\(mode!.lowercased())"))
+                findings.append(
+                    context.finding(
+                        "The OAuth settings of \"\(parameter.name)\" use redirectMode \"\(mode!)\". Set \"redirectMode\": \"GlobalPerConnector\" and register the connector's own redirect URI.",
+                        in: properties.file, document: properties.document, at: settingsPointer.appending("redirectMode"),
+                        signature: "\(parameter.name)-\(mode!.lowercased())"))
             }
         }
         return findings
     }
 
     /// Connection parameter types that are not one of the certified authentication kinds.
-    static let uncertifiedAuthenticationTypes = ["gatewaysetting": "an on-premises data gateway", "clientcertificate": "a client certificate"]
+    static let uncertifiedAuthenticationTypes = [
+        "gatewaysetting": "an on-premises data gateway", "clientcertificate": "a client certificate",
+    ]
 
-    static let authType = Rule(RuleDescription(
-        id: "auth-type", severity: .error, stage: PolicyStage.stageName,
-        summary: "The connector authenticates with OAuth 2.0, an API key, basic authentication or nothing: no gateway or client-certificate connection parameter, and an oauth2 security definition in the swagger has its oauthSetting connection parameter in apiProperties.json.",
-        source: "security (auth type): DH/submit-certification (R), \"Auth must be OAuth2, API key, basic or anonymous\". apiProperties.json is what the platform signs in with (25 certified connectors declare OAuth only there, so that direction is not required), but an oauth2 definition without an oauthSetting parameter leaves the connector without tokens. Fires on 1 of the 619 certified connectors (an on-premises gateway). The allowed security types, the security names and the oAuthSettings shape are the schema stage's rules.",
-        fix: "Authenticate with OAuth 2.0 (an oauthSetting connection parameter), an API key (securestring) or basic authentication; when the swagger declares oauth2, add the oauthSetting connection parameter to apiProperties.json.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "\"api_key\": {\"type\": \"apiKey\", \"in\": \"header\", \"name\": \"X-Api-Key\"}",
-                with: "\"api_key\": {\"type\": \"apiKey\", \"in\": \"header\", \"name\": \"X-Api-Key\"}, \"oauth\": {\"type\": \"oauth2\", \"flow\": \"accessCode\", \"authorizationUrl\": \"https://contoso.example/authorize\", \"tokenUrl\": \"https://contoso.example/token\", \"scopes\": {}}")),
-            .properties(PolicySwaggerExamples.properties(
-                replacing: "\"connectionParameters\": {",
-                with: "\"connectionParameters\": {\"gateway\": {\"type\": \"gatewaySetting\", \"gatewaySettings\": {\"dataSourceType\": \"CustomConnector\", \"connectionDetails\": []}, \"uiDefinition\": {\"displayName\": \"Gateway\", \"description\": \"The on-premises gateway.\"}},")),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .properties(PolicySwaggerExamples.properties(
-                replacing: "\"connectionParameters\": {",
-                with: "\"connectionParameters\": {\"token\": {\"type\": \"oauthSetting\", \"oAuthSettings\": {\"identityProvider\": \"oauth2\", \"clientId\": \"[DUMMY_VALUE]\", \"scopes\": [], \"redirectMode\": \"GlobalPerConnector\"}},")),
-        ])) { context in
+    static let authType = Rule(
+        RuleDescription(
+            id: "auth-type", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "The connector authenticates with OAuth 2.0, an API key, basic authentication or nothing: no gateway or client-certificate connection parameter, and an oauth2 security definition in the swagger has its oauthSetting connection parameter in apiProperties.json.",
+            source:
+                "security (auth type): DH/submit-certification (R), \"Auth must be OAuth2, API key, basic or anonymous\". apiProperties.json is what the platform signs in with (25 certified connectors declare OAuth only there, so that direction is not required), but an oauth2 definition without an oauthSetting parameter leaves the connector without tokens. Fires on 1 of the 619 certified connectors (an on-premises gateway). The allowed security types, the security names and the oAuthSettings shape are the schema stage's rules.",
+            fix:
+                "Authenticate with OAuth 2.0 (an oauthSetting connection parameter), an API key (securestring) or basic authentication; when the swagger declares oauth2, add the oauthSetting connection parameter to apiProperties.json.",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"api_key\": {\"type\": \"apiKey\", \"in\": \"header\", \"name\": \"X-Api-Key\"}",
+                        with:
+                            "\"api_key\": {\"type\": \"apiKey\", \"in\": \"header\", \"name\": \"X-Api-Key\"}, \"oauth\": {\"type\": \"oauth2\", \"flow\": \"accessCode\", \"authorizationUrl\": \"https://contoso.example/authorize\", \"tokenUrl\": \"https://contoso.example/token\", \"scopes\": {}}"
+                    )),
+                .properties(
+                    PolicySwaggerExamples.properties(
+                        replacing: "\"connectionParameters\": {",
+                        with:
+                            "\"connectionParameters\": {\"gateway\": {\"type\": \"gatewaySetting\", \"gatewaySettings\": {\"dataSourceType\": \"CustomConnector\", \"connectionDetails\": []}, \"uiDefinition\": {\"displayName\": \"Gateway\", \"description\": \"The on-premises gateway.\"}},"
+                    )),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .properties(
+                    PolicySwaggerExamples.properties(
+                        replacing: "\"connectionParameters\": {",
+                        with:
+                            "\"connectionParameters\": {\"token\": {\"type\": \"oauthSetting\", \"oAuthSettings\": {\"identityProvider\": \"oauth2\", \"clientId\": \"[DUMMY_VALUE]\", \"scopes\": [], \"redirectMode\": \"GlobalPerConnector\"}},"
+                    )),
+            ])
+    ) { context in
         var findings: [Finding?] = []
         let parameters = context.properties.map { PolicySwaggerConnectionParameter.all($0.document.root) } ?? []
         if let properties = context.properties {
             for parameter in parameters {
                 guard let kind = uncertifiedAuthenticationTypes[parameter.type.lowercased()] else { continue }
-                findings.append(context.finding(
-                    "Connection parameter \"\(parameter.name)\" has type \"\(parameter.type)\" (\(kind)); certified connectors authenticate with OAuth 2.0, an API key, basic authentication or nothing. Use one of these.",
-                    in: properties.file, document: properties.document, at: parameter.pointer.appending("type"),
-                    signature: "type-\(parameter.name)"))
+                findings.append(
+                    context.finding(
+                        "Connection parameter \"\(parameter.name)\" has type \"\(parameter.type)\" (\(kind)); certified connectors authenticate with OAuth 2.0, an API key, basic authentication or nothing. Use one of these.",
+                        in: properties.file, document: properties.document, at: parameter.pointer.appending("type"),
+                        signature: "type-\(parameter.name)"))
             }
         }
         if let swagger = context.swagger, context.properties != nil, !parameters.contains(where: \.isOAuth),
             let oauth = swagger.document.root["securityDefinitions"]?.object?.members.first(where: { $0.value["type"]?.string == "oauth2" })
         {
-            findings.append(context.swaggerFinding(
-                "The swagger declares OAuth (security definition \"\(oauth.key)\") but apiProperties.json has no oauthSetting connection parameter, so the connector gets no tokens. Add one with oAuthSettings, or remove the oauth2 definition.",
-                at: JSONPointer(tokens: ["securityDefinitions", oauth.key]), atKey: true, signature: "oauth-swagger-only"))
+            findings.append(
+                context.swaggerFinding(
+                    "The swagger declares OAuth (security definition \"\(oauth.key)\") but apiProperties.json has no oauthSetting connection parameter, so the connector gets no tokens. Add one with oAuthSettings, or remove the oauth2 definition.",
+                    at: JSONPointer(tokens: ["securityDefinitions", oauth.key]), atKey: true, signature: "oauth-swagger-only"))
         }
         return findings.compactMap { $0 }
     }
 
-    static let scriptOperations = Rule(RuleDescription(
-        id: "csx-ops", severity: .warning, stage: PolicyStage.stageName,
-        summary: "Every name in apiProperties.json's scriptOperations is an operationId of the swagger.",
-        source: "csx-ops: paconn README (R): scriptOperations lists the operations the script handles; an empty list means all. A name that is no operationId means the script never runs where the publisher expects.",
-        fix: "Correct the name to the operation's operationId, or remove it from scriptOperations.",
-        triggering: [.properties(PolicySwaggerExamples.properties(replacing: "\"capabilities\": [],", with: "\"capabilities\": [], \"scriptOperations\": [\"GetForecasts\"],"))],
-        nonTriggering: [
-            .minimal(),
-            .properties(PolicySwaggerExamples.properties(replacing: "\"capabilities\": [],", with: "\"capabilities\": [], \"scriptOperations\": [\"GetForecast\"],")),
-        ])) { context in
+    static let scriptOperations = Rule(
+        RuleDescription(
+            id: "csx-ops", severity: .warning, stage: PolicyStage.stageName,
+            summary: "Every name in apiProperties.json's scriptOperations is an operationId of the swagger.",
+            source:
+                "csx-ops: paconn README (R): scriptOperations lists the operations the script handles; an empty list means all. A name that is no operationId means the script never runs where the publisher expects.",
+            fix: "Correct the name to the operation's operationId, or remove it from scriptOperations.",
+            triggering: [
+                .properties(
+                    PolicySwaggerExamples.properties(
+                        replacing: "\"capabilities\": [],", with: "\"capabilities\": [], \"scriptOperations\": [\"GetForecasts\"],"))
+            ],
+            nonTriggering: [
+                .minimal(),
+                .properties(
+                    PolicySwaggerExamples.properties(
+                        replacing: "\"capabilities\": [],", with: "\"capabilities\": [], \"scriptOperations\": [\"GetForecast\"],")),
+            ])
+    ) { context in
         guard let properties = context.properties, let swagger = context.swagger,
             let names = properties.document.root["properties"]?["scriptOperations"]?.array
         else { return [] }
@@ -187,10 +245,11 @@ extension PolicyRules {
         for (index, value) in names.enumerated() {
             guard let name = value.string, !operationIds.contains(name) else { continue }
             let close = operationIds.first { $0.lowercased() == name.lowercased() }
-            findings.append(context.finding(
-                "scriptOperations names \"\(name)\", which is no operationId of the swagger\(close.map { " (did you mean \"\($0)\"?)" } ?? ""). Use the exact operationId or remove the entry.",
-                in: properties.file, document: properties.document,
-                at: JSONPointer(tokens: ["properties", "scriptOperations", String(index)]), signature: name))
+            findings.append(
+                context.finding(
+                    "scriptOperations names \"\(name)\", which is no operationId of the swagger\(close.map { " (did you mean \"\($0)\"?)" } ?? ""). Use the exact operationId or remove the entry.",
+                    in: properties.file, document: properties.document,
+                    at: JSONPointer(tokens: ["properties", "scriptOperations", String(index)]), signature: name))
         }
         return findings
     }

@@ -2,17 +2,24 @@ import Certification
 import JSONDocument
 
 extension PolicyRules {
-    static let responses = Rule(RuleDescription(
-        id: "responses", severity: .error, stage: PolicyStage.stageName,
-        summary: "Every operation defines at least one response, and one of them is a success (2xx) response.",
-        source: "responses: validator `OperationMustHaveResponse` and `OperationShouldHaveSuccessfulResponse` (SVR, R). A missing responses field and the response-code pattern are the schema stage's. Fires on 78 of the 619 certified connectors (mostly operations with only a \"default\" response).",
-        fix: "Add the operation's success response, e.g. \"200\": {\"description\": \"OK\", \"schema\": {...}}.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(replacing: "\"200\": {\"description\": \"The forecast.\"", with: "\"default\": {\"description\": \"The forecast.\"")),
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "\"responses\": {\n", with: "\"responses\": {}, \"x-responses\": {\n")),
-        ],
-        nonTriggering: [.minimal()])) { context in
+    static let responses = Rule(
+        RuleDescription(
+            id: "responses", severity: .error, stage: PolicyStage.stageName,
+            summary: "Every operation defines at least one response, and one of them is a success (2xx) response.",
+            source:
+                "responses: validator `OperationMustHaveResponse` and `OperationShouldHaveSuccessfulResponse` (SVR, R). A missing responses field and the response-code pattern are the schema stage's. Fires on 78 of the 619 certified connectors (mostly operations with only a \"default\" response).",
+            fix: "Add the operation's success response, e.g. \"200\": {\"description\": \"OK\", \"schema\": {...}}.",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"200\": {\"description\": \"The forecast.\"", with: "\"default\": {\"description\": \"The forecast.\"")
+                ),
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"responses\": {\n", with: "\"responses\": {}, \"x-responses\": {\n")),
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
         for operation in PolicySwaggerWalk.operations(swagger.document.root) {
@@ -20,56 +27,78 @@ extension PolicyRules {
             // A missing "responses" is the schema stage's (it is a required field).
             guard let responses = operation.object["responses"]?.object else { continue }
             guard !responses.isEmpty else {
-                findings.append(context.swaggerFinding(
-                    "The \(operation.label) defines no response. Add its success response, e.g. \"200\" with a description and a schema.",
-                    at: pointer, signature: "none"))
+                findings.append(
+                    context.swaggerFinding(
+                        "The \(operation.label) defines no response. Add its success response, e.g. \"200\" with a description and a schema.",
+                        at: pointer, signature: "none"))
                 continue
             }
             guard !responses.keys.contains(where: { $0.count == 3 && $0.hasPrefix("2") }) else { continue }
-            findings.append(context.swaggerFinding(
-                "The \(operation.label) has no success response (only \(responses.keys.joined(separator: ", "))). Add a 2xx response, e.g. \"200\" with a schema.",
-                at: pointer, signature: "no-2xx"))
+            findings.append(
+                context.swaggerFinding(
+                    "The \(operation.label) has no success response (only \(responses.keys.joined(separator: ", "))). Add a 2xx response, e.g. \"200\" with a schema.",
+                    at: pointer, signature: "no-2xx"))
         }
         return findings.compactMap { $0 }
     }
 
-    static let defaultNoSchema = Rule(RuleDescription(
-        id: "default-no-schema", severity: .error, stage: PolicyStage.stageName,
-        summary: "The \"default\" response has no schema.",
-        source: "default-no-schema: validator `DefaultResponseHasSchema`, \"Schemas should be defined on expected responses only\" (SVR, R); policy 5000.2.4.2; DH \"Define exact operation responses\". Fires on 61 of the 619 certified connectors.",
-        fix: "Remove the schema from the \"default\" response and put it on the success response (200 or 201).",
-        triggering: [.swagger(PolicySwaggerExamples.swagger(
-            replacing: "\"200\": {\"description\": \"The forecast.\"",
-            with: "\"default\": {\"description\": \"An error.\", \"schema\": {\"type\": \"object\", \"properties\": {\"message\": {\"type\": \"string\"}}}}, \"200\": {\"description\": \"The forecast.\""))],
-        nonTriggering: [.minimal()])) { context in
+    static let defaultNoSchema = Rule(
+        RuleDescription(
+            id: "default-no-schema", severity: .error, stage: PolicyStage.stageName,
+            summary: "The \"default\" response has no schema.",
+            source:
+                "default-no-schema: validator `DefaultResponseHasSchema`, \"Schemas should be defined on expected responses only\" (SVR, R); policy 5000.2.4.2; DH \"Define exact operation responses\". Fires on 61 of the 619 certified connectors.",
+            fix: "Remove the schema from the \"default\" response and put it on the success response (200 or 201).",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"200\": {\"description\": \"The forecast.\"",
+                        with:
+                            "\"default\": {\"description\": \"An error.\", \"schema\": {\"type\": \"object\", \"properties\": {\"message\": {\"type\": \"string\"}}}}, \"200\": {\"description\": \"The forecast.\""
+                    ))
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var findings: [Finding?] = []
         for operation in PolicySwaggerWalk.operations(root) {
             guard let response = operation.object["responses"]?["default"] else { continue }
             let written = operation.pointer.appending("responses").appending("default")
-            guard let (object, pointer) = PolicySwaggerWalk.resolve(response, at: written, in: root), object["schema"] != nil else { continue }
-            findings.append(context.swaggerFinding(
-                "The default response of the \(operation.label) has a schema. Remove it: schemas belong on the expected responses (200 or 201) only.",
-                at: pointer.appending("schema"), signature: "default-schema"))
+            guard let (object, pointer) = PolicySwaggerWalk.resolve(response, at: written, in: root), object["schema"] != nil else {
+                continue
+            }
+            findings.append(
+                context.swaggerFinding(
+                    "The default response of the \(operation.label) has a schema. Remove it: schemas belong on the expected responses (200 or 201) only.",
+                    at: pointer.appending("schema"), signature: "default-schema"))
         }
         return findings.compactMap { $0 }
     }
 
-    static let responseSchema = Rule(RuleDescription(
-        id: "response-schema", severity: .warning, stage: PolicyStage.stageName,
-        summary: "An operation with a 200 or 201 response describes its output there with a non-empty schema (a webhook trigger does it in x-ms-notification-content); a dynamic schema counts.",
-        source: "response-schema: validator `SchemaDefinitionSetIncorrectly`, \"should define an output schema on the 200 or 201 response ... to be visible in the designer\" (SVR, R); DH \"Define exact operation responses\" (no empty operations, no empty objects). A warning: the validator says \"should\", and 274 of the 619 certified connectors have a 200 or 201 response without a usable schema (often operations that really return nothing). Operations whose success codes are only 202 or 204 are not checked.",
-        fix: "Describe the returned JSON in the 200 (or 201) response's schema with its properties, or use x-ms-dynamic-schema; if the operation returns nothing, answer 204 instead.",
-        triggering: [
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "\"schema\": {\"type\": \"object\", \"properties\": {\"days\"",
-                with: "\"x-schema\": {\"type\": \"object\", \"properties\": {\"days\"")),
-            .swagger(PolicySwaggerExamples.swagger(
-                replacing: "\"schema\": {\"type\": \"object\", \"properties\": {\"days\"",
-                with: "\"schema\": {\"type\": \"object\", \"properties\": {}}, \"x-schema\": {\"type\": \"object\", \"properties\": {\"days\"")),
-        ],
-        nonTriggering: [.minimal()])) { context in
+    static let responseSchema = Rule(
+        RuleDescription(
+            id: "response-schema", severity: .warning, stage: PolicyStage.stageName,
+            summary:
+                "An operation with a 200 or 201 response describes its output there with a non-empty schema (a webhook trigger does it in x-ms-notification-content); a dynamic schema counts.",
+            source:
+                "response-schema: validator `SchemaDefinitionSetIncorrectly`, \"should define an output schema on the 200 or 201 response ... to be visible in the designer\" (SVR, R); DH \"Define exact operation responses\" (no empty operations, no empty objects). A warning: the validator says \"should\", and 274 of the 619 certified connectors have a 200 or 201 response without a usable schema (often operations that really return nothing). Operations whose success codes are only 202 or 204 are not checked.",
+            fix:
+                "Describe the returned JSON in the 200 (or 201) response's schema with its properties, or use x-ms-dynamic-schema; if the operation returns nothing, answer 204 instead.",
+            triggering: [
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"schema\": {\"type\": \"object\", \"properties\": {\"days\"",
+                        with: "\"x-schema\": {\"type\": \"object\", \"properties\": {\"days\"")),
+                .swagger(
+                    PolicySwaggerExamples.swagger(
+                        replacing: "\"schema\": {\"type\": \"object\", \"properties\": {\"days\"",
+                        with:
+                            "\"schema\": {\"type\": \"object\", \"properties\": {}}, \"x-schema\": {\"type\": \"object\", \"properties\": {\"days\""
+                    )),
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var findings: [Finding?] = []
@@ -78,9 +107,10 @@ extension PolicyRules {
                 let pointer = operation.pointer.appending("x-ms-notification-content")
                 let schema = operation.object["x-ms-notification-content"]?["schema"]
                 if PolicySwaggerText.isEmptySchema(schema, in: root) {
-                    findings.append(context.swaggerFinding(
-                        "The webhook trigger \(operation.label) has no output schema in x-ms-notification-content. Describe the notification's JSON there, so the designer shows its fields.",
-                        at: pointer.appending("schema"), signature: "notification"))
+                    findings.append(
+                        context.swaggerFinding(
+                            "The webhook trigger \(operation.label) has no output schema in x-ms-notification-content. Describe the notification's JSON there, so the designer shows its fields.",
+                            at: pointer.appending("schema"), signature: "notification"))
                 }
                 continue
             }
@@ -93,9 +123,10 @@ extension PolicyRules {
             guard resolved.allSatisfy({ PolicySwaggerText.isEmptySchema($0.0["schema"], in: root) }) else { continue }
             let pointer = resolved.first?.1 ?? operation.pointer.appending("responses").appending(first)
             let present = resolved.first?.0["schema"] != nil
-            findings.append(context.swaggerFinding(
-                "The \(first) response of the \(operation.label) has \(present ? "an empty schema" : "no schema"), so the designer shows no outputs. Describe the returned JSON with its properties (or x-ms-dynamic-schema), or answer 204 when nothing is returned.",
-                at: present ? pointer.appending("schema") : pointer, signature: present ? "empty" : "missing"))
+            findings.append(
+                context.swaggerFinding(
+                    "The \(first) response of the \(operation.label) has \(present ? "an empty schema" : "no schema"), so the designer shows no outputs. Describe the returned JSON with its properties (or x-ms-dynamic-schema), or answer 204 when nothing is returned.",
+                    at: present ? pointer.appending("schema") : pointer, signature: present ? "empty" : "missing"))
         }
         return findings.compactMap { $0 }
     }

@@ -5,19 +5,29 @@ extension PolicyRules {
     static let swaggerSizeErrorBytes = 1_048_576
     static let swaggerSizeWarningCharacters = 500_000
 
-    static let swaggerSize = Rule(RuleDescription(
-        id: "swagger-size", severity: .error, stage: PolicyStage.stageName,
-        summary: "apiDefinition.swagger.json is under 1 MB (1,048,576 bytes; an error); over 500,000 characters it is a warning, because it no longer fits a Dataverse solution.",
-        source: "swagger-size: DH/faq and certification-submission step 3d (the 1 MB limit, R); #3567 (V) for the Dataverse `openapidefinition` column maximum of 500,000 characters, counted here in UTF-16 code units as Dataverse does. The file's bytes are measured as submitted, whether or not it parses.",
-        fix: "Shrink the definition: move repeated schemas to `definitions` and reference them, drop unused definitions and examples, remove indentation, or split the connector in two.",
-        triggering: [.swagger(PolicySwaggerExamples.paddedSwagger(characters: 520_000)), .swagger(PolicySwaggerExamples.paddedSwagger(characters: 1_100_000))],
-        nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.paddedSwagger(characters: 400_000))])) { context in
+    static let swaggerSize = Rule(
+        RuleDescription(
+            id: "swagger-size", severity: .error, stage: PolicyStage.stageName,
+            summary:
+                "apiDefinition.swagger.json is under 1 MB (1,048,576 bytes; an error); over 500,000 characters it is a warning, because it no longer fits a Dataverse solution.",
+            source:
+                "swagger-size: DH/faq and certification-submission step 3d (the 1 MB limit, R); #3567 (V) for the Dataverse `openapidefinition` column maximum of 500,000 characters, counted here in UTF-16 code units as Dataverse does. The file's bytes are measured as submitted, whether or not it parses.",
+            fix:
+                "Shrink the definition: move repeated schemas to `definitions` and reference them, drop unused definitions and examples, remove indentation, or split the connector in two.",
+            triggering: [
+                .swagger(PolicySwaggerExamples.paddedSwagger(characters: 520_000)),
+                .swagger(PolicySwaggerExamples.paddedSwagger(characters: 1_100_000)),
+            ],
+            nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.paddedSwagger(characters: 400_000))])
+    ) { context in
         guard let file = context.package.file(.swagger) else { return [] }
         let bytes = file.bytes.count
         if bytes >= swaggerSizeErrorBytes {
-            return [context.fileFinding(
-                "\(file.path) is \(bytes) bytes; the limit is 1 MB (\(swaggerSizeErrorBytes) bytes). Shrink it: reference shared schemas from `definitions`, remove unused definitions and examples, or split the connector.",
-                file: file.path, signature: "over-1mb")]
+            return [
+                context.fileFinding(
+                    "\(file.path) is \(bytes) bytes; the limit is 1 MB (\(swaggerSizeErrorBytes) bytes). Shrink it: reference shared schemas from `definitions`, remove unused definitions and examples, or split the connector.",
+                    file: file.path, signature: "over-1mb")
+            ]
         }
         let characters = String(decoding: file.bytes, as: UTF8.self).utf16.count
         guard characters > swaggerSizeWarningCharacters else { return [] }
@@ -36,7 +46,9 @@ enum PolicySwaggerExamples {
     static func paddedSwagger(characters: Int) -> String {
         let base = ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!
         let padding = String(repeating: "Padding text. ", count: max(0, characters - base.utf16.count) / 14 + 1)
-        return swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"definitions\": {\"Padding\": {\"type\": \"string\", \"description\": \"\(padding)\"}},\n  \"x-ms-connector-metadata\"")
+        return swagger(
+            replacing: "\"x-ms-connector-metadata\"",
+            with: "\"definitions\": {\"Padding\": {\"type\": \"string\", \"description\": \"\(padding)\"}},\n  \"x-ms-connector-metadata\"")
     }
 
     /// The minimal swagger with the first occurrence of `old` replaced by `new`.

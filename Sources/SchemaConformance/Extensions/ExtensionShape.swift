@@ -2,24 +2,36 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let xmsExtensionShape = Rule(RuleDescription(
-        id: "x-ms-extension-shape", severity: .error, stage: SchemaStage.stageName,
-        summary: "Each known x-ms-* extension has the JSON shape the platform reads: x-ms-summary a string, x-ms-connector-metadata an array of {propertyName, propertyValue}, the dynamic extensions an object with operationId and parameters of the right form, x-ms-pageable {nextLinkName}, and so on.",
-        source: "custom-connector docs (openapi-extensions); PowerPlatformConnectors swagger schema (x-ms-dynamic-values needs one of operationId / builtInOperation / capability; parameters are literals or {parameter} for x-ms-dynamic-values and -schema, {value} or {parameterReference} for -list and -properties); corpus: the platform converts scalars (a number x-ms-summary, a \"true\" string) and reads member names without regard to case (\"PropertyName\"), and certified connectors rely on both, so those are warnings; x-ms-dynamic-values without parameters is accepted (166 certified connectors), and so are array and null literals among its parameters. Extensions in a place where they have no effect are left to x-ms-extension-placement.",
-        fix: "Give the extension the documented shape: see the message for the member and the expected type.",
-        triggering: [
-            .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-path": ["id"]}"#)),
-            .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": "ListPlaces"}"#)),
-            .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": "no"}}"#)),
-            .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLink": "nextLink"}"#)),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(XMSExamples.swagger(
-                root: #""x-ms-capabilities": {"testConnection": {"operationId": "ListPlaces", "parameters": {}}}"#,
-                parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"country": {"parameter": "region"}}, "value-collection": "value", "value-path": "id", "value-title": "name"}, "x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": {"parameterReference": "region"}}, "itemsPath": "value", "itemValuePath": "id", "itemTitlePath": "name"}"#)),
-            .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLinkName": "@odata.nextLink"}, "x-ms-api-annotation": {"family": "GetForecast", "revision": 1}, "x-ms-no-generic-test": true"#)),
-        ])) { context in
+    static let xmsExtensionShape = Rule(
+        RuleDescription(
+            id: "x-ms-extension-shape", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "Each known x-ms-* extension has the JSON shape the platform reads: x-ms-summary a string, x-ms-connector-metadata an array of {propertyName, propertyValue}, the dynamic extensions an object with operationId and parameters of the right form, x-ms-pageable {nextLinkName}, and so on.",
+            source:
+                "custom-connector docs (openapi-extensions); PowerPlatformConnectors swagger schema (x-ms-dynamic-values needs one of operationId / builtInOperation / capability; parameters are literals or {parameter} for x-ms-dynamic-values and -schema, {value} or {parameterReference} for -list and -properties); corpus: the platform converts scalars (a number x-ms-summary, a \"true\" string) and reads member names without regard to case (\"PropertyName\"), and certified connectors rely on both, so those are warnings; x-ms-dynamic-values without parameters is accepted (166 certified connectors), and so are array and null literals among its parameters. Extensions in a place where they have no effect are left to x-ms-extension-placement.",
+            fix: "Give the extension the documented shape: see the message for the member and the expected type.",
+            triggering: [
+                .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-path": ["id"]}"#)),
+                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": "ListPlaces"}"#)),
+                .swagger(
+                    XMSExamples.swagger(parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": "no"}}"#)),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLink": "nextLink"}"#)),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    XMSExamples.swagger(
+                        root: #""x-ms-capabilities": {"testConnection": {"operationId": "ListPlaces", "parameters": {}}}"#,
+                        parameter:
+                            #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"country": {"parameter": "region"}}, "value-collection": "value", "value-path": "id", "value-title": "name"}, "x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": {"parameterReference": "region"}}, "itemsPath": "value", "itemValuePath": "id", "itemTitlePath": "name"}"#
+                    )),
+                .swagger(
+                    XMSExamples.swagger(
+                        operation:
+                            #""x-ms-pageable": {"nextLinkName": "@odata.nextLink"}, "x-ms-api-annotation": {"family": "GetForecast", "revision": 1}, "x-ms-no-generic-test": true"#
+                    )),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var shape = XMSShape()
         for visit in XMSWalk.allVisits(swagger.document.root, memo: context.input.memo) where visit.needsShapeCheck {
@@ -69,7 +81,8 @@ extension SchemaRules {
                 shape.string(status.value, "\(key).status", at: status.pointer)
             }
             if let replacement = shape.member(object, "replacement", owner: key, at: pointer),
-               let fields = shape.object(replacement.value, "\(key).replacement", at: replacement.pointer) {
+                let fields = shape.object(replacement.value, "\(key).replacement", at: replacement.pointer)
+            {
                 shape.unknownMembers(fields, known: ["api", "operationId"], owner: "\(key).replacement", at: replacement.pointer)
                 for name in ["api", "operationId"] {
                     if let field = shape.member(fields, name, owner: "\(key).replacement", at: replacement.pointer) {
@@ -79,8 +92,10 @@ extension SchemaRules {
             }
         case "x-ms-pageable":
             guard let object = shape.object(value, key, at: pointer, hint: "Write {\"nextLinkName\": \"nextLink\"}.") else { return }
-            if let name = shape.required(object, "nextLinkName", owner: key, at: pointer,
-                                         hint: "Name the response property that holds the next page's URL: {\"nextLinkName\": \"nextLink\"}.") {
+            if let name = shape.required(
+                object, "nextLinkName", owner: key, at: pointer,
+                hint: "Name the response property that holds the next page's URL: {\"nextLinkName\": \"nextLink\"}.")
+            {
                 shape.string(name.value, "\(key).nextLinkName", at: name.pointer)
             }
         case "x-ms-notification-content":
@@ -107,7 +122,8 @@ extension SchemaRules {
             }
         case "x-ms-operation-context":
             guard let object = shape.object(value, key, at: pointer),
-                  let simulate = shape.member(object, "simulate", owner: key, at: pointer) else { return }
+                let simulate = shape.member(object, "simulate", owner: key, at: pointer)
+            else { return }
             xmsCheckOperationCall(simulate.value, "\(key).simulate", at: simulate.pointer, into: &shape)
         case "x-ms-dynamic-values", "x-ms-dynamic-schema", "x-ms-dynamic-list", "x-ms-dynamic-properties":
             xmsCheckDynamic(key, value, at: pointer, into: &shape)
@@ -168,7 +184,8 @@ extension SchemaRules {
             xmsCheckOperationCall(test.value, "\(key).testConnection", at: test.pointer, into: &shape)
         }
         if let picker = shape.member(object, "file-picker", owner: key, at: pointer),
-           let calls = shape.object(picker.value, "\(key).file-picker", at: picker.pointer) {
+            let calls = shape.object(picker.value, "\(key).file-picker", at: picker.pointer)
+        {
             for name in ["open", "browse"] {
                 if let call = shape.member(calls, name, owner: "\(key).file-picker", at: picker.pointer) {
                     xmsCheckOperationCall(call.value, "\(key).file-picker.\(name)", at: call.pointer, into: &shape)
@@ -180,7 +197,9 @@ extension SchemaRules {
     /// {operationId: string, parameters: object, …} (testConnection, file-picker and
     /// x-ms-dynamic-tree calls, x-ms-operation-context simulate).
     static func xmsCheckOperationCall(_ value: JSONValue, _ name: String, at pointer: JSONPointer, into shape: inout XMSShape) {
-        guard let call = shape.object(value, name, at: pointer, hint: "Write {\"operationId\": \"…\", \"parameters\": {…}}.") else { return }
+        guard let call = shape.object(value, name, at: pointer, hint: "Write {\"operationId\": \"…\", \"parameters\": {…}}.") else {
+            return
+        }
         if let id = shape.required(call, "operationId", owner: name, at: pointer, hint: "Name the operation to call.") {
             shape.string(id.value, "\(name).operationId", at: id.pointer)
         }
@@ -192,17 +211,19 @@ extension SchemaRules {
     static func xmsCheckDynamic(_ key: String, _ value: JSONValue, at pointer: JSONPointer, into shape: inout XMSShape) {
         let newForm = key == "x-ms-dynamic-list" || key == "x-ms-dynamic-properties"
         guard let object = shape.object(value, key, at: pointer) else { return }
-        let paths: [String] = switch key {
-        case "x-ms-dynamic-values": ["value-collection", "value-path", "value-title"]
-        case "x-ms-dynamic-schema": ["value-path"]
-        case "x-ms-dynamic-list": ["itemsPath", "itemValuePath", "itemTitlePath"]
-        default: ["itemValuePath"]
-        }
-        let sources: [String] = switch key {
-        case "x-ms-dynamic-values": ["operationId", "builtInOperation", "capability"]
-        case "x-ms-dynamic-schema": ["operationId"]
-        default: ["operationId", "dynamicState"]
-        }
+        let paths: [String] =
+            switch key {
+            case "x-ms-dynamic-values": ["value-collection", "value-path", "value-title"]
+            case "x-ms-dynamic-schema": ["value-path"]
+            case "x-ms-dynamic-list": ["itemsPath", "itemValuePath", "itemTitlePath"]
+            default: ["itemValuePath"]
+            }
+        let sources: [String] =
+            switch key {
+            case "x-ms-dynamic-values": ["operationId", "builtInOperation", "capability"]
+            case "x-ms-dynamic-schema": ["operationId"]
+            default: ["operationId", "dynamicState"]
+            }
         shape.unknownMembers(object, known: sources + ["parameters"] + paths, owner: key, at: pointer)
         let present = sources.filter { shape.member(object, $0, owner: key, at: pointer) != nil }
         if present.isEmpty {
@@ -225,11 +246,13 @@ extension SchemaRules {
         if let state = field("dynamicState") { _ = shape.object(state.value, "\(key).dynamicState", at: state.pointer) }
         for name in paths {
             if let found = shape.member(object, name, owner: key, at: pointer) {
-                shape.string(found.value, "\(key).\(name)", at: found.pointer, hint: "It is a path string such as \"value\" or \"properties/name\".")
+                shape.string(
+                    found.value, "\(key).\(name)", at: found.pointer, hint: "It is a path string such as \"value\" or \"properties/name\".")
             }
         }
         guard let parameters = shape.member(object, "parameters", owner: key, at: pointer),
-              let map = shape.object(parameters.value, "\(key).parameters", at: parameters.pointer) else { return }
+            let map = shape.object(parameters.value, "\(key).parameters", at: parameters.pointer)
+        else { return }
         for member in map.members {
             let at = parameters.pointer.appending(member.key)
             let name = "\(key).parameters[\"\(member.key)\"]"
@@ -255,7 +278,8 @@ extension SchemaRules {
                     shape.string(entry["parameter"]!, "\(name).parameter", at: at.appending("parameter"))
                     continue
                 }
-                let hint = entry["value"] != nil || entry["parameterReference"] != nil
+                let hint =
+                    entry["value"] != nil || entry["parameterReference"] != nil
                     ? " {\"value\"} and {\"parameterReference\"} are the forms of x-ms-dynamic-list and x-ms-dynamic-properties." : ""
                 shape.error(
                     "\(name) must be a literal value or {\"parameter\": \"<name of a parameter of this operation>\"}, but it is \(XMSText.quote(member.value)).\(hint)",

@@ -2,18 +2,31 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let xmsNotificationURLProperty = Rule(RuleDescription(
-        id: "x-ms-notification-url-property", severity: .error, stage: SchemaStage.stageName,
-        summary: "The body property marked x-ms-notification-url (where the platform puts the webhook's callback URL) is true, a string, internal and required.",
-        source: "custom-connector docs (openapi-extensions, x-ms-notification-url: a Boolean on a parameter or input field); certification-rules.md `triggers-webhooks` (SVR, E: \"The notification URL property is in the body and is internal, required and a string\"). All 591 such properties in the certified corpus comply (one omits its type: a warning).",
-        fix: "Declare the callback URL property as {\"type\": \"string\", \"x-ms-notification-url\": true, \"x-ms-visibility\": \"internal\"} and list it in the body schema's required.",
-        triggering: [
-            .swagger(XMSExamples.swagger(paths: #""/hooks": {"post": {"operationId": "OnForecast", "summary": "When a forecast is published", "description": "Fires for each new forecast.", "x-ms-trigger": "single", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {"callback": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "advanced"}}}}], "responses": {"201": {"description": "Created."}}}}"#)),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(XMSExamples.swagger(paths: #""/hooks": {"post": {"operationId": "OnForecast", "summary": "When a forecast is published", "description": "Fires for each new forecast.", "x-ms-trigger": "single", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "required": ["callback"], "properties": {"callback": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "internal"}}}}], "responses": {"201": {"description": "Created."}}}}"#)),
-        ])) { context in
+    static let xmsNotificationURLProperty = Rule(
+        RuleDescription(
+            id: "x-ms-notification-url-property", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "The body property marked x-ms-notification-url (where the platform puts the webhook's callback URL) is true, a string, internal and required.",
+            source:
+                "custom-connector docs (openapi-extensions, x-ms-notification-url: a Boolean on a parameter or input field); certification-rules.md `triggers-webhooks` (SVR, E: \"The notification URL property is in the body and is internal, required and a string\"). All 591 such properties in the certified corpus comply (one omits its type: a warning).",
+            fix:
+                "Declare the callback URL property as {\"type\": \"string\", \"x-ms-notification-url\": true, \"x-ms-visibility\": \"internal\"} and list it in the body schema's required.",
+            triggering: [
+                .swagger(
+                    XMSExamples.swagger(
+                        paths:
+                            #""/hooks": {"post": {"operationId": "OnForecast", "summary": "When a forecast is published", "description": "Fires for each new forecast.", "x-ms-trigger": "single", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {"callback": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "advanced"}}}}], "responses": {"201": {"description": "Created."}}}}"#
+                    ))
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    XMSExamples.swagger(
+                        paths:
+                            #""/hooks": {"post": {"operationId": "OnForecast", "summary": "When a forecast is published", "description": "Fires for each new forecast.", "x-ms-trigger": "single", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "required": ["callback"], "properties": {"callback": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "internal"}}}}], "responses": {"201": {"description": "Created."}}}}"#
+                    )),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var issues: [XMSIssue] = []
@@ -30,10 +43,12 @@ extension SchemaRules {
             case "string": break
             case nil:
                 if object["$ref"] == nil {
-                    issues.append(XMSIssue(
-                        pointer: visit.pointer,
-                        message: "The callback URL property \"\(name)\" (x-ms-notification-url) has no type. Declare \"type\": \"string\".",
-                        severity: .warning, signature: "notification-url-untyped:\(name)"))
+                    issues.append(
+                        XMSIssue(
+                            pointer: visit.pointer,
+                            message:
+                                "The callback URL property \"\(name)\" (x-ms-notification-url) has no type. Declare \"type\": \"string\".",
+                            severity: .warning, signature: "notification-url-untyped:\(name)"))
                 }
             case let other?:
                 problems.append("is of type \"\(other)\", not \"string\"")
@@ -46,10 +61,12 @@ extension SchemaRules {
                 problems.append("is not listed in the required of its schema")
             }
             guard !problems.isEmpty else { continue }
-            issues.append(XMSIssue(
-                pointer: visit.pointer.appending("x-ms-notification-url"),
-                message: "The callback URL property \"\(name)\" (x-ms-notification-url) \(problems.joined(separator: ", and ")). It must be a required, internal string.",
-                severity: nil, signature: "notification-url:\(name):\(problems.count)"))
+            issues.append(
+                XMSIssue(
+                    pointer: visit.pointer.appending("x-ms-notification-url"),
+                    message:
+                        "The callback URL property \"\(name)\" (x-ms-notification-url) \(problems.joined(separator: ", and ")). It must be a required, internal string.",
+                    severity: nil, signature: "notification-url:\(name):\(problems.count)"))
         }
         return context.swaggerFindings(issues)
     }

@@ -33,10 +33,11 @@ extension XMSWalk {
         var calls: [XMSOperationCall] = []
         func add(_ name: String, _ value: JSONValue?, at pointer: JSONPointer, newForm: Bool) {
             guard let object = value?.object, let id = object["operationId"]?.string else { return }
-            calls.append(XMSOperationCall(
-                name: name, operationId: id, idPointer: pointer.appending("operationId"),
-                parameters: object["parameters"]?.object, parametersPointer: pointer.appending("parameters"),
-                newForm: newForm))
+            calls.append(
+                XMSOperationCall(
+                    name: name, operationId: id, idPointer: pointer.appending("operationId"),
+                    parameters: object["parameters"]?.object, parametersPointer: pointer.appending("parameters"),
+                    newForm: newForm))
         }
         for visit in visits {
             for member in visit.object.members where XMSWalk.isExtensionKey(member.key) {
@@ -48,10 +49,12 @@ extension XMSWalk {
                 case "x-ms-dynamic-list", "x-ms-dynamic-properties":
                     add(member.key, member.value, at: at, newForm: true)
                 case "x-ms-capabilities":
-                    add("x-ms-capabilities.testConnection", member.value["testConnection"], at: at.appending("testConnection"),
+                    add(
+                        "x-ms-capabilities.testConnection", member.value["testConnection"], at: at.appending("testConnection"),
                         newForm: false)
                     for call in ["open", "browse"] {
-                        add("x-ms-capabilities.file-picker.\(call)", member.value["file-picker"]?[call],
+                        add(
+                            "x-ms-capabilities.file-picker.\(call)", member.value["file-picker"]?[call],
                             at: at.appending("file-picker").appending(call), newForm: false)
                     }
                 case "x-ms-dynamic-tree":
@@ -59,7 +62,8 @@ extension XMSWalk {
                         add("x-ms-dynamic-tree.\(call)", member.value[call], at: at.appending(call), newForm: false)
                     }
                 case "x-ms-operation-context":
-                    add("x-ms-operation-context.simulate", member.value["simulate"], at: at.appending("simulate"),
+                    add(
+                        "x-ms-operation-context.simulate", member.value["simulate"], at: at.appending("simulate"),
                         newForm: false)
                 default:
                     break
@@ -71,19 +75,27 @@ extension XMSWalk {
 }
 
 extension SchemaRules {
-    static let xmsOperationReference = Rule(RuleDescription(
-        id: "x-ms-operation-reference", severity: .error, stage: SchemaStage.stageName,
-        summary: "The operationId named by x-ms-dynamic-values, x-ms-dynamic-schema, x-ms-dynamic-list, x-ms-dynamic-properties, x-ms-dynamic-tree, x-ms-capabilities (testConnection, file-picker) and x-ms-operation-context is an operation of the swagger.",
-        source: "certification-rules.md `dynamic-refs` (SVR `OperationIdNotFound`, E); custom-connector docs (openapi-extensions). No certified connector names a missing operation.",
-        fix: "Name an existing operationId (they are case-sensitive), or add the operation the extension calls.",
-        triggering: [
-            .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlace", "value-path": "id"}"#)),
-            .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": {"operationId": "Ping"}}"#)),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-collection": "value", "value-path": "id", "value-title": "name"}"#)),
-        ])) { context in
+    static let xmsOperationReference = Rule(
+        RuleDescription(
+            id: "x-ms-operation-reference", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "The operationId named by x-ms-dynamic-values, x-ms-dynamic-schema, x-ms-dynamic-list, x-ms-dynamic-properties, x-ms-dynamic-tree, x-ms-capabilities (testConnection, file-picker) and x-ms-operation-context is an operation of the swagger.",
+            source:
+                "certification-rules.md `dynamic-refs` (SVR `OperationIdNotFound`, E); custom-connector docs (openapi-extensions). No certified connector names a missing operation.",
+            fix: "Name an existing operationId (they are case-sensitive), or add the operation the extension calls.",
+            triggering: [
+                .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlace", "value-path": "id"}"#)),
+                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": {"operationId": "Ping"}}"#)),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    XMSExamples.swagger(
+                        parameter:
+                            #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-collection": "value", "value-path": "id", "value-title": "name"}"#
+                    )),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let calls = XMSWalk.operationCalls(swagger, memo: context.input.memo)
         guard !calls.isEmpty else { return [] }
@@ -91,10 +103,12 @@ extension SchemaRules {
         var issues: [XMSIssue] = []
         for call in calls where operations.byId[call.operationId] == nil {
             let near = XMSText.nearest(call.operationId, in: operations.ids).map { " Did you mean \"\($0)\"?" } ?? ""
-            issues.append(XMSIssue(
-                pointer: call.idPointer,
-                message: "\(call.name) calls operationId \"\(call.operationId)\", but no operation of the swagger has that operationId.\(near) Name an existing operation, or add it.",
-                severity: nil, signature: "\(call.name)->\(call.operationId)"))
+            issues.append(
+                XMSIssue(
+                    pointer: call.idPointer,
+                    message:
+                        "\(call.name) calls operationId \"\(call.operationId)\", but no operation of the swagger has that operationId.\(near) Name an existing operation, or add it.",
+                    severity: nil, signature: "\(call.name)->\(call.operationId)"))
         }
         return context.swaggerFindings(issues)
     }

@@ -47,7 +47,8 @@ struct XMSProperties: Sendable {
             }
         }
         if let (value, pointer) = property("connectionParameterSets"),
-           let values = XMSProperties.member(value.object, "values"), let sets = values.value.array {
+            let values = XMSProperties.member(value.object, "values"), let sets = values.value.array
+        {
             for (index, set) in sets.enumerated() {
                 guard let parameters = XMSProperties.member(set.object, "parameters"), let map = parameters.value.object else { continue }
                 let base = pointer.appending(values.key).appending(index).appending(parameters.key)

@@ -109,7 +109,7 @@ enum XMSWalk {
     static func isExtensionKey(_ key: String) -> Bool {
         var bytes = key.utf8.makeIterator()
         guard let x = bytes.next(), x | 0x20 == UInt8(ascii: "x"), bytes.next() == UInt8(ascii: "-"),
-              let m = bytes.next(), m | 0x20 == UInt8(ascii: "m"), let s = bytes.next(), s | 0x20 == UInt8(ascii: "s")
+            let m = bytes.next(), m | 0x20 == UInt8(ascii: "m"), let s = bytes.next(), s | 0x20 == UInt8(ascii: "s")
         else { return false }
         return true
     }
@@ -374,7 +374,8 @@ struct XMSOperations: Sendable {
         func resolve(_ value: JSONValue) -> JSONObject? {
             guard let object = value.object else { return nil }
             if let ref = object["$ref"]?.string, ref.hasPrefix("#/parameters/"),
-               let pointer = try? JSONPointer(uriFragment: ref), pointer.tokens.count == 2 {
+                let pointer = try? JSONPointer(uriFragment: ref), pointer.tokens.count == 2
+            {
                 return shared?[pointer.tokens[1]]?.object
             }
             return object
@@ -386,7 +387,8 @@ struct XMSOperations: Sendable {
                 guard let operation = member.value.object else { continue }
                 let own = (operation["parameters"]?.array ?? []).compactMap(resolve)
                 var parameters = own
-                for parameter in common where !own.contains(where: {
+                for parameter in common
+                where !own.contains(where: {
                     $0["name"]?.string == parameter["name"]?.string && $0["in"]?.string == parameter["in"]?.string
                 }) {
                     parameters.append(parameter)
@@ -419,8 +421,9 @@ extension RuleContext {
     func swaggerFindings(_ issues: [XMSIssue]) -> [Finding] {
         guard let swagger else { return [] }
         return issues.map {
-            finding($0.message, in: swagger.file, document: swagger.document, at: $0.pointer, atKey: $0.atKey,
-                    severity: $0.severity, signature: $0.signature)
+            finding(
+                $0.message, in: swagger.file, document: swagger.document, at: $0.pointer, atKey: $0.atKey,
+                severity: $0.severity, signature: $0.signature)
         }
     }
 
@@ -428,8 +431,9 @@ extension RuleContext {
     func propertiesFindings(_ issues: [XMSIssue]) -> [Finding] {
         guard let properties else { return [] }
         return issues.map {
-            finding($0.message, in: properties.file, document: properties.document, at: $0.pointer, atKey: $0.atKey,
-                    severity: $0.severity, signature: $0.signature)
+            finding(
+                $0.message, in: properties.file, document: properties.document, at: $0.pointer, atKey: $0.atKey,
+                severity: $0.severity, signature: $0.signature)
         }
     }
 }
@@ -471,9 +475,10 @@ enum XMSText {
     /// "#" and six hexadecimal digits.
     static func isHexColor(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        return bytes.count == 7 && bytes[0] == UInt8(ascii: "#") && bytes.dropFirst().allSatisfy {
-            ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102)
-        }
+        return bytes.count == 7 && bytes[0] == UInt8(ascii: "#")
+            && bytes.dropFirst().allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102)
+            }
     }
 
     /// A connection parameter name: letters, digits, underscores (and hyphens with `hyphen`),
@@ -482,9 +487,10 @@ enum XMSText {
         let parts = name.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return false }
         return parts.allSatisfy { part in
-            !part.isEmpty && part.utf8.allSatisfy {
-                ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 95 || (hyphen && $0 == 45)
-            }
+            !part.isEmpty
+                && part.utf8.allSatisfy {
+                    ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 95 || (hyphen && $0 == 45)
+                }
         }
     }
 

@@ -19,7 +19,8 @@ struct OASSchemaLikeVisitor: OASNodeVisitor {
 
     /// `wanted`: the keys an object needs for `check` to find anything; the others are not visited.
     static func findings(
-        _ context: RuleContext, where wanted: (OASKeySet) -> Bool, _ check: @escaping (OASKind, JSONObject, OASNodePath) -> [OASLocalProblem]
+        _ context: RuleContext, where wanted: (OASKeySet) -> Bool,
+        _ check: @escaping (OASKind, JSONObject, OASNodePath) -> [OASLocalProblem]
     ) -> [Finding] {
         var visitor = OASSchemaLikeVisitor(check: check, context: context)
         OASWalkRecord.of(context)?.replay(&visitor, where: wanted)
@@ -32,7 +33,9 @@ struct OASSchemaLikeVisitor: OASNodeVisitor {
             guard let object = value.object, object["$ref"] == nil else { return }
             if kind == .parameter && object["in"]?.string == "body" { return }
             for problem in check(kind, object, path) {
-                if let finding = context.swaggerFinding(problem.message, tokens: problem.tokens, atKey: problem.atKey, signature: problem.signature) {
+                if let finding = context.swaggerFinding(
+                    problem.message, tokens: problem.tokens, atKey: problem.atKey, signature: problem.signature)
+                {
                     findings.append(finding)
                 }
             }

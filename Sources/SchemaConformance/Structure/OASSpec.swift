@@ -94,7 +94,7 @@ enum OASQuickShape: UInt8, Sendable {
     func accepts(_ value: JSONValue) -> Bool {
         switch (self, value.kind) {
         case (.any, _), (.string, .string), (.boolean, .bool), (.number, .number), (.object, .object),
-             (.schemaOrBoolean, .object), (.schemaOrBoolean, .bool), (.schemaOrSchemaList, .object):
+            (.schemaOrBoolean, .object), (.schemaOrBoolean, .bool), (.schemaOrSchemaList, .object):
             return true
         case (.schemaType, .string(let text)):
             return OASSpec.isSchemaType(text)
@@ -288,64 +288,76 @@ enum OASSpec {
 
     // MARK: the objects
 
-    static let root = OASObjectSpec(.root, [
-        OASField("swagger", .delegated(nil), required: true),
-        OASField("info", .object(.info), required: true),
-        OASField("host", .delegated(.string)),
-        OASField("basePath", .delegated(.string)),
-        OASField("schemes", .delegated(.list(.string))),
-        OASField("consumes", .delegated(.list(.string))),
-        OASField("produces", .delegated(.list(.string))),
-        OASField("paths", .object(.paths), required: true),
-        OASField("definitions", .map(.object(.schema))),
-        OASField("parameters", .map(.object(.parameter))),
-        OASField("responses", .map(.object(.response))),
-        OASField("securityDefinitions", .delegated(.map(.object(.securityScheme)))),
-        OASField("security", .list(.object(.securityRequirement))),
-        OASField("tags", .list(.object(.tag))),
-        OASField("externalDocs", .object(.externalDocs)),
-    ])
+    static let root = OASObjectSpec(
+        .root,
+        [
+            OASField("swagger", .delegated(nil), required: true),
+            OASField("info", .object(.info), required: true),
+            OASField("host", .delegated(.string)),
+            OASField("basePath", .delegated(.string)),
+            OASField("schemes", .delegated(.list(.string))),
+            OASField("consumes", .delegated(.list(.string))),
+            OASField("produces", .delegated(.list(.string))),
+            OASField("paths", .object(.paths), required: true),
+            OASField("definitions", .map(.object(.schema))),
+            OASField("parameters", .map(.object(.parameter))),
+            OASField("responses", .map(.object(.response))),
+            OASField("securityDefinitions", .delegated(.map(.object(.securityScheme)))),
+            OASField("security", .list(.object(.securityRequirement))),
+            OASField("tags", .list(.object(.tag))),
+            OASField("externalDocs", .object(.externalDocs)),
+        ])
 
-    static let info = OASObjectSpec(.info, [
-        OASField("title", .string, required: true),
-        OASField("description", .string),
-        OASField("termsOfService", .string),
-        OASField("contact", .object(.contact)),
-        OASField("license", .object(.license)),
-        OASField("version", .string, required: true),
-    ])
+    static let info = OASObjectSpec(
+        .info,
+        [
+            OASField("title", .string, required: true),
+            OASField("description", .string),
+            OASField("termsOfService", .string),
+            OASField("contact", .object(.contact)),
+            OASField("license", .object(.license)),
+            OASField("version", .string, required: true),
+        ])
 
-    static let contact = OASObjectSpec(.contact, [
-        OASField("name", .string), OASField("url", .string), OASField("email", .string),
-    ])
+    static let contact = OASObjectSpec(
+        .contact,
+        [
+            OASField("name", .string), OASField("url", .string), OASField("email", .string),
+        ])
 
-    static let license = OASObjectSpec(.license, [
-        OASField("name", .string, required: true), OASField("url", .string),
-    ])
+    static let license = OASObjectSpec(
+        .license,
+        [
+            OASField("name", .string, required: true), OASField("url", .string),
+        ])
 
-    static let pathItem = OASObjectSpec(.pathItem, [
-        OASField("$ref", .string),
-        OASField("get", .object(.operation)), OASField("put", .object(.operation)),
-        OASField("post", .object(.operation)), OASField("delete", .object(.operation)),
-        OASField("options", .object(.operation)), OASField("head", .object(.operation)),
-        OASField("patch", .object(.operation)),
-        OASField("parameters", .list(.object(.parameter))),
-    ])
+    static let pathItem = OASObjectSpec(
+        .pathItem,
+        [
+            OASField("$ref", .string),
+            OASField("get", .object(.operation)), OASField("put", .object(.operation)),
+            OASField("post", .object(.operation)), OASField("delete", .object(.operation)),
+            OASField("options", .object(.operation)), OASField("head", .object(.operation)),
+            OASField("patch", .object(.operation)),
+            OASField("parameters", .list(.object(.parameter))),
+        ])
 
-    static let operation = OASObjectSpec(.operation, [
-        OASField("tags", .stringSet),
-        OASField("summary", .string),
-        OASField("description", .string),
-        OASField("externalDocs", .object(.externalDocs)),
-        OASField("operationId", .string),
-        OASField("consumes", .delegated(.list(.string))),
-        OASField("produces", .delegated(.list(.string))),
-        OASField("parameters", .list(.object(.parameter))),
-        OASField("responses", .object(.responses), required: true),
-        OASField("schemes", .delegated(.list(.string))),
-        OASField("deprecated", .boolean),
-        OASField("security", .list(.object(.securityRequirement))),
-    ])
+    static let operation = OASObjectSpec(
+        .operation,
+        [
+            OASField("tags", .stringSet),
+            OASField("summary", .string),
+            OASField("description", .string),
+            OASField("externalDocs", .object(.externalDocs)),
+            OASField("operationId", .string),
+            OASField("consumes", .delegated(.list(.string))),
+            OASField("produces", .delegated(.list(.string))),
+            OASField("parameters", .list(.object(.parameter))),
+            OASField("responses", .object(.responses), required: true),
+            OASField("schemes", .delegated(.list(.string))),
+            OASField("deprecated", .boolean),
+            OASField("security", .list(.object(.securityRequirement))),
+        ])
 
     /// The validation fields shared by non-body parameters, Items and Header Objects.
     static let primitiveValidation: [OASField] = [
@@ -368,9 +380,11 @@ enum OASSpec {
 
     /// Per `in`. `type`, `items`, `schema` and `required` of path parameters are required
     /// according to `in`, which `openapi-parameter` checks; here they are optional.
-    static let bodyParameter = OASObjectSpec(.parameter, variant: "body", parameterCommon + [
-        OASField("schema", .object(.schema)),
-    ])
+    static let bodyParameter = OASObjectSpec(
+        .parameter, variant: "body",
+        parameterCommon + [
+            OASField("schema", .object(.schema))
+        ])
 
     /// `in`, `type` and `collectionFormat` are delegated: their allowed values depend on `in`.
     static func nonBodyParameter(_ location: String, allowEmptyValue: Bool) -> OASObjectSpec {
@@ -414,31 +428,39 @@ enum OASSpec {
     }
 
     /// A JSON Reference in place of a Parameter or Response Object: `$ref` and nothing else.
-    static let reference = OASObjectSpec(.parameter, variant: "reference", allowsExtensions: false, [
-        OASField("$ref", .string, required: true)
-    ])
+    static let reference = OASObjectSpec(
+        .parameter, variant: "reference", allowsExtensions: false,
+        [
+            OASField("$ref", .string, required: true)
+        ])
 
-    static let items = OASObjectSpec(.items, [
-        OASField("type", .oneOf(primitiveTypes), required: true),
-        OASField("format", .string),
-        OASField("items", .object(.items)),
-        OASField("collectionFormat", .oneOf(collectionFormats)),
-    ] + primitiveValidation)
+    static let items = OASObjectSpec(
+        .items,
+        [
+            OASField("type", .oneOf(primitiveTypes), required: true),
+            OASField("format", .string),
+            OASField("items", .object(.items)),
+            OASField("collectionFormat", .oneOf(collectionFormats)),
+        ] + primitiveValidation)
 
-    static let header = OASObjectSpec(.header, [
-        OASField("description", .string),
-        OASField("type", .oneOf(primitiveTypes), required: true),
-        OASField("format", .string),
-        OASField("items", .object(.items)),
-        OASField("collectionFormat", .oneOf(collectionFormats)),
-    ] + primitiveValidation)
+    static let header = OASObjectSpec(
+        .header,
+        [
+            OASField("description", .string),
+            OASField("type", .oneOf(primitiveTypes), required: true),
+            OASField("format", .string),
+            OASField("items", .object(.items)),
+            OASField("collectionFormat", .oneOf(collectionFormats)),
+        ] + primitiveValidation)
 
-    static let response = OASObjectSpec(.response, [
-        OASField("description", .string, required: true),
-        OASField("schema", .object(.responseSchema)),
-        OASField("headers", .map(.object(.header))),
-        OASField("examples", .map(.any)),
-    ])
+    static let response = OASObjectSpec(
+        .response,
+        [
+            OASField("description", .string, required: true),
+            OASField("schema", .object(.responseSchema)),
+            OASField("headers", .map(.object(.header))),
+            OASField("examples", .map(.any)),
+        ])
 
     static let schemaFields: [OASField] = [
         OASField("$ref", .string),
@@ -470,32 +492,40 @@ enum OASSpec {
     static let schema = OASObjectSpec(.schema, schemaFields)
 
     /// A response schema whose type is "file": the Schema Object fields that still apply.
-    static let fileSchema = OASObjectSpec(.responseSchema, variant: "file", [
-        OASField("format", .string),
-        OASField("title", .string),
-        OASField("description", .string),
-        OASField("default", .any),
-        OASField("required", .stringSet),
-        OASField("type", .oneOf(["file"])),
-        OASField("readOnly", .boolean),
-        OASField("externalDocs", .object(.externalDocs)),
-        OASField("example", .any),
-    ])
+    static let fileSchema = OASObjectSpec(
+        .responseSchema, variant: "file",
+        [
+            OASField("format", .string),
+            OASField("title", .string),
+            OASField("description", .string),
+            OASField("default", .any),
+            OASField("required", .stringSet),
+            OASField("type", .oneOf(["file"])),
+            OASField("readOnly", .boolean),
+            OASField("externalDocs", .object(.externalDocs)),
+            OASField("example", .any),
+        ])
 
-    static let xml = OASObjectSpec(.xml, [
-        OASField("name", .string), OASField("namespace", .string), OASField("prefix", .string),
-        OASField("attribute", .boolean), OASField("wrapped", .boolean),
-    ])
+    static let xml = OASObjectSpec(
+        .xml,
+        [
+            OASField("name", .string), OASField("namespace", .string), OASField("prefix", .string),
+            OASField("attribute", .boolean), OASField("wrapped", .boolean),
+        ])
 
-    static let externalDocs = OASObjectSpec(.externalDocs, [
-        OASField("description", .string), OASField("url", .string, required: true),
-    ])
+    static let externalDocs = OASObjectSpec(
+        .externalDocs,
+        [
+            OASField("description", .string), OASField("url", .string, required: true),
+        ])
 
-    static let tag = OASObjectSpec(.tag, [
-        OASField("name", .string, required: true),
-        OASField("description", .string),
-        OASField("externalDocs", .object(.externalDocs)),
-    ])
+    static let tag = OASObjectSpec(
+        .tag,
+        [
+            OASField("name", .string, required: true),
+            OASField("description", .string),
+            OASField("externalDocs", .object(.externalDocs)),
+        ])
 
     /// The spec of an object of `kind` with this value (the variant a parameter's `in` or a
     /// response schema's `type` selects). Paths, Responses, Security Scheme and Security

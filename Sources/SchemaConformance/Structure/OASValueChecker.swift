@@ -88,17 +88,20 @@ struct OASValueChecker: OASValueValidating {
         guard visited.insert(Visit(schema: schemaID, path: path)).inserted else { return }
         steps += 1
         if steps > maximumSteps {
-            problems.append(OASValueProblem(
-                path: path,
-                message: "the value is too complex to check against its schema within \(maximumSteps) steps (maximumValueCheckSteps); simplify the schema or the value",
-                signature: "too-complex"))
+            problems.append(
+                OASValueProblem(
+                    path: path,
+                    message:
+                        "the value is too complex to check against its schema within \(maximumSteps) steps (maximumValueCheckSteps); simplify the schema or the value",
+                    signature: "too-complex"))
             return
         }
         if let ref = schema["$ref"]?.string {
             // JSON Reference: the siblings of $ref are ignored. A reference already being
             // followed for this same instance location is a cycle that consumes nothing: stop.
             guard !references.contains(ref), references.count < 64,
-                  let target = OASReference.resolve(ref, in: root)?.value.object else { return }
+                let target = OASReference.resolve(ref, in: root)?.value.object
+            else { return }
             references.append(ref)
             check(value, target, ref, &path, &references, &problems)
             references.removeLast()
@@ -112,9 +115,10 @@ struct OASValueChecker: OASValueValidating {
         if value.isNull {
             if schema["x-nullable"]?.bool == true { return }
             if let types = typeNames(schema), !types.contains("null") {
-                problems.append(OASValueProblem(
-                    path: path, message: "null is not allowed by type \(quoteTypes(types)) (add \"x-nullable\": true to allow it)",
-                    signature: "null"))
+                problems.append(
+                    OASValueProblem(
+                        path: path, message: "null is not allowed by type \(quoteTypes(types)) (add \"x-nullable\": true to allow it)",
+                        signature: "null"))
             }
             return
         }
@@ -125,7 +129,8 @@ struct OASValueChecker: OASValueValidating {
             return
         }
         if let options = schema["enum"]?.array, !options.isEmpty, !options.contains(where: { $0.jsonEquals(value) }) {
-            var message = "\(OASText.quote(value)) is not one of the allowed values \(options.prefix(8).map { OASText.quote($0, limit: 30) }.joined(separator: ", "))\(options.count > 8 ? ", …" : "")"
+            var message =
+                "\(OASText.quote(value)) is not one of the allowed values \(options.prefix(8).map { OASText.quote($0, limit: 30) }.joined(separator: ", "))\(options.count > 8 ? ", …" : "")"
             if let text = value.string, let match = options.first(where: { $0.string?.lowercased() == text.lowercased() }) {
                 message += " (values are case-sensitive: \(OASText.quote(match)))"
             }
@@ -157,14 +162,18 @@ struct OASValueChecker: OASValueValidating {
             if checkObjectCompleteness {
                 if let required = schema["required"]?.array {
                     for name in required.compactMap(\.string) where object[name] == nil {
-                        problems.append(OASValueProblem(path: path, message: "the required property \"\(name)\" is missing", signature: "required:\(name)"))
+                        problems.append(
+                            OASValueProblem(
+                                path: path, message: "the required property \"\(name)\" is missing", signature: "required:\(name)"))
                     }
                 }
                 if schema["additionalProperties"]?.bool == false {
                     for member in object.members where properties?[member.key] == nil {
-                        problems.append(OASValueProblem(
-                            path: path + [member.key], message: "\"\(member.key)\" is not a property of the schema, which allows no others",
-                            signature: "additional:\(member.key)"))
+                        problems.append(
+                            OASValueProblem(
+                                path: path + [member.key],
+                                message: "\"\(member.key)\" is not a property of the schema, which allows no others",
+                                signature: "additional:\(member.key)"))
                     }
                 }
             }
@@ -203,7 +212,10 @@ struct OASValueChecker: OASValueValidating {
     func unquotedHint(_ text: String, _ types: [String]) -> String? {
         if types.contains("boolean"), text == "true" || text == "false" { return text }
         if types.contains("integer") || types.contains("number"), Double(text) != nil,
-           text.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) {
+            text.utf8.allSatisfy({
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+            })
+        {
             return text
         }
         return nil
@@ -215,23 +227,30 @@ struct OASValueChecker: OASValueValidating {
         if let minimum = schema["minimum"]?.double {
             let exclusive = schema["exclusiveMinimum"]?.bool == true
             if exclusive ? number <= minimum : number < minimum {
-                problems.append(OASValueProblem(
-                    path: path, message: "\(text) is below the \(exclusive ? "exclusive " : "")minimum \(schema["minimum"]!.numberText!)", signature: "minimum"))
+                problems.append(
+                    OASValueProblem(
+                        path: path,
+                        message: "\(text) is below the \(exclusive ? "exclusive " : "")minimum \(schema["minimum"]!.numberText!)",
+                        signature: "minimum"))
             }
         }
         if let maximum = schema["maximum"]?.double {
             let exclusive = schema["exclusiveMaximum"]?.bool == true
             if exclusive ? number >= maximum : number > maximum {
-                problems.append(OASValueProblem(
-                    path: path, message: "\(text) is above the \(exclusive ? "exclusive " : "")maximum \(schema["maximum"]!.numberText!)", signature: "maximum"))
+                problems.append(
+                    OASValueProblem(
+                        path: path,
+                        message: "\(text) is above the \(exclusive ? "exclusive " : "")maximum \(schema["maximum"]!.numberText!)",
+                        signature: "maximum"))
             }
         }
         if value.isIntegral, let format = schema["format"]?.string {
-            let fits: Bool? = switch format {
-            case "int32": number >= -0x1p31 && number < 0x1p31
-            case "int64": number >= -0x1p63 && number < 0x1p63
-            default: nil
-            }
+            let fits: Bool? =
+                switch format {
+                case "int32": number >= -0x1p31 && number < 0x1p31
+                case "int64": number >= -0x1p63 && number < 0x1p63
+                default: nil
+                }
             if fits == false {
                 problems.append(OASValueProblem(path: path, message: "\(text) does not fit format \"\(format)\"", signature: "format"))
             }
@@ -240,18 +259,25 @@ struct OASValueChecker: OASValueValidating {
 
     mutating func checkString(_ text: String, _ schema: JSONObject, _ path: [String], _ problems: inout [OASValueProblem]) {
         if let format = schema["format"]?.string, text.utf8.first != UInt8(ascii: "@"),
-           ValueFormat.conforms(text, to: format) == false {
+            ValueFormat.conforms(text, to: format) == false
+        {
             let expected = ValueFormat.expectation(of: format).map { ": format \"\(format)\" wants \($0)" } ?? ""
-            problems.append(OASValueProblem(
-                path: path, message: "\(OASText.quote(.init(.string(text)))) is not a valid \"\(format)\"\(expected)", signature: "format"))
+            problems.append(
+                OASValueProblem(
+                    path: path, message: "\(OASText.quote(.init(.string(text)))) is not a valid \"\(format)\"\(expected)",
+                    signature: "format"))
         }
         if schema["minLength"] != nil || schema["maxLength"] != nil {
             let length = text.unicodeScalars.count
             if let minimum = schema["minLength"]?.int, length < minimum {
-                problems.append(OASValueProblem(path: path, message: "it is \(length) characters long, fewer than minLength \(minimum)", signature: "minLength"))
+                problems.append(
+                    OASValueProblem(
+                        path: path, message: "it is \(length) characters long, fewer than minLength \(minimum)", signature: "minLength"))
             }
             if let maximum = schema["maxLength"]?.int, length > maximum {
-                problems.append(OASValueProblem(path: path, message: "it is \(length) characters long, more than maxLength \(maximum)", signature: "maxLength"))
+                problems.append(
+                    OASValueProblem(
+                        path: path, message: "it is \(length) characters long, more than maxLength \(maximum)", signature: "maxLength"))
             }
         }
         if let pattern = schema["pattern"]?.string, !exhaustedPatterns.contains(pattern), let expression = compiled(pattern) {
@@ -259,14 +285,19 @@ struct OASValueChecker: OASValueValidating {
             case .matched:
                 break
             case .notMatched:
-                problems.append(OASValueProblem(path: path, message: "\(OASText.quote(.init(.string(text)))) does not match the pattern \(pattern)", signature: "pattern"))
+                problems.append(
+                    OASValueProblem(
+                        path: path, message: "\(OASText.quote(.init(.string(text)))) does not match the pattern \(pattern)",
+                        signature: "pattern"))
             case .tooComplex:
                 // Reported once; later values are not matched against it again.
                 exhaustedPatterns.insert(pattern)
-                problems.append(OASValueProblem(
-                    path: path,
-                    message: "the pattern \(pattern) is too complex to match against \(OASText.quote(.init(.string(text)))) within \(ECMARegex.maximumMatchSteps) steps (maximumMatchSteps): it backtracks catastrophically (nested quantifiers such as (a+)+); simplify the pattern",
-                    signature: "pattern-too-complex"))
+                problems.append(
+                    OASValueProblem(
+                        path: path,
+                        message:
+                            "the pattern \(pattern) is too complex to match against \(OASText.quote(.init(.string(text)))) within \(ECMARegex.maximumMatchSteps) steps (maximumMatchSteps): it backtracks catastrophically (nested quantifiers such as (a+)+); simplify the pattern",
+                        signature: "pattern-too-complex"))
             }
         }
     }
@@ -283,10 +314,12 @@ struct OASValueChecker: OASValueValidating {
         _ problems: inout [OASValueProblem]
     ) {
         if let minimum = schema[minimumKey]?.int, count < minimum {
-            problems.append(OASValueProblem(path: path, message: "it has \(count) \(noun), fewer than \(minimumKey) \(minimum)", signature: minimumKey))
+            problems.append(
+                OASValueProblem(path: path, message: "it has \(count) \(noun), fewer than \(minimumKey) \(minimum)", signature: minimumKey))
         }
         if let maximum = schema[maximumKey]?.int, count > maximum {
-            problems.append(OASValueProblem(path: path, message: "it has \(count) \(noun), more than \(maximumKey) \(maximum)", signature: maximumKey))
+            problems.append(
+                OASValueProblem(path: path, message: "it has \(count) \(noun), more than \(maximumKey) \(maximum)", signature: maximumKey))
         }
     }
 }

@@ -262,12 +262,14 @@ final class OASWalkRecord: Sendable {
             // The parent is the ancestor `step` tokens up (the walk is depth first).
             while let last = ancestors.last, last.depth > depth - step { ancestors.removeLast() }
             let previous = step == 2 ? path[depth - 2] : nil
-            let inExtension = (ancestors.last?.inExtension ?? false)
+            let inExtension =
+                (ancestors.last?.inExtension ?? false)
                 || (kind == .schema && previous == "x-ms-notification-content" && path.last == "schema")
             let keys = value.object.map(OASKeySet.init(of:)) ?? []
-            nodes.append(Node(
-                kind: kind, depth: Int32(depth), parent: Int32(ancestors.last?.index ?? -1), inExtension: inExtension,
-                keys: keys, token: path.last ?? "", previousToken: previous, wholePath: step > 2 ? path : nil, value: value))
+            nodes.append(
+                Node(
+                    kind: kind, depth: Int32(depth), parent: Int32(ancestors.last?.index ?? -1), inExtension: inExtension,
+                    keys: keys, token: path.last ?? "", previousToken: previous, wholePath: step > 2 ? path : nil, value: value))
             ancestors.append((nodes.count - 1, depth, inExtension))
         }
     }
@@ -375,7 +377,8 @@ struct OASParameter {
 
     /// The list element (which may be a `$ref`).
     var pointer: JSONPointer {
-        JSONPointer(tokens: method.map { ["paths", path, $0, "parameters", String(index)] } ?? ["paths", path, "parameters", String(index)])
+        JSONPointer(
+            tokens: method.map { ["paths", path, $0, "parameters", String(index)] } ?? ["paths", path, "parameters", String(index)])
     }
 
     init?(_ value: JSONValue, path: String, method: String?, index: Int, root: JSONValue) {

@@ -2,19 +2,27 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let openAPIMimeType = Rule(RuleDescription(
-        id: "openapi-mime-type", severity: .error, stage: SchemaStage.stageName,
-        summary: "Every entry of \"consumes\" and \"produces\" (of the document or of an operation) is a MIME type, type/subtype with optional parameters (RFC 6838), listed once.",
-        source: "OpenAPI 2.0 specification (Mime Types: \"the value MUST be as described under Mime Types\", RFC 6838; the official schema's mediaTypeList is an array of distinct strings); reference: mime-types (SVR). Which MIME types the platform supports is a policy question, not one of OpenAPI conformance.",
-        fix: "Write each media type as type/subtype, for example \"application/json\" or \"text/plain; charset=utf-8\", each once.",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "produces": ["json"], "paths": {}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"consumes": ["application/json", "application/json"], "responses": {"200": {"description": "OK"}}}}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "consumes": ["multipart/form-data", "application/x-www-form-urlencoded", "*/*", "application/*+json"], "produces": ["application/json; charset=utf-8", "application/vnd.contoso+json;version=2", "text/*"], "paths": {}}"##),
-        ])) { context in
+    static let openAPIMimeType = Rule(
+        RuleDescription(
+            id: "openapi-mime-type", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "Every entry of \"consumes\" and \"produces\" (of the document or of an operation) is a MIME type, type/subtype with optional parameters (RFC 6838), listed once.",
+            source:
+                "OpenAPI 2.0 specification (Mime Types: \"the value MUST be as described under Mime Types\", RFC 6838; the official schema's mediaTypeList is an array of distinct strings); reference: mime-types (SVR). Which MIME types the platform supports is a policy question, not one of OpenAPI conformance.",
+            fix: "Write each media type as type/subtype, for example \"application/json\" or \"text/plain; charset=utf-8\", each once.",
+            triggering: [
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "produces": ["json"], "paths": {}}"##),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"consumes": ["application/json", "application/json"], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "consumes": ["multipart/form-data", "application/x-www-form-urlencoded", "*/*", "application/*+json"], "produces": ["application/json; charset=utf-8", "application/vnd.contoso+json;version=2", "text/*"], "paths": {}}"##
+                ),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var findings: [Finding?] = []
@@ -24,16 +32,21 @@ extension SchemaRules {
             for (index, element) in elements.enumerated() {
                 let at = pointer.appending(index)
                 guard let text = element.string else {
-                    findings.append(context.swaggerFinding(
-                        "Each entry of \"\(field)\" must be a MIME type string, not \(OASText.describe(element)).", at: at, signature: element.jsonText))
+                    findings.append(
+                        context.swaggerFinding(
+                            "Each entry of \"\(field)\" must be a MIME type string, not \(OASText.describe(element)).", at: at,
+                            signature: element.jsonText))
                     continue
                 }
                 if let problem = OASMediaType.problem(text) {
-                    findings.append(context.swaggerFinding(
-                        "\"\(text)\" in \"\(field)\" is not a MIME type: \(problem) Write type/subtype, for example \"application/json\".",
-                        at: at, signature: text))
+                    findings.append(
+                        context.swaggerFinding(
+                            "\"\(text)\" in \"\(field)\" is not a MIME type: \(problem) Write type/subtype, for example \"application/json\".",
+                            at: at, signature: text))
                 } else if !seen.insert(text.lowercased()).inserted {
-                    findings.append(context.swaggerFinding("\"\(text)\" is listed twice in \"\(field)\"; list it once.", at: at, signature: "duplicate:\(text)"))
+                    findings.append(
+                        context.swaggerFinding(
+                            "\"\(text)\" is listed twice in \"\(field)\"; list it once.", at: at, signature: "duplicate:\(text)"))
                 }
             }
         }
@@ -58,7 +71,7 @@ enum OASMediaType {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "-"), UInt8(ascii: "^"),
-             UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"):
+            UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"):
             return true
         default:
             return false
@@ -68,7 +81,8 @@ enum OASMediaType {
     static func isName(_ bytes: ArraySlice<UInt8>) -> Bool {
         if bytes.count == 1 && bytes.first == UInt8(ascii: "*") { return true }
         guard let first = bytes.first, bytes.count <= 127 else { return false }
-        let isAlnum = (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")) || (first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
+        let isAlnum =
+            (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")) || (first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
             || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         return isAlnum && bytes.allSatisfy(isNameByte)
     }
@@ -81,7 +95,8 @@ enum OASMediaType {
         guard let slash = essence.firstIndex(of: UInt8(ascii: "/")) else {
             return essence.isEmpty ? "it is empty." : "it has no \"/\" between type and subtype."
         }
-        let type = essence[..<slash], subtype = essence[(slash + 1)...]
+        let type = essence[..<slash]
+        let subtype = essence[(slash + 1)...]
         guard isName(type), isName(subtype) || isName(ArraySlice(subtype.map { $0 == UInt8(ascii: "*") ? UInt8(ascii: "x") : $0 })) else {
             return "type and subtype may only contain letters, digits and ! # $ & - ^ _ . +."
         }
@@ -96,7 +111,8 @@ enum OASMediaType {
             rest = rest[end...]
             if parameter.isEmpty { continue }
             guard let equals = parameter.firstIndex(of: UInt8(ascii: "=")), isName(trimmed(parameter[..<equals])),
-                  !trimmed(parameter[(equals + 1)...]).isEmpty else {
+                !trimmed(parameter[(equals + 1)...]).isEmpty
+            else {
                 return "its parameters must be written name=value after \";\"."
             }
         }

@@ -2,24 +2,45 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let openAPIParameter = Rule(RuleDescription(
-        id: "openapi-parameter", severity: .error, stage: SchemaStage.stageName,
-        summary: "Every parameter has what its \"in\" requires: \"in\" is query, header, path, formData or body; a body parameter has a \"schema\" and none of the non-body fields; any other parameter has a \"type\" (string, number, integer, boolean, array, and file for formData only), \"items\" when it is an array, a collectionFormat its location allows (multi only in query and formData), allowEmptyValue only in query and formData; a path parameter has \"required\": true.",
-        source: "OpenAPI 2.0 specification (Parameter Object: fixed fields by \"in\"; \"If in is \\\"path\\\", this property is required and its value MUST be true\"; items \"Required if type is \\\"array\\\"\"); the official schema's bodyParameter and the four non-body parameter sub-schemas; reference: path-rules (SVR PathParameterMustBeRequired), body-rules.",
-        fix: "Give the parameter the fields its location needs: a body parameter describes its content in \"schema\"; a query, header, path or formData parameter has a \"type\" (and \"items\" for an array); a path parameter is \"required\": true.",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "Query", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"parameters": [{"name": "body", "in": "body", "type": "object"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "ids", "in": "query", "type": "array"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "f", "in": "query", "type": "file"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "h", "in": "header", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "parameters": {"q": {"name": "q", "in": "query", "schema": {"type": "string"}}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a/{id}": {"parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}], "post": {"consumes": ["multipart/form-data"], "parameters": [{"name": "f", "in": "formData", "type": "file"}, {"name": "tags", "in": "formData", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi", "allowEmptyValue": true}], "responses": {"200": {"description": "OK"}}}}}}"##),
-        ])) { context in
+    static let openAPIParameter = Rule(
+        RuleDescription(
+            id: "openapi-parameter", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "Every parameter has what its \"in\" requires: \"in\" is query, header, path, formData or body; a body parameter has a \"schema\" and none of the non-body fields; any other parameter has a \"type\" (string, number, integer, boolean, array, and file for formData only), \"items\" when it is an array, a collectionFormat its location allows (multi only in query and formData), allowEmptyValue only in query and formData; a path parameter has \"required\": true.",
+            source:
+                "OpenAPI 2.0 specification (Parameter Object: fixed fields by \"in\"; \"If in is \\\"path\\\", this property is required and its value MUST be true\"; items \"Required if type is \\\"array\\\"\"); the official schema's bodyParameter and the four non-body parameter sub-schemas; reference: path-rules (SVR PathParameterMustBeRequired), body-rules.",
+            fix:
+                "Give the parameter the fields its location needs: a body parameter describes its content in \"schema\"; a query, header, path or formData parameter has a \"type\" (and \"items\" for an array); a path parameter is \"required\": true.",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "Query", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"parameters": [{"name": "body", "in": "body", "type": "object"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "ids", "in": "query", "type": "array"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "f", "in": "query", "type": "file"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "h", "in": "header", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "parameters": {"q": {"name": "q", "in": "query", "schema": {"type": "string"}}}}"##
+                ),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a/{id}": {"parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}], "post": {"consumes": ["multipart/form-data"], "parameters": [{"name": "f", "in": "formData", "type": "file"}, {"name": "tags", "in": "formData", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi", "allowEmptyValue": true}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         var checker = OASParameterChecker(context: context)
         // Parameters are only in these three places: no need to walk the schemas.
@@ -62,15 +83,22 @@ struct OASParameterChecker: OASVisitor {
         for member in object.members where spec.field(member.key) == nil && OASSpec.anyParameter.field(member.key) != nil {
             let message: String
             switch member.key {
-            case "schema": message = "\"schema\" is only for body parameters; a \(location) parameter describes its value with \"type\" (and \"format\", \"items\", \"enum\"…)."
-            case "allowEmptyValue": message = "\"allowEmptyValue\" is only for query and formData parameters; remove it from this \(location) parameter."
-            default: message = "\"\(member.key)\" is not a field of a body parameter: describe the body in its \"schema\" (move \"\(member.key)\" there)."
+            case "schema":
+                message =
+                    "\"schema\" is only for body parameters; a \(location) parameter describes its value with \"type\" (and \"format\", \"items\", \"enum\"…)."
+            case "allowEmptyValue":
+                message = "\"allowEmptyValue\" is only for query and formData parameters; remove it from this \(location) parameter."
+            default:
+                message =
+                    "\"\(member.key)\" is not a field of a body parameter: describe the body in its \"schema\" (move \"\(member.key)\" there)."
             }
             report(message, path + [member.key], atKey: true, "field:\(member.key)")
         }
         if location == "body" {
             if object["schema"] == nil {
-                report("The body parameter \(name) has no \"schema\": a body parameter must describe the body with a Schema Object, for example \"schema\": {\"type\": \"object\"}.", path, "missing:schema")
+                report(
+                    "The body parameter \(name) has no \"schema\": a body parameter must describe the body with a Schema Object, for example \"schema\": {\"type\": \"object\"}.",
+                    path, "missing:schema")
             }
             return
         }
@@ -78,12 +106,15 @@ struct OASParameterChecker: OASVisitor {
         if let format = object["collectionFormat"] {
             let allowed = location == "query" || location == "formData" ? OASSpec.collectionFormatsWithMulti : OASSpec.collectionFormats
             if let text = format.string, !allowed.contains(text) {
-                let message = text == "multi"
+                let message =
+                    text == "multi"
                     ? "collectionFormat \"multi\" (the parameter repeated) is only valid for query and formData parameters; a \(location) parameter may use \(OASText.list(allowed))."
                     : "\"collectionFormat\" must be one of \(OASText.list(allowed)) for a \(location) parameter; \"\(text)\" is not."
                 report(message, path + ["collectionFormat"], "collectionFormat:\(text)")
             } else if format.string == nil {
-                report("\"collectionFormat\" must be a string, one of \(OASText.list(allowed)); not \(OASText.describe(format)).", path + ["collectionFormat"], "collectionFormat-type")
+                report(
+                    "\"collectionFormat\" must be a string, one of \(OASText.list(allowed)); not \(OASText.describe(format)).",
+                    path + ["collectionFormat"], "collectionFormat-type")
             }
         }
         if location == "path" && (object["required"] == nil || object["required"]?.bool == false) {
@@ -104,7 +135,8 @@ struct OASParameterChecker: OASVisitor {
         guard let type = typeValue.string, allowed.contains(type) else {
             var message = "\"type\" of a \(location) parameter must be one of \(OASText.list(allowed)); \(OASText.quote(typeValue)) is not."
             if typeValue.string == "file" {
-                message = "\"type\": \"file\" is only allowed for formData parameters (with consumes multipart/form-data or application/x-www-form-urlencoded). To send a file as the whole body, use a body parameter with \"schema\": {\"type\": \"string\", \"format\": \"binary\"}."
+                message =
+                    "\"type\": \"file\" is only allowed for formData parameters (with consumes multipart/form-data or application/x-www-form-urlencoded). To send a file as the whole body, use a body parameter with \"schema\": {\"type\": \"string\", \"format\": \"binary\"}."
             } else if typeValue.string == "object" {
                 message += " An object value is sent as a body parameter with a \"schema\"."
             } else if let text = typeValue.string, let match = allowed.first(where: { $0 == text.lowercased() }) {

@@ -2,29 +2,55 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let openAPIStructure = Rule(RuleDescription(
-        id: "openapi-structure", severity: .error, stage: SchemaStage.stageName,
-        summary: "Every object of the swagger has the fields OpenAPI 2.0 defines for it: no unknown field (vendor extensions start with \"x-\"), every required field present, every field of the right JSON type and, where the specification enumerates values, one of them.",
-        source: "OpenAPI 2.0 specification (spec.openapis.org/oas/v2.0), every object's fixed fields; reference: swagger-wellformed (PR#3847, policy 5000.2.6.2) and extension-names (SVR ExtensionNameNotValid). Written from the specification and checked against the official Swagger 2.0 JSON Schema over the corpus. Where the specification is stricter than that schema it is followed (an Items Object needs a type; an array needs items). Fields with their own rule are left to it: swagger (openapi-version), host, basePath, schemes, consumes/produces, the parameter fields that depend on `in` (openapi-parameter), security schemes (openapi-security-definition), response codes (response-status-code).",
-        fix: "Fix the field at the reported pointer as the message says: remove or rename an unknown field (prefix it with \"x-\" if it is your own extension), add a missing required field, or give the value the type the specification wants.",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "basePath": "/v1", "paths": {}, "hosts": "contoso.example"}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso"}, "paths": {}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"deprecated": "yes", "responses": {"200": {"description": "OK"}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"responses": {"200": {"schema": {"type": "object"}}}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"a": {}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"responses": {}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "properties": {"b": {"type": "strng"}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "nullable": true}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "required": true}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "parameters": {"p": {"$ref": "#/parameters/q", "description": "Q"}, "q": {"name": "q", "in": "query", "type": "string"}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "OK", "headers": {"X-Rate": {"type": "array"}}}}}}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0", "x-ms-api-annotation": {"status": "Preview"}}, "paths": {"/files": {"get": {"responses": {"200": {"description": "The file.", "schema": {"type": "file"}}}}}}, "x-ms-connector-metadata": []}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Node": {"type": ["object", "null"], "required": ["id"], "properties": {"id": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}, "additionalProperties": false, "x-ms-summary": "Node"}}}"##),
-        ])) { context in
+    static let openAPIStructure = Rule(
+        RuleDescription(
+            id: "openapi-structure", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "Every object of the swagger has the fields OpenAPI 2.0 defines for it: no unknown field (vendor extensions start with \"x-\"), every required field present, every field of the right JSON type and, where the specification enumerates values, one of them.",
+            source:
+                "OpenAPI 2.0 specification (spec.openapis.org/oas/v2.0), every object's fixed fields; reference: swagger-wellformed (PR#3847, policy 5000.2.6.2) and extension-names (SVR ExtensionNameNotValid). Written from the specification and checked against the official Swagger 2.0 JSON Schema over the corpus. Where the specification is stricter than that schema it is followed (an Items Object needs a type; an array needs items). Fields with their own rule are left to it: swagger (openapi-version), host, basePath, schemes, consumes/produces, the parameter fields that depend on `in` (openapi-parameter), security schemes (openapi-security-definition), response codes (response-status-code).",
+            fix:
+                "Fix the field at the reported pointer as the message says: remove or rename an unknown field (prefix it with \"x-\" if it is your own extension), add a missing required field, or give the value the type the specification wants.",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "basePath": "/v1", "paths": {}, "hosts": "contoso.example"}"##
+                ),
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso"}, "paths": {}}"##),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"deprecated": "yes", "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"responses": {"200": {"schema": {"type": "object"}}}}}}}"##
+                ),
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"a": {}}}"##),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"responses": {}}}}}"##),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "properties": {"b": {"type": "strng"}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "nullable": true}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "required": true}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "parameters": {"p": {"$ref": "#/parameters/q", "description": "Q"}, "q": {"name": "q", "in": "query", "type": "string"}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "OK", "headers": {"X-Rate": {"type": "array"}}}}}}}}"##
+                ),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0", "x-ms-api-annotation": {"status": "Preview"}}, "paths": {"/files": {"get": {"responses": {"200": {"description": "The file.", "schema": {"type": "file"}}}}}}, "x-ms-connector-metadata": []}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Node": {"type": ["object", "null"], "required": ["id"], "properties": {"id": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}, "additionalProperties": false, "x-ms-summary": "Node"}}}"##
+                ),
+            ])
+    ) { context in
         guard context.swagger != nil else { return [] }
         var checker = OASStructureChecker(context: context)
         OASWalkRecord.of(context)?.replay(&checker, extensionSchemas: false)
@@ -81,7 +107,9 @@ struct OASStructureChecker: OASVisitor {
     mutating func visit(_ kind: OASKind, _ value: JSONValue, at path: [String]) {
         guard case .object(let object) = value.kind else {
             if kind == .root {
-                report("The swagger must be a JSON object (an OpenAPI 2.0 Swagger Object), not \(OASText.describe(value)).", OASPlace(path), "root-type")
+                report(
+                    "The swagger must be a JSON object (an OpenAPI 2.0 Swagger Object), not \(OASText.describe(value)).", OASPlace(path),
+                    "root-type")
             }
             return  // any other wrong type was reported by the parent's field check
         }
@@ -163,7 +191,8 @@ struct OASStructureChecker: OASVisitor {
         } else if spec.kind == .responseSchema, OASSpec.schema.field(key) != nil {
             message += " A response schema of type \"file\" takes only \(spec.fieldList)."
         } else {
-            message += " The fields it may have are \(spec.fieldList); any other key must be a vendor extension whose name starts with \"x-\". Remove it, correct its name, or rename it \"x-\(key)\"."
+            message +=
+                " The fields it may have are \(spec.fieldList); any other key must be a vendor extension whose name starts with \"x-\". Remove it, correct its name, or rename it \"x-\(key)\"."
         }
         report(message, place, atKey: true, "unknown:\(key)")
     }
@@ -301,7 +330,8 @@ struct OASStructureChecker: OASVisitor {
         func bad(_ text: String, _ at: OASPlace) {
             var message = "\"type\" must be a JSON Schema type: \(OASText.list(OASSpec.schemaTypes)); \"\(text)\" is not."
             if text == "file" {
-                message = "\"type\": \"file\" is only allowed for a formData parameter and for the root schema of a response. For a binary body use \"type\": \"string\" with \"format\": \"binary\"."
+                message =
+                    "\"type\": \"file\" is only allowed for a formData parameter and for the root schema of a response. For a binary body use \"type\": \"string\" with \"format\": \"binary\"."
             } else if let match = OASSpec.schemaTypes.first(where: { $0 == text.lowercased() }) {
                 message += " Values are case-sensitive: write \"\(match)\"."
             } else if ["int", "int32", "int64", "long"].contains(text.lowercased()) {
@@ -359,7 +389,9 @@ struct OASStructureChecker: OASVisitor {
     }
 
     mutating func duplicateValue(_ element: JSONValue, _ name: String, _ place: OASPlace) {
-        report("\"\(name)\" lists \(OASText.quote(element)) twice; the values of an enumeration are distinct.", place, "duplicate:\(element.jsonText)")
+        report(
+            "\"\(name)\" lists \(OASText.quote(element)) twice; the values of an enumeration are distinct.", place,
+            "duplicate:\(element.jsonText)")
     }
 
     // MARK: patterned objects
@@ -417,7 +449,9 @@ struct OASStructureChecker: OASVisitor {
         var seen = Set<String>()
         for (index, tag) in tags.enumerated() {
             guard let name = tag["name"]?.string, !seen.insert(name).inserted else { continue }
-            report("The tag \"\(name)\" is declared twice in \"tags\"; declare each tag once.", OASPlace(path + ["tags", String(index)], "name"), "duplicate-tag:\(name)")
+            report(
+                "The tag \"\(name)\" is declared twice in \"tags\"; declare each tag once.",
+                OASPlace(path + ["tags", String(index)], "name"), "duplicate-tag:\(name)")
         }
     }
 }

@@ -2,18 +2,26 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let parameterUnique = Rule(RuleDescription(
-        id: "parameter-unique", severity: .error, stage: SchemaStage.stageName,
-        summary: "No parameter list (of an operation or of a path item) has two parameters with the same name and location (\"in\"), after resolving $ref.",
-        source: "OpenAPI 2.0 specification (Operation Object and Path Item Object parameters: \"The list MUST NOT include duplicated parameters. A unique parameter is defined by a combination of a name and location\"); reference: body-rules (SVR: parameters are unique by (name, in)). An operation's parameter may override the path item's of the same name and location: that is allowed.",
-        fix: "Remove the duplicate, or rename one of the two parameters.",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query", "type": "string"}, {"$ref": "#/parameters/q"}], "responses": {"200": {"description": "OK"}}}}}, "parameters": {"q": {"name": "q", "in": "query", "type": "integer"}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"parameters": [{"name": "q", "in": "query", "type": "string"}], "get": {"parameters": [{"name": "q", "in": "query", "type": "integer"}, {"name": "q", "in": "header", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##),
-        ])) { context in
+    static let parameterUnique = Rule(
+        RuleDescription(
+            id: "parameter-unique", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "No parameter list (of an operation or of a path item) has two parameters with the same name and location (\"in\"), after resolving $ref.",
+            source:
+                "OpenAPI 2.0 specification (Operation Object and Path Item Object parameters: \"The list MUST NOT include duplicated parameters. A unique parameter is defined by a combination of a name and location\"); reference: body-rules (SVR: parameters are unique by (name, in)). An operation's parameter may override the path item's of the same name and location: that is allowed.",
+            fix: "Remove the duplicate, or rename one of the two parameters.",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query", "type": "string"}, {"$ref": "#/parameters/q"}], "responses": {"200": {"description": "OK"}}}}}, "parameters": {"q": {"name": "q", "in": "query", "type": "integer"}}}"##
+                )
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"parameters": [{"name": "q", "in": "query", "type": "string"}], "get": {"parameters": [{"name": "q", "in": "query", "type": "integer"}, {"name": "q", "in": "header", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
+                ),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         var findings: [Finding?] = []
@@ -23,9 +31,10 @@ extension SchemaRules {
             for (index, value) in list.enumerated() {
                 guard let parameter = OASParameter(value, path: path, method: method, index: index, root: root) else { continue }
                 if let earlier = seen.firstIndex(where: { $0.name == parameter.name && $0.location == parameter.location }) {
-                    findings.append(context.swaggerFinding(
-                        "The \(parameter.location) parameter \"\(parameter.name)\" is declared twice in this list (first at \(seen[earlier].pointer)). A parameter is identified by its name and location: remove one, or rename it.",
-                        at: parameter.pointer, signature: "\(parameter.location):\(parameter.name)"))
+                    findings.append(
+                        context.swaggerFinding(
+                            "The \(parameter.location) parameter \"\(parameter.name)\" is declared twice in this list (first at \(seen[earlier].pointer)). A parameter is identified by its name and location: remove one, or rename it.",
+                            at: parameter.pointer, signature: "\(parameter.location):\(parameter.name)"))
                 } else {
                     seen.append(parameter)
                 }

@@ -2,79 +2,116 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let refResolves = Rule(RuleDescription(
-        id: "ref-resolves", severity: .error, stage: SchemaStage.stageName,
-        summary: "Every local \"$ref\" is a valid JSON Pointer fragment that points to something in the swagger, of the right kind: a parameter's to a parameter, a response's to a response, a schema's to a schema.",
-        source: "OpenAPI 2.0 specification (Reference Object, JSON Reference and JSON Pointer, RFC 6901); reference: refs-and-schema-sanity (SVR: \"$ref targets #/definitions|parameters|responses/… and resolves\").",
-        fix: "Point the $ref at an existing definition (\"#/definitions/Name\", \"#/parameters/Name\", \"#/responses/Name\"), spelled exactly as its key, with \"~1\" for \"/\" and \"~0\" for \"~\" in names; or add the missing definition.",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "properties": {"b": {"$ref": "#/definitions/B"}}}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/definitions/A"}], "responses": {"200": {"description": "OK"}}}}}, "definitions": {"A": {"type": "string"}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#definitions/B"}, "B": {}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/q"}], "responses": {"200": {"$ref": "#/responses/ok"}}}}}, "parameters": {"q": {"name": "q", "in": "query", "type": "string"}}, "responses": {"ok": {"description": "OK", "schema": {"$ref": "#/definitions/a~1b"}}}, "definitions": {"a/b": {"type": "object", "properties": {"self": {"$ref": "#/definitions/a~1b"}, "n": {"$ref": "#/definitions/a~1b/properties/self"}}}}}"##),
-        ])) { context in
+    static let refResolves = Rule(
+        RuleDescription(
+            id: "ref-resolves", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "Every local \"$ref\" is a valid JSON Pointer fragment that points to something in the swagger, of the right kind: a parameter's to a parameter, a response's to a response, a schema's to a schema.",
+            source:
+                "OpenAPI 2.0 specification (Reference Object, JSON Reference and JSON Pointer, RFC 6901); reference: refs-and-schema-sanity (SVR: \"$ref targets #/definitions|parameters|responses/… and resolves\").",
+            fix:
+                "Point the $ref at an existing definition (\"#/definitions/Name\", \"#/parameters/Name\", \"#/responses/Name\"), spelled exactly as its key, with \"~1\" for \"/\" and \"~0\" for \"~\" in names; or add the missing definition.",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "properties": {"b": {"$ref": "#/definitions/B"}}}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/definitions/A"}], "responses": {"200": {"description": "OK"}}}}}, "definitions": {"A": {"type": "string"}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#definitions/B"}, "B": {}}}"##
+                ),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/q"}], "responses": {"200": {"$ref": "#/responses/ok"}}}}}, "parameters": {"q": {"name": "q", "in": "query", "type": "string"}}, "responses": {"ok": {"description": "OK", "schema": {"$ref": "#/definitions/a~1b"}}}, "definitions": {"a/b": {"type": "object", "properties": {"self": {"$ref": "#/definitions/a~1b"}, "n": {"$ref": "#/definitions/a~1b/properties/self"}}}}}"##
+                ),
+            ])
+    ) { context in
         OASReferenceCheck.findings(context, looking: .resolution) { ref in
             switch ref.problem {
             case .unresolved(let pointer):
-                var message = "\"$ref\": \"\(ref.text)\" points to nothing: the swagger has no \(pointer.description.isEmpty ? "root" : "\"\(pointer.description)\"")."
+                var message =
+                    "\"$ref\": \"\(ref.text)\" points to nothing: the swagger has no \(pointer.description.isEmpty ? "root" : "\"\(pointer.description)\"")."
                 if let near = OASReferenceCheck.nearMiss(pointer, in: ref.root) { message += " Did you mean \"\(near)\"?" }
                 message += " Correct the reference or add the definition it names."
                 return (message, "unresolved:\(ref.text)")
             case .malformed(let reason):
-                let hint = ref.text.hasPrefix("#") && !ref.text.hasPrefix("#/") && ref.text != "#" ? " A local reference starts with \"#/\", for example \"#/definitions/Name\"." : ""
+                let hint =
+                    ref.text.hasPrefix("#") && !ref.text.hasPrefix("#/") && ref.text != "#"
+                    ? " A local reference starts with \"#/\", for example \"#/definitions/Name\"." : ""
                 return ("\"$ref\": \"\(ref.text)\" is not a valid JSON Pointer fragment: \(reason).\(hint)", "malformed:\(ref.text)")
             case .wrongKind(let expected, let found):
                 return (
                     "\"$ref\": \"\(ref.text)\" is used as \(expected) but points to \(found). Point it to \(OASReferenceCheck.section(expected)).",
-                    "kind:\(ref.text)")
+                    "kind:\(ref.text)"
+                )
             default:
                 return nil
             }
         }
     }
 
-    static let refExternal = Rule(RuleDescription(
-        id: "ref-external", severity: .error, stage: SchemaStage.stageName,
-        summary: "Every \"$ref\" is local (starts with \"#\"): references to other files or URLs are not supported.",
-        source: "Power Platform: a connector is one apiDefinition.swagger.json, uploaded alone, so nothing outside it can be resolved (PPC README; paconn uploads the single file). OpenAPI 2.0 itself allows remote references.",
-        fix: "Copy the referenced definition into this swagger (under definitions, parameters or responses) and reference it with \"#/...\".",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "common.json#/definitions/Error"}}}"##),
-        ],
-        nonTriggering: [.minimal()])) { context in
+    static let refExternal = Rule(
+        RuleDescription(
+            id: "ref-external", severity: .error, stage: SchemaStage.stageName,
+            summary: "Every \"$ref\" is local (starts with \"#\"): references to other files or URLs are not supported.",
+            source:
+                "Power Platform: a connector is one apiDefinition.swagger.json, uploaded alone, so nothing outside it can be resolved (PPC README; paconn uploads the single file). OpenAPI 2.0 itself allows remote references.",
+            fix:
+                "Copy the referenced definition into this swagger (under definitions, parameters or responses) and reference it with \"#/...\".",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "common.json#/definitions/Error"}}}"##
+                )
+            ],
+            nonTriggering: [.minimal()])
+    ) { context in
         OASReferenceCheck.findings(context, looking: .external) { ref in
             guard case .external = ref.problem else { return nil }
             return (
                 "\"$ref\": \"\(ref.text)\" refers outside this file, which is not supported: a connector is a single swagger. Copy the definition into this file and reference it with \"#/...\".",
-                "external:\(ref.text)")
+                "external:\(ref.text)"
+            )
         }
     }
 
-    static let refCycle = Rule(RuleDescription(
-        id: "ref-cycle", severity: .error, stage: SchemaStage.stageName,
-        summary: "No chain of references leads back to itself without describing anything (A is only a $ref to B, and B only a $ref to A). Recursive schemas, where a property refers back to its own definition, are legal and not reported.",
-        source: "JSON Reference (a reference whose resolution never ends has no value); OpenAPI 2.0 allows recursive schemas through properties and items, which are fine. Every walk of this tool keeps a visited set, so no cycle makes it loop.",
-        fix: "Make one of the definitions in the loop an actual schema instead of a $ref to the next.",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/definitions/Node"}, "all": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}}}}"##),
-        ])) { context in
+    static let refCycle = Rule(
+        RuleDescription(
+            id: "ref-cycle", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "No chain of references leads back to itself without describing anything (A is only a $ref to B, and B only a $ref to A). Recursive schemas, where a property refers back to its own definition, are legal and not reported.",
+            source:
+                "JSON Reference (a reference whose resolution never ends has no value); OpenAPI 2.0 allows recursive schemas through properties and items, which are fine. Every walk of this tool keeps a visited set, so no cycle makes it loop.",
+            fix: "Make one of the definitions in the loop an actual schema instead of a $ref to the next.",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}}"##
+                )
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/definitions/Node"}, "all": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}}}}"##
+                ),
+            ])
+    ) { context in
         OASReferenceCheck.findings(context, looking: .cycles) { ref in
             guard case .cycle(let members) = ref.problem else { return nil }
             // A generated loop can be thousands of references long: the message names the first
             // few and the count.
-            let shown = members.count <= 12 ? members.joined(separator: " → ")
+            let shown =
+                members.count <= 12
+                ? members.joined(separator: " → ")
                 : members.prefix(10).joined(separator: " → ") + " → … (\(members.count - 1) references in all)"
             let sorted = members.dropLast().sorted()
             return (
                 "\"$ref\": \"\(ref.text)\" starts a loop of references that never reaches a schema: \(shown). Replace one of them with the schema itself.",
-                members.count <= 12 ? "cycle:\(members.sorted().joined(separator: ","))" : "cycle:\(sorted.count):\(sorted.prefix(10).joined(separator: ","))")
+                members.count <= 12
+                    ? "cycle:\(members.sorted().joined(separator: ","))"
+                    : "cycle:\(sorted.count):\(sorted.prefix(10).joined(separator: ","))"
+            )
         }
     }
 }
@@ -257,7 +294,8 @@ enum OASReferenceCheck {
             if case .none = problem { continue }
             let text = references.texts[use.target]
             guard let (message, signature) = describe(Reference(text: text, problem: problem, root: root)) else { continue }
-            if let finding = context.swaggerFinding(message, tokens: references.record.path(of: use.node) + ["$ref"], signature: signature) {
+            if let finding = context.swaggerFinding(message, tokens: references.record.path(of: use.node) + ["$ref"], signature: signature)
+            {
                 findings.append(finding)
             }
         }

@@ -2,20 +2,33 @@ import Certification
 import JSONDocument
 
 extension SchemaRules {
-    static let securityRequirementDefined = Rule(RuleDescription(
-        id: "security-requirement-defined", severity: .error, stage: SchemaStage.stageName,
-        summary: "Every security requirement (of the document or of an operation) names a scheme of securityDefinitions; for basic and apiKey schemes its list is empty, for oauth2 schemes it lists only scopes that the scheme defines.",
-        source: "OpenAPI 2.0 specification (Security Requirement Object: \"Each name must correspond to a security scheme which is declared in the Security Definitions. If the security scheme is of type \\\"oauth2\\\", then the value is a list of scope names required for the execution. For other security scheme types, the array MUST be empty.\"); reference: security (SVR).",
-        fix: "Use the exact name of a scheme defined in securityDefinitions; give basic and apiKey schemes an empty list ([]); list only scopes declared in the oauth2 scheme's \"scopes\" (or declare them there).",
-        triggering: [
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "security": [{"apikey": []}], "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "security": [{"api_key": ["read"]}], "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}"##),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"security": [{"oauth": ["write"]}], "responses": {"200": {"description": "OK"}}}}}, "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://a.example", "tokenUrl": "https://a.example", "scopes": {"read": "Read"}}}}"##),
-        ],
-        nonTriggering: [
-            .minimal(),
-            .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"security": [], "responses": {"200": {"description": "OK"}}}}}, "security": [{"oauth": ["read"]}, {}], "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://a.example", "tokenUrl": "https://a.example", "scopes": {"read": "Read"}}}}"##),
-        ])) { context in
+    static let securityRequirementDefined = Rule(
+        RuleDescription(
+            id: "security-requirement-defined", severity: .error, stage: SchemaStage.stageName,
+            summary:
+                "Every security requirement (of the document or of an operation) names a scheme of securityDefinitions; for basic and apiKey schemes its list is empty, for oauth2 schemes it lists only scopes that the scheme defines.",
+            source:
+                "OpenAPI 2.0 specification (Security Requirement Object: \"Each name must correspond to a security scheme which is declared in the Security Definitions. If the security scheme is of type \\\"oauth2\\\", then the value is a list of scope names required for the execution. For other security scheme types, the array MUST be empty.\"); reference: security (SVR).",
+            fix:
+                "Use the exact name of a scheme defined in securityDefinitions; give basic and apiKey schemes an empty list ([]); list only scopes declared in the oauth2 scheme's \"scopes\" (or declare them there).",
+            triggering: [
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "security": [{"apikey": []}], "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "security": [{"api_key": ["read"]}], "securityDefinitions": {"api_key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}"##
+                ),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"security": [{"oauth": ["write"]}], "responses": {"200": {"description": "OK"}}}}}, "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://a.example", "tokenUrl": "https://a.example", "scopes": {"read": "Read"}}}}"##
+                ),
+            ],
+            nonTriggering: [
+                .minimal(),
+                .swagger(
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"security": [], "responses": {"200": {"description": "OK"}}}}}, "security": [{"oauth": ["read"]}, {}], "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://a.example", "tokenUrl": "https://a.example", "scopes": {"read": "Read"}}}}"##
+                ),
+            ])
+    ) { context in
         guard let swagger = context.swagger else { return [] }
         let root = swagger.document.root
         let definitions = root["securityDefinitions"]?.object
@@ -45,15 +58,18 @@ extension SchemaRules {
                         for (scopeIndex, scope) in scopes.enumerated() {
                             guard let name = scope.string, defined?[name] == nil else { continue }
                             let known = defined.map { $0.members.map(\.key) } ?? []
-                            let list = known.isEmpty ? "it defines no scopes" : "it defines " + known.map(OASText.literal).joined(separator: ", ")
-                            findings.append(context.swaggerFinding(
-                                "The scope \(OASText.literal(name)) is not defined in the oauth2 scheme \(OASText.literal(member.key)) (\(list)). Add it to the scheme's \"scopes\" with a description, or remove it here.",
-                                at: at.appending(scopeIndex), signature: "scope:\(member.key):\(name)"))
+                            let list =
+                                known.isEmpty ? "it defines no scopes" : "it defines " + known.map(OASText.literal).joined(separator: ", ")
+                            findings.append(
+                                context.swaggerFinding(
+                                    "The scope \(OASText.literal(name)) is not defined in the oauth2 scheme \(OASText.literal(member.key)) (\(list)). Add it to the scheme's \"scopes\" with a description, or remove it here.",
+                                    at: at.appending(scopeIndex), signature: "scope:\(member.key):\(name)"))
                         }
                     } else if !scopes.isEmpty, let type = scheme["type"]?.string {
-                        findings.append(context.swaggerFinding(
-                            "The \(type) scheme \"\(member.key)\" takes no scopes: its list must be empty ([]), but it has \(OASText.quote(member.value)). Only oauth2 schemes list scopes.",
-                            at: at, signature: "not-empty:\(member.key)"))
+                        findings.append(
+                            context.swaggerFinding(
+                                "The \(type) scheme \"\(member.key)\" takes no scopes: its list must be empty ([]), but it has \(OASText.quote(member.value)). Only oauth2 schemes list scopes.",
+                                at: at, signature: "not-empty:\(member.key)"))
                     }
                 }
             }
