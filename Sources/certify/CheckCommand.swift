@@ -88,6 +88,9 @@ struct CheckCommand: AsyncParsableCommand {
         for text in credential where ProbeSettings.credential(text) == nil {
             throw ValidationError("--credential takes NAME=VALUE")
         }
+        guard probeBudget.isFinite, (1...3600).contains(probeBudget) else {
+            throw ValidationError("--probe-budget must be from 1 to 3600 seconds")
+        }
         if let probeBaseUrl, URL(string: probeBaseUrl)?.host == nil {
             throw ValidationError("--probe-base-url '\(probeBaseUrl)' is not an absolute URL")
         }

@@ -36,6 +36,17 @@ final class CheckCommandTests: XCTestCase {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// A probe budget that is not a number of seconds in range is a usage error (2), never a trap
+    /// when it becomes a Duration.
+    func testProbeBudgetOutOfRangeIsAUsageError() throws {
+        for value in ["nan", "inf", "1e300", "0", "-5"] {
+            let outcome = try certify(["check", TestPaths.package("clean"), "--probe-budget", value])
+            XCTAssertEqual(outcome.status, 2, "\(value): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains("--probe-budget"), outcome.stderr)
+        }
+        XCTAssertEqual(try certify(["check", TestPaths.package("clean"), "--probe-budget", "60"]).status, 0)
+    }
+
     func testCleanPackagePassesWithStatus0() throws {
         let outcome = try certify(["check", TestPaths.package("clean")])
         XCTAssertEqual(outcome.status, 0, outcome.stdout + outcome.stderr)
