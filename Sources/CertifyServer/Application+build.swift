@@ -27,7 +27,7 @@ public struct ServerConfiguration: Sendable {
     public var outbound: OutboundPolicy
     /// Seals the credentials given with submissions until their run ends. Without one, a key is
     /// made for this process only (runs queued before a restart then probe without them).
-    public var runSecrets: RunSecrets?
+    public var secretSealer: SecretSealer?
     /// Bounds on slow clients: the request head deadline and the idle keep-alive timeout.
     public var connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts()
 
@@ -39,7 +39,7 @@ public struct ServerConfiguration: Sendable {
     ) {
         self.ruleset = ruleset
         self.outbound = outbound
-        self.runSecrets = nil
+        self.secretSealer = nil
         self.host = host
         self.port = port
         self.databasePath = databasePath
@@ -103,15 +103,15 @@ public func buildApplication(
     let registry = registry ?? PrometheusCollectorRegistry()
     let factory = PrometheusMetricsFactory(registry: registry)
     try store.saveRuleset(configuration.ruleset)
-    let runSecrets = configuration.runSecrets ?? RunSecrets(key: SymmetricKey(size: .bits256))
+    let secretSealer = configuration.secretSealer ?? SecretSealer(key: SymmetricKey(size: .bits256))
     let router = buildRouter(
         store: store, registry: registry, metricsFactory: factory,
         maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits,
-        ruleset: configuration.ruleset, outbound: configuration.outbound, runSecrets: runSecrets)
+        ruleset: configuration.ruleset, outbound: configuration.outbound, secretSealer: secretSealer)
     var services: [any Service] = []
     if runWorkers {
         var pipeline = configuration.pipeline
-        pipeline.runSecrets = runSecrets
+        pipeline.secretSealer = secretSealer
         pipeline.probeDefaults.allowPrivateNetwork = configuration.outbound.allowPrivateNetwork
         let pool = WorkerPool(store: store, configuration: pipeline, logger: logger, metricsFactory: factory)
         services.append(WorkerService(pool: pool))
@@ -129,7 +129,7 @@ public func buildApplication(
 public func buildRouter(
     store: Store, registry: PrometheusCollectorRegistry, metricsFactory: any MetricsFactory,
     maximumUploadBytes: Int, limits: PackageLimits = .default, ruleset: Ruleset = .default,
-    outbound: OutboundPolicy = OutboundPolicy(), runSecrets: RunSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
+    outbound: OutboundPolicy = OutboundPolicy(), secretSealer: SecretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
 ) -> Router<CertifyRequestContext> {
     let router = Router(context: CertifyRequestContext.self)
     router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
@@ -138,7 +138,7 @@ public func buildRouter(
     let routeTable = RouteTable()
     router.add(middleware: UnroutedRequestMiddleware(table: routeTable))
     router.add(middleware: QueryCheckMiddleware())
-    let submissions = Submissions(store: store, ruleset: ruleset, runSecrets: runSecrets, metricsFactory: metricsFactory)
+    let submissions = Submissions(store: store, ruleset: ruleset, secretSealer: secretSealer, metricsFactory: metricsFactory)
     router.get("health") { _, _ -> Response in
         let pending = try? store.pendingJobCount()
         let body =

@@ -23,7 +23,7 @@ public struct PipelineConfiguration: Sendable {
     /// rule: whether private networks may be called).
     public var probeDefaults: ProbeSettings
     /// Opens the sealed per-run probe settings; without it, runs probe with the defaults only.
-    public var runSecrets: RunSecrets?
+    public var secretSealer: SecretSealer?
     /// A run's wall-clock budget, from when its job is claimed. A run still going then is failed
     /// with the reason, once: its job is not retried, and what its stages return later is dropped.
     public var maximumRunSeconds: Double
@@ -37,14 +37,14 @@ public struct PipelineConfiguration: Sendable {
     public init(
         workers: Int = 2, leaseSeconds: Double = 30, pollInterval: Duration = .milliseconds(200),
         maximumAttempts: Int = 5, limits: PackageLimits = .default, probeDefaults: ProbeSettings = ProbeSettings(),
-        runSecrets: RunSecrets? = nil, maximumRunSeconds: Double = 300, stageThreads: StageThreads = .shared,
+        secretSealer: SecretSealer? = nil, maximumRunSeconds: Double = 300, stageThreads: StageThreads = .shared,
         additionalStages: [any Stage] = []
     ) {
         self.maximumRunSeconds = maximumRunSeconds
         self.stageThreads = stageThreads
         self.additionalStages = additionalStages
         self.probeDefaults = probeDefaults
-        self.runSecrets = runSecrets
+        self.secretSealer = secretSealer
         self.workers = workers
         self.leaseSeconds = leaseSeconds
         self.pollInterval = pollInterval
@@ -224,7 +224,7 @@ extension WorkerPool {
     func probeStages(_ job: ClaimedJob) throws -> [any Stage] {
         guard job.stages.contains(StageRegistry.probeStageName) else { return [] }
         var settings = configuration.probeDefaults
-        if let sealed = try store.runSecret(runId: job.runId), let secrets = configuration.runSecrets {
+        if let sealed = try store.runSecret(runId: job.runId), let secrets = configuration.secretSealer {
             // From the submitter: where and with what; the limits stay the server's.
             let given = try secrets.open(sealed)
             settings.baseURL = given.baseURL

@@ -19,13 +19,13 @@ public struct Submissions: Sendable {
     /// The rules new runs are made with.
     public let ruleset: Ruleset
     /// Seals the probe settings (credentials) that come with an upload until its run ends.
-    public let runSecrets: RunSecrets
+    public let secretSealer: SecretSealer
     let metricsFactory: any MetricsFactory
 
-    public init(store: Store, ruleset: Ruleset, runSecrets: RunSecrets, metricsFactory: any MetricsFactory) {
+    public init(store: Store, ruleset: Ruleset, secretSealer: SecretSealer, metricsFactory: any MetricsFactory) {
         self.store = store
         self.ruleset = ruleset
-        self.runSecrets = runSecrets
+        self.secretSealer = secretSealer
         self.metricsFactory = metricsFactory
     }
 
@@ -111,7 +111,7 @@ public struct Submissions: Sendable {
         let stages = try Self.stages(of: upload)
         var sealed: Data?
         if upload.bringsProbeSettings {
-            sealed = try runSecrets.seal(ProbeSettings(baseURL: upload.probeBaseURL, credentials: upload.credentials))
+            sealed = try secretSealer.seal(ProbeSettings(baseURL: upload.probeBaseURL, credentials: upload.credentials))
         }
         return Store.Upload(
             zip: upload.zip, contentSHA256: upload.package.contentHash, connector: upload.connectorName,

@@ -107,13 +107,13 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let keyPath = secretKeyFile ?? path + ".key"
-        let runSecrets: RunSecrets
+        let secretSealer: SecretSealer
         do {
-            runSecrets = try RunSecrets.loadOrCreateKey(at: keyPath)
+            secretSealer = try SecretSealer.loadOrCreateKey(at: keyPath)
         } catch {
             throw fail("\(keyPath): cannot read or create the secret key (\(error.localizedDescription))")
         }
-        let store = try openStore(path, sealer: runSecrets)
+        let store = try openStore(path, sealer: secretSealer)
         // Webhook secrets written before they were sealed are sealed now.
         do {
             let sealed = try store.sealPlaintextWebhookSecrets()
@@ -130,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers, maximumRunSeconds: runTimeout),
             logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,
             outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
-        configuration.runSecrets = runSecrets
+        configuration.secretSealer = secretSealer
         configuration.connectionTimeouts = ConnectionTimeouts(
             requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
         let app = try buildApplication(configuration, store: store, registry: registry)

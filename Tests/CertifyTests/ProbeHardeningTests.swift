@@ -212,7 +212,7 @@ final class ProbeHardeningTests: XCTestCase {
             }
             var pipeline = PipelineConfiguration()
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, requestTimeoutSeconds: 1, requestsPerSecond: 50)
-            pipeline.runSecrets = f.runSecrets
+            pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
             let detail = try XCTUnwrap(try f.store.submissionDetail(id: id))
             let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })

@@ -183,7 +183,7 @@ final class ProbeTests: XCTestCase {
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 1)
             var pipeline = PipelineConfiguration()
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, latencyBudgetMilliseconds: 250, maximumRetryAfterSeconds: 2)
-            pipeline.runSecrets = f.runSecrets
+            pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 0, "credentials are for one run")
             XCTAssertGreaterThan(try f.store.scalar("SELECT count(*) FROM probe_exchange"), 5)

@@ -313,7 +313,7 @@ func apiSubmit(_ client: some TestClientProtocol, token: String, fixture: String
 
 struct ServerFixture {
     let store: Store
-    let runSecrets: RunSecrets
+    let secretSealer: SecretSealer
     let app: any ApplicationProtocol
     let contoso: String
     let fabrikam: String
@@ -329,16 +329,16 @@ func makeServerFixture(
 ) throws -> ServerFixture {
     let path = TestPaths.temporaryDatabase()
     // As `certify serve` does: one key seals probe credentials and webhook secrets.
-    let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
-    let store = try Store(path: path, sealer: runSecrets)
+    let secretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
+    let store = try Store(path: path, sealer: secretSealer)
     var configuration = ServerConfiguration(
         databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: logger == nil ? .error : .trace,
         outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
-    configuration.runSecrets = runSecrets
+    configuration.secretSealer = secretSealer
     configuration.connectionTimeouts = connectionTimeouts
     let app = try buildApplication(configuration, store: store, runWorkers: false, logger: logger)
     return ServerFixture(
-        store: store, runSecrets: runSecrets, app: app,
+        store: store, secretSealer: secretSealer, app: app,
         contoso: try store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),
         fabrikam: try store.createToken(role: .submitter, publisher: "Fabrikam", label: "fabrikam-ci"),
         reviewer: try store.createToken(role: .reviewer, publisher: nil, label: "alice"),

@@ -33,8 +33,8 @@ final class UseCasesTests: XCTestCase {
     }
 
     func makeFixture() throws -> Fixture {
-        let runSecrets = RunSecrets(key: SymmetricKey(size: .bits256))
-        let store = try Store(path: TestPaths.temporaryDatabase(), sealer: runSecrets)
+        let secretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
+        let store = try Store(path: TestPaths.temporaryDatabase(), sealer: secretSealer)
         let registry = PrometheusCollectorRegistry()
         let tokens = Tokens(store: store)
         func principal(_ role: Principal.Role, _ publisher: String?, _ label: String) throws -> Principal {
@@ -44,7 +44,7 @@ final class UseCasesTests: XCTestCase {
         return Fixture(
             store: store,
             submissions: Submissions(
-                store: store, ruleset: .default, runSecrets: runSecrets,
+                store: store, ruleset: .default, secretSealer: secretSealer,
                 metricsFactory: PrometheusMetricsFactory(registry: registry)),
             review: Review(store: store),
             recertifications: Recertifications(store: store, ruleset: .default),

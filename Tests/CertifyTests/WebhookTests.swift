@@ -110,7 +110,7 @@ final class WebhookTests: XCTestCase {
         let plain = try Store(path: path)
         _ = try plain.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: "legacy-secret-0123456789", actor: "test")
         XCTAssertEqual(try plain.sealPlaintextWebhookSecrets(), 0, "nothing to seal with")
-        let key = RunSecrets(key: SymmetricKey(size: .bits256))
+        let key = SecretSealer(key: SymmetricKey(size: .bits256))
         let sealed = try Store(path: path, sealer: key)
         XCTAssertEqual(try sealed.sealPlaintextWebhookSecrets(), 1)
         XCTAssertEqual(try sealed.sealPlaintextWebhookSecrets(), 0, "sealed once")
@@ -130,7 +130,7 @@ final class WebhookTests: XCTestCase {
             ) { response in XCTAssertEqual(response.status, .created) }
             _ = try await apiSubmit(client, token: f.contoso)
         }
-        let other = try Store(path: f.store.path, sealer: RunSecrets(key: SymmetricKey(size: .bits256)))
+        let other = try Store(path: f.store.path, sealer: SecretSealer(key: SymmetricKey(size: .bits256)))
         let unopened = try other.claimDueDeliveries(owner: "b", limit: 10, leaseSeconds: 0.001)
         XCTAssertFalse(unopened.isEmpty)
         XCTAssertTrue(unopened.allSatisfy { $0.secret == nil }, "another key opens nothing")
