@@ -64,7 +64,7 @@ struct SubmissionView: Encodable {
         revisions = detail.revisions.map {
             RevisionView(
                 number: $0.number, createdAt: $0.createdAt, submittedBy: $0.submittedBy, fileName: $0.fileName,
-                contentSha256: $0.contentSHA256)
+                contentSha256: $0.contentSha256)
         }
         latestRun = detail.latestRun.map { stored in
             let r = stored.run

@@ -65,8 +65,8 @@ public struct SubmissionSummary: Sendable, Codable, Hashable {
 
 public struct RevisionRecord: Sendable, Codable, Hashable {
     public var number: Int
-    public var blobSHA256: String
-    public var contentSHA256: String
+    public var blobSha256: String
+    public var contentSha256: String
     public var fileName: String?
     public var submittedBy: String
     public var createdAt: Date

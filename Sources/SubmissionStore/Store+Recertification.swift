@@ -117,7 +117,7 @@ extension Store {
                 arguments: [publisher, upload.fileName ?? upload.connector])
             {
                 let id: String = row["id"]
-                if (row["content_sha256"] as String) == upload.contentSHA256 { return (id, .unchanged) }
+                if (row["content_sha256"] as String) == upload.contentSha256 { return (id, .unchanged) }
                 let number = (row["latest_revision"] as Int) + 1
                 try Self.insertRevision(db, submissionId: id, number: number, actor: actor, upload: upload, now: now)
                 try db.execute(

@@ -96,7 +96,7 @@ public final class Store: Sendable {
     /// What a new submission or revision brings.
     public struct Upload: Sendable {
         public var zip: Data
-        public var contentSHA256: String
+        public var contentSha256: String
         public var connector: String
         public var fileName: String?
         public var stages: [String]
@@ -106,12 +106,12 @@ public final class Store: Sendable {
         public var runSecret: Data?
 
         public init(
-            zip: Data, contentSHA256: String, connector: String, fileName: String?, stages: [String],
+            zip: Data, contentSha256: String, connector: String, fileName: String?, stages: [String],
             rulesetVersion: String, toolVersion: String, runSecret: Data? = nil
         ) {
             self.runSecret = runSecret
             self.zip = zip
-            self.contentSHA256 = contentSHA256
+            self.contentSha256 = contentSha256
             self.connector = connector
             self.fileName = fileName
             self.stages = stages
@@ -227,7 +227,7 @@ public final class Store: Sendable {
                 INSERT INTO revision (submission_id, number, blob_sha256, content_sha256, file_name, submitted_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [submissionId, number, blobHash, upload.contentSHA256, upload.fileName, actor, now])
+            arguments: [submissionId, number, blobHash, upload.contentSha256, upload.fileName, actor, now])
     }
 
     /// Queues a run of `revision` and its job.
@@ -300,7 +300,7 @@ public final class Store: Sendable {
                 arguments: [id]
             ).map { row in
                 RevisionRecord(
-                    number: row["number"], blobSHA256: row["blob_sha256"], contentSHA256: row["content_sha256"],
+                    number: row["number"], blobSha256: row["blob_sha256"], contentSha256: row["content_sha256"],
                     fileName: row["file_name"], submittedBy: row["submitted_by"],
                     createdAt: Date(timeIntervalSince1970: row["created_at"]))
             }

@@ -41,7 +41,7 @@ public struct Catalog: Sendable {
             throw UseCaseError.forbidden("Only an admin can import certified connectors.")
         }
         let upload = Store.Upload(
-            zip: try package.zipData(), contentSHA256: package.contentHash,
+            zip: try package.zipData(), contentSha256: package.contentHash,
             connector: Self.connector(of: package, folder: folder), fileName: folder,
             stages: StageRegistry.staticNames, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool)
         let (id, outcome) = try store.importCertified(

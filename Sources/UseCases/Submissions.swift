@@ -114,7 +114,7 @@ public struct Submissions: Sendable {
             sealed = try secretSealer.seal(ProbeSettings(baseURL: upload.probeBaseURL, credentials: upload.credentials))
         }
         return Store.Upload(
-            zip: upload.zip, contentSHA256: upload.package.contentHash, connector: upload.connectorName,
+            zip: upload.zip, contentSha256: upload.package.contentHash, connector: upload.connectorName,
             fileName: upload.fileName, stages: stages, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool,
             runSecret: sealed)
     }

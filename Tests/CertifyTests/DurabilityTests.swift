@@ -26,7 +26,7 @@ final class DurabilityTests: XCTestCase {
         let store = try Store(path: path)
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
         let upload = Store.Upload(
-            zip: try package.zipData(), contentSHA256: package.contentHash, connector: "Contoso Weather",
+            zip: try package.zipData(), contentSha256: package.contentHash, connector: "Contoso Weather",
             fileName: "clean.zip", stages: [], rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
         let created = try store.createSubmission(publisher: "Contoso", actor: "test", upload: upload)
         let reopened = try Store(path: path)

@@ -70,7 +70,7 @@ final class QueryParameterTests: XCTestCase {
         _ = try f.store.importCertified(
             publisher: "Contoso", actor: "import",
             upload: Store.Upload(
-                zip: try package.zipData(), contentSHA256: package.contentHash, connector: "clean", fileName: "clean",
+                zip: try package.zipData(), contentSha256: package.contentHash, connector: "clean", fileName: "clean",
                 stages: [], rulesetVersion: Ruleset.default.version, toolVersion: CertifyVersion.tool))
         let batch = try f.store.createRecertification(
             .all, stages: StageRegistry.staticNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "admin")

@@ -17,7 +17,7 @@ final class RecertificationTests: XCTestCase {
         for name in ["clean", "broken-json", "missing-readme", "duplicate-keys"] {
             let package = try PackageLoader().load(path: TestPaths.package(name))
             let upload = Store.Upload(
-                zip: try package.zipData(), contentSHA256: package.contentHash, connector: name, fileName: name,
+                zip: try package.zipData(), contentSha256: package.contentHash, connector: name, fileName: name,
                 stages: [], rulesetVersion: Ruleset.default.version, toolVersion: CertifyVersion.tool)
             let (id, outcome) = try store.importCertified(publisher: "Contoso", actor: "import", upload: upload)
             XCTAssertEqual(outcome, .imported)
@@ -94,7 +94,7 @@ final class RecertificationTests: XCTestCase {
         let submitted = try store.createSubmission(
             publisher: "Contoso", actor: "t",
             upload: Store.Upload(
-                zip: try package.zipData(), contentSHA256: package.contentHash, connector: "new", fileName: nil, stages: [],
+                zip: try package.zipData(), contentSha256: package.contentHash, connector: "new", fileName: nil, stages: [],
                 rulesetVersion: Ruleset.default.version, toolVersion: "t"))
         let job = try XCTUnwrap(try store.claimNextJob(owner: "w", leaseSeconds: 30))
         XCTAssertEqual(job.submissionId, submitted.id)

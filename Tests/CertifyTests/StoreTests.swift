@@ -11,7 +11,7 @@ final class StoreTests: XCTestCase {
     func makeUpload(_ fixture: String = "clean") throws -> Store.Upload {
         let package = try PackageLoader().load(path: TestPaths.package(fixture))
         return Store.Upload(
-            zip: try package.zipData(), contentSHA256: package.contentHash, connector: "Contoso Weather",
+            zip: try package.zipData(), contentSha256: package.contentHash, connector: "Contoso Weather",
             fileName: "\(fixture).zip", stages: [], rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
     }
 
@@ -171,7 +171,7 @@ final class LeaseRecoveryTests: XCTestCase {
         let store = try Store(path: TestPaths.temporaryDatabase())
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
         let upload = Store.Upload(
-            zip: try package.zipData(), contentSHA256: package.contentHash, connector: "c", fileName: nil, stages: [],
+            zip: try package.zipData(), contentSha256: package.contentHash, connector: "c", fileName: nil, stages: [],
             rulesetVersion: "r", toolVersion: "t")
         _ = try store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
         _ = try store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)

@@ -166,7 +166,7 @@ final class WebhookTests: XCTestCase {
         _ = try f.store.createSubmission(
             publisher: "Contoso", actor: "t",
             upload: Store.Upload(
-                zip: try TestPaths.zippedPackage("clean"), contentSHA256: "x", connector: "c", fileName: nil, stages: [],
+                zip: try TestPaths.zippedPackage("clean"), contentSha256: "x", connector: "c", fileName: nil, stages: [],
                 rulesetVersion: "r", toolVersion: "t"))
         await WebhookDispatcher(store: f.store).deliverDue()
         let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)
@@ -234,7 +234,7 @@ final class WebhookTests: XCTestCase {
                 _ = try f.store.createSubmission(
                     publisher: "Contoso", actor: "t",
                     upload: Store.Upload(
-                        zip: try TestPaths.zippedPackage("clean"), contentSHA256: UUID().uuidString, connector: "c",
+                        zip: try TestPaths.zippedPackage("clean"), contentSha256: UUID().uuidString, connector: "c",
                         fileName: nil, stages: [], rulesetVersion: "r", toolVersion: "t"))
             }
             // Claimed, then the webhook is deleted, then the dispatcher gets to it.
@@ -333,7 +333,7 @@ final class WebhookTests: XCTestCase {
         _ = try f.store.createSubmission(
             publisher: "Contoso", actor: "t",
             upload: Store.Upload(
-                zip: try TestPaths.zippedPackage("clean"), contentSHA256: "x", connector: "c", fileName: nil, stages: [],
+                zip: try TestPaths.zippedPackage("clean"), contentSha256: "x", connector: "c", fileName: nil, stages: [],
                 rulesetVersion: "r", toolVersion: "t"))
         await WebhookDispatcher(store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true)).deliverDue()
         let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)

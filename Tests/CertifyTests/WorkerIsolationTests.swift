@@ -198,7 +198,7 @@ final class WorkerIsolationTests: XCTestCase {
     func upload(stages: [String]) throws -> Store.Upload {
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
         return Store.Upload(
-            zip: try package.zipData(), contentSHA256: package.contentHash, connector: "Contoso Weather",
+            zip: try package.zipData(), contentSha256: package.contentHash, connector: "Contoso Weather",
             fileName: "clean.zip", stages: stages, rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
     }
 }
