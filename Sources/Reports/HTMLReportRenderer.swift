@@ -108,7 +108,7 @@ enum HTMLReportRenderer {
         [
             "at": ReportWording.timestamp(entry.at),
             "actor": entry.actor,
-            "kind": entry.kind,
+            "kind": entry.action,
             "transition": ReportWording.transition(entry) ?? "",
             "note": entry.text ?? "",
         ]

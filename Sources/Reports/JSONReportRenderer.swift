@@ -113,7 +113,7 @@ enum JSONReportRenderer {
         init(_ entry: PackageReport.HistoryEntry) {
             at = entry.at
             actor = entry.actor
-            kind = entry.kind
+            kind = entry.action  // the published key stays `kind`
             fromState = entry.fromState
             toState = entry.toState
             text = entry.text

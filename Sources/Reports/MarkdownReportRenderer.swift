@@ -71,7 +71,7 @@ enum MarkdownReportRenderer {
             out.append("")
             for entry in package.history {
                 var item = "- \(ReportWording.timestamp(entry.at)), **\(MarkdownText.inline(entry.actor))**: "
-                item += MarkdownText.inline(entry.kind)
+                item += MarkdownText.inline(entry.action)
                 if let transition = ReportWording.transition(entry, escape: MarkdownText.inline) { item += " (\(transition))" }
                 if let text = entry.text, !text.isEmpty { item += ": \(MarkdownText.inline(text))" }
                 out.append(item)

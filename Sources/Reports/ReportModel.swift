@@ -43,14 +43,15 @@ public struct PackageReport: Sendable, Codable {
     public struct HistoryEntry: Sendable, Codable, Hashable {
         public var at: Date
         public var actor: String
-        public var kind: String
+        /// The review action (the webhook payload's `action`); the report JSON publishes it as `kind`.
+        public var action: String
         public var fromState: String?
         public var toState: String?
         public var text: String?
-        public init(at: Date, actor: String, kind: String, fromState: String?, toState: String?, text: String?) {
+        public init(at: Date, actor: String, action: String, fromState: String?, toState: String?, text: String?) {
             self.at = at
             self.actor = actor
-            self.kind = kind
+            self.action = action
             self.fromState = fromState
             self.toState = toState
             self.text = text

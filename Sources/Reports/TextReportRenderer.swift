@@ -57,7 +57,7 @@ enum TextReportRenderer {
     }
 
     static func line(_ entry: PackageReport.HistoryEntry) -> String {
-        var text = "  \(ReportWording.timestamp(entry.at)) \(entry.actor): \(entry.kind)"
+        var text = "  \(ReportWording.timestamp(entry.at)) \(entry.actor): \(entry.action)"
         if let transition = ReportWording.transition(entry) { text += " (\(transition))" }
         if let note = entry.text, !note.isEmpty { text += ": \(indentingContinuationLines(note))" }
         return text

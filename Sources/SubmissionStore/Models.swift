@@ -102,7 +102,7 @@ public struct ReviewEvent: Sendable, Codable, Hashable {
     public var id: Int64
     public var revision: Int?
     public var actor: String
-    public var kind: String
+    public var action: String
     public var fromState: String?
     public var toState: String?
     public var text: String?

@@ -125,7 +125,7 @@ extension Store {
                         "UPDATE submission SET latest_revision = ?, certified_revision = ?, state = 'certified', state_changed_at = ? WHERE id = ?",
                     arguments: [number, number, now, id])
                 try Self.appendEvent(
-                    db, submissionId: id, revision: number, actor: actor, kind: "imported", from: nil, to: "certified",
+                    db, submissionId: id, revision: number, actor: actor, action: "imported", from: nil, to: "certified",
                     text: "Imported as certified.", now: now)
                 try Self.enqueueRun(
                     db, submissionId: id, revision: number, reason: "import", stages: upload.stages,
@@ -141,7 +141,7 @@ extension Store {
                 arguments: [id, publisher, upload.connector, now, now])
             try Self.insertRevision(db, submissionId: id, number: 1, actor: actor, upload: upload, now: now)
             try Self.appendEvent(
-                db, submissionId: id, revision: 1, actor: actor, kind: "imported", from: nil, to: "certified",
+                db, submissionId: id, revision: 1, actor: actor, action: "imported", from: nil, to: "certified",
                 text: "Imported as certified.", now: now)
             try Self.enqueueRun(
                 db, submissionId: id, revision: 1, reason: "import", stages: upload.stages,
@@ -317,12 +317,12 @@ extension Store {
             if verdict == "fail" && previous == "pass" {
                 try moveSubmission(
                     db, id: submissionId, onlyForRevision: nil, from: [SubmissionState.certified.rawValue],
-                    to: SubmissionState.recertificationFailed.rawValue, actor: "system", kind: "recertification-failed",
+                    to: SubmissionState.recertificationFailed.rawValue, actor: "system", action: "recertification-failed",
                     text: "Re-certification run \(runId) fails where the previous run passed.", now: now)
             } else if verdict == "pass" {
                 try moveSubmission(
                     db, id: submissionId, onlyForRevision: nil, from: [SubmissionState.recertificationFailed.rawValue],
-                    to: SubmissionState.certified.rawValue, actor: "system", kind: "recertification-passed",
+                    to: SubmissionState.certified.rawValue, actor: "system", action: "recertification-passed",
                     text: "Re-certification run \(runId) passes again.", now: now)
             }
         }

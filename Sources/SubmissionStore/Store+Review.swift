@@ -122,7 +122,7 @@ extension Store {
             }
             try Self.appendEvent(
                 db, submissionId: id, revision: current.latestRevision, actor: principal.actor,
-                kind: request.action.rawValue, from: target == nil ? nil : current.state, to: target?.rawValue,
+                action: request.action.rawValue, from: target == nil ? nil : current.state, to: target?.rawValue,
                 text: text, fingerprint: request.fingerprint, now: now)
             guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
             return summary

@@ -194,7 +194,7 @@ extension Store {
             db, sql: "SELECT id FROM webhook WHERE publisher = ? AND deleted_at IS NULL", arguments: [submission.publisher])
         guard !hooks.isEmpty,
             let event = try Row.fetchOne(
-                db, sql: "SELECT actor, kind, from_state, to_state, text, revision, created_at FROM review_event WHERE id = ?",
+                db, sql: "SELECT actor, action, from_state, to_state, text, revision, created_at FROM review_event WHERE id = ?",
                 arguments: [eventId])
         else { return }
         var body: [String: Any] = [
@@ -204,7 +204,7 @@ extension Store {
                 "id": submission.id, "publisher": submission.publisher, "connector": submission.connector,
                 "revision": submission.latestRevision, "link": "/v1/submissions/\(submission.id)",
             ] as [String: Any],
-            "action": event["kind"] as String,
+            "action": event["action"] as String,
             "actor": event["actor"] as String,
             "to": event["to_state"] as String? ?? submission.state,
             "at": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event["created_at"])),

@@ -164,7 +164,7 @@ public final class Store: Sendable {
                 arguments: [id, publisher, upload.connector, SubmissionState.submitted.rawValue, now, now])
             try Self.appendRevision(db, submissionId: id, number: 1, actor: actor, upload: upload, now: now)
             try Self.appendEvent(
-                db, submissionId: id, revision: 1, actor: actor, kind: "submitted", from: nil,
+                db, submissionId: id, revision: 1, actor: actor, action: "submitted", from: nil,
                 to: SubmissionState.submitted.rawValue, text: nil, now: now)
             guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
             return summary
@@ -192,7 +192,7 @@ public final class Store: Sendable {
                 arguments: [number, upload.connector, SubmissionState.submitted.rawValue, now, submissionId])
             try Self.appendRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
             try Self.appendEvent(
-                db, submissionId: submissionId, revision: number, actor: actor, kind: "revision-submitted",
+                db, submissionId: submissionId, revision: number, actor: actor, action: "revision-submitted",
                 from: current.state, to: SubmissionState.submitted.rawValue, text: nil, now: now)
             guard let summary = try Self.fetchSummary(db, id: submissionId) else { throw StoreError.notFound("submission \(submissionId)") }
             return summary
@@ -250,15 +250,15 @@ public final class Store: Sendable {
     }
 
     static func appendEvent(
-        _ db: Database, submissionId: String, revision: Int?, actor: String, kind: String, from: String?,
+        _ db: Database, submissionId: String, revision: Int?, actor: String, action: String, from: String?,
         to: String?, text: String?, fingerprint: String? = nil, now: Double
     ) throws {
         try db.execute(
             sql: """
-                INSERT INTO review_event (submission_id, revision, actor, kind, from_state, to_state, text, fingerprint, created_at)
+                INSERT INTO review_event (submission_id, revision, actor, action, from_state, to_state, text, fingerprint, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [submissionId, revision, actor, kind, from, to, text, fingerprint, now])
+            arguments: [submissionId, revision, actor, action, from, to, text, fingerprint, now])
         if to != nil {
             try enqueueWebhookDeliveries(db, eventId: db.lastInsertedRowID, submissionId: submissionId, now: now)
         }
@@ -316,13 +316,13 @@ public final class Store: Sendable {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT id, revision, actor, kind, from_state, to_state, text, fingerprint, created_at
+                SELECT id, revision, actor, action, from_state, to_state, text, fingerprint, created_at
                 FROM review_event WHERE submission_id = ? ORDER BY id
                 """,
             arguments: [submissionId]
         ).map { row in
             ReviewEvent(
-                id: row["id"], revision: row["revision"], actor: row["actor"], kind: row["kind"],
+                id: row["id"], revision: row["revision"], actor: row["actor"], action: row["action"],
                 fromState: row["from_state"], toState: row["to_state"], text: row["text"],
                 fingerprint: row["fingerprint"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
         }
@@ -512,7 +512,7 @@ public final class Store: Sendable {
             if reason == "submission" {
                 try Self.moveSubmission(
                     db, id: submissionId, onlyForRevision: revision, from: [SubmissionState.submitted.rawValue],
-                    to: SubmissionState.checking.rawValue, actor: "system", kind: "checking-started", now: now)
+                    to: SubmissionState.checking.rawValue, actor: "system", action: "checking-started", now: now)
             }
             let stages = (run["stages"] as String).split(separator: ",").map(String.init)
             let accepted = try String.fetchAll(
@@ -594,7 +594,7 @@ public final class Store: Sendable {
                 try Self.moveSubmission(
                     db, id: job.submissionId, onlyForRevision: job.revision,
                     from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue], to: next.rawValue,
-                    actor: "system", kind: "checks-finished",
+                    actor: "system", action: "checks-finished",
                     text: "Run \(job.runId): \(result.verdict.rawValue), \(errors) blocking finding(s).", now: now)
             case "recertification":
                 try Self.settleRecertificationRun(
@@ -664,7 +664,7 @@ public final class Store: Sendable {
     /// `onlyForRevision` (a run of an older revision does not move it), with a review event.
     static func moveSubmission(
         _ db: Database, id: String, onlyForRevision revision: Int?, from: [String], to: String, actor: String,
-        kind: String, text: String? = nil, now: Double
+        action: String, text: String? = nil, now: Double
     ) throws {
         guard let current = try fetchSummary(db, id: id), revision == nil || current.latestRevision == revision,
             from.contains(current.state)
@@ -672,7 +672,7 @@ public final class Store: Sendable {
         try db.execute(
             sql: "UPDATE submission SET state = ?, state_changed_at = ? WHERE id = ?", arguments: [to, now, id])
         try appendEvent(
-            db, submissionId: id, revision: revision, actor: actor, kind: kind, from: current.state, to: to,
+            db, submissionId: id, revision: revision, actor: actor, action: action, from: current.state, to: to,
             text: text, now: now)
     }
 

@@ -20,7 +20,7 @@ public enum ReportBuilder {
         if let assignee = s.assignee { facts.append(.init("Assignee", assignee)) }
         let history = detail.events.map {
             PackageReport.HistoryEntry(
-                at: $0.createdAt, actor: $0.actor, kind: $0.kind, fromState: $0.fromState, toState: $0.toState,
+                at: $0.createdAt, actor: $0.actor, action: $0.action, fromState: $0.fromState, toState: $0.toState,
                 text: $0.text)
         }
         guard let stored = detail.latestRun else {

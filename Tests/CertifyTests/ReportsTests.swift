@@ -31,7 +31,7 @@ final class ReportsTests: XCTestCase {
             facts: [.init("Submission", "42"), .init("State", "certified")],
             history: [
                 .init(
-                    at: generatedAt, actor: "reviewer@contoso", kind: "decision", fromState: "in-review",
+                    at: generatedAt, actor: "reviewer@contoso", action: "decision", fromState: "in-review",
                     toState: "certified", text: "Looks good")
             ])
         let broken = PackageReport(

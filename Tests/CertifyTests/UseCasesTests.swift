@@ -201,7 +201,7 @@ final class UseCasesTests: XCTestCase {
 
         // It decides: a comment now, and approval is refused by the state (no run yet), not the role.
         let commented = try f.review.perform(ReviewRequest(action: .comment, text: "Looking."), on: contoso, by: f.reviewer)
-        XCTAssertEqual(commented.events.last?.kind, "comment")
+        XCTAssertEqual(commented.events.last?.action, "comment")
         await assertKind("notAllowed") { try f.review.perform(ReviewRequest(action: .approve), on: contoso, by: f.reviewer) }
         XCTAssertEqual(
             Review.allowedActions(in: "awaiting-review", for: f.reviewer).map(\.rawValue),
