@@ -20,13 +20,13 @@ final class PolicySwaggerRuleTests: XCTestCase {
         XCTAssertEqual(found.map(\.pointer), ["/properties/iconBrandColor"])
         XCTAssertEqual(found.first?.line, 6)
         XCTAssertTrue(found.first?.message.contains("#1f6feb") == true && found.first?.message.contains("#da3b01") == true)
-        let compliant = ExamplePackage.properties(PolicySwaggerExamples.properties(replacing: "\"#1f6feb\"", with: "\"#DA3B01\""))
+        let compliant = ExamplePackage.properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"#DA3B01\""))
         XCTAssertEqual(findings(rule, compliant, profile: .independentPublisher), [])
         XCTAssertEqual(findings(rule, .minimal(), profile: .verifiedPublisher), [])
     }
 
     func testPointersEscapePathsAndNameTheOffendingValue() throws {
-        let swagger = PolicySwaggerExamples.swagger(replacing: "\"/forecast\"", with: "\"/items/{id}\"")
+        let swagger = PolicyOASExamples.swagger(replacing: "\"/forecast\"", with: "\"/items/{id}\"")
             .replacingOccurrences(of: "\"Get the forecast\"", with: "\"Get item & details.\"")
         let chars = findings(PolicyRules.summaryChars, .swagger(swagger))
         XCTAssertEqual(chars.map(\.pointer), ["/paths/~1items~1{id}/get/summary"])
@@ -38,7 +38,7 @@ final class PolicySwaggerRuleTests: XCTestCase {
     }
 
     func testAParameterDefinedOnceIsReportedOnceWhereItIsWritten() {
-        let swagger = PolicySwaggerExamples.swagger(
+        let swagger = PolicyOASExamples.swagger(
             replacing: "\"securityDefinitions\"",
             with:
                 "\"parameters\": {\"Shared\": {\"name\": \"unit\", \"in\": \"query\", \"type\": \"string\", \"description\": \"The unit.\"}},\n  \"securityDefinitions\""
@@ -50,7 +50,7 @@ final class PolicySwaggerRuleTests: XCTestCase {
     }
 
     func testCategoriesAreReportedOneByOneWithTheirValue() {
-        let swagger = PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Weather;Data;Fun\"")
+        let swagger = PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Weather;Data;Fun\"")
         let found = findings(PolicyRules.categoriesEnum, .swagger(swagger))
         XCTAssertEqual(found.count, 3)
         XCTAssertEqual(Set(found.map(\.pointer)), ["/x-ms-connector-metadata/2/propertyValue"])
@@ -59,9 +59,9 @@ final class PolicySwaggerRuleTests: XCTestCase {
     }
 
     func testTheSizeRuleWarnsBeforeItBlocks() {
-        let warning = findings(PolicyRules.swaggerSize, .swagger(PolicySwaggerExamples.paddedSwagger(characters: 520_000)))
+        let warning = findings(PolicyRules.swaggerSize, .swagger(PolicyOASExamples.paddedSwagger(characters: 520_000)))
         XCTAssertEqual(warning.map(\.severity), [.warning])
-        let error = findings(PolicyRules.swaggerSize, .swagger(PolicySwaggerExamples.paddedSwagger(characters: 1_100_000)))
+        let error = findings(PolicyRules.swaggerSize, .swagger(PolicyOASExamples.paddedSwagger(characters: 1_100_000)))
         XCTAssertEqual(error.map(\.severity), [.error])
         XCTAssertEqual(error.first?.file, "apiDefinition.swagger.json")
     }
@@ -82,13 +82,13 @@ final class PolicySwaggerRuleTests: XCTestCase {
 
     /// Parameters of internal operations are not shown to users, and not checked.
     func testParametersOfInternalOperationsNeedNoDisplayTexts() {
-        let hidden = PolicySwaggerExamples.swagger(
+        let hidden = PolicyOASExamples.swagger(
             replacing: "\"x-ms-visibility\": \"important\"", with: "\"x-ms-visibility\": \"internal\""
         )
         .replacingOccurrences(of: "\"description\": \"The place name.\", \"x-ms-summary\": \"Place\", ", with: "")
         XCTAssertEqual(findings(PolicyRules.parameterSummary, .swagger(hidden)), [])
         XCTAssertEqual(findings(PolicyRules.parameterDescription, .swagger(hidden)), [])
-        let visible = PolicySwaggerExamples.swagger(
+        let visible = PolicyOASExamples.swagger(
             replacing: "\"description\": \"The place name.\", \"x-ms-summary\": \"Place\", ", with: "")
         XCTAssertEqual(
             findings(PolicyRules.parameterSummary, .swagger(visible)).map(\.pointer), ["/paths/~1forecast/get/parameters/0/x-ms-summary"])

@@ -40,13 +40,13 @@ extension PolicyRules {
                 "Add to the swagger root: \"x-ms-connector-metadata\": [{\"propertyName\": \"Website\", \"propertyValue\": \"https://...\"}, {\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://...\"}, {\"propertyName\": \"Categories\", \"propertyValue\": \"Category1;Category2\"}].",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "{\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://contoso.example/privacy\"},",
                         with: "")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"x-ms-connector-info\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"x-ms-connector-info\"")),
             ],
             nonTriggering: [
-                .minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Privacy policy\"", with: "\"Privacy Policy\"")),
+                .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Privacy policy\"", with: "\"Privacy Policy\"")),
             ])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -75,8 +75,8 @@ extension PolicyRules {
             fix: "Use the full https address of the publisher's website and privacy policy, e.g. https://example.com/privacy.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(replacing: "\"https://contoso.example/privacy\"", with: "\"contoso.example/privacy\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}")),
+                    PolicyOASExamples.swagger(replacing: "\"https://contoso.example/privacy\"", with: "\"contoso.example/privacy\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}")),
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -126,14 +126,14 @@ extension PolicyRules {
                 "categories-enum: DH/certification-submission 3b (R); validator `TooManyConnectorCategories` and `InvalidConnectorCategory`. The list: \(connectorCategories.joined(separator: ", ")). Compared case-insensitively.",
             fix: "Set Categories to at most two values from the list, separated by \";\", e.g. \"Data;Productivity\".",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;Weather\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;Weather\"")),
                 .swagger(
-                    PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;AI;Productivity\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"\"")),
+                    PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;AI;Productivity\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"\"")),
             ],
             nonTriggering: [
                 .minimal(),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data; ai\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data; ai\"")),
             ])
     ) { context in
         guard let swagger = context.swagger else { return [] }

@@ -15,17 +15,17 @@ extension PolicyRules {
             fix:
                 "Replace the value with one of the four supported types: text/json and application/*+json become application/json; remove XML types the connector does not send.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"consumes\": []", with: "\"consumes\": [\"application/xml\"]")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"consumes\": []", with: "\"consumes\": [\"application/xml\"]")),
                 .swagger(
-                    PolicySwaggerExamples.swagger(replacing: "\"GetForecast\",", with: "\"GetForecast\", \"consumes\": [\"text/json\"],")),
+                    PolicyOASExamples.swagger(replacing: "\"GetForecast\",", with: "\"GetForecast\", \"consumes\": [\"text/json\"],")),
             ],
             nonTriggering: [
                 .minimal(),
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"consumes\": []", with: "\"consumes\": [\"application/json; charset=utf-8\"]")),
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"produces\": [\"application/json\"]", with: "\"produces\": [\"application/json\", \"application/pdf\"]"
                     )),
             ])
@@ -64,7 +64,7 @@ extension PolicyRules {
                 "Add \"consumes\": [\"application/json\"] to the operation (or \"multipart/form-data\" / \"application/x-www-form-urlencoded\" for form data).",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"parameters\": [",
                         with:
                             "\"parameters\": [{\"name\": \"body\", \"in\": \"body\", \"schema\": {\"type\": \"object\", \"properties\": {\"unit\": {\"type\": \"string\", \"description\": \"The unit.\"}}}},"
@@ -103,7 +103,7 @@ extension PolicyRules {
             source:
                 "type-format: validator `UnrecognizedTypeFormat` (SVR, R); the list is the PowerPlatformConnectors swagger schema's with the connector additions date-no-tz, email, html, uri, uuid. Fires on 32 of the 619 certified connectors (guid, decimal, enum, phone and the like).",
             fix: "Use a recognised format (uuid for GUIDs, uri for URLs, double for decimals) or remove format.",
-            triggering: [.swagger(PolicySwaggerExamples.swagger(replacing: "\"format\": \"date\"", with: "\"format\": \"guid\""))],
+            triggering: [.swagger(PolicyOASExamples.swagger(replacing: "\"format\": \"date\"", with: "\"format\": \"guid\""))],
             nonTriggering: [.minimal()])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -140,7 +140,7 @@ extension PolicyRules {
             fix: "Write \"Power Automate\" for Microsoft Flow and \"Power Apps\" for PowerApps.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"Returns the forecast for the next days at a place.\"",
                         with: "\"Returns the forecast for the next days at a place, for use in Microsoft Flow.\""))
             ],

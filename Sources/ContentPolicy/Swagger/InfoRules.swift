@@ -14,11 +14,11 @@ extension PolicyRules {
             fix: "Write a description of the service in 30 to 500 characters: what it is and what the connector lets users do.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"Weather forecasts and current observations for any place on Earth, by coordinates or by name.\"",
                         with: "\"Weather forecasts.\"")),
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing:
                             "\"description\": \"Weather forecasts and current observations for any place on Earth, by coordinates or by name.\",",
                         with: "")),
@@ -56,7 +56,7 @@ extension PolicyRules {
             fix: "Describe the service itself; remove the product name (the connector runs in all of them).",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "by coordinates or by name.", with: "by coordinates or by name, in Power Automate."))
             ],
             nonTriggering: [.minimal()])
@@ -81,8 +81,8 @@ extension PolicyRules {
             fix:
                 "Add \"contact\": {\"name\": ..., \"url\": \"https://...\", \"email\": \"support@...\"} to info, with the publisher's support contact.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"support@contoso.example\"", with: "\"support at contoso\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"name\": \"Contoso Support\", ", with: "")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"support@contoso.example\"", with: "\"support at contoso\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"name\": \"Contoso Support\", ", with: "")),
             ],
             nonTriggering: [.minimal()])
     ) { context in

@@ -11,10 +11,10 @@ extension PolicyRules {
                 "opid: validator `OperationIdRequired` and `OperationIdSanitized` (\"avoid the usage of non-alphanumeric characters\", SVR, R). Underscores and dashes are accepted here: 107 and 43 of the 619 certified connectors use them, so the validator evidently lets them through (opid-pascal warns about them). Other characters (dots, slashes, spaces, non-ASCII letters) fire. Uniqueness is the schema stage's rule.",
             fix: "Give each operation an operationId of letters and digits, in PascalCase, e.g. \"GetForecast\".",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"operationId\": \"GetForecast\",", with: "")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"operationId\": \"GetForecast\",", with: "")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\"")),
             ],
-            nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast-V2\""))])
+            nonTriggering: [.minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast-V2\""))])
     ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
@@ -46,10 +46,10 @@ extension PolicyRules {
             fix:
                 "Rename the operationId to PascalCase, e.g. \"getForecast\" to \"GetForecast\" (a rename of a published operation is a breaking change: do it before the first certification).",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"GetForecast\"", with: "\"getForecast\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"getForecast\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast\"")),
             ],
-            nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\""))])
+            nonTriggering: [.minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\""))])
     ) { context in
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []

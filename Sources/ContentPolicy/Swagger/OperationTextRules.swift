@@ -12,9 +12,9 @@ extension PolicyRules {
             fix:
                 "Add a summary (the action's name in the designer, at most 80 characters) and a description (a full sentence) to the operation.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"summary\": \"Get the forecast\",", with: "")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"summary\": \"Get the forecast\",", with: "")),
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"Returns the forecast for the next days at a place.\"", with: "\" \"")),
             ],
             nonTriggering: [.minimal()])
@@ -43,7 +43,7 @@ extension PolicyRules {
                 "op-strings-required (visibility part): DH/certification-submission checklist (R). Information only: 502 of the 619 certified connectors leave x-ms-visibility out on some operation (8,392 of 11,758 operations), so neither the validator nor the reviewers enforce it; the designer treats a missing value as \"none\" (shown normally).",
             fix:
                 "Set \"x-ms-visibility\" on the operation: \"important\" for the main actions, \"advanced\" for the others, \"internal\" for helpers used by dynamic values.",
-            triggering: [.swagger(PolicySwaggerExamples.swagger(replacing: "\"x-ms-visibility\": \"important\",", with: ""))],
+            triggering: [.swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-visibility\": \"important\",", with: ""))],
             nonTriggering: [.minimal()])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -66,7 +66,7 @@ extension PolicyRules {
             fix: "Shorten the summary to 80 characters or fewer; put the detail in the description.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"Get the forecast\"",
                         with: "\"Get the forecast for the next days at a place given by its name or by its coordinates\""))
             ],
@@ -94,12 +94,12 @@ extension PolicyRules {
                 "summary-chars: validator \"Summary string contains any of the restricted characters [/\\<>*%&?]\" (`RestrictedCharactersInSummary`, PR#1095, V). The docs' stricter \"only alphanumeric characters or parentheses\" is not enforced by the validator and is not checked.",
             fix: "Reword the summary without / \\ < > * % & ? (write \"and\" for &, \"or\" for /).",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast/observations\""))
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast/observations\""))
             ],
             nonTriggering: [
                 .minimal(),
                 .swagger(
-                    PolicySwaggerExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast (daily), in Celsius\"")),
+                    PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast (daily), in Celsius\"")),
             ])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -128,9 +128,9 @@ extension PolicyRules {
             source:
                 "summary-end-alnum: DH/connector-string-guidance (R). The closing parenthesis is accepted (I), as the guidance allows parentheses; no certified connector has a summary ending otherwise.",
             fix: "Remove the trailing punctuation or whitespace from the summary.",
-            triggering: [.swagger(PolicySwaggerExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast.\""))],
+            triggering: [.swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast.\""))],
             nonTriggering: [
-                .minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast (V2)\"")),
+                .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast (V2)\"")),
             ])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -157,7 +157,7 @@ extension PolicyRules {
             fix: "End the description with a period, and write it as a sentence that says what the operation does.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"Returns the forecast for the next days at a place.\"",
                         with: "\"Returns the forecast for the next days at a place\""))
             ],
@@ -187,9 +187,9 @@ extension PolicyRules {
             fix: "Write a description that says more than the name: what the operation does or what the value means, as a sentence.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"Returns the forecast for the next days at a place.\"", with: "\"Get the forecast.\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"The place name.\"", with: "\"Place\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"The place name.\"", with: "\"Place\"")),
             ],
             nonTriggering: [.minimal()])
     ) { context in

@@ -43,13 +43,13 @@ extension PolicyRules {
             fix:
                 "Add \"publisher\": the company or person publishing the connector, and \"stackOwner\": the company that owns the service (for verified publishers usually the same name).",
             triggering: [
-                .properties(PolicySwaggerExamples.properties(replacing: "\"stackOwner\": \"Contoso\"", with: "\"stackOwner\": \"\"")),
-                .properties(PolicySwaggerExamples.properties(replacing: ",\n    \"publisher\": \"Contoso\"", with: "")),
+                .properties(PolicyOASExamples.properties(replacing: "\"stackOwner\": \"Contoso\"", with: "\"stackOwner\": \"\"")),
+                .properties(PolicyOASExamples.properties(replacing: ",\n    \"publisher\": \"Contoso\"", with: "")),
             ],
             nonTriggering: [
                 .minimal(),
                 .properties(
-                    PolicySwaggerExamples.properties(replacing: "\"publisher\": \"Contoso\"", with: "\"publisher\": \"Contoso, Inc.\"")),
+                    PolicyOASExamples.properties(replacing: "\"publisher\": \"Contoso\"", with: "\"publisher\": \"Contoso, Inc.\"")),
             ])
     ) { context in
         guard let properties = context.properties, let object = properties.document.root["properties"]?.object else { return [] }
@@ -83,7 +83,7 @@ extension PolicyRules {
                 "conn-param-uidef: apiProperties validator, Critical: \"Invalid value for the description property within the UI Definition object.\" (PR#1421, V). OAuth parameters without uiDefinition are left out (the platform draws their sign-in button; 179 certified connectors do so), and so are hidden parameters (46 certified connectors leave their description empty; no user sees them). Fires on 7 of the 619 certified connectors.",
             fix:
                 "Add \"uiDefinition\": {\"displayName\": ..., \"description\": ...} with a short name and a sentence telling the user what to enter.",
-            triggering: [.properties(PolicySwaggerExamples.properties(replacing: "\"The API key for this connection.\"", with: "\"\""))],
+            triggering: [.properties(PolicyOASExamples.properties(replacing: "\"The API key for this connection.\"", with: "\"\""))],
             nonTriggering: [.minimal()])
     ) { context in
         guard let properties = context.properties else { return [] }
@@ -124,7 +124,7 @@ extension PolicyRules {
                 "Set \"redirectMode\": \"GlobalPerConnector\" in oAuthSettings and register the connector's own redirect URI with the identity provider.",
             triggering: [
                 .properties(
-                    PolicySwaggerExamples.properties(
+                    PolicyOASExamples.properties(
                         replacing: "\"connectionParameters\": {",
                         with:
                             "\"connectionParameters\": {\"token\": {\"type\": \"oauthSetting\", \"oAuthSettings\": {\"identityProvider\": \"oauth2\", \"clientId\": \"[DUMMY_VALUE]\", \"scopes\": [], \"redirectMode\": \"Global\", \"redirectUrl\": \"https://global.consent.azure-apim.net/redirect\", \"properties\": {\"IsFirstParty\": \"False\"}, \"customParameters\": {}}},"
@@ -173,13 +173,13 @@ extension PolicyRules {
                 "Authenticate with OAuth 2.0 (an oauthSetting connection parameter), an API key (securestring) or basic authentication; when the swagger declares oauth2, add the oauthSetting connection parameter to apiProperties.json.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"api_key\": {\"type\": \"apiKey\", \"in\": \"header\", \"name\": \"X-Api-Key\"}",
                         with:
                             "\"api_key\": {\"type\": \"apiKey\", \"in\": \"header\", \"name\": \"X-Api-Key\"}, \"oauth\": {\"type\": \"oauth2\", \"flow\": \"accessCode\", \"authorizationUrl\": \"https://contoso.example/authorize\", \"tokenUrl\": \"https://contoso.example/token\", \"scopes\": {}}"
                     )),
                 .properties(
-                    PolicySwaggerExamples.properties(
+                    PolicyOASExamples.properties(
                         replacing: "\"connectionParameters\": {",
                         with:
                             "\"connectionParameters\": {\"gateway\": {\"type\": \"gatewaySetting\", \"gatewaySettings\": {\"dataSourceType\": \"CustomConnector\", \"connectionDetails\": []}, \"uiDefinition\": {\"displayName\": \"Gateway\", \"description\": \"The on-premises gateway.\"}},"
@@ -188,7 +188,7 @@ extension PolicyRules {
             nonTriggering: [
                 .minimal(),
                 .properties(
-                    PolicySwaggerExamples.properties(
+                    PolicyOASExamples.properties(
                         replacing: "\"connectionParameters\": {",
                         with:
                             "\"connectionParameters\": {\"token\": {\"type\": \"oauthSetting\", \"oAuthSettings\": {\"identityProvider\": \"oauth2\", \"clientId\": \"[DUMMY_VALUE]\", \"scopes\": [], \"redirectMode\": \"GlobalPerConnector\"}},"
@@ -227,13 +227,13 @@ extension PolicyRules {
             fix: "Correct the name to the operation's operationId, or remove it from scriptOperations.",
             triggering: [
                 .properties(
-                    PolicySwaggerExamples.properties(
+                    PolicyOASExamples.properties(
                         replacing: "\"capabilities\": [],", with: "\"capabilities\": [], \"scriptOperations\": [\"GetForecasts\"],"))
             ],
             nonTriggering: [
                 .minimal(),
                 .properties(
-                    PolicySwaggerExamples.properties(
+                    PolicyOASExamples.properties(
                         replacing: "\"capabilities\": [],", with: "\"capabilities\": [], \"scriptOperations\": [\"GetForecast\"],")),
             ])
     ) { context in

@@ -11,11 +11,11 @@ extension PolicyRules {
             fix: "Add the operation's success response, e.g. \"200\": {\"description\": \"OK\", \"schema\": {...}}.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"200\": {\"description\": \"The forecast.\"", with: "\"default\": {\"description\": \"The forecast.\"")
                 ),
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"responses\": {\n", with: "\"responses\": {}, \"x-responses\": {\n")),
             ],
             nonTriggering: [.minimal()])
@@ -51,7 +51,7 @@ extension PolicyRules {
             fix: "Remove the schema from the \"default\" response and put it on the success response (200 or 201).",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"200\": {\"description\": \"The forecast.\"",
                         with:
                             "\"default\": {\"description\": \"An error.\", \"schema\": {\"type\": \"object\", \"properties\": {\"message\": {\"type\": \"string\"}}}}, \"200\": {\"description\": \"The forecast.\""
@@ -87,11 +87,11 @@ extension PolicyRules {
                 "Describe the returned JSON in the 200 (or 201) response's schema with its properties, or use x-ms-dynamic-schema; if the operation returns nothing, answer 204 instead.",
             triggering: [
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"schema\": {\"type\": \"object\", \"properties\": {\"days\"",
                         with: "\"x-schema\": {\"type\": \"object\", \"properties\": {\"days\"")),
                 .swagger(
-                    PolicySwaggerExamples.swagger(
+                    PolicyOASExamples.swagger(
                         replacing: "\"schema\": {\"type\": \"object\", \"properties\": {\"days\"",
                         with:
                             "\"schema\": {\"type\": \"object\", \"properties\": {}}, \"x-schema\": {\"type\": \"object\", \"properties\": {\"days\""

@@ -12,12 +12,12 @@ extension PolicyRules {
                 "host-production: DH/certification-submission step 4 (R) asks for production endpoints; policy 5000.2.6.4 (3P). The host test is a heuristic (I): a label or a dash-separated part equal to dev, test, staging, stage, sandbox, qa or uat, localhost, or an IP literal. A warning for a reviewer, since 20 accepted PowerPlatformConnectors hosts match it (16 of the 619 certified connectors).",
             fix: "Point host at the production service, or explain to the reviewer why this host is the production one.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"api-staging.contoso.example\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"10.0.0.12:8443\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"api-staging.contoso.example\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"10.0.0.12:8443\"")),
             ],
             nonTriggering: [
                 .minimal(),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"contest.devices.example\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"contest.devices.example\"")),
             ])
     ) { context in
         guard let swagger = context.swagger, let host = swagger.document.root["host"]?.string,
@@ -38,7 +38,7 @@ extension PolicyRules {
                 "schemes: policy 5000.3.1.6, https with TLS 1.2 (3P); the structural checks (non-empty, known values) are the schema stage's. An error, not a warning: only 11 of the 619 certified connectors list http, and credentials must not travel in clear text.",
             fix: "Set \"schemes\": [\"https\"] and serve the API over TLS 1.2 or later.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"schemes\": [\"https\"]", with: "\"schemes\": [\"https\", \"http\"]"))
+                .swagger(PolicyOASExamples.swagger(replacing: "\"schemes\": [\"https\"]", with: "\"schemes\": [\"https\", \"http\"]"))
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -62,8 +62,8 @@ extension PolicyRules {
             summary: "The swagger has at most 256 operations.",
             source: "op-count: DH/faq (R); validator `TotalOperationsCountExceedsMaxAllowed`.",
             fix: "Remove operations the connector does not need, or split it into two connectors.",
-            triggering: [.swagger(PolicySwaggerExamples.swaggerWithOperations(257))],
-            nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.swaggerWithOperations(256))])
+            triggering: [.swagger(PolicyOASExamples.swaggerWithOperations(257))],
+            nonTriggering: [.minimal(), .swagger(PolicyOASExamples.swaggerWithOperations(256))])
     ) { context in
         guard let swagger = context.swagger else { return [] }
         let count = PolicySwaggerWalk.operations(swagger.document.root).count
@@ -76,7 +76,7 @@ extension PolicyRules {
     }
 }
 
-extension PolicySwaggerExamples {
+extension PolicyOASExamples {
     /// The minimal swagger with `count` operations.
     static func swaggerWithOperations(_ count: Int) -> String {
         let extra = (1..<max(count, 1)).map { index in

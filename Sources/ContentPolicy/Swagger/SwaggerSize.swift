@@ -15,10 +15,10 @@ extension PolicyRules {
             fix:
                 "Shrink the definition: move repeated schemas to `definitions` and reference them, drop unused definitions and examples, remove indentation, or split the connector in two.",
             triggering: [
-                .swagger(PolicySwaggerExamples.paddedSwagger(characters: 520_000)),
-                .swagger(PolicySwaggerExamples.paddedSwagger(characters: 1_100_000)),
+                .swagger(PolicyOASExamples.paddedSwagger(characters: 520_000)),
+                .swagger(PolicyOASExamples.paddedSwagger(characters: 1_100_000)),
             ],
-            nonTriggering: [.minimal(), .swagger(PolicySwaggerExamples.paddedSwagger(characters: 400_000))])
+            nonTriggering: [.minimal(), .swagger(PolicyOASExamples.paddedSwagger(characters: 400_000))])
     ) { context in
         guard let file = context.package.file(.swagger) else { return [] }
         let bytes = file.bytes.count
@@ -40,7 +40,7 @@ extension PolicyRules {
 }
 
 /// Example texts the policy rules build their examples from.
-enum PolicySwaggerExamples {
+enum PolicyOASExamples {
     /// The minimal swagger with a `definitions` entry whose description pads the file to about
     /// `characters` characters.
     static func paddedSwagger(characters: Int) -> String {

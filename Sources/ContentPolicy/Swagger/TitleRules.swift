@@ -13,11 +13,11 @@ extension PolicyRules {
                 "title-required-english: DH/certification-submission (R), validator error `ValueMustBeInEnglish`, whose fix reads \"a value containing only alphanumeric characters\". No language detection is published; the Latin-script heuristic catches Cyrillic, Greek, CJK, Arabic and other scripts without false positives on names like \"Zoho Créator\". A missing title is the schema stage's finding (info.title is a required field).",
             fix: "Give the connector an English title in info.title, in Latin letters.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Контосо Погода\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"  \"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Контосо Погода\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"  \"")),
             ],
             nonTriggering: [
-                .minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Météo™ 2\"")),
+                .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Météo™ 2\"")),
             ])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -46,11 +46,11 @@ extension PolicyRules {
                 "title-max-length: DH/certification-submission (R); validator \"The 'title' value goes over the character limit '30'\" (`FieldLengthExceeded`, policy 5000.2.2.1; PR#3407, V). Characters are counted as UTF-16 code units, as the .NET validator does.",
             fix: "Shorten info.title to 30 characters or fewer; move detail to info.description.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather Forecasts Worldwide\""))
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather Forecasts Worldwide\""))
             ],
             nonTriggering: [
                 .minimal(),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather Forecasts Hub1\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather Forecasts Hub1\"")),
             ])
     ) { context in
         guard let swagger = context.swagger, let title = swagger.document.root["info"]?["title"]?.string else { return [] }
@@ -78,11 +78,11 @@ extension PolicyRules {
                 "title-restricted-words: validator \"contains at least one of the restricted words: 'api, connector'\" (PR#3407, V); DH/certification-submission bans Copilot Studio and Power Platform product names (R). Power BI, Power Pages, Power Platform and the old names are inferred additions (I). Whole-word matching (I) so that \"Rapid\" or \"Capital\" never match \"api\"; spaces inside product names are optional (\"PowerApps\").",
             fix: "Remove the word from info.title: the title names the service, not the connector or the Microsoft product it runs in.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather API\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso for PowerApps\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather API\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso for PowerApps\"")),
             ],
             nonTriggering: [
-                .minimal(), .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Rapid Capital Weather\"")),
+                .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Rapid Capital Weather\"")),
             ])
     ) { context in
         guard let swagger = context.swagger, let title = swagger.document.root["info"]?["title"]?.string else { return [] }
@@ -102,12 +102,12 @@ extension PolicyRules {
                 "title-end-alnum: DH/certification-submission (R), validator `ValueMustEndWithAlphanumeric` ([A-Za-z0-9]$). A closing parenthesis is accepted: 14 certified titles end with one (\"Asite (Canada)\", \"XC-Gate (Preview)\"), so the validator evidently allows it.",
             fix: "Remove the trailing punctuation or whitespace from info.title.",
             triggering: [
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather.\"")),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather \"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather.\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather \"")),
             ],
             nonTriggering: [
                 .minimal(),
-                .swagger(PolicySwaggerExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather (Preview)\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather (Preview)\"")),
             ])
     ) { context in
         guard let swagger = context.swagger, let title = swagger.document.root["info"]?["title"]?.string,
