@@ -98,9 +98,9 @@ public struct CheckOptions: Sendable, Hashable {
     public var stages: [String]
     /// Rules turned off or re-graded, and the publisher profile.
     public var ruleset: Ruleset
-    /// Fingerprints of accepted findings (a baseline): their warnings and infos are left out.
+    /// Accepted findings, by fingerprint (`check --baseline FILE`): their warnings and infos are left out.
     /// Errors cannot be accepted.
-    public var acceptedFingerprints: Set<String>
+    public var acceptedFindings: Set<String>
     /// Titles of other certified connectors, by normalised title (`TitleRegistry.key`), for the
     /// title-unique rule.
     public var titleRegistry: [String: String]
@@ -111,11 +111,11 @@ public struct CheckOptions: Sendable, Hashable {
     /// the static stages, what runs by default.
     public init(
         stages: [String], ruleset: Ruleset = .default,
-        acceptedFingerprints: Set<String> = [], titleRegistry: [String: String] = [:], previous: PreviousRevision? = nil
+        acceptedFindings: Set<String> = [], titleRegistry: [String: String] = [:], previous: PreviousRevision? = nil
     ) {
         self.stages = stages
         self.ruleset = ruleset
-        self.acceptedFingerprints = acceptedFingerprints
+        self.acceptedFindings = acceptedFindings
         self.titleRegistry = titleRegistry
         self.previous = previous
     }

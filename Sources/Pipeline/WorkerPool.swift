@@ -168,7 +168,7 @@ public struct WorkerPool: Sendable {
             // New submissions meet the registry of certified titles; re-checks of certified ones do not.
             let titles = job.reason == "submission" ? try store.certifiedTitles(excluding: job.submissionId) : [:]
             let options = CheckOptions(
-                stages: job.stages, ruleset: ruleset, acceptedFingerprints: job.acceptedFingerprints, titleRegistry: titles)
+                stages: job.stages, ruleset: ruleset, acceptedFindings: job.acceptedFindings, titleRegistry: titles)
             // A new revision of a certified connector is compared with the certified one.
             var previous: (zip: Data, revision: Int)?
             if job.reason == "submission", let certified = try store.certifiedRevision(submissionId: job.submissionId),

@@ -39,11 +39,11 @@ public enum StageRegistry {
 extension CheckOptions {
     /// Options that run the static stages (`StageRegistry.staticNames`), what runs by default.
     public init(
-        ruleset: Ruleset = .default, acceptedFingerprints: Set<String> = [], titleRegistry: [String: String] = [:],
+        ruleset: Ruleset = .default, acceptedFindings: Set<String> = [], titleRegistry: [String: String] = [:],
         previous: PreviousRevision? = nil
     ) {
         self.init(
-            stages: StageRegistry.staticNames, ruleset: ruleset, acceptedFingerprints: acceptedFingerprints,
+            stages: StageRegistry.staticNames, ruleset: ruleset, acceptedFindings: acceptedFindings,
             titleRegistry: titleRegistry, previous: previous)
     }
 }

@@ -130,8 +130,8 @@ public struct ClaimedJob: Sendable, Hashable {
     /// submission, import or recertification.
     public var reason: String
     public var rulesetVersion: String
-    /// The submission's baseline: accepted findings, by fingerprint.
-    public var acceptedFingerprints: Set<String>
+    /// The submission's accepted findings, by fingerprint.
+    public var acceptedFindings: Set<String>
 }
 
 /// Filters for the reviewers' queue.

@@ -25,7 +25,7 @@ public struct ReviewRequest: Sendable {
     }
 }
 
-/// A finding accepted into a submission's baseline.
+/// A finding a reviewer accepted for a submission.
 public struct AcceptedFinding: Sendable, Codable, Hashable {
     public var fingerprint: String
     public var ruleId: String

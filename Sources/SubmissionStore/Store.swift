@@ -522,7 +522,7 @@ public final class Store: Sendable {
             return ClaimedJob(
                 jobId: row["id"], runId: runId, submissionId: submissionId, revision: revision, stages: stages,
                 attempts: row["attempts"], leaseOwner: owner, reason: reason, rulesetVersion: run["ruleset_version"],
-                acceptedFingerprints: Set(accepted))
+                acceptedFindings: Set(accepted))
         }
     }
 

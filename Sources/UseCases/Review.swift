@@ -49,7 +49,7 @@ public struct Review: Sendable {
         return detail
     }
 
-    /// The submission's baseline: its accepted findings with reason, actor and expiry.
+    /// The submission's accepted findings with reason, actor and expiry.
     public func acceptedFindings(of id: String, by principal: Principal) throws -> [AcceptedFinding] {
         let summary = try Visibility.submission(id, visibleTo: principal, in: store)
         return try store.acceptedFindings(submissionId: summary.id)

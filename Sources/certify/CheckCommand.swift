@@ -122,7 +122,7 @@ struct CheckCommand: AsyncParsableCommand {
         var selected = stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.staticNames
         if stages == nil && (probeBaseUrl != nil || !credential.isEmpty) { selected.append(StageRegistry.probeStageName) }
         var options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
-        if let baseline { options.acceptedFingerprints = try BaselineFile.load(baseline) }
+        if let baseline { options.acceptedFindings = try AcceptedFindingsFile.load(baseline) }
         if let previous {
             let package: ConnectorPackage
             do {

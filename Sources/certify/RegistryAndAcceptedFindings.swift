@@ -35,7 +35,7 @@ enum TitleRegistryFolder {
 ///         expires: 2027-06-30
 ///
 /// Expired entries no longer silence anything; an entry without a reason or expiry is refused.
-enum BaselineFile {
+enum AcceptedFindingsFile {
     static func load(_ path: String, now: Date = Date()) throws -> Set<String> {
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("\(path): cannot read the baseline file") }
         let node: Node?
