@@ -59,7 +59,7 @@ struct SubmissionView: Encodable {
         state = s.state
         stateChangedAt = s.stateChangedAt
         assignee = s.assignee
-        revision = s.latestRevision
+        revision = s.revision
         createdAt = s.createdAt
         revisions = detail.revisions.map {
             RevisionView(
@@ -113,7 +113,7 @@ struct QueueView: Encodable {
             Item(
                 id: $0.id, publisher: $0.publisher, connector: $0.connector, state: $0.state,
                 stateChangedAt: $0.stateChangedAt, ageSeconds: max(0, Int(now.timeIntervalSince($0.stateChangedAt))),
-                assignee: $0.assignee, revision: $0.latestRevision, link: "/v1/submissions/\($0.id)")
+                assignee: $0.assignee, revision: $0.revision, link: "/v1/submissions/\($0.id)")
         }
         nextCursor = page.nextCursor
         counts = page.counts

@@ -59,7 +59,8 @@ public struct SubmissionSummary: Sendable, Codable, Hashable {
     public var state: String
     public var stateChangedAt: Date
     public var assignee: String?
-    public var latestRevision: Int
+    /// The latest revision's number (the API's `revision`).
+    public var revision: Int
     public var createdAt: Date
 }
 

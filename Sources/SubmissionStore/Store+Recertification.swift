@@ -109,8 +109,8 @@ extension Store {
             if let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT s.id, s.latest_revision, r.content_sha256 FROM submission s
-                    JOIN revision r ON r.submission_id = s.id AND r.number = s.latest_revision
+                    SELECT s.id, s.revision, r.content_sha256 FROM submission s
+                    JOIN revision r ON r.submission_id = s.id AND r.number = s.revision
                     WHERE s.publisher = ? AND s.certified_revision IS NOT NULL AND r.file_name = ?
                     ORDER BY s.created_at LIMIT 1
                     """,
@@ -118,11 +118,11 @@ extension Store {
             {
                 let id: String = row["id"]
                 if (row["content_sha256"] as String) == upload.contentSha256 { return (id, .unchanged) }
-                let number = (row["latest_revision"] as Int) + 1
+                let number = (row["revision"] as Int) + 1
                 try Self.insertRevision(db, submissionId: id, number: number, actor: actor, upload: upload, now: now)
                 try db.execute(
                     sql:
-                        "UPDATE submission SET latest_revision = ?, certified_revision = ?, state = 'certified', state_changed_at = ? WHERE id = ?",
+                        "UPDATE submission SET revision = ?, certified_revision = ?, state = 'certified', state_changed_at = ? WHERE id = ?",
                     arguments: [number, number, now, id])
                 try Self.appendEvent(
                     db, submissionId: id, revision: number, actor: actor, action: "imported", from: nil, to: "certified",
@@ -135,7 +135,7 @@ extension Store {
             let id = Self.newSubmissionId()
             try db.execute(
                 sql: """
-                    INSERT INTO submission (id, publisher, connector, state, state_changed_at, latest_revision, certified_revision, created_at)
+                    INSERT INTO submission (id, publisher, connector, state, state_changed_at, revision, certified_revision, created_at)
                     VALUES (?, ?, ?, 'certified', ?, 1, 1, ?)
                     """,
                 arguments: [id, publisher, upload.connector, now, now])

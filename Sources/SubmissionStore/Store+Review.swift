@@ -101,7 +101,7 @@ extension Store {
             case .unassign:
                 try db.execute(sql: "UPDATE submission SET assignee = NULL WHERE id = ?", arguments: [id])
             case .approve:
-                let blocking = try Self.blockingFindingCount(db, submissionId: id, revision: current.latestRevision)
+                let blocking = try Self.blockingFindingCount(db, submissionId: id, revision: current.revision)
                 guard let blocking else {
                     throw ReviewError.conflict("The latest revision has no finished run yet; wait for the checks before approving.")
                 }
@@ -111,7 +111,7 @@ extension Store {
                 }
             case .certify:
                 try db.execute(
-                    sql: "UPDATE submission SET certified_revision = latest_revision WHERE id = ?", arguments: [id])
+                    sql: "UPDATE submission SET certified_revision = revision WHERE id = ?", arguments: [id])
             case .requestChanges, .reject, .withdraw:
                 break
             }
@@ -121,7 +121,7 @@ extension Store {
                     arguments: [target.rawValue, now, id])
             }
             try Self.appendEvent(
-                db, submissionId: id, revision: current.latestRevision, actor: principal.actor,
+                db, submissionId: id, revision: current.revision, actor: principal.actor,
                 action: request.action.rawValue, from: target == nil ? nil : current.state, to: target?.rawValue,
                 text: text, fingerprint: request.fingerprint, now: now)
             guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }

@@ -202,7 +202,7 @@ extension Store {
             "eventId": eventId,
             "submission": [
                 "id": submission.id, "publisher": submission.publisher, "connector": submission.connector,
-                "revision": submission.latestRevision, "link": "/v1/submissions/\(submission.id)",
+                "revision": submission.revision, "link": "/v1/submissions/\(submission.id)",
             ] as [String: Any],
             "action": event["action"] as String,
             "actor": event["actor"] as String,

@@ -158,7 +158,7 @@ public final class Store: Sendable {
             let now = Self.now()
             try db.execute(
                 sql: """
-                    INSERT INTO submission (id, publisher, connector, state, state_changed_at, latest_revision, created_at)
+                    INSERT INTO submission (id, publisher, connector, state, state_changed_at, revision, created_at)
                     VALUES (?, ?, ?, ?, ?, 1, ?)
                     """,
                 arguments: [id, publisher, upload.connector, SubmissionState.submitted.rawValue, now, now])
@@ -183,10 +183,10 @@ public final class Store: Sendable {
                 throw StoreError.invalid("submission \(submissionId) is \(current.state); a new revision cannot be added")
             }
             let now = Self.now()
-            let number = current.latestRevision + 1
+            let number = current.revision + 1
             try db.execute(
                 sql: """
-                    UPDATE submission SET latest_revision = ?, connector = ?, state = ?, state_changed_at = ?
+                    UPDATE submission SET revision = ?, connector = ?, state = ?, state_changed_at = ?
                     WHERE id = ?
                     """,
                 arguments: [number, upload.connector, SubmissionState.submitted.rawValue, now, submissionId])
@@ -274,13 +274,13 @@ public final class Store: Sendable {
         try pool.read { db in try Self.fetchSummary(db, id: id) }
     }
 
-    static let summaryColumns = "id, publisher, connector, state, state_changed_at, assignee, latest_revision, created_at"
+    static let summaryColumns = "id, publisher, connector, state, state_changed_at, assignee, revision, created_at"
 
     static func summary(_ row: Row) -> SubmissionSummary {
         SubmissionSummary(
             id: row["id"], publisher: row["publisher"], connector: row["connector"], state: row["state"],
             stateChangedAt: Date(timeIntervalSince1970: row["state_changed_at"]), assignee: row["assignee"],
-            latestRevision: row["latest_revision"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            revision: row["revision"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
     static func fetchSummary(_ db: Database, id: String) throws -> SubmissionSummary? {
@@ -666,7 +666,7 @@ public final class Store: Sendable {
         _ db: Database, id: String, onlyForRevision revision: Int?, from: [String], to: String, actor: String,
         action: String, text: String? = nil, now: Double
     ) throws {
-        guard let current = try fetchSummary(db, id: id), revision == nil || current.latestRevision == revision,
+        guard let current = try fetchSummary(db, id: id), revision == nil || current.revision == revision,
             from.contains(current.state)
         else { return }
         try db.execute(

@@ -15,7 +15,7 @@ public enum ReportBuilder {
             .init("Submission", s.id),
             .init("Publisher", s.publisher),
             .init("State", s.state),
-            .init("Revision", "\(s.latestRevision)"),
+            .init("Revision", "\(s.revision)"),
         ]
         if let assignee = s.assignee { facts.append(.init("Assignee", assignee)) }
         let history = detail.events.map {
