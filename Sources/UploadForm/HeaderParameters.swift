@@ -2,7 +2,8 @@
 /// `value *( OWS ";" OWS name "=" ( token / quoted-string ) )` (RFC 9110 5.6.6, RFC 7578 4.2).
 ///
 /// Names are compared without case. A quoted string ends at the first `"` not escaped; only `\"`
-/// and `\\` are escapes, any other backslash is itself: browsers send a file name's backslashes as
+/// (unless that quote is the last thing before `;` or the end) and `\\` are escapes, any other
+/// backslash is itself: browsers send a file name's backslashes as
 /// they are (WHATWG HTML, form-data encoding) and percent-encode its quotes and line breaks, which
 /// are left encoded here. `filename*` (RFC 5987) is not decoded: RFC 7578 4.2 says not to send it.
 struct HeaderParameters {
@@ -20,6 +21,14 @@ struct HeaderParameters {
             while index < bytes.count && (bytes[index] == 32 || bytes[index] == 9) { index += 1 }
         }
         func string(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
+        /// Whether the quote at `quote` ends the value: only white space, then `;` or the end, follow
+        /// it. Then a backslash before it is the value's own last character, as browsers send a
+        /// name or file name that ends in a backslash (`name="dir\"`), not an escape.
+        func closesTheValue(_ quote: Int) -> Bool {
+            var next = quote + 1
+            while next < bytes.count && (bytes[next] == 32 || bytes[next] == 9) { next += 1 }
+            return next == bytes.count || bytes[next] == UInt8(ascii: ";")
+        }
 
         skipWhitespace()
         let valueStart = index
@@ -55,7 +64,8 @@ struct HeaderParameters {
                         break
                     }
                     if byte == UInt8(ascii: "\\"), index + 1 < bytes.count,
-                        bytes[index + 1] == UInt8(ascii: "\"") || bytes[index + 1] == UInt8(ascii: "\\")
+                        bytes[index + 1] == UInt8(ascii: "\\")
+                            || (bytes[index + 1] == UInt8(ascii: "\"") && !closesTheValue(index + 1))
                     {
                         index += 1
                     }

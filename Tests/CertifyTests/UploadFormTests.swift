@@ -94,6 +94,24 @@ final class UploadFormTests: XCTestCase {
         XCTAssertEqual(try UploadForm.filePart(in: parts), parts[0])
     }
 
+    /// Browsers (WHATWG form-data encoding) send a backslash as it is, so a field name or file name
+    /// may end in one: `name="4\"` is the name `4\`, not an unclosed quote (Schemathesis sent one).
+    /// A `\"` with more after it is still an escaped quote.
+    func testAValueEndingInABackslashIsClosedByItsQuote() throws {
+        let boundary = "b0undary"
+        var body: [UInt8] = []
+        func part(_ disposition: String, _ content: String) {
+            body += Array("--\(boundary)\r\nContent-Disposition: \(disposition)\r\n\r\n\(content)\r\n".utf8)
+        }
+        part(#"form-data; name="\#u{1D105}4\""#, "{}")
+        part(#"form-data; name="dir\"; filename="C:\dir\""#, "x")
+        part(#"form-data; name="say \"hi\" now""#, "y")
+        body += Array("--\(boundary)--\r\n".utf8)
+        let parts = try UploadForm.parse(body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        XCTAssertEqual(parts.map(\.name), ["\u{1D105}4\\", "dir\\", "say \"hi\" now"])
+        XCTAssertEqual(parts[1].fileName, #"C:\dir\"#)
+    }
+
     func testQuotedBoundaryAndOtherParameters() throws {
         let boundary = "a b'()+_,-./:=?z"
         let body = Self.curlForm(boundary: boundary)
