@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // Console sign-in sessions (SessionMiddleware over the store as a PersistDriver).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Byte-level JSON with source positions, duplicate keys, JSON Pointer. No dependencies.
@@ -130,11 +132,12 @@ let package = Package(
         .target(
             name: "UseCases",
             dependencies: [
-                "Certification", "ConnectorPackage", "OutboundHTTP", "Pipeline", "Probing", "Reports", "StageCatalog",
-                "SubmissionStore",
+                "Certification", "ConnectorPackage", "JSONDocument", "OutboundHTTP", "Pipeline", "Probing", "Reports",
+                "StageCatalog", "SubmissionStore",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
-        // The HTTP API: decodes requests, calls the use cases, encodes their answers.
+        // The HTTP API (decodes requests, calls the use cases, encodes their answers) and the web
+        // console (server-rendered pages over the same use cases, signed in by session).
         .target(
             name: "CertifyServer",
             dependencies: [
@@ -142,6 +145,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Certification", "ConnectorPackage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -13,15 +13,16 @@ import PackagePlugin
         case "SubmissionStore", "Reports":
             let folder = target.name == "Reports" ? "Templates" : "Migrations"
             let directory = root.appending(path: folder)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             name = folder
             typeName = target.name == "Reports" ? "EmbeddedTemplates" : "EmbeddedMigrations"
-            inputs = names.filter { !$0.hasPrefix(".") }.sorted().map { directory.appending(path: $0) }
+            inputs = Self.files(in: directory)
             watched = [directory]
         case "CertifyServer":
-            (name, typeName) = ("openapi.yaml", "EmbeddedOpenAPI")
-            inputs = [root.appending(path: "openapi.yaml")]
-            watched = []
+            // The API description, and the console's templates, stylesheet and script.
+            let console = root.appending(path: "Templates/console")
+            (name, typeName) = ("openapi.yaml and Templates/console", "EmbeddedServerResources")
+            inputs = [root.appending(path: "openapi.yaml")] + Self.files(in: console)
+            watched = [console]
         default:
             return []
         }
@@ -34,5 +35,14 @@ import PackagePlugin
                 inputFiles: inputs + watched,
                 outputFiles: [output])
         ]
+    }
+
+    /// The regular files of `directory` (not its folders, nor hidden files), by name.
+    static func files(in directory: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { directory.appending(path: $0) }.filter { url in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
     }
 }

@@ -3,6 +3,7 @@ import ConnectorPackage
 import Crypto
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import Logging
 import Metrics
 import OutboundHTTP
@@ -30,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var secretSealer: SecretSealer?
     /// Bounds on slow clients: the request head deadline and the idle keep-alive timeout.
     public var connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts()
+    /// The web console's session lifetime and cookie settings (`Secure` behind TLS).
+    public var console: ConsoleSessionSettings = ConsoleSessionSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "certify.sqlite",
@@ -49,14 +52,26 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The request context: the caller's identity, once the auth middleware has found it.
-public struct CertifyRequestContext: RequestContext {
+/// The request context: the caller's identity, once the bearer middleware (API) or the session
+/// authenticator (console) has found it; the console's session and the page's CSP nonce.
+public struct CertifyRequestContext: RequestContext, AuthRequestContext, SessionRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var principal: Principal?
+    /// Who is calling (hummingbird-auth's name for it).
+    public var identity: Principal?
+    public let sessions: SessionContext<ConsoleSession>
+    /// The nonce of the console page's inline script, in its Content-Security-Policy.
+    public var cspNonce: String = ""
     public var maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 64 * 1024
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        sessions = SessionContext()
+    }
+
+    /// The caller, as the API's handlers name it.
+    public var principal: Principal? {
+        get { identity }
+        set { identity = newValue }
     }
 
     public var maxUploadSize: Int { maximumUploadBytes }
@@ -107,7 +122,8 @@ public func buildApplication(
     let router = buildRouter(
         store: store, registry: registry, metricsFactory: factory,
         maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits,
-        ruleset: configuration.ruleset, outbound: configuration.outbound, secretSealer: secretSealer)
+        ruleset: configuration.ruleset, outbound: configuration.outbound, secretSealer: secretSealer,
+        console: configuration.console)
     var services: [any Service] = []
     if runWorkers {
         var pipeline = configuration.pipeline
@@ -125,11 +141,12 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The routes: `/health`, `/metrics`, and the API under `/v1`.
+/// The routes: `/health`, `/metrics`, the API under `/v1`, and the console's pages.
 public func buildRouter(
     store: Store, registry: PrometheusCollectorRegistry, metricsFactory: any MetricsFactory,
     maximumUploadBytes: Int, limits: PackageLimits = .default, ruleset: Ruleset = .default,
-    outbound: OutboundPolicy = OutboundPolicy(), secretSealer: SecretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
+    outbound: OutboundPolicy = OutboundPolicy(), secretSealer: SecretSealer = SecretSealer(key: SymmetricKey(size: .bits256)),
+    console: ConsoleSessionSettings = ConsoleSessionSettings()
 ) -> Router<CertifyRequestContext> {
     let router = Router(context: CertifyRequestContext.self)
     router.add(middleware: UploadLimitMiddleware(maximumUploadBytes: maximumUploadBytes))
@@ -162,6 +179,13 @@ public func buildRouter(
     ReviewAPI(review: Review(store: store)).addRoutes(to: v1)
     WebhooksAPI(webhooks: Webhooks(store: store, outbound: outbound)).addRoutes(to: v1)
     RecertificationAPI(recertifications: Recertifications(store: store, ruleset: ruleset)).addRoutes(to: v1)
+    // The web console: the same use cases, signed in with a session cookie.
+    ConsolePages(
+        submissions: submissions, review: Review(store: store),
+        recertifications: Recertifications(store: store, ruleset: ruleset),
+        webhooks: Webhooks(store: store, outbound: outbound), tokens: Tokens(store: store),
+        intake: Intake(limits: limits), settings: console
+    ).addRoutes(to: router, store: store)
     routeTable.load(router.routes)
     return router
 }

@@ -26,7 +26,12 @@ struct Intake: Sendable {
     /// as a form field.
     typealias Upload = PackageUpload
 
-    func read(_ request: Request, context: CertifyRequestContext, query: QueryParameters) async throws -> Upload {
+    /// With `formCheck`, the upload must be a form, and its text fields pass the check before
+    /// the package is read (the console's CSRF token).
+    func read(
+        _ request: Request, context: CertifyRequestContext, query: QueryParameters,
+        formCheck: (([(String, String)]) throws -> Void)? = nil
+    ) async throws -> Upload {
         let contentType = request.headers[.contentType] ?? ""
         var fileName = try query.string("filename")
         if let name = fileName { try Self.checkFileName(name, from: "filename") }
@@ -36,6 +41,9 @@ struct Intake: Sendable {
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch mediaType {
         case "application/zip", "application/x-zip-compressed", "application/octet-stream":
+            if formCheck != nil {
+                throw HTTPError(.unsupportedMediaType, message: "Upload the package with the page's form (multipart/form-data).")
+            }
             zip = Data(buffer.readableBytesView)
         case "multipart/form-data":
             let parts: [UploadForm.Part]
@@ -56,6 +64,7 @@ struct Intake: Sendable {
                 fileName = name
             }
             fields = parts.filter { $0.fileName == nil && $0 != part }.map { ($0.name, $0.text) }
+            try formCheck?(fields)
         case "":
             throw HTTPError(
                 .unsupportedMediaType,

@@ -8,7 +8,7 @@ import Yams
 public enum OpenAPIDescription {
     /// The text of `openapi.yaml` this binary was built with.
     public static var yaml: String {
-        EmbeddedOpenAPI.files.first?.text ?? ""
+        EmbeddedServerResources.files.first { $0.name == "openapi.yaml" }?.text ?? ""
     }
 
     /// The same document as JSON (keys sorted), converted once.

@@ -119,6 +119,14 @@ struct QueryParameters: Sendable {
 
     func contains(_ name: String) -> Bool { pairs.contains { $0.name == name } }
 
+    /// The value of a parameter, nil when absent or blank: an HTML form sends its empty fields.
+    func optional(_ name: String) -> String? {
+        guard let value = pairs.first(where: { $0.name == name })?.value.trimmingCharacters(in: .whitespaces),
+            !value.isEmpty
+        else { return nil }
+        return value
+    }
+
     // MARK: Helpers
 
     static func refusal(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }

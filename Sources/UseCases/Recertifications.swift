@@ -86,6 +86,12 @@ public struct Recertifications: Sendable {
         return RenderedReport(format: format, text: RecertificationRenderer.render(summary, as: format))
     }
 
+    /// A batch's summary as a model, for the console's batch page.
+    public func summaryModel(_ id: Int64?, by principal: Principal) throws -> RecertificationSummary {
+        let progress = try progress(id, by: principal)
+        return RecertificationSummaryBuilder.summary(progress, items: try store.recertificationItems(id: progress.id))
+    }
+
     /// Reviewers and admins read batches; only admins start them.
     func requireReader(_ principal: Principal) throws {
         guard principal.canReview else {

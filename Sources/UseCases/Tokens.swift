@@ -25,3 +25,24 @@ public struct Tokens: Sendable {
         return try store.createToken(role: role, publisher: publisher, label: label)
     }
 }
+
+extension Tokens {
+    /// Every token by label and role, newest first (admins only); never the token itself.
+    public func list(by principal: Principal) throws -> [TokenRecord] {
+        guard principal.role == .admin else { throw UseCaseError.forbidden("Only an admin can list tokens.") }
+        return try store.tokens()
+    }
+
+    /// Revokes token `id`: its bearer use and its console sessions end at once (admins only).
+    public func revoke(_ id: Int64, by principal: Principal) throws {
+        guard principal.role == .admin else { throw UseCaseError.forbidden("Only an admin can revoke tokens.") }
+        guard try store.revokeToken(id: id) else {
+            throw UseCaseError.notFound("No token \(id), or it is already revoked.")
+        }
+    }
+
+    /// The principal behind a console session's token, unless the token has been revoked.
+    public func principal(tokenId: Int64) throws -> Principal? {
+        try store.principal(tokenId: tokenId)
+    }
+}

@@ -32,10 +32,11 @@ func openStore(_ path: String, sealer: (any SecretSealing)? = nil) throws -> Sto
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API and the pipeline workers.",
+        abstract: "Run the HTTP API, the web console and the pipeline workers.",
         discussion: """
             The database is created and migrated on start. The API lives under /v1; /health and \
-            /metrics (Prometheus text) need no token.
+            /metrics (Prometheus text) need no token. The web console is at / : sign in there \
+            by pasting a token from 'certify tokens create'.
 
             Example:
               certify serve --db certify.sqlite --port 8080 --workers 2
@@ -85,6 +86,15 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "SECONDS"))
     var idleTimeout: Double = 60
 
+    @Flag(
+        help:
+            "The server is reached over HTTPS (directly or through a proxy that terminates TLS): console cookies carry Secure."
+    )
+    var behindTls = false
+
+    @Option(help: ArgumentHelp("How long a console sign-in lasts.", valueName: "HOURS"))
+    var sessionHours: Double = 8
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard requestHeadTimeout.isFinite, (0.1...3600).contains(requestHeadTimeout) else {
@@ -92,6 +102,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard idleTimeout.isFinite, (0.1...86400).contains(idleTimeout) else {
             throw ValidationError("--idle-timeout must be from 0.1 to 86400 seconds")
+        }
+        guard sessionHours.isFinite, (0.01...720).contains(sessionHours) else {
+            throw ValidationError("--session-hours must be from 0.01 to 720")
         }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
         guard runTimeout > 0, runTimeout.isFinite else { throw ValidationError("--run-timeout must be a number of seconds above 0") }
@@ -133,6 +146,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.secretSealer = secretSealer
         configuration.connectionTimeouts = ConnectionTimeouts(
             requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
+        configuration.console = ConsoleSessionSettings(
+            lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls)
         let app = try buildApplication(configuration, store: store, registry: registry)
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
         try await app.runService()

@@ -325,7 +325,8 @@ struct ServerFixture {
 
 func makeServerFixture(
     maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false,
-    logger: Logger? = nil, connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts()
+    logger: Logger? = nil, connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts(),
+    console: ConsoleSessionSettings = ConsoleSessionSettings()
 ) throws -> ServerFixture {
     let path = TestPaths.temporaryDatabase()
     // As `certify serve` does: one key seals probe credentials and webhook secrets.
@@ -336,6 +337,7 @@ func makeServerFixture(
         outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
     configuration.secretSealer = secretSealer
     configuration.connectionTimeouts = connectionTimeouts
+    configuration.console = console
     let app = try buildApplication(configuration, store: store, runWorkers: false, logger: logger)
     return ServerFixture(
         store: store, secretSealer: secretSealer, app: app,
