@@ -10,8 +10,11 @@ public enum RuleCatalog {
             + ProbeRules.all
     }
 
+    /// Every rule by id, built once (`all` assembles the list anew on each use).
+    static let byId: [String: RuleDescription] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+
     public static func rule(_ id: String) -> RuleDescription? {
-        all.first { $0.id == id }
+        byId[id]
     }
 }
 

@@ -1,3 +1,4 @@
+import Certification
 import ConnectorPackage
 import Foundation
 import GRDB
@@ -172,6 +173,36 @@ extension Store {
                 sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
                 arguments: [submissionId, revision])
             return try id.flatMap { try Self.fetchRun(db, id: $0) }
+        }
+    }
+
+    /// The most recent finding of each of `fingerprints` in any run of the submission: what a
+    /// review event or an accepted finding is about, even once a later run no longer has it.
+    public func findings(submissionId: String, fingerprints: Set<String>) throws -> [String: Finding] {
+        guard !fingerprints.isEmpty else { return [:] }
+        let list = Array(fingerprints)
+        let marks = Array(repeating: "?", count: list.count).joined(separator: ", ")
+        return try pool.read { db in
+            var result: [String: Finding] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT finding.rule_id, finding.severity, finding.stage, finding.message, finding.file, finding.pointer,
+                        finding.line, finding."column", finding.operation, finding.fingerprint
+                    FROM finding JOIN run ON run.id = finding.run_id
+                    WHERE run.submission_id = ? AND finding.fingerprint IN (\(marks))
+                    ORDER BY finding.id
+                    """,
+                arguments: StatementArguments([submissionId] + list))
+            for f in rows {
+                var finding = Finding(
+                    ruleId: f["rule_id"], severity: Severity(rawValue: f["severity"]) ?? .error, stage: f["stage"],
+                    message: f["message"], file: f["file"], pointer: f["pointer"], line: f["line"], column: f["column"],
+                    operation: f["operation"])
+                finding.fingerprint = f["fingerprint"]
+                result[finding.fingerprint] = finding
+            }
+            return result
         }
     }
 }

@@ -221,6 +221,13 @@ extension Submissions {
             swagger: swagger)
     }
 
+    /// What the review events and accepted findings of a submission the caller sees are about:
+    /// each fingerprint's most recent finding in any of its runs.
+    public func findingsReferenced(by detail: SubmissionDetail, accepted: [AcceptedFinding]) throws -> [String: Finding] {
+        let prints = Set(detail.events.compactMap(\.fingerprint) + accepted.map(\.fingerprint))
+        return try store.findings(submissionId: detail.submission.id, fingerprints: prints)
+    }
+
     /// The latest run's counts of each submission on a page (its error and warning columns).
     public func runCounts(of page: QueuePage) throws -> [String: RunCounts] {
         try store.latestRunCounts(submissionIds: page.items.map(\.id))

@@ -140,7 +140,7 @@ extension ConsoleViews {
             ("newly-failing", "Failing, with new findings", { $0.outcome == "failed" && !$0.newFindings.isEmpty }),
             ("fixed", "Fixed: failed before, pass now", { $0.outcome == "fixed" }),
             (
-                "rest", "Everything else",
+                "rest", "Same outcome as before",
                 { !["regressed", "error", "fixed"].contains($0.outcome) && !($0.outcome == "failed" && !$0.newFindings.isEmpty) }
             ),
         ]

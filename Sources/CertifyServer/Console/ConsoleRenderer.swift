@@ -112,6 +112,11 @@ enum ConsoleTime {
         return "\(count) second\(count == 1 ? "" : "s")"
     }
 
+    /// How long something has lasted: "less than a minute", "5 minutes", "3 days".
+    static func duration(_ seconds: Double) -> String {
+        seconds < 60 ? "less than a minute" : span(seconds)
+    }
+
     /// `{"relative": "3 days ago", "exact": "2026-12-01T10:00:00Z"}` for `<time>` elements.
     static func model(_ date: Date, now: Date = Date()) -> [String: Any] {
         ["relative": relative(date, now: now), "exact": exact(date)]

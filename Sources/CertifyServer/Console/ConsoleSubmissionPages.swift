@@ -14,7 +14,8 @@ extension ConsolePages {
         let id = try context.parameters.require("id")
         let detail = try submissions.detail(id, by: principal)
         let accepted = try review.acceptedFindings(of: id, by: principal)
-        var model = ConsoleViews.submission(detail, accepted: accepted, principal: principal)
+        let referenced = try submissions.findingsReferenced(by: detail, accepted: accepted)
+        var model = ConsoleViews.submission(detail, accepted: accepted, referenced: referenced, principal: principal)
         model["maximumUploadMiB"] = intake.limits.maximumArchiveBytes / (1024 * 1024)
         if let done = query.optional("done") { model["flash"] = ConsoleViews.flash(done) }
         let running = [SubmissionState.submitted.rawValue, SubmissionState.checking.rawValue].contains(detail.submission.state)
@@ -102,9 +103,10 @@ extension ConsoleViews {
     /// The submission page: what matters first (state, verdict, counts), then the actions the
     /// person may take, the findings (errors first), accepted findings, history, revisions, and
     /// the probe's exchanges.
-    static func submission(_ detail: SubmissionDetail, accepted: [AcceptedFinding], principal: Principal, now: Date = Date())
-        -> [String: Any]
-    {
+    static func submission(
+        _ detail: SubmissionDetail, accepted: [AcceptedFinding], referenced: [String: Finding] = [:], principal: Principal,
+        now: Date = Date()
+    ) -> [String: Any] {
         let s = detail.submission
         let run = detail.latestRun
         let findings = (run?.findings ?? []).sorted(by: Finding.reportOrder)
@@ -112,7 +114,8 @@ extension ConsoleViews {
         let allowed = Set(Review.allowedActions(in: s.state, for: principal))
         var model: [String: Any] = [
             "id": s.id, "connector": s.connector, "publisher": s.publisher, "state": s.state,
-            "stateSince": ConsoleTime.model(s.stateChangedAt, now: now), "assignee": s.assignee ?? "",
+            "stateSince": ConsoleTime.model(s.stateChangedAt, now: now),
+            "stateFor": ConsoleTime.duration(now.timeIntervalSince(s.stateChangedAt)), "assignee": s.assignee ?? "",
             "hasAssignee": s.assignee != nil, "revision": s.revision, "created": ConsoleTime.model(s.createdAt, now: now),
         ]
         // The verdict of the latest run; pending while it runs.
@@ -195,8 +198,9 @@ extension ConsoleViews {
             var a: [String: Any] = [
                 "fingerprint": item.fingerprint, "rule": item.ruleId, "reason": item.reason, "actor": item.actor,
                 "at": ConsoleTime.model(item.createdAt, now: now),
-                "place": byFingerprint[item.fingerprint].map(place) ?? "not in the latest run",
+                "place": (byFingerprint[item.fingerprint] ?? referenced[item.fingerprint]).map(place) ?? "an unknown place",
             ]
+            if byFingerprint[item.fingerprint] == nil { a["gone"] = true }
             if let expires = item.expiresAt { a["expires"] = ConsoleTime.model(expires, now: now) }
             return a
         }
@@ -212,8 +216,10 @@ extension ConsoleViews {
                 if let about = byFingerprint[fingerprint] {
                     e["about"] = "\(about.ruleId) at \(place(about))"
                     e["aboutAnchor"] = "finding-\(fingerprint.prefix(16))"
+                } else if let about = referenced[fingerprint] {
+                    e["about"] = "\(about.ruleId) at \(place(about)) (no longer found by the latest run)"
                 } else {
-                    e["about"] = "finding \(fingerprint.prefix(12))… (not in the latest run)"
+                    e["about"] = "finding \(fingerprint.prefix(12))…"
                 }
             }
             return e
