@@ -107,16 +107,31 @@ struct UnroutedRequestMiddleware: RouterMiddleware {
         async throws -> Response
     {
         let methods = table.methods(forPath: request.uri.path)
+        // A browser asking for a page outside the API gets the console's HTML error page.
+        let browser =
+            !request.uri.path.hasPrefix("/v1") && (request.headers[.accept] ?? "").contains("text/html")
         guard !methods.isEmpty else {
+            if browser {
+                return ConsolePageMiddleware.errorPage(
+                    HTTPError(.notFound, message: "There is no page at this address."),
+                    chrome: ConsoleChrome(principal: nil, csrf: nil, nonce: ConsoleSecurity.randomToken(), current: ""))
+            }
             throw HTTPError(
                 .notFound,
                 message: "No such path in this API; its routes are described at /v1/openapi.json.")
         }
         guard methods.contains(request.method) else {
             let allow = methods.map(\.rawValue).joined(separator: ", ")
-            throw HTTPError(
+            let error = HTTPError(
                 .methodNotAllowed, headers: [.allow: allow],
                 message: "\(request.method.rawValue) is not a method of this path; it takes \(allow).")
+            if browser {
+                var response = ConsolePageMiddleware.errorPage(
+                    error, chrome: ConsoleChrome(principal: nil, csrf: nil, nonce: ConsoleSecurity.randomToken(), current: ""))
+                response.headers[.allow] = allow
+                return response
+            }
+            throw error
         }
         return try await next(request, context)
     }

@@ -81,7 +81,7 @@ final class ConsoleBrowser: @unchecked Sendable {
 
     /// Posts a package the way the upload form does (multipart, CSRF token as a field).
     @discardableResult
-    func upload(_ uri: String, zip: Data, csrf given: String? = nil) async throws -> Page {
+    func upload(_ uri: String, zip: Data, csrf given: String? = nil, fileName: String = "pkg.zip") async throws -> Page {
         let boundary = "----certify-test-\(UUID().uuidString)"
         var body = Data()
         let token = given ?? csrf ?? ""
@@ -90,7 +90,7 @@ final class ConsoleBrowser: @unchecked Sendable {
         }
         body.append(
             Data(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"package\"; filename=\"pkg.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"package\"; filename=\"\(fileName.replacingOccurrences(of: "\"", with: "\\\""))\"\r\nContent-Type: application/zip\r\n\r\n"
                     .utf8))
         body.append(zip)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
@@ -335,6 +335,14 @@ final class ConsoleTests: XCTestCase {
             XCTAssertEqual(awaited3.status, .forbidden)
             let awaited4 = try await reviewer.post("/admin/tokens", [("role", "admin")])
             XCTAssertEqual(awaited4.status, .forbidden)
+            // A browser asking for a page that does not exist gets an HTML page; the API keeps its JSON.
+            let nowhere = try await stranger404(client, "/no-such-page", accept: "text/html,application/xhtml+xml")
+            XCTAssertEqual(nowhere.status, .notFound)
+            XCTAssertTrue(nowhere.body.contains("id=\"error-message\""), nowhere.body)
+            XCTAssertNotNil(nowhere.headers[.contentSecurityPolicy])
+            let api = try await stranger404(client, "/v1/no-such-route", accept: "text/html")
+            XCTAssertEqual(api.status, .notFound)
+            XCTAssertTrue(api.body.hasPrefix("{\"error\""), api.body)
             // Signed out, a page sends the browser to sign in.
             let stranger = ConsoleBrowser(client)
             let page = try await stranger.get("/submissions/\(id)")
@@ -530,8 +538,14 @@ final class ConsoleTests: XCTestCase {
                 let answer = try await reviewer.post("/submissions/\(id)/actions", [("action", action)] + fields)
                 XCTAssertEqual(answer.status, .seeOther, answer.body)
             }
+            // A revision whose file name carries markup (a name may hold anything but path separators).
+            _ = try await publisher.get(path)
+            let revision = try await publisher.upload("\(path)/revisions", zip: zip, fileName: "\"><img src=x onerror=alert(1)>.zip")
+            XCTAssertEqual(revision.status, .seeOther, revision.body)
+            XCTAssertEqual(try f.store.submissionDetail(id: id)?.revisions.last?.fileName, "\"><img src=x onerror=alert(1)>.zip")
             let pages = [
                 try await reviewer.get(path), try await reviewer.get("/queue"), try await reviewer.get("/admin/tokens"),
+                try await reviewer.get("\(path)/compare?from=1&to=2"),
                 try await publisher.get("/"), try await publisher.get(path),
                 try await reviewer.get("/submissions/\(ConsoleBrowser.encode(payloads[0]))"),
             ]
@@ -651,4 +665,10 @@ func consolePackage(warning: Bool) throws -> Data {
         files[0] = PackageFile(path: files[0].path, bytes: Array(edited.utf8))
     }
     return try ConnectorPackage(name: "contoso-weather", files: files).zipData()
+}
+
+func stranger404(_ client: some TestClientProtocol, _ uri: String, accept: String) async throws -> ConsoleBrowser.Page {
+    try await client.execute(uri: uri, method: .get, headers: [.accept: accept]) {
+        ConsoleBrowser.Page(status: $0.status, headers: $0.headers, body: String(buffer: $0.body))
+    }
 }

@@ -21,6 +21,16 @@ struct ConsolePages: Sendable {
     /// Rows per page of the queue and of a publisher's submissions.
     static let pageSize = 50
 
+    /// The console's routes: HTML pages and forms, which openapi.yaml (the API's description)
+    /// leaves out; a test checks this list against the router.
+    static let routeList: Set<String> = [
+        "GET /assets/console.css", "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /queue",
+        "POST /submissions", "GET /submissions/{id}", "POST /submissions/{id}/actions", "POST /submissions/{id}/revisions",
+        "GET /submissions/{id}/compare", "GET /recertifications", "POST /recertifications", "GET /recertifications/{id}",
+        "GET /admin/tokens", "POST /admin/tokens", "POST /admin/tokens/{id}/revoke", "POST /webhooks",
+        "POST /webhooks/{id}/delete",
+    ]
+
     func addRoutes(to router: Router<CertifyRequestContext>, store: Store) {
         router.get("assets/console.css") { _, _ -> Response in
             Response(
