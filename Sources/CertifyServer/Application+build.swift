@@ -181,11 +181,11 @@ public func buildRouter(
     RecertificationAPI(recertifications: Recertifications(store: store, ruleset: ruleset)).addRoutes(to: v1)
     // The web console: the same use cases, signed in with a session cookie.
     ConsolePages(
-        submissions: submissions, review: Review(store: store),
+        store: store, submissions: submissions, review: Review(store: store),
         recertifications: Recertifications(store: store, ruleset: ruleset),
         webhooks: Webhooks(store: store, outbound: outbound), tokens: Tokens(store: store),
         intake: Intake(limits: limits), settings: console
-    ).addRoutes(to: router, store: store)
+    ).addRoutes(to: router)
     routeTable.load(router.routes)
     return router
 }

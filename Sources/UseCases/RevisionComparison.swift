@@ -169,7 +169,8 @@ public struct SwaggerChanges: Sendable, Hashable {
         case .string(let text): return quoted(text)
         case .array(let elements): return "[" + elements.map(canonical).joined(separator: ",") + "]"
         case .object(let object):
-            return "{" + object.members.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + canonical($0.value) }
+            return "{"
+                + object.members.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + canonical($0.value) }
                 .joined(separator: ",") + "}"
         }
     }

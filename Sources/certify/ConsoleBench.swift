@@ -104,14 +104,21 @@ struct ConsoleBench: AsyncParsableCommand {
                         format: " p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms", percentile(times, 0.5), percentile(times, 0.99),
                         times.last ?? 0))
         }
-        print(String(format: "ratio console queue / API queue (p99):           %5.2fx", percentile(results[0].1, 0.99) / percentile(results[1].1, 0.99)))
-        print(String(format: "ratio console submission / API HTML report (p99): %5.2fx", percentile(results[2].1, 0.99) / percentile(results[3].1, 0.99)))
+        print(
+            String(
+                format: "ratio console queue / API queue (p99):           %5.2fx",
+                percentile(results[0].1, 0.99) / percentile(results[1].1, 0.99)))
+        print(
+            String(
+                format: "ratio console submission / API HTML report (p99): %5.2fx",
+                percentile(results[2].1, 0.99) / percentile(results[3].1, 0.99)))
     }
 
     /// The big submission first (its run completed with `findings` findings), then the rest;
     /// every tenth of those has a finished run with a few findings, so queue rows have counts.
     func seed(_ store: Store) throws -> String {
-        let swagger = #"{"swagger":"2.0","info":{"title":"Bench","version":"1.0","description":"A connector."},"host":"api.example.com","basePath":"/","schemes":["https"],"paths":{}}"#
+        let swagger =
+            #"{"swagger":"2.0","info":{"title":"Bench","version":"1.0","description":"A connector."},"host":"api.example.com","basePath":"/","schemes":["https"],"paths":{}}"#
         let package = ConnectorPackage(
             name: "bench",
             files: [
@@ -136,7 +143,9 @@ struct ConsoleBench: AsyncParsableCommand {
                     operation: "Get\(n)", signature: "\(n)")
             }
             try store.completeRun(
-                job, result: PackageResult(path: "bench", stages: [StageResult(name: "schema", status: .failed, durationMs: 1, findings: items)]))
+                job,
+                result: PackageResult(path: "bench", stages: [StageResult(name: "schema", status: .failed, durationMs: 1, findings: items)])
+            )
         }
         let big = try store.createSubmission(publisher: "Bench", actor: "submitter:bench", upload: upload(0))
         try complete(findings)

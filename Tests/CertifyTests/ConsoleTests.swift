@@ -171,6 +171,29 @@ final class ConsoleTests: XCTestCase {
         }
     }
 
+    func testSigningInAgainGivesANewSessionAndEndsTheOldOne() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            let browser = ConsoleBrowser(client)
+            try await browser.signIn(f.reviewer)
+            let first = try XCTUnwrap(browser.cookies["certify_session"])
+            _ = try await browser.get("/queue")
+            let firstToken = try XCTUnwrap(browser.csrf)
+            // Signed in, `/` is no sign-in page; a sign-in form posted anyway (a second tab) with
+            // another token replaces the session.
+            let home = try await browser.get("/")
+            XCTAssertEqual(home.status, .seeOther)
+            let again = try await browser.post("/sign-in", [("token", f.admin)], csrf: try XCTUnwrap(browser.cookies["certify_signin"]))
+            XCTAssertEqual(again.status, .seeOther)
+            let second = try XCTUnwrap(browser.cookies["certify_session"])
+            XCTAssertNotEqual(first, second)
+            XCTAssertNil(try f.store.session(key: "console.\(first)"), "the old session ended")
+            let page = try await browser.get("/admin/tokens")
+            XCTAssertEqual(page.status, .ok, "signed in as the admin now")
+            XCTAssertNotEqual(browser.csrf, firstToken, "each session has its own CSRF token")
+        }
+    }
+
     func testAWrongTokenIsRefusedWithTheFormAgainAndTheSecureFlagFollowsTheSetting() async throws {
         let f = try makeServerFixture(console: ConsoleSessionSettings(secureCookies: true))
         try await f.app.test(.router) { client in
@@ -202,7 +225,8 @@ final class ConsoleTests: XCTestCase {
             XCTAssertNil(browser.cookies["certify_session"])
             let wrong = try await browser.post("/sign-in", [("token", f.admin)], csrf: "forged-token-forged-token-forged-token-1234")
             XCTAssertEqual(wrong.status, .forbidden)
-            let foreign = try await browser.post("/sign-in", [("token", f.admin)], extra: [HTTPField.Name("Origin")!: "https://evil.example"])
+            let foreign = try await browser.post(
+                "/sign-in", [("token", f.admin)], extra: [HTTPField.Name("Origin")!: "https://evil.example"])
             XCTAssertEqual(foreign.status, .forbidden)
             XCTAssertNil(browser.cookies["certify_session"])
         }
@@ -261,7 +285,8 @@ final class ConsoleTests: XCTestCase {
             try await reviewer.signIn(f.reviewer)
             _ = try await reviewer.get("/submissions/\(id)")
             let events = try XCTUnwrap(try f.store.submissionDetail(id: id)).events.count
-            for (csrf, origin) in [("", nil), ("not-the-token", nil), (nil, "https://evil.example"), (nil, "null")] as [(String?, String?)] {
+            for (csrf, origin) in [("", nil), ("not-the-token", nil), (nil, "https://evil.example"), (nil, "null")] as [(String?, String?)]
+            {
                 var extra: HTTPFields = [:]
                 if let origin { extra[HTTPField.Name("Origin")!] = origin }
                 let page = try await reviewer.post("/submissions/\(id)/actions", [("action", "assign")], csrf: csrf, extra: extra)
@@ -448,9 +473,11 @@ final class ConsoleTests: XCTestCase {
             XCTAssertTrue(page.body.contains("class=\"accepted\" data-fingerprint=\"\(finding.fingerprint)\""), page.body)
             XCTAssertTrue(page.body.contains("2031-01-31T23:59:59Z"))
             // The history names the finding an event is about.
-            XCTAssertTrue(page.body.contains("about <a href=\"#finding-\(finding.fingerprint.prefix(16))\">\(finding.ruleId) at"), page.body)
+            XCTAssertTrue(
+                page.body.contains("about <a href=\"#finding-\(finding.fingerprint.prefix(16))\">\(finding.ruleId) at"), page.body)
             let badDate = try await reviewer.post(
-                "/submissions/\(id)/actions", [("action", "accept"), ("fingerprint", finding.fingerprint), ("reason", "x"), ("expires", "31/01/2031")])
+                "/submissions/\(id)/actions",
+                [("action", "accept"), ("fingerprint", finding.fingerprint), ("reason", "x"), ("expires", "31/01/2031")])
             XCTAssertEqual(badDate.status, .badRequest)
             if try f.store.submission(id: id)?.state != "changes-required" {
                 let asked = try await reviewer.post(
@@ -504,7 +531,11 @@ final class ConsoleTests: XCTestCase {
                     path: name, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.package("clean") + "/" + name))))
             }
             let swagger = String(decoding: files[0].bytes, as: UTF8.self)
-                .replacingOccurrences(of: "\"title\": \"", with: "\"title\": \"\(payloads[0].replacingOccurrences(of: "\"", with: "\\\"")) \(payloads[1].replacingOccurrences(of: "\"", with: "\\\"")) ")
+                .replacingOccurrences(
+                    of: "\"title\": \"",
+                    with:
+                        "\"title\": \"\(payloads[0].replacingOccurrences(of: "\"", with: "\\\"")) \(payloads[1].replacingOccurrences(of: "\"", with: "\\\"")) "
+                )
             files[0] = PackageFile(path: files[0].path, bytes: Array(swagger.utf8))
             let zip = try ConnectorPackage(name: "hostile", files: files).zipData()
             let publisher = ConsoleBrowser(client)
@@ -554,7 +585,8 @@ final class ConsoleTests: XCTestCase {
                     XCTAssertFalse(page.body.contains(payload), "raw markup on a page:\n\(page.body.prefix(3000))")
                 }
                 XCTAssertFalse(page.body.contains("<img"), "an injected element")
-                XCTAssertEqual(page.body.components(separatedBy: "<script").count - 1, page.body.components(separatedBy: "<script nonce=").count - 1)
+                XCTAssertEqual(
+                    page.body.components(separatedBy: "<script").count - 1, page.body.components(separatedBy: "<script nonce=").count - 1)
             }
             // The values are there, as text.
             XCTAssertTrue(pages[0].body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -582,9 +614,14 @@ final class ConsoleTests: XCTestCase {
                 ("_csrf=\(token)&action=comment&text=%FF%FE", "application/x-www-form-urlencoded", .badRequest, "percent-encoded"),
                 ("_csrf=\(token)&action=comment&action=assign", "application/x-www-form-urlencoded", .badRequest, "twice"),
                 ("_csrf=\(token)&action=launch", "application/x-www-form-urlencoded", .badRequest, "no action"),
-                ("_csrf=\(token)&action=comment&text=" + String(repeating: "a", count: ConsoleSecurity.maximumTextFieldBytes + 1),
-                 "application/x-www-form-urlencoded", .contentTooLarge, "shorten"),
-                ("_csrf=\(token)&action=comment&text=" + String(repeating: "a", count: ConsoleSecurity.maximumFormBytes), "application/x-www-form-urlencoded", .contentTooLarge, "over"),
+                (
+                    "_csrf=\(token)&action=comment&text=" + String(repeating: "a", count: ConsoleSecurity.maximumTextFieldBytes + 1),
+                    "application/x-www-form-urlencoded", .contentTooLarge, "shorten"
+                ),
+                (
+                    "_csrf=\(token)&action=comment&text=" + String(repeating: "a", count: ConsoleSecurity.maximumFormBytes),
+                    "application/x-www-form-urlencoded", .contentTooLarge, "over"
+                ),
                 ("{\"action\":\"assign\"}", "application/json", .unsupportedMediaType, "HTML form"),
                 ("_csrf=\(token)&action=comment", "application/x-www-form-urlencoded", .badRequest, ""),
             ]
@@ -624,7 +661,8 @@ final class ConsoleTests: XCTestCase {
             XCTAssertTrue(all.body.contains(">changes-required (1)<"), all.body)
             XCTAssertTrue(all.body.contains(">awaiting-review (1)<"))
             // The broken package's row shows its one error.
-            let row = try XCTUnwrap(all.body.components(separatedBy: "data-id=\"\(broken)\"").dropFirst().first?.components(separatedBy: "</tr>").first)
+            let row = try XCTUnwrap(
+                all.body.components(separatedBy: "data-id=\"\(broken)\"").dropFirst().first?.components(separatedBy: "</tr>").first)
             XCTAssertTrue(row.contains("<td class=\"num errors\">1</td>"), row)
             let filtered = try await reviewer.get("/queue?publisher=Fabrikam")
             XCTAssertTrue(filtered.body.contains("data-id=\"\(clean)\""))
@@ -643,7 +681,10 @@ final class ConsoleTests: XCTestCase {
             for _ in 0...ConsolePages.pageSize { _ = try await apiSubmit(client, token: f.contoso) }
             let first = try await reviewer.get("/queue?state=submitted")
             XCTAssertEqual(first.body.components(separatedBy: "class=\"submission\"").count - 1, ConsolePages.pageSize)
-            let next = try XCTUnwrap(first.body.components(separatedBy: "<a href=\"").dropFirst().first { $0.contains("rel=\"next\"") }?.components(separatedBy: "\"").first)
+            let next = try XCTUnwrap(
+                first.body.components(separatedBy: "<a href=\"").dropFirst().first { $0.contains("rel=\"next\"") }?.components(
+                    separatedBy: "\""
+                ).first)
             let second = try await reviewer.get(next.replacingOccurrences(of: "&amp;", with: "&"))
             XCTAssertEqual(second.status, .ok)
             XCTAssertEqual(second.body.components(separatedBy: "class=\"submission\"").count - 1, 1, "the one left over")

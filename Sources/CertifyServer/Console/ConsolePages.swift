@@ -10,6 +10,7 @@ import UseCases
 /// cases as the API, signed in with a session cookie instead of a bearer header. Every page
 /// works with JavaScript off; every state-changing form carries the session's CSRF token.
 struct ConsolePages: Sendable {
+    let store: Store
     let submissions: Submissions
     let review: Review
     let recertifications: Recertifications
@@ -31,7 +32,7 @@ struct ConsolePages: Sendable {
         "POST /webhooks/{id}/delete",
     ]
 
-    func addRoutes(to router: Router<CertifyRequestContext>, store: Store) {
+    func addRoutes(to router: Router<CertifyRequestContext>) {
         router.get("assets/console.css") { _, _ -> Response in
             Response(
                 status: .ok,
@@ -43,7 +44,8 @@ struct ConsolePages: Sendable {
             .add(middleware: ConsolePageMiddleware())
             .add(
                 middleware: SessionMiddleware(
-                    storage: StoreSessionDriver(store: store), configuration: settings.middlewareConfiguration))
+                    storage: StoreSessionDriver(store: store), configuration: settings.middlewareConfiguration)
+            )
             .add(
                 middleware: SessionAuthenticator(context: CertifyRequestContext.self) { (session: ConsoleSession, _) in
                     try tokens.principal(tokenId: session.tokenId)
@@ -90,9 +92,9 @@ struct ConsolePages: Sendable {
             throw HTTPError(.forbidden, message: "You are not signed in (or your session has ended); sign in and try again.")
         }
         // The origin is checked before the body is read; the token once it is.
-        try ConsoleSecurity.checkForm(request, csrf: session.csrf, expected: session.csrf)
+        try ConsoleSecurity.checkOrigin(request)
         let form = try await ConsoleForm.read(request, context: context)
-        try ConsoleSecurity.checkForm(request, csrf: form["_csrf"], expected: session.csrf)
+        try ConsoleSecurity.checkToken(form["_csrf"], expected: session.csrf)
         return (principal, form)
     }
 
@@ -128,10 +130,10 @@ struct ConsolePages: Sendable {
     }
 
     func signIn(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
-        try ConsoleSecurity.checkForm(request, csrf: "origin-only", expected: "origin-only")
+        try ConsoleSecurity.checkOrigin(request)
         let form = try await ConsoleForm.read(request, context: context)
         let cookie = request.cookies[ConsoleSecurity.signInCookieName].map { String($0.value) }
-        try ConsoleSecurity.checkForm(request, csrf: form["_csrf"], expected: cookie)
+        try ConsoleSecurity.checkToken(form["_csrf"], expected: cookie)
         guard let token = form.text("token") else {
             return signInPage(request, context, error: "Paste your API token to sign in.", status: .badRequest)
         }
@@ -141,7 +143,11 @@ struct ConsolePages: Sendable {
                 error: "That token is not valid: it is unknown or has been revoked. Ask an admin for a new one.",
                 status: .unauthorized)
         }
-        // A new session id at every sign-in (no fixation), with its own CSRF token.
+        // A new session id at every sign-in (no fixation), with its own CSRF token; a session this
+        // browser already had ends.
+        if let previous = request.cookies[ConsoleSessionSettings.cookieName] {
+            try store.removeSession(key: ConsoleSessionSettings.keyPrefix + String(previous.value))
+        }
         context.sessions.createSession(ConsoleSession(tokenId: principal.tokenId), expiresIn: settings.lifetime)
         return ConsoleRenderer.redirect("/")
     }

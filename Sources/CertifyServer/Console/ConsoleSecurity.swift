@@ -51,9 +51,9 @@ public enum ConsoleSecurity {
     }
 
     /// Refuses a state-changing request that another site could have made: one whose `Origin`
-    /// (or, without it, `Sec-Fetch-Site`) says it came from elsewhere, and one whose `_csrf`
-    /// field does not match `expected`. 403, nothing changed.
-    static func checkForm(_ request: Request, csrf given: String?, expected: String?) throws {
+    /// (or, without it, `Sec-Fetch-Site`) says it came from elsewhere. 403, nothing changed.
+    /// Checked before the body is read.
+    static func checkOrigin(_ request: Request) throws {
         if let origin = request.headers[HTTPField.Name("Origin")!] {
             guard origin != "null", let url = URL(string: origin), let host = url.host,
                 let authority = request.head.authority ?? request.headers[HTTPField.Name("Host")!],
@@ -66,6 +66,11 @@ public enum ConsoleSecurity {
         } else if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" {
             throw HTTPError(.forbidden, message: "This form was sent from another site; nothing was changed.")
         }
+    }
+
+    /// Refuses a form whose `_csrf` field does not match `expected` (the session's token, or the
+    /// sign-in cookie's). 403, nothing changed.
+    static func checkToken(_ given: String?, expected: String?) throws {
         guard let given, let expected, constantTimeEqual(given, expected) else {
             throw HTTPError(
                 .forbidden,

@@ -33,12 +33,14 @@ public struct ConsoleSessionSettings: Sendable {
     }
 
     static let cookieName = "certify_session"
+    /// What hummingbird-auth puts before a session id to make its storage key.
+    static let keyPrefix = "console."
 
     var middlewareConfiguration: SessionMiddlewareConfiguration {
         SessionMiddlewareConfiguration(
             sessionCookieParameters: SessionCookieParameters(
                 name: Self.cookieName, path: "/", secure: secureCookies, sameSite: .strict),
-            keyPrefix: "console.", defaultSessionExpiration: lifetime)
+            keyPrefix: Self.keyPrefix, defaultSessionExpiration: lifetime)
     }
 }
 

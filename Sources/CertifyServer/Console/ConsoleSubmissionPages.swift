@@ -62,11 +62,11 @@ extension ConsolePages {
         guard let principal = context.identity, let session = context.sessions.session else {
             throw HTTPError(.forbidden, message: "You are not signed in (or your session has ended); sign in and try again.")
         }
-        try ConsoleSecurity.checkForm(request, csrf: session.csrf, expected: session.csrf)
+        try ConsoleSecurity.checkOrigin(request)
         let query = try QueryParameters(request, accepting: [])
         let read = {
             try await intake.read(request, context: context, query: query) { fields in
-                try ConsoleSecurity.checkForm(request, csrf: fields.first { $0.0 == "_csrf" }?.1, expected: session.csrf)
+                try ConsoleSecurity.checkToken(fields.first { $0.0 == "_csrf" }?.1, expected: session.csrf)
             }
         }
         if let id {

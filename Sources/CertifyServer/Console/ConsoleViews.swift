@@ -10,7 +10,8 @@ enum ConsoleViews {
     static func queueRow(_ item: SubmissionSummary, counts: RunCounts?, now: Date = Date()) -> [String: Any] {
         var row: [String: Any] = [
             "id": item.id, "connector": item.connector, "publisher": item.publisher, "state": item.state,
-            "age": ConsoleTime.model(item.stateChangedAt, now: now), "ageSpan": ConsoleTime.duration(now.timeIntervalSince(item.stateChangedAt)),
+            "age": ConsoleTime.model(item.stateChangedAt, now: now),
+            "ageSpan": ConsoleTime.duration(now.timeIntervalSince(item.stateChangedAt)),
             "assignee": item.assignee ?? "", "hasAssignee": item.assignee != nil, "revision": item.revision,
         ]
         if let counts {
