@@ -35,6 +35,7 @@ enum ConsoleRenderer {
         var model = model
         model["nonce"] = chrome.nonce
         model["csrf"] = chrome.csrf ?? ""
+        model["csrfHTML"] = ConsoleViews.html(chrome.csrf ?? "")
         let body = library.render(model, withTemplate: name) ?? "<p>This page could not be drawn.</p>"
         var layout = chrome.model
         layout["title"] = title

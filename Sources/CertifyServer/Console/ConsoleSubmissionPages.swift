@@ -173,6 +173,10 @@ extension ConsoleViews {
         let canComment = allowed.contains(.comment)
         let canAccept = allowed.contains(.accept)
         let defaultExpiry = exactDay(now.addingTimeInterval(90 * 86400))
+        // A page of 1,000 findings repeats the same rule texts, form address and token: each is
+        // escaped once here and inserted with {{{...}}}, never a value that was not escaped.
+        var ruleHTML: [String: String] = [:]
+        let actionHTML = html("/submissions/\(s.id)/actions")
         model["groups"] = [Severity.error, .warning, .info].compactMap { severity -> [String: Any]? in
             let items = findings.filter { $0.severity == severity }
             guard !items.isEmpty else { return nil }
@@ -180,7 +184,11 @@ extension ConsoleViews {
                 "severity": severity.rawValue, "count": items.count,
                 "label": "\(items.count) \(severity.rawValue)\(items.count == 1 ? "" : "s")",
                 "findings": items.map { item -> [String: Any] in
-                    var f = finding(item)
+                    var f = finding(item, explained: false)
+                    if ruleHTML[item.ruleId] == nil { ruleHTML[item.ruleId] = explanationHTML(item.ruleId) }
+                    f["ruleHTML"] = ruleHTML[item.ruleId]
+                    f["fingerprintHTML"] = html(item.fingerprint)
+                    f["actionHTML"] = actionHTML
                     f["anchor"] = "finding-\(item.fingerprint.prefix(16))"
                     f["comments"] = comments[item.fingerprint] ?? []
                     f["hasComments"] = comments[item.fingerprint] != nil
@@ -257,7 +265,7 @@ extension ConsoleViews {
     }
 
     static func comparison(_ c: RevisionComparison) -> [String: Any] {
-        func list(_ findings: [Finding]) -> [[String: Any]] { findings.map(finding) }
+        func list(_ findings: [Finding]) -> [[String: Any]] { findings.map { finding($0) } }
         let s = c.swagger
         func operations(_ items: [SwaggerChanges.Operation]) -> [[String: Any]] {
             items.map { ["name": $0.name, "route": $0.route, "details": $0.details] }

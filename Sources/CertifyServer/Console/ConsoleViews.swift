@@ -75,13 +75,13 @@ enum ConsoleViews {
         return parts.isEmpty ? "the package" : parts.joined(separator: " · ")
     }
 
-    static func finding(_ finding: Finding) -> [String: Any] {
+    static func finding(_ finding: Finding, explained: Bool = true) -> [String: Any] {
         var model: [String: Any] = [
             "rule": finding.ruleId, "severity": finding.severity.rawValue, "message": finding.message,
             "place": place(finding), "fingerprint": finding.fingerprint, "stage": finding.stage,
         ]
         if let evidence = finding.evidence, !evidence.isEmpty { model["evidence"] = evidence }
-        if let rule = RuleCatalog.rule(finding.ruleId) {
+        if explained, let rule = RuleCatalog.rule(finding.ruleId) {
             model["explanation"] = rule.summary
             model["fix"] = rule.fix
             model["source"] = rule.source
@@ -99,5 +99,30 @@ enum ConsoleViews {
             "\(errors) error\(errors == 1 ? "" : "s")", "\(warnings) warning\(warnings == 1 ? "" : "s")",
             "\(infos) info\(infos == 1 ? "" : "s")",
         ].joined(separator: ", ")
+    }
+
+    /// `text` escaped for HTML text and double-quoted attributes, as Mustache's `{{...}}` does.
+    static func html(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// A rule's explanation, fix and source as an escaped `<details>` block, made once per rule
+    /// on a page; empty for a rule the catalogue does not know.
+    static func explanationHTML(_ ruleId: String) -> String {
+        guard let rule = RuleCatalog.rule(ruleId) else { return "" }
+        return "<details><summary>Why, and how to fix it</summary><p>\(html(rule.summary))</p>"
+            + "<p><strong>Fix:</strong> \(html(rule.fix))</p><p class=\"muted\">Source: \(html(rule.source))</p></details>"
     }
 }
