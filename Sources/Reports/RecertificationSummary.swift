@@ -97,7 +97,7 @@ public enum RecertificationRenderer {
         case .json: return json(summary)
         case .markdown: return markdown(summary)
         case .html: return html(summary)
-        case .text, .sarif, .junit: return text(summary)
+        case .text, .sarif, .junit, .github, .azure: return text(summary)
         }
     }
 

@@ -82,6 +82,10 @@ public struct PackageReport: Sendable, Codable {
 /// The formats a report renders to.
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     case text, json, markdown, html, sarif, junit
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`), one per finding.
+    case github
+    /// Azure Pipelines logging commands (`##vso[task.logissue type=error;...]message`), one per finding.
+    case azure
 
     public var contentType: String {
         switch self {
@@ -91,6 +95,7 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
         case .html: "text/html; charset=utf-8"
         case .sarif: "application/sarif+json"
         case .junit: "application/xml"
+        case .github, .azure: "text/plain; charset=utf-8"
         }
     }
 }

@@ -12,6 +12,8 @@ public enum ReportRenderer {
         case .html: HTMLReportRenderer.render(report)
         case .sarif: SARIFReportRenderer.render(report)
         case .junit: JUnitReportRenderer.render(report)
+        case .github: CIAnnotationRenderer.github(report)
+        case .azure: CIAnnotationRenderer.azure(report)
         }
     }
 }

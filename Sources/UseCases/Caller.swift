@@ -34,6 +34,6 @@ enum Visibility {
     }
 
     static func notFound(_ id: String) -> UseCaseError {
-        .notFound("No submission '\(id)' is visible to this token.")
+        .notFound("No submission '\(messageExcerpt(id))' is visible to this token.")
     }
 }

@@ -169,7 +169,7 @@ public struct Submissions: Sendable {
     // MARK: Reports
 
     /// The formats a submission's report is rendered in.
-    public static let reportFormats = ReportFormat.allCases
+    public static let reportFormats: [ReportFormat] = [.text, .json, .markdown, .html, .sarif, .junit]
 
     /// The submission's report, rendered from what the store holds, with its review history;
     /// `format` names one of `reportFormats` (default html).

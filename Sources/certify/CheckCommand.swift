@@ -32,13 +32,19 @@ struct CheckCommand: AsyncParsableCommand {
             valueName: "LIST"))
     var stages: String?
 
-    @Option(help: "Output format: text, json, markdown or html.")
+    @Option(
+        help:
+            "Output format: text, json, markdown, html, sarif, junit, github (GitHub Actions annotations) or azure (Azure Pipelines logging commands)."
+    )
     var format: ReportFormat = .text
 
     @Option(help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"))
     var output: String?
 
-    @Option(help: "Lowest severity that makes the exit status 1: error, warning or never.")
+    @Option(
+        help:
+            "Lowest severity that fails a package (its printed verdict) and makes the exit status 1: error, warning, info or never (never: the verdict counts errors, the exit status is 0)."
+    )
     var failOn: FailOn = .error
 
     @Option(help: ArgumentHelp("Ruleset YAML: rules turned off or re-graded, and the publisher profile.", valueName: "FILE"))
@@ -78,7 +84,17 @@ struct CheckCommand: AsyncParsableCommand {
     var probeBudget: Double = 60
 
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
-        case error, warning, never
+        case error, warning, info, never
+
+        /// The lowest severity that fails a package; nil for never.
+        var threshold: Severity? {
+            switch self {
+            case .error: .error
+            case .warning: .warning
+            case .info: .info
+            case .never: nil
+            }
+        }
     }
 
     func validate() throws {
@@ -145,9 +161,16 @@ struct CheckCommand: AsyncParsableCommand {
                 credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
                 allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
         let results = await Checker(options: options, extraStages: [probe], registryPaths: registryPaths).check(targets)
+        // The printed verdict is the exit status's: a package fails on a finding at or above
+        // --fail-on (with never, on an error, and the exit status stays 0).
+        let threshold = failOn.threshold
         let report = Report(
             title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",
-            toolVersion: CertifyVersion.tool, packages: results.map { PackageReport($0) })
+            toolVersion: CertifyVersion.tool,
+            packages: results.map { result in
+                let failing = result.findings.contains { $0.severity >= (threshold ?? .error) }
+                return PackageReport(name: result.path, verdict: failing ? .fail : .pass, stages: result.stages)
+            })
         let text = ReportRenderer.render(report, as: format)
         if let output {
             do {
@@ -158,12 +181,6 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }
-        let threshold: Severity? =
-            switch failOn {
-            case .error: .error
-            case .warning: .warning
-            case .never: nil
-            }
         if let threshold, results.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
             throw ExitStatus(code: 1)
         }
