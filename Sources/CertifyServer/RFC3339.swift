@@ -74,6 +74,14 @@ enum RFC3339 {
     }
 
     /// The request decoder's strategy for `Date` members.
+    /// An expiry as people write it: an RFC 3339 date-time, or a date alone (`2027-06-30`), which
+    /// lasts to the end of that day, UTC (as a baseline file's `expires`).
+    static func expiry(_ text: String) -> Date? {
+        if let date = date(text) { return date }
+        guard text.utf8.count == 10, let start = date(text + "T00:00:00Z") else { return nil }
+        return start.addingTimeInterval(86_400 - 1)
+    }
+
     static func decode(_ decoder: any Decoder) throws -> Date {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)

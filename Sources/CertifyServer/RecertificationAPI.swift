@@ -59,7 +59,12 @@ struct RecertificationAPI: Sendable {
             }
             selection = parsed
         } else {
-            selection = .all
+            // An empty body re-certifying the whole catalogue would be too easy a mistake.
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "Name what to re-certify: {\"selection\": \"all\"} for the whole catalogue, or {\"publisher\": \"NAME\"} or {\"connector\": \"NAME\"}."
+            )
         }
         return RecertificationRequest(selection: selection, stages: body.stages)
     }

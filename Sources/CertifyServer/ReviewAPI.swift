@@ -14,7 +14,8 @@ struct ReviewAPI: Sendable {
         var text: String?
         var assignee: String?
         var fingerprint: String?
-        var expiresAt: Date?
+        /// An RFC 3339 date-time, or a date alone (the end of that day, UTC), as in baseline files.
+        var expiresAt: String?
     }
 
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
@@ -43,10 +44,21 @@ struct ReviewAPI: Sendable {
                 .badRequest,
                 message: "Say what to do with \"\(allowed == nil ? "action" : "decision")\": one of \(names.joined(separator: ", ")).")
         }
+        var expiresAt: Date?
+        if let text = body.expiresAt {
+            guard let date = RFC3339.expiry(text) else {
+                throw HTTPError(
+                    .badRequest,
+                    message:
+                        "expiresAt '\(QueryParameters.excerpt(text))' is not an RFC 3339 date-time (2027-06-30T12:00:00Z) or a date (2027-06-30, the end of that day UTC)."
+                )
+            }
+            expiresAt = date
+        }
         let detail = try review.perform(
             ReviewRequest(
                 action: action, text: body.text, assignee: body.assignee, fingerprint: body.fingerprint,
-                expiresAt: body.expiresAt),
+                expiresAt: expiresAt),
             on: context.id, by: principal)
         return try jsonResponse(SubmissionView(detail, principal: principal))
     }

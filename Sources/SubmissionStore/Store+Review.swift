@@ -85,6 +85,11 @@ extension Store {
                         "Finding \(fingerprint) (\(finding.ruleId)) is an error: errors block certification and cannot be accepted; only warnings and infos can."
                     )
                 }
+                if let expiresAt = request.expiresAt, expiresAt.timeIntervalSince1970 <= now {
+                    throw ReviewError.invalid(
+                        "expiresAt \(ISO8601DateFormatter().string(from: expiresAt)) is in the past: an acceptance must last beyond now."
+                    )
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO accepted_finding (submission_id, fingerprint, rule_id, reason, actor, created_at, expires_at)

@@ -15,7 +15,7 @@ struct ReviewCommand: AsyncParsableCommand {
             Examples:
               certify review sub_abc123 assign
               certify review sub_abc123 comment --text "The summary of GetForecast is too long." --fingerprint 1a2b3c...
-              certify review sub_abc123 accept --fingerprint 1a2b3c... --text "Known upstream limitation"
+              certify review sub_abc123 accept --fingerprint 1a2b3c... --text "Known upstream limitation" --expires 2027-06-30
               certify review sub_abc123 approve
               certify review sub_abc123 certify
             """)
@@ -37,11 +37,18 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(help: "For comment on a finding, and for accept: the finding's fingerprint.")
     var fingerprint: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "For accept: when the acceptance lapses, a date (the end of that day, UTC) or an RFC 3339 date-time.",
+            valueName: "DATE"))
+    var expires: String?
+
     func run() async throws {
         var body: [String: Any] = ["action": action.rawValue]
         if let text { body["text"] = text }
         if let assignee { body["assignee"] = assignee }
         if let fingerprint { body["fingerprint"] = fingerprint }
+        if let expires { body["expiresAt"] = expires }
         let data = try JSONSerialization.data(withJSONObject: body)
         let (status, answer) = try await serverOptions.send(
             .POST, "/v1/submissions/\(percentEncoded(id))/actions", body: data, contentType: "application/json")

@@ -303,7 +303,7 @@ final class ConsoleTests: XCTestCase {
             let taken = try await reviewer.post(
                 "/submissions/\(id)/actions", [("action", "assign")], extra: [HTTPField.Name("Origin")!: "http://localhost"])
             XCTAssertEqual(taken.status, .seeOther, taken.body)
-            XCTAssertEqual(try f.store.submission(id: id)?.assignee, "reviewer:alice")
+            XCTAssertEqual(try f.store.submission(id: id)?.assignee, "alice", "as the API assigns: the token's label")
             // Uploads too: without the token no submission is made.
             let publisher = ConsoleBrowser(client)
             try await publisher.signIn(f.contoso)

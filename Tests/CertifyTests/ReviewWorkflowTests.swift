@@ -111,6 +111,48 @@ final class ReviewWorkflowTests: XCTestCase {
         }
     }
 
+    func testAnAcceptanceEndsLaterThanNowAndADateAloneLastsThatDay() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
+            let id = try XCTUnwrap(created["id"] as? String)
+            await f.drain()
+            let fingerprint = try XCTUnwrap(try f.store.submissionDetail(id: id)?.latestRun?.findings.first?.fingerprint)
+            let accept = ["action": "accept", "fingerprint": fingerprint, "text": "Same publisher twice."]
+            var (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2020-01-31"]) { $1 })
+            XCTAssertEqual(status, .badRequest)
+            let message = try XCTUnwrap((body["error"] as? [String: Any])?["message"] as? String)
+            XCTAssertTrue(message.contains("expiresAt") && message.contains("in the past"), message)
+            (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2020-01-31T10:00:00Z"]) { $1 })
+            XCTAssertEqual(status, .badRequest)
+            (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "31/01/2031"]) { $1 })
+            XCTAssertEqual(status, .badRequest)
+            XCTAssertTrue(((body["error"] as? [String: Any])?["message"] as? String ?? "").contains("is not an RFC 3339 date-time"))
+            XCTAssertEqual(try f.store.acceptedFindings(submissionId: id), [], "nothing refused was recorded")
+            // A date alone, as in a baseline file, lasts to the end of that day (UTC).
+            (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2031-01-31"]) { $1 })
+            XCTAssertEqual(status, .ok, "\(body)")
+            let accepted = try XCTUnwrap(try f.store.acceptedFindings(submissionId: id).first)
+            XCTAssertEqual(accepted.expiresAt.map { ISO8601DateFormatter().string(from: $0) }, "2031-01-31T23:59:59Z")
+        }
+    }
+
+    func testARecertificationNamesItsSelection() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            for body in ["{}", "{\"stages\": [\"schema\"]}", "{\"selection\": null}"] {
+                try await client.execute(
+                    uri: "/v1/recertifications", method: .post, headers: apiHeaders(f.admin, contentType: "application/json"),
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    XCTAssertEqual(response.status, .badRequest, body)
+                    XCTAssertTrue(try apiError(response).contains("selection"), body)
+                }
+            }
+            XCTAssertEqual(try f.store.recertifications().count, 0, "no batch was started")
+        }
+    }
+
     func testTransitionTableIsClosed() {
         // Terminal states allow only comments (and nothing for withdrawn/rejected acceptances).
         for state in [SubmissionState.rejected, .withdrawn] {

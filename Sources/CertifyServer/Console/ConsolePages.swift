@@ -202,7 +202,8 @@ struct ConsolePages: Sendable {
         let state = query.optional("state")
         var assignee = query.optional("assignee")
         let mine = query.optional("mine") != nil
-        if mine { assignee = principal.actor }
+        // "Assigned to me": the name an assignment records by default (the token's label).
+        if mine { assignee = principal.label ?? principal.actor }
         let page = try submissions.queue(
             QueueQuery(
                 states: state.map { [$0] } ?? [], publisher: query.optional("publisher"), assignee: assignee,

@@ -49,7 +49,7 @@ extension ConsolePages {
         let text = action == .accept ? form.text("reason") : form.text("text")
         _ = try review.perform(
             ReviewRequest(
-                action: action, text: text, assignee: action == .assign ? principal.actor : nil,
+                action: action, text: text, assignee: nil,
                 fingerprint: form.text("fingerprint"), expiresAt: expiresAt),
             on: id, by: principal)
         let anchor = form.text("fingerprint").map { "#finding-\($0.prefix(16))" } ?? ""
