@@ -56,8 +56,16 @@ enum HTMLReportRenderer {
             "facts": package.facts.map { ["label": $0.label, "value": $0.value] },
             "stages": package.stages.map(stageModel),
             "hasFindings": !groups.isEmpty,
+            "ruleCounts": package.ruleCounts.map { rule -> [String: Any] in
+                [
+                    "ruleId": rule.ruleId, "ruleAnchor": anchor(rule.ruleId), "severity": rule.severity.rawValue,
+                    "count": rule.count,
+                ]
+            },
             "files": groups.map { group -> [String: Any] in
                 [
+                    "severityHeading": ReportWording.severityHeading(group.severity),
+                    "severity": group.severity.rawValue,
                     "fileLabel": group.file ?? ReportWording.packageWideFile,
                     "isFile": group.file != nil,
                     "findingCount": ReportWording.plural(group.findings.count, "finding"),

@@ -52,6 +52,21 @@ enum MarkdownReportRenderer {
                     ]
                 }))
 
+        if !package.ruleCounts.isEmpty {
+            out.append("")
+            out.append("### Summary by rule")
+            out.append("")
+            out.append(
+                contentsOf: table(
+                    header: ["Findings", "Rule", "Severity"], alignments: ["---:", "---", "---"],
+                    rows: package.ruleCounts.map {
+                        [
+                            String($0.count), "[\(MarkdownText.code($0.ruleId, inTable: true))](#\(MarkdownText.anchor($0.ruleId)))",
+                            $0.severity.rawValue,
+                        ]
+                    }))
+        }
+
         out.append("")
         out.append("### Findings")
         if package.findings.isEmpty {
@@ -60,7 +75,9 @@ enum MarkdownReportRenderer {
         }
         for group in package.findingsByFile {
             out.append("")
-            out.append("#### \(group.file.map { MarkdownText.code($0, inTable: false) } ?? "Package")")
+            out.append(
+                "#### \(ReportWording.severityHeading(group.severity)): \(group.file.map { MarkdownText.code($0, inTable: false) } ?? "Package")"
+            )
             out.append("")
             out.append(contentsOf: findingsTable(group.findings))
         }

@@ -73,8 +73,26 @@ public struct PackageReport: Sendable, Codable {
         self.init(name: result.path, verdict: result.verdict, stages: result.stages, facts: facts)
     }
 
-    /// Every finding of every stage, in report order.
-    public var findings: [Finding] { stages.flatMap(\.findings).sorted(by: Finding.reportOrder) }
+    /// Every finding of every stage, what matters first: errors, then warnings, then infos; within
+    /// each, in report order (by file, then position, then rule).
+    public var findings: [Finding] { stages.flatMap(\.findings).sorted(by: Self.importanceOrder) }
+
+    public static func importanceOrder(_ a: Finding, _ b: Finding) -> Bool {
+        a.severity != b.severity ? a.severity > b.severity : Finding.reportOrder(a, b)
+    }
+
+    /// How many findings each rule has, the rules of errors first, then by count: the summary a
+    /// report opens with ("159 x mime-types").
+    public var ruleCounts: [(ruleId: String, severity: Severity, count: Int)] {
+        var counts: [String: (Severity, Int)] = [:]
+        for finding in stages.flatMap(\.findings) {
+            let current = counts[finding.ruleId]
+            counts[finding.ruleId] = (max(current?.0 ?? finding.severity, finding.severity), (current?.1 ?? 0) + 1)
+        }
+        return counts.map { (ruleId: $0.key, severity: $0.value.0, count: $0.value.1) }.sorted {
+            ($0.severity, $0.count, $1.ruleId) > ($1.severity, $1.count, $0.ruleId)
+        }
+    }
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 }

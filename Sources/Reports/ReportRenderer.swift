@@ -31,15 +31,15 @@ extension Report {
 }
 
 extension PackageReport {
-    /// The package's findings grouped by file, in report order; findings not about a file form
-    /// a group whose `file` is nil.
-    public var findingsByFile: [(file: String?, findings: [Finding])] {
-        var groups: [(file: String?, findings: [Finding])] = []
+    /// The package's findings grouped by severity (errors first) and, within one, by file, in
+    /// report order; findings not about a file form a group whose `file` is nil.
+    public var findingsByFile: [(severity: Severity, file: String?, findings: [Finding])] {
+        var groups: [(severity: Severity, file: String?, findings: [Finding])] = []
         for finding in findings {
-            if let last = groups.indices.last, groups[last].file == finding.file {
+            if let last = groups.indices.last, groups[last].file == finding.file, groups[last].severity == finding.severity {
                 groups[last].findings.append(finding)
             } else {
-                groups.append((finding.file, [finding]))
+                groups.append((finding.severity, finding.file, [finding]))
             }
         }
         return groups
@@ -49,6 +49,15 @@ extension PackageReport {
 /// Wording and number formats shared by the human-readable renderers, so that the terminal,
 /// the pull-request comment and the page say the same thing the same way.
 enum ReportWording {
+    /// "Errors", "Warnings", "Infos": the heading of a severity's findings.
+    static func severityHeading(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "Errors"
+        case .warning: "Warnings"
+        case .info: "Infos"
+        }
+    }
+
     static func plural(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }

@@ -12,6 +12,10 @@ enum TextReportRenderer {
             for fact in package.facts {
                 lines.append("  \(fact.label): \(fact.value)")
             }
+            // What the findings are, rule by rule, before them (errors' rules first).
+            for rule in package.ruleCounts {
+                lines.append("  \(String(rule.count).leftPadded(to: 5)) x \(rule.ruleId) (\(rule.severity.rawValue))")
+            }
             for finding in package.findings {
                 lines.append(line(finding))
                 if let evidence = finding.evidence, !evidence.isEmpty {
@@ -74,5 +78,12 @@ enum TextReportRenderer {
     /// Keeps a multi-line message from looking like the start of another finding.
     static func indentingContinuationLines(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\n    ")
+    }
+}
+
+extension String {
+    /// Right-aligned in `width` characters (never cut).
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

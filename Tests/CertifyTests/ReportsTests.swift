@@ -176,10 +176,41 @@ final class ReportsTests: XCTestCase {
         XCTAssertTrue(markdown.contains("- 2025-03-01T09:30:00Z, **reviewer@contoso**: decision (in-review -> certified): Looks good"))
     }
 
+    func testEveryFormatPutsTheSummaryByRuleAndTheErrorsFirst() {
+        // A package whose first file (by name) has only a warning and whose later file has errors.
+        let warning = Finding(
+            ruleId: "description-sentence", severity: .warning, stage: "policy", message: "WARNMSG", file: "a.json", line: 1, column: 1)
+        let errors = (0..<3).map {
+            Finding(ruleId: "json-syntax", severity: .error, stage: "package", message: "ERRMSG\($0)", file: "z.json", line: $0 + 1, column: 1)
+        }
+        let info = Finding(ruleId: "summary-length", severity: .info, stage: "policy", message: "i", file: "a.json", line: 2, column: 1)
+        let package = PackageReport(
+            name: "p", verdict: .fail,
+            stages: [StageResult(name: "policy", status: .failed, durationMs: 1, findings: [info, warning] + errors)])
+        XCTAssertEqual(package.findings.map(\.severity), [.error, .error, .error, .warning, .info])
+        XCTAssertEqual(package.ruleCounts.map(\.ruleId), ["json-syntax", "description-sentence", "summary-length"])
+        XCTAssertEqual(package.ruleCounts.first?.count, 3)
+        let report = Report(title: "t", toolVersion: "0", packages: [package])
+        for format in [ReportFormat.text, .markdown, .html] {
+            let text = ReportRenderer.render(report, as: format)
+            let summary = text.range(of: format == .text ? "3 x json-syntax (error)" : "json-syntax")
+            let firstError = text.range(of: "ERRMSG0")
+            let firstWarning = text.range(of: "WARNMSG")
+            XCTAssertNotNil(summary, "\(format)")
+            XCTAssertNotNil(firstError, "\(format)")
+            XCTAssertNotNil(firstWarning, "\(format): \(text)")
+            if let summary, let firstError, let firstWarning {
+                XCTAssertLessThan(summary.lowerBound, firstError.lowerBound, "\(format): the summary comes first")
+                XCTAssertLessThan(firstError.lowerBound, firstWarning.lowerBound, "\(format): errors before warnings")
+            }
+        }
+    }
+
     func testMarkdownGroupsFindingsByFileAndEscapesTableCells() {
         let markdown = ReportRenderer.render(Self.makeReport(), as: .markdown)
-        XCTAssertTrue(markdown.contains("#### `apiDefinition.swagger.json`"))
-        XCTAssertTrue(markdown.contains("#### `apiProperties.json`"))
+        // Grouped by severity first (errors, then warnings, then infos), then by file.
+        XCTAssertTrue(markdown.contains(": `apiDefinition.swagger.json`\n"), markdown)
+        XCTAssertTrue(markdown.contains("#### Warnings: `apiProperties.json`\n"), markdown)
         XCTAssertTrue(
             markdown.contains(
                 #"| warning | 3:7 | [`json-duplicate-key`](#json-duplicate-key) | Key "publisher" appears twice \| keep one | `/properties/publisher` |"#
@@ -251,7 +282,7 @@ final class ReportsTests: XCTestCase {
         XCTAssertTrue(html.contains(#"<td class="num">3.5</td>"#))
         XCTAssertTrue(html.contains(#"<code>/paths/~1pets</code>"#))
         XCTAssertTrue(html.contains(#"<td class="num">12</td>"#))
-        XCTAssertTrue(html.contains("<h4><code>apiProperties.json</code>"))
+        XCTAssertTrue(html.contains("</span> <code>apiProperties.json</code> <span class=\"muted\">"), html)
         XCTAssertTrue(html.contains("reviewer@contoso"))
         XCTAssertTrue(html.contains("in-review -&gt; certified"))
     }
