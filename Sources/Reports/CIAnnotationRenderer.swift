@@ -72,14 +72,14 @@ public enum CIAnnotationRenderer {
     static func path(of finding: Finding, in package: PackageReport) -> String? {
         guard let file = finding.file else { return nil }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: package.name, isDirectory: &isDirectory), isDirectory.boolValue {
-            return (package.name as NSString).appendingPathComponent(file)
+        if FileManager.default.fileExists(atPath: package.location, isDirectory: &isDirectory), isDirectory.boolValue {
+            return (package.location as NSString).appendingPathComponent(file)
         }
         return file
     }
 
     static func location(_ finding: Finding, in package: PackageReport) -> String {
-        guard let file = path(of: finding, in: package) else { return package.name }
+        guard let file = path(of: finding, in: package) else { return package.location }
         return [file, finding.line.map(String.init), finding.column.map(String.init)].compactMap { $0 }.joined(separator: ":")
     }
 

@@ -48,7 +48,7 @@ enum JSONReportRenderer {
         var history: [HistoryEntry]?
 
         init(_ package: PackageReport) {
-            path = package.name
+            path = package.location
             verdict = package.verdict.rawValue
             stages = package.stages.map(Stage.init)
             findings = package.findings.map(FindingEntry.init)

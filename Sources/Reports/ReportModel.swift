@@ -21,8 +21,12 @@ public struct Report: Sendable, Codable {
 }
 
 public struct PackageReport: Sendable, Codable {
-    /// The package path, or the submission's connector name.
+    /// What a person calls the package: its connector's title (the swagger's `info.title`),
+    /// else its path; a stored submission's connector name.
     public var name: String
+    /// Where a checked package was read from (a folder or a zip), for machine formats (the JSON
+    /// `path`, SARIF and CI annotation locations); nil for a stored submission.
+    public var path: String?
     public var verdict: PackageResult.Verdict
     public var stages: [StageResult]
     /// Label and value pairs shown above the findings: submission id, state, revision, run,
@@ -71,7 +75,11 @@ public struct PackageReport: Sendable, Codable {
 
     public init(_ result: PackageResult, facts: [Fact] = []) {
         self.init(name: result.path, verdict: result.verdict, stages: result.stages, facts: facts)
+        path = result.path
     }
+
+    /// The path of a checked package, else its name: where machine formats place its files.
+    public var location: String { path ?? name }
 
     /// Every finding of every stage, what matters first: errors, then warnings, then infos; within
     /// each, in report order (by file, then position, then rule).

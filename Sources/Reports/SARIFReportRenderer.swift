@@ -124,7 +124,7 @@ enum SARIFReportRenderer {
                         text: "The directory certify check ran in, or the submission store for a stored submission."))
             ]
             results = report.packages.flatMap { package in
-                package.findings.map { Result($0, package: package.name, ruleIndex: index[$0.ruleId] ?? 0) }
+                package.findings.map { Result($0, package: package.location, ruleIndex: index[$0.ruleId] ?? 0) }
             }
             properties = RunProperties(
                 title: report.title, packages: report.packages.map(PackageProperties.init))
@@ -281,7 +281,7 @@ enum SARIFReportRenderer {
         var facts: [String: String]?
 
         init(_ package: PackageReport) {
-            name = package.name
+            name = package.location
             verdict = package.verdict.rawValue
             stages = package.stages.map {
                 StageProperties(name: $0.name, status: $0.status.rawValue, skipReason: $0.skipReason)

@@ -160,17 +160,25 @@ struct CheckCommand: AsyncParsableCommand {
                 baseURL: probeBaseUrl,
                 credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
                 allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
-        let results = await Checker(options: options, extraStages: [probe], registryPaths: registryPaths).check(targets)
+        let checker = Checker(options: options, extraStages: [probe], registryPaths: registryPaths)
+        let named = await checker.checkNamed(targets)
+        let results = named.map(\.result)
+        let titles = named.map(\.title)
         // The printed verdict is the exit status's: a package fails on a finding at or above
         // --fail-on (with never, on an error, and the exit status stays 0).
         let threshold = failOn.threshold
+        // Each package is named by its connector's title; its path goes with the facts.
+        let packages = results.enumerated().map { index, result in
+            let failing = result.findings.contains { $0.severity >= (threshold ?? .error) }
+            var package = PackageReport(
+                name: titles[index] ?? result.path, verdict: failing ? .fail : .pass, stages: result.stages,
+                facts: titles[index] == nil ? [] : [.init("Path", result.path)])
+            package.path = result.path
+            return package
+        }
         let report = Report(
-            title: targets.count == 1 ? "certify check: \(targets[0])" : "certify check: \(targets.count) packages",
-            toolVersion: CertifyVersion.tool,
-            packages: results.map { result in
-                let failing = result.findings.contains { $0.severity >= (threshold ?? .error) }
-                return PackageReport(name: result.path, verdict: failing ? .fail : .pass, stages: result.stages)
-            })
+            title: packages.count == 1 ? packages[0].name : "certify check: \(packages.count) packages",
+            toolVersion: CertifyVersion.tool, packages: packages)
         let text = ReportRenderer.render(report, as: format)
         if let output {
             do {
@@ -208,19 +216,25 @@ struct Checker {
     }
 
     func check(_ paths: [String]) async -> [PackageResult] {
-        await withTaskGroup(of: (Int, PackageResult).self) { group in
-            var results = [PackageResult?](repeating: nil, count: paths.count)
+        await checkNamed(paths).map(\.result)
+    }
+
+    /// Each package's result with its connector's title (nil when its swagger has none).
+    func checkNamed(_ paths: [String]) async -> [(result: PackageResult, title: String?)] {
+        await withTaskGroup(of: (Int, PackageResult, String?).self) { group in
+            var results = [(result: PackageResult, title: String?)?](repeating: nil, count: paths.count)
             var next = 0
             func add(_ index: Int) {
                 let path = paths[index]
                 group.addTask {
                     do {
                         let package = try PackageLoader(limits: limits).load(path: path)
-                        return (index, await StageRunner(options: options(for: path), extraStages: extraStages).run(package, path: path))
+                        let result = await StageRunner(options: options(for: path), extraStages: extraStages).run(package, path: path)
+                        return (index, result, package.connectorTitle)
                     } catch let error as PackageError {
-                        return (index, StageRunner.refused(path: path, error: error))
+                        return (index, StageRunner.refused(path: path, error: error), nil)
                     } catch {
-                        return (index, StageRunner.refused(path: path, error: PackageError(.unreadable, "\(path): \(error)")))
+                        return (index, StageRunner.refused(path: path, error: PackageError(.unreadable, "\(path): \(error)")), nil)
                     }
                 }
             }
@@ -228,8 +242,8 @@ struct Checker {
                 add(next)
                 next += 1
             }
-            while let (index, result) = await group.next() {
-                results[index] = result
+            while let (index, result, title) = await group.next() {
+                results[index] = (result, title)
                 if next < paths.count {
                     add(next)
                     next += 1

@@ -76,4 +76,19 @@ final class CIFormatTests: XCTestCase {
         XCTAssertEqual(never.status, 0)
         XCTAssertTrue(never.stdout.hasPrefix("FAIL "), "never keeps the exit status 0; the verdict still counts errors")
     }
+
+    func testTheTitleIsTheConnectorsNameAndThePathIsAFact() throws {
+        let path = TestPaths.package("clean")
+        let text = try CheckCommandTests.run(["check", path])
+        XCTAssertTrue(text.stdout.hasPrefix("PASS Contoso Weather (no findings)\n  Path: \(path)\n"), text.stdout)
+        let markdown = try CheckCommandTests.run(["check", path, "--format", "markdown"])
+        XCTAssertTrue(markdown.stdout.hasPrefix("# Contoso Weather\n"), markdown.stdout)
+        // Machine formats keep the path: JSON's `path`, SARIF's locations.
+        let json = try CheckCommandTests.run(["check", path, "--format", "json"])
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((object["packages"] as? [[String: Any]])?.first?["path"] as? String, path)
+        // A package whose swagger has no title is named by its path.
+        let broken = try CheckCommandTests.run(["check", TestPaths.package("broken-json")])
+        XCTAssertTrue(broken.stdout.hasPrefix("FAIL \(TestPaths.package("broken-json")) ("), broken.stdout)
+    }
 }

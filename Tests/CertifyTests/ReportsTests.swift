@@ -181,7 +181,8 @@ final class ReportsTests: XCTestCase {
         let warning = Finding(
             ruleId: "description-sentence", severity: .warning, stage: "policy", message: "WARNMSG", file: "a.json", line: 1, column: 1)
         let errors = (0..<3).map {
-            Finding(ruleId: "json-syntax", severity: .error, stage: "package", message: "ERRMSG\($0)", file: "z.json", line: $0 + 1, column: 1)
+            Finding(
+                ruleId: "json-syntax", severity: .error, stage: "package", message: "ERRMSG\($0)", file: "z.json", line: $0 + 1, column: 1)
         }
         let info = Finding(ruleId: "summary-length", severity: .info, stage: "policy", message: "i", file: "a.json", line: 2, column: 1)
         let package = PackageReport(
