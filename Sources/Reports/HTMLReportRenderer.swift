@@ -72,6 +72,15 @@ enum HTMLReportRenderer {
                     "findings": group.findings.map(findingModel),
                 ]
             },
+            "acceptedNote": ReportWording.acceptedNote(package) ?? "",
+            "hasAccepted": !package.accepted.isEmpty,
+            "accepted": package.accepted.map { entry -> [String: Any] in
+                [
+                    "ruleId": entry.ruleId, "place": entry.place ?? "no run has it any more", "fingerprint": entry.fingerprint,
+                    "reason": entry.reason, "actor": entry.actor, "at": ReportWording.timestamp(entry.at),
+                    "until": entry.expiresAt.map(ReportWording.timestamp) ?? "no end",
+                ]
+            },
             "hasHistory": !package.history.isEmpty,
             "history": package.history.map(historyModel),
         ]
@@ -119,6 +128,7 @@ enum HTMLReportRenderer {
             "kind": entry.action,
             "transition": ReportWording.transition(entry) ?? "",
             "note": entry.text ?? "",
+            "about": entry.about ?? "",
         ]
     }
 

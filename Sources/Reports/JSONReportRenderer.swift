@@ -46,6 +46,8 @@ enum JSONReportRenderer {
         var facts: [String: String]?
         /// Omitted when there is no review history (`certify check`).
         var history: [HistoryEntry]?
+        /// The submission's accepted findings; omitted when there are none.
+        var accepted: [AcceptedEntry]?
 
         init(_ package: PackageReport) {
             path = package.location
@@ -56,6 +58,27 @@ enum JSONReportRenderer {
                 package.facts.isEmpty
                 ? nil : Dictionary(package.facts.map { ($0.label, $0.value) }, uniquingKeysWith: { first, _ in first })
             history = package.history.isEmpty ? nil : package.history.map(HistoryEntry.init)
+            accepted = package.accepted.isEmpty ? nil : package.accepted.map(AcceptedEntry.init)
+        }
+    }
+
+    struct AcceptedEntry: Encodable {
+        var ruleId: String
+        var place: String?
+        var fingerprint: String
+        var reason: String
+        var actor: String
+        var at: Date
+        var expiresAt: Date?
+
+        init(_ entry: PackageReport.AcceptedEntry) {
+            ruleId = entry.ruleId
+            place = entry.place
+            fingerprint = entry.fingerprint
+            reason = entry.reason
+            actor = entry.actor
+            at = entry.at
+            expiresAt = entry.expiresAt
         }
     }
 
@@ -109,8 +132,11 @@ enum JSONReportRenderer {
         var fromState: String?
         var toState: String?
         var text: String?
+        /// The finding the event is about: "rule at place".
+        var about: String?
 
         init(_ entry: PackageReport.HistoryEntry) {
+            about = entry.about
             at = entry.at
             actor = entry.actor
             kind = entry.action  // the published key stays `kind`

@@ -30,6 +30,7 @@ enum MarkdownReportRenderer {
         out.append("")
         let findings = package.findings.isEmpty ? "no findings" : ReportWording.severityCounts(package)
         out.append("**Verdict: \(ReportWording.verdict(package.verdict))** (\(findings))")
+        if let note = ReportWording.acceptedNote(package) { out.append("\n\(MarkdownText.inline(note)).") }
 
         if !package.facts.isEmpty {
             out.append("")
@@ -82,6 +83,22 @@ enum MarkdownReportRenderer {
             out.append(contentsOf: findingsTable(group.findings))
         }
 
+        if !package.accepted.isEmpty {
+            out.append("")
+            out.append("### Accepted findings")
+            out.append("")
+            out.append(
+                contentsOf: table(
+                    header: ["Rule", "Place", "Fingerprint", "Reason", "Who", "Until"], alignments: Array(repeating: "---", count: 6),
+                    rows: package.accepted.map {
+                        [
+                            MarkdownText.code($0.ruleId, inTable: true), MarkdownText.cell($0.place ?? "no run has it any more"),
+                            MarkdownText.code($0.fingerprint, inTable: true), MarkdownText.cell($0.reason), MarkdownText.cell($0.actor),
+                            $0.expiresAt.map(ReportWording.timestamp) ?? "no end",
+                        ]
+                    }))
+        }
+
         if !package.history.isEmpty {
             out.append("")
             out.append("### Review history")
@@ -90,6 +107,7 @@ enum MarkdownReportRenderer {
                 var item = "- \(ReportWording.timestamp(entry.at)), **\(MarkdownText.inline(entry.actor))**: "
                 item += MarkdownText.inline(entry.action)
                 if let transition = ReportWording.transition(entry, escape: MarkdownText.inline) { item += " (\(transition))" }
+                if let about = entry.about { item += " about \(MarkdownText.inline(about))" }
                 if let text = entry.text, !text.isEmpty { item += ": \(MarkdownText.inline(text))" }
                 out.append(item)
             }

@@ -52,15 +52,50 @@ public struct PackageReport: Sendable, Codable {
         public var fromState: String?
         public var toState: String?
         public var text: String?
-        public init(at: Date, actor: String, action: String, fromState: String?, toState: String?, text: String?) {
+        /// The finding the event is about (a comment on it, its acceptance): "rule at place".
+        public var about: String?
+        public init(
+            at: Date, actor: String, action: String, fromState: String?, toState: String?, text: String?, about: String? = nil
+        ) {
             self.at = at
             self.actor = actor
             self.action = action
             self.fromState = fromState
             self.toState = toState
             self.text = text
+            self.about = about
         }
     }
+
+    /// A finding a reviewer accepted: later runs leave it out, so the report lists it here.
+    public struct AcceptedEntry: Sendable, Codable, Hashable {
+        public var ruleId: String
+        /// Where it is ("file:line:column · pointer"), or nil when no run has it any more.
+        public var place: String?
+        public var fingerprint: String
+        public var reason: String
+        public var actor: String
+        public var at: Date
+        public var expiresAt: Date?
+        /// Whether the report's run still has it (a run after the acceptance leaves it out).
+        public var inRun: Bool
+        public init(
+            ruleId: String, place: String?, fingerprint: String, reason: String, actor: String, at: Date, expiresAt: Date?,
+            inRun: Bool = false
+        ) {
+            self.inRun = inRun
+            self.ruleId = ruleId
+            self.place = place
+            self.fingerprint = fingerprint
+            self.reason = reason
+            self.actor = actor
+            self.at = at
+            self.expiresAt = expiresAt
+        }
+    }
+
+    /// The submission's accepted findings (empty for `certify check`).
+    public var accepted: [AcceptedEntry] = []
 
     public init(
         name: String, verdict: PackageResult.Verdict, stages: [StageResult], facts: [Fact] = [],

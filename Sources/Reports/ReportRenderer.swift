@@ -48,7 +48,31 @@ extension PackageReport {
 
 /// Wording and number formats shared by the human-readable renderers, so that the terminal,
 /// the pull-request comment and the page say the same thing the same way.
-enum ReportWording {
+public enum ReportWording {
+    /// Where a finding is, in one line: "file:line:column · pointer · operation".
+    public static func place(_ finding: Finding) -> String {
+        var parts: [String] = []
+        if let file = finding.file {
+            parts.append([file, finding.line.map(String.init), finding.column.map(String.init)].compactMap { $0 }.joined(separator: ":"))
+        }
+        if let pointer = finding.pointer, !pointer.isEmpty { parts.append(pointer) }
+        if let operation = finding.operation { parts.append("operation \(operation)") }
+        return parts.isEmpty ? "the package" : parts.joined(separator: " · ")
+    }
+
+    /// "3 accepted findings not shown" (they are left out of the runs), or nil with none.
+    static func acceptedNote(_ package: PackageReport) -> String? {
+        let hidden = package.accepted.filter { !$0.inRun }.count
+        guard hidden > 0 else { return nil }
+        return "\(plural(hidden, "accepted finding")) not shown (listed under Accepted findings)"
+    }
+
+    /// One accepted finding in one line: rule at place (fingerprint): reason, who, until when.
+    static func accepted(_ entry: PackageReport.AcceptedEntry) -> String {
+        "\(entry.ruleId) at \(entry.place ?? "a place no run has any more") (\(entry.fingerprint)): \(entry.reason) (\(entry.actor), \(timestamp(entry.at)), "
+            + (entry.expiresAt.map { "until \(timestamp($0))" } ?? "no end") + ")"
+    }
+
     /// "Errors", "Warnings", "Infos": the heading of a severity's findings.
     static func severityHeading(_ severity: Severity) -> String {
         switch severity {

@@ -16,6 +16,7 @@ enum TextReportRenderer {
             for rule in package.ruleCounts {
                 lines.append("  \(String(rule.count).leftPadded(to: 5)) x \(rule.ruleId) (\(rule.severity.rawValue))")
             }
+            if let note = ReportWording.acceptedNote(package) { lines.append("  \(note)") }
             for finding in package.findings {
                 lines.append(line(finding))
                 if let evidence = finding.evidence, !evidence.isEmpty {
@@ -24,6 +25,9 @@ enum TextReportRenderer {
             }
             for stage in package.stages {
                 lines.append(line(stage))
+            }
+            for entry in package.accepted {
+                lines.append("  accepted: \(ReportWording.accepted(entry))")
             }
             for entry in package.history {
                 lines.append(line(entry))
@@ -63,6 +67,7 @@ enum TextReportRenderer {
     static func line(_ entry: PackageReport.HistoryEntry) -> String {
         var text = "  \(ReportWording.timestamp(entry.at)) \(entry.actor): \(entry.action)"
         if let transition = ReportWording.transition(entry) { text += " (\(transition))" }
+        if let about = entry.about { text += " about \(about)" }
         if let note = entry.text, !note.isEmpty { text += ": \(indentingContinuationLines(note))" }
         return text
     }

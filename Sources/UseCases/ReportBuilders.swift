@@ -9,7 +9,11 @@ import SubmissionStore
 
 /// Turns what the store holds about a submission into the report model.
 public enum ReportBuilder {
-    public static func report(for detail: SubmissionDetail) -> Report {
+    /// `accepted` are the submission's accepted findings and `referenced` the findings its
+    /// events and acceptances are about, by fingerprint (`Submissions.findingsReferenced`).
+    public static func report(
+        for detail: SubmissionDetail, accepted: [AcceptedFinding] = [], referenced: [String: Finding] = [:]
+    ) -> Report {
         let s = detail.submission
         var facts: [PackageReport.Fact] = [
             .init("Submission", s.id),
@@ -18,16 +22,28 @@ public enum ReportBuilder {
             .init("Revision", "\(s.revision)"),
         ]
         if let assignee = s.assignee { facts.append(.init("Assignee", assignee)) }
-        let history = detail.events.map {
+        var known = referenced
+        for finding in detail.latestRun?.findings ?? [] { known[finding.fingerprint] = finding }
+        let history = detail.events.map { event in
             PackageReport.HistoryEntry(
-                at: $0.createdAt, actor: $0.actor, action: $0.action, fromState: $0.fromState, toState: $0.toState,
-                text: $0.text)
+                at: event.createdAt, actor: event.actor, action: event.action, fromState: event.fromState,
+                toState: event.toState, text: event.text,
+                about: event.fingerprint.map { fingerprint in
+                    known[fingerprint].map { "\($0.ruleId) at \(ReportWording.place($0))" } ?? "finding \(fingerprint)"
+                })
+        }
+        let inRun = Set((detail.latestRun?.findings ?? []).map(\.fingerprint))
+        let acceptedEntries = accepted.map { item in
+            PackageReport.AcceptedEntry(
+                ruleId: item.ruleId, place: known[item.fingerprint].map(ReportWording.place), fingerprint: item.fingerprint,
+                reason: item.reason, actor: item.actor, at: item.createdAt, expiresAt: item.expiresAt,
+                inRun: inRun.contains(item.fingerprint))
         }
         guard let stored = detail.latestRun else {
             facts.append(.init("Run", "none yet"))
-            return Report(
-                title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool,
-                packages: [PackageReport(name: s.connector, verdict: .fail, stages: [], facts: facts, history: history)])
+            var package = PackageReport(name: s.connector, verdict: .fail, stages: [], facts: facts, history: history)
+            package.accepted = acceptedEntries
+            return Report(title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool, packages: [package])
         }
         let run = stored.run
         facts.append(.init("Run", "\(run.id) (\(run.reason), revision \(run.revision), \(run.state))"))
@@ -37,9 +53,9 @@ public enum ReportBuilder {
         if let error = run.error { facts.append(.init("Run error", error)) }
         let verdict: PackageResult.Verdict =
             run.verdict == PackageResult.Verdict.pass.rawValue ? .pass : .fail
-        return Report(
-            title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool,
-            packages: [PackageReport(name: s.connector, verdict: verdict, stages: stored.stages, facts: facts, history: history)])
+        var package = PackageReport(name: s.connector, verdict: verdict, stages: stored.stages, facts: facts, history: history)
+        package.accepted = acceptedEntries
+        return Report(title: "Certification report: \(s.connector)", toolVersion: CertifyVersion.tool, packages: [package])
     }
 }
 

@@ -177,7 +177,10 @@ public struct Submissions: Sendable {
         let summary = try Visibility.submission(id, visibleTo: principal, in: store)
         let format = try RenderedReport.format(named: format, default: .html, among: Self.reportFormats)
         guard let detail = try store.submissionDetail(id: summary.id) else { throw Visibility.notFound(summary.id) }
-        return RenderedReport(format: format, text: ReportRenderer.render(ReportBuilder.report(for: detail), as: format))
+        let accepted = try store.acceptedFindings(submissionId: summary.id)
+        let report = ReportBuilder.report(
+            for: detail, accepted: accepted, referenced: try findingsReferenced(by: detail, accepted: accepted))
+        return RenderedReport(format: format, text: ReportRenderer.render(report, as: format))
     }
 }
 

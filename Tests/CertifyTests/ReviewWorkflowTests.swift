@@ -137,6 +137,57 @@ final class ReviewWorkflowTests: XCTestCase {
         }
     }
 
+    func testReportsListAcceptedFindingsAndNameTheFindingOfEachEvent() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
+            let id = try XCTUnwrap(created["id"] as? String)
+            await f.drain()
+            let finding = try XCTUnwrap(try f.store.submissionDetail(id: id)?.latestRun?.findings.first)
+            var (status, _) = try await reviewAction(
+                client, id, f.reviewer, ["action": "comment", "fingerprint": finding.fingerprint, "text": "Same value twice."])
+            XCTAssertEqual(status, .ok)
+            (status, _) = try await reviewAction(
+                client, id, f.reviewer,
+                ["action": "accept", "fingerprint": finding.fingerprint, "text": "Harmless here.", "expiresAt": "2031-01-31"])
+            XCTAssertEqual(status, .ok)
+            func report(_ format: String) async throws -> String {
+                try await client.execute(
+                    uri: "/v1/submissions/\(id)/report?format=\(format)", method: .get, headers: apiHeaders(f.reviewer)
+                ) { String(buffer: $0.body) }
+            }
+            let place = "apiProperties.json:\(finding.line ?? 0):\(finding.column ?? 0)"
+            let text = try await report("text")
+            XCTAssertTrue(text.contains("accepted: json-duplicate-key at \(place)"), text)
+            XCTAssertTrue(text.contains("Harmless here."))
+            XCTAssertTrue(text.contains("until 2031-01-31T23:59:59Z"), text)
+            XCTAssertTrue(text.contains("comment about json-duplicate-key at \(place)"), text)
+            let markdown = try await report("markdown")
+            XCTAssertTrue(markdown.contains("### Accepted findings"), markdown)
+            XCTAssertTrue(markdown.contains("about json-duplicate-key at \(place)"), markdown)
+            let html = try await report("html")
+            XCTAssertTrue(html.contains("<h3>Accepted findings</h3>"))
+            let json = try await report("json")
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let package = try XCTUnwrap((object["packages"] as? [[String: Any]])?.first)
+            let accepted = try XCTUnwrap((package["accepted"] as? [[String: Any]])?.first)
+            XCTAssertEqual(accepted["fingerprint"] as? String, finding.fingerprint)
+            XCTAssertEqual(accepted["reason"] as? String, "Harmless here.")
+            let history = try XCTUnwrap(package["history"] as? [[String: Any]])
+            XCTAssertTrue(history.contains { ($0["about"] as? String)?.hasPrefix("json-duplicate-key at ") == true })
+            // The run that had the finding still shows it; a new revision's run leaves it out and says so.
+            XCTAssertFalse(text.contains("not shown"))
+            let revision = try TestPaths.zippedPackage("duplicate-keys")
+            try await client.execute(
+                uri: "/v1/submissions/\(id)/revisions", method: .post, headers: apiHeaders(f.contoso, contentType: "application/zip"),
+                body: ByteBuffer(bytes: revision)
+            ) { XCTAssertEqual($0.status, .created) }
+            await f.drain()
+            let later = try await report("text")
+            XCTAssertTrue(later.contains("1 accepted finding not shown"), later)
+        }
+    }
+
     func testARecertificationNamesItsSelection() async throws {
         let f = try makeServerFixture()
         try await f.app.test(.router) { client in
