@@ -1,40 +1,47 @@
 import Certification
 import Foundation
 
-/// JUnit XML for CI systems: one `<testsuite>` per package, one `<testcase>` per stage.
+/// JUnit XML for CI systems: one `<testsuite>` per package; in it, one `<testcase>` per finding
+/// (classname `package.stage`, name `rule-id at file:line:column` or, in the probe stage,
+/// `rule-id on operation NAME`), so a CI page lists every finding as its own test, plus one per
+/// stage for the stage itself.
 ///
-/// - A stage with error findings (or that failed) has one `<failure>`: its message counts the
-///   errors and quotes the first, its body lists every error as `file:line:column rule: message`.
-///   One failure per test case is what the strict JUnit schemas allow.
-/// - A skipped stage has `<skipped message="reason">`.
-/// - Warnings and infos, and the stage's summary, go into the test case's `<system-out>`.
-/// - `errors` is always 0: in JUnit it counts tests that crashed, and a stage that could not run
-///   is reported as skipped with its reason.
+/// - An error finding's test case has a `<failure type="error">` with the message; warnings and
+///   infos pass, with the finding in `<system-out>` (a CI page lists them without failing the
+///   build; `certify check --fail-on warning` decides that).
+/// - A stage's own test case fails when the stage failed without an error finding (a probe
+///   stage that could not run its plan), is `<skipped message="reason">` when skipped, and
+///   passes otherwise, with the stage's summary in `<system-out>`.
+/// - `errors` is always 0: in JUnit it counts tests that crashed.
 /// - Characters XML 1.0 forbids (C0 controls other than tab, LF and CR, U+FFFE, U+FFFF) and the
 ///   discouraged DEL and C1 controls are dropped; the five special characters are escaped.
 enum JUnitReportRenderer {
+    struct Case {
+        var lines: [String]
+        var failed: Bool
+        var skipped: Bool
+    }
+
     static func render(_ report: Report) -> String {
-        let suites = report.packages.map(suite)
-        let tests = report.packages.reduce(0) { $0 + $1.stages.count }
-        let failures = report.packages.reduce(0) { $0 + $1.stages.filter(isFailure).count }
-        let skipped = report.packages.reduce(0) { $0 + $1.stages.filter { $0.status == .skipped }.count }
+        let cases = report.packages.map(testcases)
+        let all = cases.flatMap { $0 }
         let time = report.packages.reduce(0) { $0 + totalSeconds($1) }
         var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#]
         lines.append(
-            "<testsuites name=\(attribute(report.title)) tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\""
-                + " skipped=\"\(skipped)\" time=\"\(seconds(time))\">")
-        lines += suites
+            "<testsuites name=\(attribute(report.title)) tests=\"\(all.count)\" failures=\"\(all.filter(\.failed).count)\" errors=\"0\""
+                + " skipped=\"\(all.filter(\.skipped).count)\" time=\"\(seconds(time))\">")
+        for (package, cases) in zip(report.packages, cases) {
+            lines.append(suite(package, cases))
+        }
         lines.append("</testsuites>")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func suite(_ package: PackageReport) -> String {
+    static func suite(_ package: PackageReport, _ cases: [Case]) -> String {
         var lines: [String] = []
-        let failures = package.stages.filter(isFailure).count
-        let skipped = package.stages.filter { $0.status == .skipped }.count
         lines.append(
-            "  <testsuite name=\(attribute(package.name)) tests=\"\(package.stages.count)\" failures=\"\(failures)\""
-                + " errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(totalSeconds(package)))\">")
+            "  <testsuite name=\(attribute(package.name)) tests=\"\(cases.count)\" failures=\"\(cases.filter(\.failed).count)\""
+                + " errors=\"0\" skipped=\"\(cases.filter(\.skipped).count)\" time=\"\(seconds(totalSeconds(package)))\">")
         if !package.facts.isEmpty {
             lines.append("    <properties>")
             for fact in package.facts {
@@ -42,35 +49,61 @@ enum JUnitReportRenderer {
             }
             lines.append("    </properties>")
         }
-        for stage in package.stages {
-            lines.append(contentsOf: testcase(stage, package: package.name))
-        }
+        lines += cases.flatMap(\.lines)
         lines.append("  </testsuite>")
         return lines.joined(separator: "\n")
     }
 
-    static func testcase(_ stage: StageResult, package: String) -> [String] {
-        let open =
-            "    <testcase classname=\(attribute(package)) name=\(attribute(stage.name))"
-            + " time=\"\(seconds(stageSeconds(stage)))\""
-        let findings = stage.findings.sorted(by: Finding.reportOrder)
-        let errors = findings.filter { $0.severity == .error }
-        let others = findings.filter { $0.severity != .error }
-        var body: [String] = []
-        if stage.status == .skipped {
-            body.append("      <skipped message=\(attribute(stage.skipReason ?? "skipped"))/>")
-        } else if isFailure(stage) {
-            let message =
-                errors.first.map { "\(ReportWording.plural(errors.count, "error")): \($0.message)" }
-                ?? "The stage failed."
-            let text = errors.map(line).joined(separator: "\n")
-            body.append("      <failure message=\(attribute(message)) type=\"error\">\(escape(text))</failure>")
+    /// The stage's own test case, then one per finding (errors first).
+    static func testcases(_ package: PackageReport) -> [Case] {
+        var cases: [Case] = []
+        for stage in package.stages {
+            var suiteName = package.name
+            while suiteName.count > 1 && suiteName.hasSuffix("/") { suiteName.removeLast() }
+            let classname = "\(suiteName).\(stage.name)"
+            let errors = stage.findings.filter { $0.severity == .error }
+            var body: [String] = []
+            var failed = false
+            if stage.status == .skipped {
+                body.append("      <skipped message=\(attribute(stage.skipReason ?? "skipped"))/>")
+            } else if stage.status == .failed && errors.isEmpty {
+                body.append("      <failure message=\"The stage failed.\" type=\"error\">\(escape(stage.summary ?? ""))</failure>")
+                failed = true
+            }
+            if let summary = stage.summary, !summary.isEmpty, !failed {
+                body.append("      <system-out>\(escape(summary))</system-out>")
+            }
+            cases.append(
+                Case(
+                    lines: element(classname: classname, name: stage.name, time: stageSeconds(stage), body: body), failed: failed,
+                    skipped: stage.status == .skipped))
+            for finding in stage.findings.sorted(by: PackageReport.importanceOrder) {
+                var body: [String] = []
+                let failed = finding.severity == .error && stage.status != .skipped
+                if failed {
+                    body.append(
+                        "      <failure message=\(attribute(finding.message)) type=\"error\">\(escape(line(finding)))</failure>")
+                } else {
+                    body.append("      <system-out>\(escape("\(finding.severity.rawValue): \(line(finding))"))</system-out>")
+                }
+                cases.append(
+                    Case(
+                        lines: element(classname: classname, name: caseName(finding), time: 0, body: body), failed: failed,
+                        skipped: false))
+            }
         }
-        var out = (stage.summary.map { [$0] } ?? []) + others.map { "\($0.severity.rawValue): \(line($0))" }
-        if stage.status == .skipped { out += errors.map { "error: \(line($0))" } }
-        if !out.isEmpty {
-            body.append("      <system-out>\(escape(out.joined(separator: "\n")))</system-out>")
-        }
+        return cases
+    }
+
+    /// "rule-id at file:line:column" (or the pointer without a position); in the probe stage,
+    /// "rule-id on operation NAME".
+    static func caseName(_ finding: Finding) -> String {
+        if let operation = finding.operation, finding.stage == "probe" { return "\(finding.ruleId) on operation \(operation)" }
+        return "\(finding.ruleId) at \(ReportWording.place(finding))"
+    }
+
+    static func element(classname: String, name: String, time: Double, body: [String]) -> [String] {
+        let open = "    <testcase classname=\(attribute(classname)) name=\(attribute(name)) time=\"\(seconds(time))\""
         if body.isEmpty { return [open + "/>"] }
         return [open + ">"] + body + ["    </testcase>"]
     }

@@ -264,7 +264,8 @@ final class SARIFJUnitTests: XCTestCase {
             let document = try junitDocument()
             let counts = ["tests", "failures", "errors", "skipped"]
             let root = try element(document, "/testsuites")
-            XCTAssertEqual(attributes(root, counts), ["5", "2", "0", "1"])
+            // One test case per stage and one per finding: 5 stages, 5 findings; the two errors fail.
+            XCTAssertEqual(attributes(root, counts), ["10", "2", "0", "1"])
             XCTAssertEqual(root.attribute(forName: "time")?.stringValue, "0.127")
 
             let suites = try document.nodes(forXPath: "/testsuites/testsuite").compactMap { $0 as? XMLElement }
@@ -273,18 +274,25 @@ final class SARIFJUnitTests: XCTestCase {
                 [
                     "./Connectors/Contoso Weather/", "/srv/connectors/Broken",
                 ])
-            XCTAssertEqual(attributes(suites[0], counts + ["time"]), ["3", "2", "0", "0", "0.125"])
-            XCTAssertEqual(attributes(suites[1], counts + ["time"]), ["2", "0", "0", "1", "0.002"])
+            XCTAssertEqual(attributes(suites[0], counts + ["time"]), ["7", "2", "0", "0", "0.125"])
+            XCTAssertEqual(attributes(suites[1], counts + ["time"]), ["3", "0", "0", "1", "0.002"])
 
             let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
             XCTAssertEqual(
                 cases.map { attributes($0, ["classname", "name", "time"]) },
                 [
-                    ["./Connectors/Contoso Weather/", "package", "0.004"],
-                    ["./Connectors/Contoso Weather/", "schema", "0.001"],
-                    ["./Connectors/Contoso Weather/", "probe", "0.120"],
-                    ["/srv/connectors/Broken", "package", "0.002"],
-                    ["/srv/connectors/Broken", "policy", "0.000"],
+                    ["./Connectors/Contoso Weather.package", "package", "0.004"],
+                    // Errors first, each finding named by its rule and place.
+                    ["./Connectors/Contoso Weather.package", "json-syntax at apiDefinition.swagger.json:12:5 · /paths/~1forecast", "0.000"],
+                    ["./Connectors/Contoso Weather.package", "json-duplicate-key at apiProperties.json:3 · /properties/publisher", "0.000"],
+                    ["./Connectors/Contoso Weather.package", "json-byte-order-mark at apiProperties.json", "0.000"],
+                    ["./Connectors/Contoso Weather.schema", "schema", "0.001"],
+                    ["./Connectors/Contoso Weather.probe", "probe", "0.120"],
+                    // The probe stage's findings are named by operation.
+                    ["./Connectors/Contoso Weather.probe", "probe-server-error on operation GetForecast", "0.000"],
+                    ["/srv/connectors/Broken.package", "package", "0.002"],
+                    ["/srv/connectors/Broken.package", "zz-retired-rule at the package", "0.000"],
+                    ["/srv/connectors/Broken.policy", "policy", "0.000"],
                 ])
 
             let property = try element(document, "/testsuites/testsuite[1]/properties/property[2]")
@@ -293,22 +301,23 @@ final class SARIFJUnitTests: XCTestCase {
 
         func testJUnitFailuresListTheErrorsAndSkipsGiveTheReason() throws {
             let document = try junitDocument()
-            let failure = try element(document, "//testcase[@name='package'][1]/failure")
-            XCTAssertEqual(failure.attribute(forName: "message")?.stringValue, "1 error: Unexpected '}' <here> & there")
+            let failure = try element(document, "//testcase[starts-with(@name, 'json-syntax at ')]/failure")
+            XCTAssertEqual(failure.attribute(forName: "message")?.stringValue, "Unexpected '}' <here> & there")
+            XCTAssertEqual(failure.stringValue, "apiDefinition.swagger.json:12:5 json-syntax: Unexpected '}' <here> & there")
+            // Warnings and infos pass, with the finding in system-out.
+            let warning = try element(document, "//testcase[starts-with(@name, 'json-duplicate-key at ')]")
+            XCTAssertEqual(try warning.nodes(forXPath: "failure").count, 0)
             XCTAssertEqual(
-                failure.stringValue, "apiDefinition.swagger.json:12:5 json-syntax: Unexpected '}' <here> & there")
+                try element(document, "//testcase[starts-with(@name, 'json-duplicate-key at ')]/system-out").stringValue,
+                #"warning: apiProperties.json:3 json-duplicate-key: Key "publisher" appears twice."#)
+            XCTAssertEqual(
+                try element(document, "//testcase[starts-with(@name, 'json-byte-order-mark at ')]/system-out").stringValue,
+                "info: apiProperties.json json-byte-order-mark: The file starts with a BOM.")
+            // The package stage's own test case passes: its error is its own test case.
+            XCTAssertEqual(try document.nodes(forXPath: "//testcase[@name='package'][1]/failure").count, 0)
 
-            let out = try element(document, "//testcase[@name='package'][1]/system-out").stringValue ?? ""
-            XCTAssertEqual(
-                out.components(separatedBy: "\n"),
-                [
-                    "info: apiProperties.json json-byte-order-mark: The file starts with a BOM.",
-                    #"warning: apiProperties.json:3 json-duplicate-key: Key "publisher" appears twice."#,
-                ])
-
-            let probe = try element(document, "//testcase[@name='probe']/failure")
-            XCTAssertEqual(
-                probe.stringValue, "(package) probe-server-error: GetForecast answered 500. (operation GetForecast)")
+            let probe = try element(document, "//testcase[@name='probe-server-error on operation GetForecast']/failure")
+            XCTAssertEqual(probe.stringValue, "(package) probe-server-error: GetForecast answered 500. (operation GetForecast)")
             XCTAssertEqual(
                 try element(document, "//testcase[@name='probe']/system-out").stringValue, "1 called, 0 passed, 1 failed")
 
