@@ -98,7 +98,7 @@ public struct PackageLoader: Sendable {
                 "the zip is \(data.count) bytes, over the limit of \(limits.maximumArchiveBytes) bytes (maximumArchiveBytes)")
         }
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else {
-            throw PackageError(.notAPackage, "the upload is not a zip archive (it does not start with the zip signature 'PK')")
+            throw PackageError(.notAPackage, "not a zip archive: it does not start with the zip signature 'PK'")
         }
         let archive = try ZipStructure([UInt8](data), maximumEntries: limits.maximumEntries)
         var files: [PackageFile] = []

@@ -20,7 +20,8 @@ struct CertifyMain {
             let code = Certify.exitCode(for: error)
             if code == .validationFailure {
                 let message = Certify.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-                FileHandle.standardError.write(Data("certify: \(message) (see certify --help)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("certify: \(message) (see \(Certify.commandPath(CommandLine.arguments.dropFirst())) --help)\n".utf8))
                 Foundation.exit(2)
             }
             Certify.exit(withError: error)
@@ -59,4 +60,23 @@ struct Certify: AsyncParsableCommand {
             ReportCommand.self, ReviewCommand.self, WebhooksCommand.self, TokensCommand.self, ImportCommand.self,
             RecertifyCommand.self, RulesCommand.self, BenchCommand.self,
         ])
+}
+
+extension Certify {
+    /// "certify check", "certify rules list": the command the arguments name, as far as they name
+    /// one, so that a usage error points at that command's help.
+    static func commandPath(_ arguments: some Collection<String>) -> String {
+        var path = ["certify"]
+        var command: any ParsableCommand.Type = Certify.self
+        for argument in arguments where !argument.hasPrefix("-") {
+            guard
+                let next = command.configuration.subcommands.first(where: {
+                    ($0.configuration.commandName ?? $0._commandName) == argument
+                })
+            else { break }
+            path.append(argument)
+            command = next
+        }
+        return path.joined(separator: " ")
+    }
 }

@@ -144,7 +144,9 @@ struct CheckCommand: AsyncParsableCommand {
             do {
                 package = try PackageLoader().load(path: previous)
             } catch {
-                throw fail("\(previous): \(error.message)")
+                // The loader's message may already start with the path; it is said once.
+                let message = error.message.hasPrefix("\(previous): ") ? String(error.message.dropFirst(previous.count + 2)) : error.message
+                throw fail("\(previous): \(message)")
             }
             guard let revision = PreviousRevision(package: package, label: previous) else {
                 throw fail("\(previous): its apiDefinition.swagger.json is missing or not JSON, so nothing can be compared")

@@ -9,18 +9,54 @@ struct RulesCommand: ParsableCommand {
         subcommands: [List.self, Explain.self, Stats.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every rule with its severity and stage.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the rules with their severity and stage, as a table or as JSON.",
+            discussion: """
+                Examples:
+                  certify rules list --severity error
+                  certify rules list --stage policy --json
+                """)
+
+        @Option(help: "Only the rules of this stage (package, schema, policy, probe).")
+        var stage: String?
+
+        @Option(help: "Only the rules of this severity (error, warning, info).")
+        var severity: Severity?
+
+        @Flag(help: "Print the rules as a JSON array of {id, severity, stage, summary, fix, source}.")
+        var json = false
+
+        func validate() throws {
+            let stages = Set(RuleCatalog.all.map(\.stage))
+            if let stage, !stages.contains(stage.lowercased()) {
+                throw ValidationError("--stage '\(stage)' is not one of: \(stages.sorted().joined(separator: ", "))")
+            }
+        }
 
         func run() throws {
-            let rules = RuleCatalog.all
-            let width = rules.map(\.id.count).max() ?? 10
-            for rule in rules {
-                print(
-                    rule.id.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                        + rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                        + rule.stage.padding(toLength: 9, withPad: " ", startingAt: 0) + rule.summary)
+            let rules = RuleCatalog.all.filter { rule in
+                (stage.map { rule.stage == $0.lowercased() } ?? true) && (severity.map { rule.severity == $0 } ?? true)
             }
-            print("\n\(rules.count) rules, ruleset \(RuleCatalog.version)")
+            if json {
+                let items = rules.map {
+                    [
+                        "id": $0.id, "severity": $0.severity.rawValue, "stage": $0.stage, "summary": $0.summary, "fix": $0.fix,
+                        "source": $0.source,
+                    ]
+                }
+                let data = try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            let width = max(4, rules.map(\.id.count).max() ?? 4)
+            func row(_ id: String, _ severity: String, _ stage: String, _ summary: String) -> String {
+                id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + severity.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + stage.padding(toLength: 9, withPad: " ", startingAt: 0) + summary
+            }
+            print(row("RULE", "SEVERITY", "STAGE", "SUMMARY"))
+            for rule in rules { print(row(rule.id, rule.severity.rawValue, rule.stage, rule.summary)) }
+            let filtered = stage != nil || severity != nil
+            print("\n\(rules.count) \(filtered ? "of \(RuleCatalog.all.count) " : "")rules, ruleset \(RuleCatalog.version)")
         }
     }
 
@@ -31,8 +67,11 @@ struct RulesCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            guard let rule = RuleCatalog.rule(id) else {
-                throw fail("no rule '\(id)'; 'certify rules list' shows them all")
+            // Ids are matched without regard to case; an unknown one suggests the nearest.
+            guard let rule = RuleCatalog.rule(id) ?? RuleCatalog.all.first(where: { $0.id.lowercased() == id.lowercased() }) else {
+                let nearest = RuleCatalog.all.map(\.id).min { Self.distance($0, id.lowercased()) < Self.distance($1, id.lowercased()) }
+                let hint = nearest.map { " Did you mean '\($0)'?" } ?? ""
+                throw fail("no rule '\(id)'.\(hint) 'certify rules list' shows them all")
             }
             print(
                 """
@@ -49,6 +88,23 @@ struct RulesCommand: ParsableCommand {
                 print("\nCodes in the source:")
                 for (code, meaning) in legend { print("  " + code.padding(toLength: width + 2, withPad: " ", startingAt: 0) + meaning) }
             }
+        }
+
+        /// The edit distance between two ids (Levenshtein), for the nearest-id suggestion.
+        static func distance(_ a: String, _ b: String) -> Int {
+            let x = Array(a)
+            let y = Array(b)
+            guard !x.isEmpty else { return y.count }
+            guard !y.isEmpty else { return x.count }
+            var previous = Array(0...y.count)
+            for i in 1...x.count {
+                var current = [i] + Array(repeating: 0, count: y.count)
+                for j in 1...y.count {
+                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                }
+                previous = current
+            }
+            return previous[y.count]
         }
 
         /// The codes and abbreviations rule sources use, with what they mean: the confidence tags,
@@ -148,3 +204,5 @@ struct RulesCommand: ParsableCommand {
         }
     }
 }
+
+extension Severity: ExpressibleByArgument {}

@@ -283,8 +283,14 @@ final class SARIFJUnitTests: XCTestCase {
                 [
                     ["./Connectors/Contoso Weather.package", "package", "0.004"],
                     // Errors first, each finding named by its rule and place.
-                    ["./Connectors/Contoso Weather.package", "json-syntax at apiDefinition.swagger.json:12:5 · /paths/~1forecast", "0.000"],
-                    ["./Connectors/Contoso Weather.package", "json-duplicate-key at apiProperties.json:3 · /properties/publisher", "0.000"],
+                    [
+                        "./Connectors/Contoso Weather.package", "json-syntax at apiDefinition.swagger.json:12:5 · /paths/~1forecast",
+                        "0.000",
+                    ],
+                    [
+                        "./Connectors/Contoso Weather.package", "json-duplicate-key at apiProperties.json:3 · /properties/publisher",
+                        "0.000",
+                    ],
                     ["./Connectors/Contoso Weather.package", "json-byte-order-mark at apiProperties.json", "0.000"],
                     ["./Connectors/Contoso Weather.schema", "schema", "0.001"],
                     ["./Connectors/Contoso Weather.probe", "probe", "0.120"],
