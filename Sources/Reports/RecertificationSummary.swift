@@ -82,10 +82,40 @@ public struct RecertificationSummary: Sendable, Codable {
         self.connectors = connectors
     }
 
-    /// Connectors whose outcome or findings changed: the part a reviewer reads first.
+    /// The order a reviewer reads a batch in: regressions first, then connectors that could not
+    /// be checked, then those failing with new findings, then fixed ones, then the rest; by
+    /// publisher and connector within each.
+    public static func rank(_ c: Connector) -> Int {
+        switch c.outcome {
+        case "regressed": 0
+        case "error": 1
+        case "failed" where !c.newFindings.isEmpty: 2
+        case "fixed": 3
+        default: 4
+        }
+    }
+
+    /// The section a connector's rank puts it in, with its anchor.
+    public static let sections: [(anchor: String, title: String)] = [
+        ("regressed", "Regressed: passed before, fail now"), ("errored", "Could not be checked"),
+        ("newly-failing", "Failing, with new findings"), ("fixed", "Fixed: failed before, pass now"),
+        ("unchanged", "Same outcome as before"),
+    ]
+
+    /// Every connector in reading order.
+    public var ordered: [Connector] {
+        connectors.enumerated().sorted { a, b in
+            let (x, y) = (Self.rank(a.element), Self.rank(b.element))
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Connectors whose outcome or findings changed, or that could not be checked: the part a
+    /// reviewer reads first, in reading order.
     public var changed: [Connector] {
-        connectors.filter {
-            $0.outcome == "regressed" || $0.outcome == "fixed" || !$0.newFindings.isEmpty || !$0.fixedFindings.isEmpty
+        ordered.filter {
+            $0.outcome == "regressed" || $0.outcome == "fixed" || $0.outcome == "error" || !$0.newFindings.isEmpty
+                || !$0.fixedFindings.isEmpty
                 || !$0.regradedFindings.isEmpty
         }
     }
@@ -120,7 +150,7 @@ public enum RecertificationRenderer {
 
     static func text(_ s: RecertificationSummary) -> String {
         var lines = ["Re-certification \(s.id) (\(s.selection), \(s.state)): \(headline(s))", "ruleset \(s.rulesetVersion)"]
-        for c in s.changed + s.connectors.filter({ $0.outcome == "error" }) {
+        for c in s.changed {
             lines.append("\(c.outcome.uppercased()) \(c.publisher) / \(c.connector) (\(c.submissionId) r\(c.revision))")
             lines += c.newFindings.map { "  + " + findingLine($0) }
             lines += c.regradedFindings.map { "  ~ now " + findingLine($0) }
@@ -153,7 +183,7 @@ public enum RecertificationRenderer {
         }
         out +=
             "\n## Connectors\n\n| Outcome | Publisher | Connector | Submission | Now | Before | New | Fixed | Re-graded |\n| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |\n"
-        for c in s.connectors {
+        for c in s.ordered {
             out +=
                 "| \(c.outcome) | \(cell(c.publisher)) | \(cell(c.connector)) | `\(c.submissionId)` | \(c.verdict ?? "-") | \(c.previousVerdict ?? "-") | \(c.newFindings.count) | \(c.fixedFindings.count) | \(c.regradedFindings.count) |\n"
         }
@@ -177,8 +207,25 @@ public enum RecertificationRenderer {
             "id": "\(s.id)", "selection": s.selection, "state": s.state, "ruleset": s.rulesetVersion,
             "tool": s.toolVersion, "headline": headline(s), "started": ReportWording.timestamp(s.createdAt),
             "finished": s.finishedAt.map(ReportWording.timestamp) ?? "-",
-            "connectors": s.connectors.map { c -> [String: Any] in
+            "sections": RecertificationSummary.sections.enumerated().compactMap { index, section -> [String: Any]? in
+                let members = s.ordered.filter { RecertificationSummary.rank($0) == index }
+                guard !members.isEmpty else { return nil }
+                return ["anchor": section.anchor, "title": section.title, "count": members.count]
+            },
+            "changed": s.changed.map { c -> [String: Any] in
                 [
+                    "outcome": c.outcome, "publisher": c.publisher, "connector": c.connector, "submission": c.submissionId,
+                    "changes": findings(c.newFindings, "new") + findings(c.fixedFindings, "fixed")
+                        + findings(c.regradedFindings, "re-graded"),
+                ]
+            },
+            "hasChanged": !s.changed.isEmpty,
+            "connectors": s.ordered.enumerated().map { index, c -> [String: Any] in
+                let rank = RecertificationSummary.rank(c)
+                let previousRank = index == 0 ? -1 : RecertificationSummary.rank(s.ordered[index - 1])
+                return [
+                    "anchor": rank != previousRank ? RecertificationSummary.sections[rank].anchor : "",
+                    "firstOfSection": rank != previousRank,
                     "outcome": c.outcome, "publisher": c.publisher, "connector": c.connector, "submission": c.submissionId,
                     "verdict": c.verdict ?? "-", "previous": c.previousVerdict ?? "-",
                     "newCount": c.newFindings.count, "fixedCount": c.fixedFindings.count,

@@ -307,3 +307,40 @@ final class ReportsTests: XCTestCase {
         XCTAssertFalse(html.contains(#"id="rules""#))
     }
 }
+
+/// The re-certification summary in reading order.
+final class RecertificationOrderTests: XCTestCase {
+    func testRegressionsComeFirstInEveryFormat() {
+        let new = Finding(ruleId: "contact-required", severity: .error, stage: "schema", message: "NEWFINDING", file: "a.json")
+        func connector(_ name: String, _ verdict: String?, _ previous: String?, new findings: [Finding] = [], error: String? = nil)
+            -> RecertificationSummary.Connector
+        {
+            .init(
+                submissionId: "sub_\(name)", publisher: "P", connector: name, revision: 1, verdict: verdict, previousVerdict: previous,
+                newFindings: findings, fixedFindings: verdict == "pass" && previous == "fail" ? [new] : [], error: error)
+        }
+        let connectors = [
+            connector("Alpha-passed", "pass", "pass"), connector("Bravo-fixed", "pass", "fail"),
+            connector("Charlie-regressed", "fail", "pass", new: [new]), connector("Delta-error", nil, "pass", error: "timeout"),
+            connector("Echo-newly-failing", "fail", "fail", new: [new]),
+        ]
+        let summary = RecertificationSummary(
+            id: 7, selection: "all", state: "finished", rulesetVersion: "r", toolVersion: "t", total: 5, finished: 4, passed: 2,
+            failed: 2, regressed: 1, errored: 1, createdAt: Date(), finishedAt: Date(), connectors: connectors)
+        XCTAssertEqual(
+            summary.ordered.map(\.connector), ["Charlie-regressed", "Delta-error", "Echo-newly-failing", "Bravo-fixed", "Alpha-passed"])
+        for format in [ReportFormat.text, .markdown, .html] {
+            let text = RecertificationRenderer.render(summary, as: format)
+            let positions = ["Charlie-regressed", "Delta-error", "Echo-newly-failing", "Bravo-fixed"].map {
+                text.range(of: $0)?.lowerBound
+            }
+            XCTAssertFalse(positions.contains(nil), "\(format): \(text)")
+            let found = positions.compactMap { $0 }
+            XCTAssertEqual(found, found.sorted(), "\(format): regressions, then errors, newly failing, fixed")
+        }
+        let html = RecertificationRenderer.render(summary, as: .html)
+        XCTAssertTrue(html.contains("<h2>What changed</h2>"))
+        XCTAssertTrue(html.contains(##"<a href="#regressed">"##))
+        XCTAssertTrue(html.contains(#"id="regressed""#))
+    }
+}
