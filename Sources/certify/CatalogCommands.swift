@@ -138,6 +138,13 @@ struct RecertifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the summary to FILE.", valueName: "FILE"))
     var output: String?
 
+    @Option(help: "Exit with status 1 when a connector regressed (regressed, the default), or never.")
+    var failOn: RecertifyFailOn = .regressed
+
+    enum RecertifyFailOn: String, ExpressibleByArgument, CaseIterable {
+        case regressed, never
+    }
+
     func validate() throws {
         if publisher != nil && connector != nil { throw ValidationError("give --publisher or --connector, not both") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
@@ -154,6 +161,7 @@ struct RecertifyCommand: AsyncParsableCommand {
         let rules = try ruleset.map(RulesetFile.load) ?? .default
         let recertifications = Recertifications(store: store, ruleset: rules)
         let text: String
+        var regressed = 0
         do {
             var batch: RecertificationProgress
             if !new, let unfinished = try recertifications.unfinished(by: caller) {
@@ -175,6 +183,7 @@ struct RecertifyCommand: AsyncParsableCommand {
                 logger: quietLogger())
             try await ProgressRunner(store: store, pool: pool, title: "re-certification \(batch.id)").run(batch: batch.id)
             text = try recertifications.summary(batch.id, format: format.rawValue, by: caller).text
+            regressed = try recertifications.progress(batch.id, by: caller).regressed
         } catch let error as UseCaseError {
             throw fail(error.message)
         }
@@ -184,6 +193,10 @@ struct RecertifyCommand: AsyncParsableCommand {
             }
         } else {
             print(text, terminator: "")
+        }
+        if failOn == .regressed && regressed > 0 {
+            FileHandle.standardError.write(Data("certify: \(regressed) connector(s) regressed (--fail-on regressed)\n".utf8))
+            throw ExitStatus(code: 1)
         }
     }
 }

@@ -17,6 +17,7 @@ struct CheckCommand: AsyncParsableCommand {
             Examples:
               certify check ./MyConnector
               certify check connector.zip --format json --output result.json
+              certify check ./MyConnector --format sarif --output certify.sarif --format junit --output certify.xml
               certify check --corpus ../shared/corpus/certified --format markdown --fail-on never
             """)
 
@@ -36,10 +37,13 @@ struct CheckCommand: AsyncParsableCommand {
         help:
             "Output format: text, json, markdown, html, sarif, junit, github (GitHub Actions annotations) or azure (Azure Pipelines logging commands)."
     )
-    var format: ReportFormat = .text
+    var format: [ReportFormat] = []
 
-    @Option(help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"))
-    var output: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the report to FILE instead of standard output. Repeatable: the Nth --output takes the Nth --format; a --format left without one goes to standard output, and when every format goes to a file the text summary does.",
+            valueName: "FILE"))
+    var output: [String] = []
 
     @Option(
         help:
@@ -101,6 +105,7 @@ struct CheckCommand: AsyncParsableCommand {
         if paths.isEmpty && corpus.isEmpty {
             throw ValidationError("give at least one PATH or --corpus DIR")
         }
+        _ = try destinations()
         for text in credential where ProbeSettings.credential(text) == nil {
             throw ValidationError("--credential takes NAME=VALUE")
         }
@@ -116,6 +121,20 @@ struct CheckCommand: AsyncParsableCommand {
                     "unknown stage '\(name)'; available: \(StageRegistry.selectableNames.joined(separator: ", "))")
             }
         }
+    }
+
+    /// Where each format goes: the Nth --output takes the Nth --format (text when no format is
+    /// given); one format may be left without a file, for standard output. When every format
+    /// goes to a file, the text report goes to standard output as well.
+    func destinations() throws -> [(ReportFormat, String?)] {
+        let formats = format.isEmpty ? [ReportFormat.text] : format
+        guard output.count <= formats.count, formats.count - output.count <= 1 else {
+            throw ValidationError(
+                "give one --output per --format (\(formats.count) formats, \(output.count) outputs); at most one format may go to standard output")
+        }
+        var result: [(ReportFormat, String?)] = formats.enumerated().map { ($0.element, $0.offset < output.count ? output[$0.offset] : nil) }
+        if output.count == formats.count && !format.isEmpty { result.append((.text, nil)) }
+        return result
     }
 
     func run() async throws {
@@ -181,15 +200,17 @@ struct CheckCommand: AsyncParsableCommand {
         let report = Report(
             title: packages.count == 1 ? packages[0].name : "certify check: \(packages.count) packages",
             toolVersion: CertifyVersion.tool, packages: packages)
-        let text = ReportRenderer.render(report, as: format)
-        if let output {
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw fail("\(output): cannot write the report (\(error.localizedDescription))")
+        for (format, file) in try destinations() {
+            let text = ReportRenderer.render(report, as: format)
+            guard let file else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+                continue
             }
-        } else {
-            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            do {
+                try text.write(toFile: file, atomically: true, encoding: .utf8)
+            } catch {
+                throw fail("\(file): cannot write the report (\(error.localizedDescription))")
+            }
         }
         if let threshold, results.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
             throw ExitStatus(code: 1)

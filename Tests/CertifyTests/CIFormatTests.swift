@@ -91,4 +91,56 @@ final class CIFormatTests: XCTestCase {
         let broken = try CheckCommandTests.run(["check", TestPaths.package("broken-json")])
         XCTAssertTrue(broken.stdout.hasPrefix("FAIL \(TestPaths.package("broken-json")) ("), broken.stdout)
     }
+
+    func testSeveralOutputsInOneRunAsFormatAndOutputPairs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certify-outputs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = directory.appendingPathComponent("a.json").path
+        let sarif = directory.appendingPathComponent("b.sarif").path
+        let run = try CheckCommandTests.run([
+            "check", TestPaths.package("broken-json"), "--format", "json", "--output", json, "--format", "sarif", "--output", sarif,
+        ])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.hasPrefix("FAIL "), "the text report on the terminal: \(run.stdout)")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        XCTAssertNotNil(object?["packages"])
+        let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any]
+        XCTAssertEqual(log?["version"] as? String, "2.1.0")
+        // One format may go to standard output; two cannot.
+        let stdout = try CheckCommandTests.run(["check", TestPaths.package("clean"), "--format", "json", "--output", json, "--format", "github"])
+        XCTAssertTrue(stdout.stdout.hasPrefix("certify: 1 package"), stdout.stdout)
+        let refused = try CheckCommandTests.run(["check", TestPaths.package("clean"), "--format", "json", "--format", "sarif"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("one --output per --format"), refused.stderr)
+    }
+
+    func testRecertifyExitsNonZeroWhenAConnectorRegressed() throws {
+        // A certified connector with one warning; the stricter ruleset makes it an error.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("certify-regress-\(UUID().uuidString)")
+        let catalogue = root.appendingPathComponent("catalogue")
+        try FileManager.default.createDirectory(at: catalogue, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = catalogue.appendingPathComponent("contoso-weather")
+        try FileManager.default.copyItem(atPath: TestPaths.package("clean"), toPath: folder.path)
+        let swagger = folder.appendingPathComponent("apiDefinition.swagger.json")
+        try String(contentsOf: swagger, encoding: .utf8).replacingOccurrences(of: "next days at a place.\"", with: "next days at a place\"")
+            .write(to: swagger, atomically: true, encoding: .utf8)
+        let ruleset = root.appendingPathComponent("stricter.yaml")
+        try "rules:\n  description-sentence: error\n".write(to: ruleset, atomically: true, encoding: .utf8)
+        let db = root.appendingPathComponent("certify.sqlite").path
+        XCTAssertEqual(try CheckCommandTests.run(["import", catalogue.path, "--as-certified", "--db", db]).status, 0)
+        let regressed = try CheckCommandTests.run(["recertify", "--db", db, "--ruleset", ruleset.path])
+        XCTAssertEqual(regressed.status, 1, regressed.stderr)
+        XCTAssertTrue(regressed.stderr.contains("1 connector(s) regressed (--fail-on regressed)"), regressed.stderr)
+        XCTAssertTrue(regressed.stdout.contains("REGRESSED"), regressed.stdout)
+        // The same regression in a second store, with --fail-on never: reported, exit status 0.
+        let other = root.appendingPathComponent("other.sqlite").path
+        XCTAssertEqual(try CheckCommandTests.run(["import", catalogue.path, "--as-certified", "--db", other]).status, 0)
+        let never = try CheckCommandTests.run(["recertify", "--db", other, "--ruleset", ruleset.path, "--fail-on", "never"])
+        XCTAssertEqual(never.status, 0, never.stderr)
+        XCTAssertTrue(never.stdout.contains("REGRESSED"), never.stdout)
+        let sarif = try CheckCommandTests.run(["recertify", "--db", db, "--format", "sarif"])
+        XCTAssertEqual(sarif.status, 2, "a format the summary has not is refused")
+    }
 }
