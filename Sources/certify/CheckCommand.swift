@@ -130,9 +130,12 @@ struct CheckCommand: AsyncParsableCommand {
         let formats = format.isEmpty ? [ReportFormat.text] : format
         guard output.count <= formats.count, formats.count - output.count <= 1 else {
             throw ValidationError(
-                "give one --output per --format (\(formats.count) formats, \(output.count) outputs); at most one format may go to standard output")
+                "give one --output per --format (\(formats.count) formats, \(output.count) outputs); at most one format may go to standard output"
+            )
         }
-        var result: [(ReportFormat, String?)] = formats.enumerated().map { ($0.element, $0.offset < output.count ? output[$0.offset] : nil) }
+        var result: [(ReportFormat, String?)] = formats.enumerated().map {
+            ($0.element, $0.offset < output.count ? output[$0.offset] : nil)
+        }
         if output.count == formats.count && !format.isEmpty { result.append((.text, nil)) }
         return result
     }
@@ -157,7 +160,9 @@ struct CheckCommand: AsyncParsableCommand {
         var selected = stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.staticNames
         if stages == nil && (probeBaseUrl != nil || !credential.isEmpty) { selected.append(StageRegistry.probeStageName) }
         var options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
-        if let baseline { options.acceptedFindings = try AcceptedFindingsFile.load(baseline) }
+        // The baseline is applied here, after the stages, so that what it silenced can be counted.
+        let baselineEntries = try baseline.map { try AcceptedFindingsFile.entries($0) } ?? []
+        let accepted = Set(baselineEntries.filter { !$0.expired }.map(\.fingerprint))
         if let previous {
             let package: ConnectorPackage
             do {
@@ -183,7 +188,31 @@ struct CheckCommand: AsyncParsableCommand {
                 allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
         let checker = Checker(options: options, extraStages: [probe], registryPaths: registryPaths)
         let named = await checker.checkNamed(targets)
-        let results = named.map(\.result)
+        var suppressed = 0
+        var matched = Set<String>()
+        let results = named.map { item -> PackageResult in
+            guard !accepted.isEmpty else { return item.result }
+            // Warnings and infos a baseline entry accepts are left out; errors never are.
+            var stages = item.result.stages
+            for index in stages.indices {
+                let kept = stages[index].findings.filter { finding in
+                    guard finding.severity != .error, accepted.contains(finding.fingerprint) else { return true }
+                    matched.insert(finding.fingerprint)
+                    return false
+                }
+                suppressed += stages[index].findings.count - kept.count
+                stages[index].findings = kept
+            }
+            return PackageResult(path: item.result.path, stages: stages)
+        }
+        if let baseline {
+            var note = "certify: the baseline \(baseline) suppressed \(suppressed) finding\(suppressed == 1 ? "" : "s")"
+            let expired = baselineEntries.filter(\.expired)
+            let unmatched = baselineEntries.filter { !$0.expired && !matched.contains($0.fingerprint) }
+            if !expired.isEmpty { note += "; expired: \(expired.map(\.place).joined(separator: ", "))" }
+            if !unmatched.isEmpty { note += "; matched nothing: \(unmatched.map(\.place).joined(separator: ", "))" }
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
         let titles = named.map(\.title)
         // The printed verdict is the exit status's: a package fails on a finding at or above
         // --fail-on (with never, on an error, and the exit status stays 0).

@@ -36,7 +36,18 @@ enum TitleRegistryFolder {
 ///
 /// Expired entries no longer silence anything; an entry without a reason or expiry is refused.
 enum AcceptedFindingsFile {
+    /// One entry of a baseline file: its fingerprint, where it is written, and whether it lapsed.
+    struct Entry {
+        var fingerprint: String
+        var place: String
+        var expired: Bool
+    }
+
     static func load(_ path: String, now: Date = Date()) throws -> Set<String> {
+        Set(try entries(path, now: now).filter { !$0.expired }.map(\.fingerprint))
+    }
+
+    static func entries(_ path: String, now: Date = Date()) throws -> [Entry] {
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("\(path): cannot read the baseline file") }
         let node: Node?
         do {
@@ -48,7 +59,7 @@ enum AcceptedFindingsFile {
         guard let root = node?.mapping, let list = root["accepted"]?.sequence else {
             throw fail("\(path): a baseline is a mapping with a list 'accepted' of {fingerprint, reason, expires}")
         }
-        var accepted = Set<String>()
+        var accepted: [Entry] = []
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -65,7 +76,7 @@ enum AcceptedFindingsFile {
                 throw fail("\(place(entry)): 'expires' is required, as YYYY-MM-DD")
             }
             // An acceptance holds through its expiry day.
-            if expires.addingTimeInterval(86_400) > now { accepted.insert(fingerprint) }
+            accepted.append(Entry(fingerprint: fingerprint, place: place(entry), expired: expires.addingTimeInterval(86_400) <= now))
         }
         return accepted
     }

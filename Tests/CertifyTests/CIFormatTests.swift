@@ -108,7 +108,9 @@ final class CIFormatTests: XCTestCase {
         let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any]
         XCTAssertEqual(log?["version"] as? String, "2.1.0")
         // One format may go to standard output; two cannot.
-        let stdout = try CheckCommandTests.run(["check", TestPaths.package("clean"), "--format", "json", "--output", json, "--format", "github"])
+        let stdout = try CheckCommandTests.run([
+            "check", TestPaths.package("clean"), "--format", "json", "--output", json, "--format", "github",
+        ])
         XCTAssertTrue(stdout.stdout.hasPrefix("certify: 1 package"), stdout.stdout)
         let refused = try CheckCommandTests.run(["check", TestPaths.package("clean"), "--format", "json", "--format", "sarif"])
         XCTAssertEqual(refused.status, 2)
