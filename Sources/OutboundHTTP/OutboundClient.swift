@@ -186,6 +186,10 @@ public struct OutboundClient: Sendable {
         }
         let timeout = TimeAmount.nanoseconds(Int64(policy.requestTimeout.milliseconds * 1_000_000))
         configuration.timeout = .init(connect: timeout, read: timeout)
+        // A refused or unreachable address fails at once: AsyncHTTPClient would otherwise retry the
+        // connection with backoff until the whole timeout has passed (10 s a call). Retries are
+        // the caller's policy (429 and 503 with Retry-After), not the pool's.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             var outgoing = HTTPClientRequest(url: url.absoluteString)
@@ -218,7 +222,31 @@ public struct OutboundClient: Sendable {
             {
                 throw OutboundError(.timeout, "\(url.absoluteString): no answer within \(policy.requestTimeout) (requestTimeout)")
             }
-            throw OutboundError(.connection, "\(url.absoluteString): \(error)")
+            throw OutboundError(.connection, "\(url.absoluteString): \(Self.describe(error))")
+        }
+    }
+
+    /// A connection failure in the words a person uses: "connection refused", not NIO's
+    /// "connection reset (error set): Connection refused) (errno: 111)".
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if let io = error as? IOError, let words = words(errno: io.errnoCode) { return words }
+        if let range = text.range(of: "errno: "), let number = Int32(text[range.upperBound...].prefix { $0.isNumber }),
+            let words = words(errno: number)
+        {
+            return words
+        }
+        return text
+    }
+
+    static func words(errno: Int32) -> String? {
+        switch errno {
+        case ECONNREFUSED: "connection refused (nothing listens at that address and port)"
+        case ECONNRESET: "connection reset by the server"
+        case EHOSTUNREACH: "no route to the host"
+        case ENETUNREACH: "the network is unreachable"
+        case ETIMEDOUT: "the connection timed out"
+        default: nil
         }
     }
 }

@@ -77,6 +77,38 @@ final class OutboundLimitsTests: XCTestCase {
     }
 
     /// The reproduction: a 2 MB URL to a peer that answers early is refused before sending.
+    /// A port nothing listens on: bound, read, and closed again.
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw XCTSkip("no socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw XCTSkip("cannot bind a loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func testARefusedConnectionFailsAtOnceInPlainWords() async throws {
+        let port = try Self.closedPort()
+        let start = ContinuousClock.now
+        do {
+            _ = try await client.send(OutboundRequest(url: "http://127.0.0.1:\(port)/hook"))
+            XCTFail("nothing listens on \(port)")
+        } catch {
+            XCTAssertEqual(error.kind, .connection)
+            XCTAssertTrue(error.message.hasSuffix(": connection refused (nothing listens at that address and port)"), error.message)
+            XCTAssertFalse(error.message.contains("errno"), error.message)
+        }
+        // Not the 5 s request timeout: AsyncHTTPClient's connection retries are off.
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(2))
+    }
+
     func testAHugeURLIsRefusedNotSent() async throws {
         let peer = try EarlyAnsweringPeer()
         let url = "http://127.0.0.1:\(peer.port)/hook?x=" + String(repeating: "y", count: 2_000_000)
