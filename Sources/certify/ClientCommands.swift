@@ -91,6 +91,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Wait until the checks have finished and print the outcome.")
     var wait = false
 
+    @Flag(help: "Print the service's JSON answer on standard output instead of the submission id.")
+    var json = false
+
     func run() async throws {
         let package: ConnectorPackage
         do {
@@ -119,7 +122,14 @@ struct SubmitCommand: AsyncParsableCommand {
                 answer = try await serverOptions.json(.GET, "/v1/submissions/\(id)")
             }
         }
-        printJSON(answer)
+        // Standard output carries what a script wants (the id, or the JSON); the summary for a
+        // person goes to standard error.
+        if json {
+            printJSON(answer)
+        } else {
+            print(id)
+            FileHandle.standardError.write(Data(SubmissionSummaryText.render(answer, path: path).utf8))
+        }
         if wait, let run = answer["latestRun"] as? [String: Any], run["verdict"] as? String == "fail" {
             throw ExitStatus(code: 1)
         }
@@ -136,8 +146,59 @@ struct StatusCommand: AsyncParsableCommand {
     @Argument(help: "The submission id.")
     var id: String
 
+    @Flag(help: "Print the service's JSON answer instead of the summary.")
+    var json = false
+
     func run() async throws {
-        printJSON(try await serverOptions.json(.GET, "/v1/submissions/\(percentEncoded(id))"))
+        let answer = try await serverOptions.json(.GET, "/v1/submissions/\(percentEncoded(id))")
+        if json {
+            printJSON(answer)
+        } else {
+            print(SubmissionSummaryText.render(answer, path: nil), terminator: "")
+        }
+    }
+}
+
+/// A submission as a person reads it on a terminal: state, verdict and counts, and what to do next.
+enum SubmissionSummaryText {
+    static func render(_ s: [String: Any], path: String?) -> String {
+        let id = s["id"] as? String ?? "?"
+        let state = s["state"] as? String ?? "?"
+        var lines = ["\(id)  \(s["connector"] as? String ?? "?") (\(s["publisher"] as? String ?? "?"))"]
+        lines.append("state:     \(state) since \(s["stateChangedAt"] as? String ?? "?")")
+        if let assignee = s["assignee"] as? String { lines.append("assignee:  \(assignee)") }
+        lines.append("revision:  \(s["revision"].map { "\($0)" } ?? "?")")
+        if let run = s["latestRun"] as? [String: Any] {
+            let counts = run["findings"] as? [String: Int] ?? [:]
+            func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+            let verdict = (run["verdict"] as? String).map { "verdict \($0)" } ?? (run["state"] as? String ?? "?")
+            let label = "run \(run["id"].map { "\($0)" } ?? "?"):".padding(toLength: 11, withPad: " ", startingAt: 0)
+            lines.append(
+                label + "\(verdict): \(plural(counts["error"] ?? 0, "error")), "
+                    + "\(plural(counts["warning"] ?? 0, "warning")), \(plural(counts["info"] ?? 0, "info"))")
+            if let error = run["error"] as? String { lines.append("run error: \(error)") }
+        } else {
+            lines.append("run:       none yet")
+        }
+        lines.append("next:      \(next(state, id: id, path: path))")
+        lines.append("report:    certify report \(id) --format text")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func next(_ state: String, id: String, path: String?) -> String {
+        switch state {
+        case "submitted", "checking": "the checks are running; see them finish with 'certify status \(id)'"
+        case "changes-required":
+            "fix what the report lists (and what the reviewer asked), then 'certify submit \(path ?? "PATH") --submission \(id)'"
+        case "awaiting-review": "nothing: a reviewer will pick it up"
+        case "in-review": "nothing: a reviewer is reviewing it"
+        case "approved": "nothing: a reviewer will certify it"
+        case "certified": "nothing: it is certified"
+        case "recertification-failed":
+            "a re-certification found errors: fix them and submit a new revision with --submission \(id)"
+        case "rejected", "withdrawn": "nothing: the submission is closed; a new one starts with 'certify submit'"
+        default: "see the report"
+        }
     }
 }
 

@@ -106,8 +106,17 @@ struct WebhooksCommand: AsyncParsableCommand {
         @OptionGroup var serverOptions: ServerOptions
         @Argument(help: "The webhook id.") var id: Int
         func run() async throws {
-            let (status, _) = try await serverOptions.send(.DELETE, "/v1/webhooks/\(id)")
-            guard status == 204 else { throw fail("the service answered \(status)") }
+            // Said before it goes, so that the person knows which URL stops receiving.
+            let hooks = try await serverOptions.json(.GET, "/v1/webhooks")
+            let url = (hooks["items"] as? [[String: Any]])?.first { ($0["id"] as? Int) == id }?["url"] as? String
+            let (status, data) = try await serverOptions.send(.DELETE, "/v1/webhooks/\(id)")
+            guard status == 204 else {
+                let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+                let message = ((object?["error"] as? [String: Any])?["message"] as? String) ?? "HTTP \(status)"
+                FileHandle.standardError.write(Data("certify: the service answered \(status): \(message)\n".utf8))
+                throw ExitStatus(code: 1)
+            }
+            print("removed webhook \(id)\(url.map { " (\($0))" } ?? ""); its delivery records stay")
         }
     }
 

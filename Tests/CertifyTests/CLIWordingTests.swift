@@ -1,5 +1,8 @@
 import Foundation
+import HummingbirdTesting
 import XCTest
+
+@testable import CertifyServer
 
 /// What the CLI says when asked for rules or given a mistake: each message names the command's
 /// help, says a path once, and suggests what was probably meant.
@@ -46,5 +49,32 @@ final class CLIWordingTests: XCTestCase {
         let notZip = try run(["check", TestPaths.zip("not-a-zip.zip")])
         XCTAssertTrue(notZip.stdout.contains("error: not a zip archive: it does not start with the zip signature 'PK'"), notZip.stdout)
         XCTAssertFalse(notZip.stdout.contains("upload"), "check is not an upload")
+    }
+
+    /// The client commands against a live server: `submit` prints the id on standard output and
+    /// a summary on standard error; `status` prints the summary, and the JSON with --json.
+    func testSubmitAndStatusSpeakToAPersonAndTheIdGoesToStandardOutput() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.live) { client in
+            let server = "http://127.0.0.1:\(client.port ?? 0)"
+            let submitted = try CheckCommandTests.run(["submit", TestPaths.package("clean"), "--server", server, "--token", f.contoso])
+            XCTAssertEqual(submitted.status, 0, submitted.stderr)
+            let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            XCTAssertTrue(id.hasPrefix("sub_") && !id.contains("\n"), "only the id on standard output: \(submitted.stdout)")
+            XCTAssertTrue(submitted.stderr.contains("state:     submitted"), submitted.stderr)
+            await f.drain()
+            let status = try CheckCommandTests.run(["status", id, "--server", server, "--token", f.contoso])
+            XCTAssertEqual(status.status, 0, status.stderr)
+            XCTAssertTrue(status.stdout.hasPrefix("\(id)  Contoso Weather (Contoso)\n"), status.stdout)
+            XCTAssertTrue(status.stdout.contains("state:     awaiting-review since "), status.stdout)
+            XCTAssertTrue(status.stdout.contains("verdict pass: 0 errors, 0 warnings, 0 infos"), status.stdout)
+            XCTAssertTrue(status.stdout.contains("next:      nothing: a reviewer will pick it up"), status.stdout)
+            let json = try CheckCommandTests.run(["status", id, "--json", "--server", server, "--token", f.contoso])
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(object["id"] as? String, id)
+            let missing = try CheckCommandTests.run(["webhooks", "remove", "999", "--server", server, "--token", f.contoso])
+            XCTAssertEqual(missing.status, 1)
+            XCTAssertTrue(missing.stderr.contains("404: No such webhook"), missing.stderr)
+        }
     }
 }
