@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable {
     public var connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts()
     /// The web console's session lifetime and cookie settings (`Secure` behind TLS).
     public var console: ConsoleSessionSettings = ConsoleSessionSettings()
+    /// The base URL people and webhook receivers reach this server at (`serve --public-url`):
+    /// webhook payload links are absolute with it.
+    public var publicURL: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "certify.sqlite",
@@ -131,7 +134,9 @@ public func buildApplication(
         pipeline.probeDefaults.allowPrivateNetwork = configuration.outbound.allowPrivateNetwork
         let pool = WorkerPool(store: store, configuration: pipeline, logger: logger, metricsFactory: factory)
         services.append(WorkerService(pool: pool))
-        services.append(WebhookService(dispatcher: WebhookDispatcher(store: store, policy: configuration.outbound, logger: logger)))
+        var dispatcher = WebhookDispatcher(store: store, policy: configuration.outbound, logger: logger)
+        dispatcher.publicURL = configuration.publicURL
+        services.append(WebhookService(dispatcher: dispatcher))
     }
     return Application(
         router: router,

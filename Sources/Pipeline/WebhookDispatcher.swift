@@ -15,6 +15,9 @@ public struct WebhookDispatcher: Sendable {
     public var pollInterval: Duration
     /// How long a claimed delivery stays this dispatcher's; renewed right before each attempt.
     public var leaseSeconds: Double = 60
+    /// The server's public base URL (`serve --public-url`): the payload's `submission.link` is
+    /// made absolute with it, so a receiver can follow it. Nil keeps the path.
+    public var publicURL: String?
     let logger: Logger
     let owner = "webhooks-\(getpid())-\(UUID().uuidString.prefix(8))"
 
@@ -29,6 +32,23 @@ public struct WebhookDispatcher: Sendable {
         self.initialBackoffSeconds = initialBackoffSeconds
         self.pollInterval = pollInterval
         self.logger = logger
+    }
+
+    /// The payload with `submission.link` prefixed by `publicURL` (signed after this, so the
+    /// signature covers what is sent). Keys stay sorted, as the store wrote them.
+    static func withAbsoluteLink(_ payload: String, publicURL: String?) -> String {
+        guard let publicURL, var object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any],
+            var submission = object["submission"] as? [String: Any], let link = submission["link"] as? String,
+            link.hasPrefix("/")
+        else { return payload }
+        var base = publicURL
+        while base.hasSuffix("/") { base.removeLast() }
+        submission["link"] = base + link
+        object["submission"] = submission
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return payload
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     public func run() async {
@@ -62,7 +82,7 @@ public struct WebhookDispatcher: Sendable {
             logger.error("webhook delivery \(delivery.id) not attempted: cannot confirm its lease (\(error))")
             return
         }
-        let body = Array(delivery.payload.utf8)
+        let body = Array(Self.withAbsoluteLink(delivery.payload, publicURL: publicURL).utf8)
         if let refusal = WebhookLimits.urlRefusal(delivery.url) {
             // Stored before the limit existed: never handed to the HTTP client (a URL that long
             // trips one of its preconditions); failed at once, with the reason, not retried.

@@ -95,6 +95,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a console sign-in lasts.", valueName: "HOURS"))
     var sessionHours: Double = 8
 
+    @Option(
+        help: ArgumentHelp(
+            "The base URL people and webhook receivers reach this server at (https://certify.example.com): webhook payload links are made absolute with it.",
+            valueName: "URL"))
+    var publicUrl: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard requestHeadTimeout.isFinite, (0.1...3600).contains(requestHeadTimeout) else {
@@ -102,6 +108,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard idleTimeout.isFinite, (0.1...86400).contains(idleTimeout) else {
             throw ValidationError("--idle-timeout must be from 0.1 to 86400 seconds")
+        }
+        if let publicUrl {
+            guard let url = URL(string: publicUrl), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+            else {
+                throw ValidationError("--public-url '\(publicUrl)' is not an absolute http or https URL without a query")
+            }
         }
         guard sessionHours.isFinite, (0.01...720).contains(sessionHours) else {
             throw ValidationError("--session-hours must be from 0.01 to 720")
@@ -146,6 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.secretSealer = secretSealer
         configuration.connectionTimeouts = ConnectionTimeouts(
             requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
+        configuration.publicURL = publicUrl
         configuration.console = ConsoleSessionSettings(
             lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls)
         let app = try buildApplication(configuration, store: store, registry: registry)

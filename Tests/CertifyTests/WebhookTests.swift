@@ -69,8 +69,9 @@ final class WebhookTests: XCTestCase {
                 await f.drain()
                 return secret
             }
-            let dispatcher = WebhookDispatcher(
+            var dispatcher = WebhookDispatcher(
                 store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
+            dispatcher.publicURL = "https://certify.example.com/"
             // submitted, checking, awaiting-review: three state changes; the first attempt of the first gets a 500.
             for _ in 0..<5 { await dispatcher.deliverDue() }
             let deliveries = received.deliveries.withLock { $0 }
@@ -90,6 +91,10 @@ final class WebhookTests: XCTestCase {
             let ordered = payloads.sorted { ($0["eventId"] as? Int ?? 0) < ($1["eventId"] as? Int ?? 0) }
             XCTAssertEqual(ordered.map { $0["to"] as? String }, ["submitted", "checking", "awaiting-review"])
             XCTAssertEqual(Set(payloads.compactMap { ($0["submission"] as? [String: Any])?["publisher"] as? String }), ["Contoso"])
+            // With the server's public URL, the link is absolute (and signed as sent, above).
+            let links = Set(payloads.compactMap { ($0["submission"] as? [String: Any])?["link"] as? String })
+            XCTAssertEqual(links.count, 1)
+            XCTAssertTrue(links.first?.hasPrefix("https://certify.example.com/v1/submissions/sub_") == true, "\(links)")
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 4)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'"), 3)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 1)
