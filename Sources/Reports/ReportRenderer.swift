@@ -18,6 +18,14 @@ public enum ReportRenderer {
     }
 }
 
+extension ReportRenderer {
+    /// The text report's verdict lines and totals, without the findings: what the terminal shows
+    /// when every report of a run goes to a file.
+    public static func summary(_ report: Report) -> String {
+        (report.packages.map(TextReportRenderer.header) + [TextReportRenderer.summary(report)]).joined(separator: "\n") + "\n"
+    }
+}
+
 extension Report {
     /// Findings of one severity over every package.
     public func count(_ severity: Severity) -> Int {

@@ -41,7 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Write the report to FILE instead of standard output. Repeatable: the Nth --output takes the Nth --format; a --format left without one goes to standard output, and when every format goes to a file the text summary does.",
+            "Write the report to FILE instead of standard output. Repeatable: the Nth --output takes the Nth --format; a --format left without one goes to standard output, and when every format goes to a file the verdicts and totals do.",
             valueName: "FILE"))
     var output: [String] = []
 
@@ -125,7 +125,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// Where each format goes: the Nth --output takes the Nth --format (text when no format is
     /// given); one format may be left without a file, for standard output. When every format
-    /// goes to a file, the text report goes to standard output as well.
+    /// goes to a file, the verdicts and totals go to standard output.
     func destinations() throws -> [(ReportFormat, String?)] {
         let formats = format.isEmpty ? [ReportFormat.text] : format
         guard output.count <= formats.count, formats.count - output.count <= 1 else {
@@ -136,7 +136,6 @@ struct CheckCommand: AsyncParsableCommand {
         var result: [(ReportFormat, String?)] = formats.enumerated().map {
             ($0.element, $0.offset < output.count ? output[$0.offset] : nil)
         }
-        if output.count == formats.count && !format.isEmpty { result.append((.text, nil)) }
         return result
     }
 
@@ -229,7 +228,8 @@ struct CheckCommand: AsyncParsableCommand {
         let report = Report(
             title: packages.count == 1 ? packages[0].name : "certify check: \(packages.count) packages",
             toolVersion: CertifyVersion.tool, packages: packages)
-        for (format, file) in try destinations() {
+        let destinations = try destinations()
+        for (format, file) in destinations {
             let text = ReportRenderer.render(report, as: format)
             guard let file else {
                 print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
@@ -241,6 +241,8 @@ struct CheckCommand: AsyncParsableCommand {
                 throw fail("\(file): cannot write the report (\(error.localizedDescription))")
             }
         }
+        // Every report went to a file: the terminal gets the verdicts and totals.
+        if !destinations.contains(where: { $0.1 == nil }) { print(ReportRenderer.summary(report), terminator: "") }
         if let threshold, results.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
             throw ExitStatus(code: 1)
         }

@@ -102,7 +102,8 @@ final class CIFormatTests: XCTestCase {
             "check", TestPaths.package("broken-json"), "--format", "json", "--output", json, "--format", "sarif", "--output", sarif,
         ])
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stdout.hasPrefix("FAIL "), "the text report on the terminal: \(run.stdout)")
+        XCTAssertTrue(run.stdout.hasPrefix("FAIL "), "the verdict and totals on the terminal: \(run.stdout)")
+        XCTAssertEqual(run.stdout.split(separator: "\n").count, 2, run.stdout)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         XCTAssertNotNil(object?["packages"])
         let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any]
