@@ -63,6 +63,19 @@ public struct DeliveryRecord: Sendable, Codable, Hashable {
     public var lastError: String?
     public var createdAt: Date
     public var deliveredAt: Date?
+    /// When the next attempt is due, while the delivery is pending.
+    public var nextAttemptAt: Date?
+    /// Every attempt so far, oldest first.
+    public var history: [DeliveryAttempt] = []
+}
+
+/// One attempt of a delivery: when, what the receiver answered (or the error), how long it took.
+public struct DeliveryAttempt: Sendable, Codable, Hashable {
+    public var attempt: Int
+    public var at: Date
+    public var status: Int?
+    public var error: String?
+    public var durationMs: Double
 }
 
 extension Store {
@@ -172,16 +185,36 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, webhook_id, event_id, state, attempts, last_status, last_error, created_at, delivered_at
+                    SELECT id, webhook_id, event_id, state, attempts, last_status, last_error, created_at, delivered_at,
+                        next_attempt_at
                     FROM webhook_delivery WHERE webhook_id = ? ORDER BY id
                     """,
                 arguments: [webhookId]
             ).map { row in
-                DeliveryRecord(
+                var record = DeliveryRecord(
                     id: row["id"], webhookId: row["webhook_id"], eventId: row["event_id"], state: row["state"],
                     attempts: row["attempts"], lastStatus: row["last_status"], lastError: row["last_error"],
                     createdAt: Date(timeIntervalSince1970: row["created_at"]),
                     deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                if record.state == "pending" {
+                    record.nextAttemptAt = (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+                }
+                return record
+            }.map { record in
+                var record = record
+                record.history = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT attempt, status, error, duration_ms, created_at FROM webhook_attempt
+                        WHERE delivery_id = ? ORDER BY attempt, id
+                        """,
+                    arguments: [record.id]
+                ).map { row in
+                    DeliveryAttempt(
+                        attempt: row["attempt"], at: Date(timeIntervalSince1970: row["created_at"]), status: row["status"],
+                        error: row["error"], durationMs: row["duration_ms"])
+                }
+                return record
             }
         }
     }

@@ -98,6 +98,14 @@ final class WebhookTests: XCTestCase {
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 4)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'"), 3)
             XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 1)
+            // Every attempt is listed with its time, status and duration; the retried one has two.
+            let hookId = try XCTUnwrap(try f.store.webhooks(publisher: "Contoso").first?.id)
+            let records = try f.store.deliveries(webhookId: hookId)
+            XCTAssertEqual(records.map(\.history.count).sorted(), [1, 1, 2])
+            let retriedRecord = try XCTUnwrap(records.first { $0.history.count == 2 })
+            XCTAssertEqual(retriedRecord.history.map(\.status), [500, 204])
+            XCTAssertEqual(retriedRecord.history.map(\.attempt), [1, 2])
+            XCTAssertTrue(records.allSatisfy { $0.nextAttemptAt == nil }, "delivered: nothing is due")
             // The secret signs every delivery, but the database never holds it in the clear.
             let file =
                 try Data(contentsOf: URL(fileURLWithPath: f.store.path))
