@@ -161,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
         configuration.publicURL = publicUrl
         configuration.console = ConsoleSessionSettings(
-            lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls)
+            lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls, publicURL: publicUrl)
         let app = try buildApplication(configuration, store: store, registry: registry)
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
         try await app.runService()

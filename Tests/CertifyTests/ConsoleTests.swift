@@ -319,6 +319,32 @@ final class ConsoleTests: XCTestCase {
         }
     }
 
+    func testBehindAProxyTheFormsOfThePublicURLAreAccepted() async throws {
+        // A proxy that rewrites Host: the browser's Origin is the public URL, not the authority seen here.
+        let f = try makeServerFixture(console: ConsoleSessionSettings(publicURL: "https://certify.example.com"))
+        try await f.app.test(.router) { client in
+            let submitted = try await apiSubmit(client, token: f.contoso)
+            let id = try XCTUnwrap(submitted["id"] as? String)
+            await f.drain()
+            let reviewer = ConsoleBrowser(client)
+            _ = try await reviewer.get("/")
+            let signIn = try await reviewer.post(
+                "/sign-in", [("token", f.reviewer)], extra: [HTTPField.Name("Origin")!: "https://certify.example.com"])
+            XCTAssertEqual(signIn.status, .seeOther)
+            _ = try await reviewer.get("/submissions/\(id)")
+            let taken = try await reviewer.post(
+                "/submissions/\(id)/actions", [("action", "assign")],
+                extra: [HTTPField.Name("Origin")!: "https://certify.example.com:443"])
+            XCTAssertEqual(taken.status, .seeOther, taken.body)
+            // Another port or scheme of the same host is another origin.
+            for origin in ["http://certify.example.com", "https://certify.example.com:8443", "https://evil.example"] {
+                let refused = try await reviewer.post(
+                    "/submissions/\(id)/actions", [("action", "comment"), ("text", "x")], extra: [HTTPField.Name("Origin")!: origin])
+                XCTAssertEqual(refused.status, .forbidden, origin)
+            }
+        }
+    }
+
     func testPagesFollowTheSameVisibilityAsTheAPI() async throws {
         let f = try makeServerFixture()
         try await f.app.test(.router) { client in

@@ -92,7 +92,7 @@ struct ConsolePages: Sendable {
             throw HTTPError(.forbidden, message: "You are not signed in (or your session has ended); sign in and try again.")
         }
         // The origin is checked before the body is read; the token once it is.
-        try ConsoleSecurity.checkOrigin(request)
+        try ConsoleSecurity.checkOrigin(request, publicURL: settings.publicURL)
         let form = try await ConsoleForm.read(request, context: context)
         try ConsoleSecurity.checkToken(form["_csrf"], expected: session.csrf)
         return (principal, form)
@@ -130,7 +130,7 @@ struct ConsolePages: Sendable {
     }
 
     func signIn(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
-        try ConsoleSecurity.checkOrigin(request)
+        try ConsoleSecurity.checkOrigin(request, publicURL: settings.publicURL)
         let form = try await ConsoleForm.read(request, context: context)
         let cookie = request.cookies[ConsoleSecurity.signInCookieName].map { String($0.value) }
         try ConsoleSecurity.checkToken(form["_csrf"], expected: cookie)

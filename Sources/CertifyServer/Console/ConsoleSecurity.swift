@@ -53,11 +53,14 @@ public enum ConsoleSecurity {
     /// Refuses a state-changing request that another site could have made: one whose `Origin`
     /// (or, without it, `Sec-Fetch-Site`) says it came from elsewhere. 403, nothing changed.
     /// Checked before the body is read.
-    static func checkOrigin(_ request: Request) throws {
+    /// `publicURL` (`serve --public-url`) is the origin browsers use when a proxy in front of the
+    /// server rewrites the Host header; a form from it is this server's too.
+    static func checkOrigin(_ request: Request, publicURL: String? = nil) throws {
         if let origin = request.headers[HTTPField.Name("Origin")!] {
             guard origin != "null", let url = URL(string: origin), let host = url.host,
                 let authority = request.head.authority ?? request.headers[HTTPField.Name("Host")!],
                 sameAuthority(host: host, port: url.port, scheme: url.scheme, authority: authority)
+                    || sameOrigin(url, publicURL.flatMap(URL.init(string:)))
             else {
                 throw HTTPError(
                     .forbidden,
@@ -78,6 +81,13 @@ public enum ConsoleSecurity {
                     "This form's security token is missing or out of date (it is renewed at each sign-in); nothing was changed. Reload the page and try again."
             )
         }
+    }
+
+    /// Whether two URLs have the same scheme, host and port (the default port when none is written).
+    static func sameOrigin(_ a: URL, _ b: URL?) -> Bool {
+        guard let b, let aHost = a.host, let bHost = b.host else { return false }
+        func port(_ url: URL) -> Int { url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80) }
+        return a.scheme?.lowercased() == b.scheme?.lowercased() && aHost.lowercased() == bHost.lowercased() && port(a) == port(b)
     }
 
     static func sameAuthority(host: String, port: Int?, scheme: String?, authority: String) -> Bool {

@@ -26,10 +26,14 @@ public struct ConsoleSessionSettings: Sendable {
     /// Set when the server is reached over TLS (directly or behind a proxy that terminates it):
     /// the cookie then carries `Secure` and the sign-in form's cookie too.
     public var secureCookies: Bool = false
+    /// The server's public base URL (`serve --public-url`): forms whose `Origin` is its origin are
+    /// this server's, also when a proxy in front rewrites the Host header.
+    public var publicURL: String?
 
-    public init(lifetime: Duration = .seconds(8 * 60 * 60), secureCookies: Bool = false) {
+    public init(lifetime: Duration = .seconds(8 * 60 * 60), secureCookies: Bool = false, publicURL: String? = nil) {
         self.lifetime = lifetime
         self.secureCookies = secureCookies
+        self.publicURL = publicURL
     }
 
     static let cookieName = "certify_session"

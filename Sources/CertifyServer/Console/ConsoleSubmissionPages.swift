@@ -62,7 +62,7 @@ extension ConsolePages {
         guard let principal = context.identity, let session = context.sessions.session else {
             throw HTTPError(.forbidden, message: "You are not signed in (or your session has ended); sign in and try again.")
         }
-        try ConsoleSecurity.checkOrigin(request)
+        try ConsoleSecurity.checkOrigin(request, publicURL: settings.publicURL)
         let query = try QueryParameters(request, accepting: [])
         let read = {
             try await intake.read(request, context: context, query: query) { fields in
