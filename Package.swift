@@ -141,7 +141,7 @@ let package = Package(
         .target(
             name: "CertifyServer",
             dependencies: [
-                "UseCases", "Pipeline", "OutboundHTTP", "UploadForm",
+                "UseCases", "Pipeline", "OutboundHTTP", "UploadForm", "Reports", "StageCatalog",
                 .product(name: "Crypto", package: "swift-crypto"), "SubmissionStore", "Certification", "ConnectorPackage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -153,18 +153,5 @@ enum HTMLReportRenderer {
     }
 
     /// Escaping for the fallback page; the template page is escaped by Mustache.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { ReportWording.htmlEscaped(text) }
 }

@@ -57,6 +57,24 @@ extension PackageReport {
 /// Wording and number formats shared by the human-readable renderers, so that the terminal,
 /// the pull-request comment and the page say the same thing the same way.
 public enum ReportWording {
+    /// `text` escaped for HTML text and double-quoted attributes (`&`, `<`, `>`, `"`, `'`), as
+    /// Mustache's `{{...}}` does: for text built outside a template.
+    public static func htmlEscaped(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// Where a finding is, in one line: "file:line:column · pointer · operation".
     public static func place(_ finding: Finding) -> String {
         var parts: [String] = []
@@ -95,7 +113,7 @@ public enum ReportWording {
     }
 
     /// "2 errors, 1 warning, 0 infos".
-    static func severityCounts(errors: Int, warnings: Int, infos: Int) -> String {
+    public static func severityCounts(errors: Int, warnings: Int, infos: Int) -> String {
         [plural(errors, "error"), plural(warnings, "warning"), plural(infos, "info")].joined(separator: ", ")
     }
 

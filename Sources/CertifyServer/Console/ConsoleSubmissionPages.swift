@@ -2,6 +2,7 @@ import Certification
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Reports
 import SubmissionStore
 import UseCases
 
@@ -152,14 +153,9 @@ extension ConsoleViews {
             }
             model["hasExchanges"] = !run.stages.flatMap(\.exchanges).isEmpty
         }
-        // Counts by rule, the largest first.
-        var byRule: [String: (Severity, Int)] = [:]
-        for finding in findings {
-            let current = byRule[finding.ruleId]
-            byRule[finding.ruleId] = (max(current?.0 ?? finding.severity, finding.severity), (current?.1 ?? 0) + 1)
-        }
-        model["rules"] = byRule.sorted { ($0.value.0, $0.value.1, $1.key) > ($1.value.0, $1.value.1, $0.key) }.map {
-            ["rule": $0.key, "severity": $0.value.0.rawValue, "count": $0.value.1]
+        // Counts by rule, as the reports count them: the error rules first, then by count.
+        model["rules"] = PackageReport(name: s.connector, verdict: .pass, stages: run?.stages ?? []).ruleCounts.map {
+            ["rule": $0.ruleId, "severity": $0.severity.rawValue, "count": $0.count] as [String: Any]
         }
         // Comments on each finding, from the history.
         var comments: [String: [[String: Any]]] = [:]

@@ -1,5 +1,6 @@
 import Certification
 import Foundation
+import Reports
 import StageCatalog
 import SubmissionStore
 import UseCases
@@ -59,21 +60,9 @@ enum ConsoleViews {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    /// Where a finding is: file, line and column, then the JSON Pointer and the operation.
-    static func place(_ finding: Finding) -> String {
-        var parts: [String] = []
-        if let file = finding.file {
-            var location = file
-            if let line = finding.line {
-                location += ":\(line)"
-                if let column = finding.column { location += ":\(column)" }
-            }
-            parts.append(location)
-        }
-        if let pointer = finding.pointer, !pointer.isEmpty { parts.append(pointer) }
-        if let operation = finding.operation { parts.append("operation \(operation)") }
-        return parts.isEmpty ? "the package" : parts.joined(separator: " · ")
-    }
+    /// Where a finding is: file, line and column, then the JSON Pointer and the operation, in
+    /// the reports' words.
+    static func place(_ finding: Finding) -> String { ReportWording.place(finding) }
 
     static func finding(_ finding: Finding, explained: Bool = true) -> [String: Any] {
         var model: [String: Any] = [
@@ -91,32 +80,14 @@ enum ConsoleViews {
 
     /// Counts by severity in the words the reports use: "3 errors, 12 warnings, 1 info".
     static func severityCounts(_ findings: [Finding]) -> String {
-        let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.filter { $0.severity == .warning }.count
-        let infos = findings.filter { $0.severity == .info }.count
-        if errors + warnings + infos == 0 { return "No findings" }
-        return [
-            "\(errors) error\(errors == 1 ? "" : "s")", "\(warnings) warning\(warnings == 1 ? "" : "s")",
-            "\(infos) info\(infos == 1 ? "" : "s")",
-        ].joined(separator: ", ")
+        guard !findings.isEmpty else { return "No findings" }
+        return ReportWording.severityCounts(
+            errors: findings.filter { $0.severity == .error }.count, warnings: findings.filter { $0.severity == .warning }.count,
+            infos: findings.filter { $0.severity == .info }.count)
     }
 
-    /// `text` escaped for HTML text and double-quoted attributes, as Mustache's `{{...}}` does.
-    static func html(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    /// `text` escaped as `{{...}}` escapes it, for values inserted with `{{{...}}}`.
+    static func html(_ text: String) -> String { ReportWording.htmlEscaped(text) }
 
     /// A rule's explanation, fix and source as an escaped `<details>` block, made once per rule
     /// on a page; empty for a rule the catalogue does not know.
