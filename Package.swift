@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "StageCatalog",
             dependencies: [
-                "Certification", "SchemaConformance", "ContentPolicy", "Probing",
+                "Certification", "ConnectorPackage", "SchemaConformance", "ContentPolicy", "Probing",
             ]),
         // Renderers (JSON, Markdown, HTML) from one result model.
         .target(

@@ -19,6 +19,15 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
 
 /// One problem found by one rule, at one place. The same shape everywhere: in the stages, the
 /// store, the JSON output and every report.
+extension Finding {
+    /// Whether a reviewer may accept this finding: warnings and infos, and the breaking-change
+    /// errors Microsoft's reviewers let through once the publisher confirms (all breaking-*
+    /// rules but the authentication type, which an update may never change).
+    public var isAcceptable: Bool {
+        severity != .error || (ruleId.hasPrefix("breaking-") && ruleId != "breaking-auth-type-changed")
+    }
+}
+
 public struct Finding: Codable, Sendable, Hashable {
     public var ruleId: String
     public var severity: Severity

@@ -14,10 +14,19 @@ public struct RuleDescription: Sendable, Hashable, Codable {
     /// rule's own proof, run by one generic test.
     public var triggering: [ExamplePackage]
     public var nonTriggering: [ExamplePackage]
+    /// The severity under the strict level (`level: strict` in a ruleset, `check --strict`),
+    /// when it differs: a requirement Microsoft documents as an error that certified connectors
+    /// show it did not block on in practice is a warning by default and an error when strict.
+    public var strictSeverity: Severity?
+    /// The day (YYYY-MM-DD) from which Microsoft documents the requirement, when it is known
+    /// and newer than some certified connectors: a re-certification tells a finding of a rule
+    /// newer than the connector's last run from a regression.
+    public var since: String?
 
     public init(
         id: String, severity: Severity, stage: String, summary: String, source: String, fix: String,
-        triggering: [ExamplePackage] = [], nonTriggering: [ExamplePackage] = []
+        triggering: [ExamplePackage] = [], nonTriggering: [ExamplePackage] = [], strictSeverity: Severity? = nil,
+        since: String? = nil
     ) {
         self.id = id
         self.severity = severity
@@ -27,6 +36,13 @@ public struct RuleDescription: Sendable, Hashable, Codable {
         self.fix = fix
         self.triggering = triggering
         self.nonTriggering = nonTriggering
+        self.strictSeverity = strictSeverity
+        self.since = since
+    }
+
+    /// The severity under `level`.
+    public func severity(at level: Ruleset.Level) -> Severity {
+        level == .strict ? strictSeverity ?? severity : severity
     }
 
     /// Makes a finding of this rule with its default severity.
@@ -43,9 +59,48 @@ public struct RuleDescription: Sendable, Hashable, Codable {
 /// A small package written inline, for a rule's examples: file path to text.
 public struct ExamplePackage: Sendable, Hashable, Codable {
     public var files: [String: String]
+    /// Where the rule's findings on this example must point, for a triggering example: each
+    /// place is `FILE#POINTER` (a JSON Pointer into a JSON file, e.g.
+    /// `apiDefinition.swagger.json#/info/title`), `FILE:LINE`, or `FILE` alone for a finding
+    /// about a whole file. The shared example test asserts a finding of the rule, at the rule's
+    /// severity, at each place (in the spirit of Spectral's expected `path`).
+    public var places: [String]
 
-    public init(_ files: [String: String]) {
+    public init(_ files: [String: String], places: [String] = []) {
         self.files = files
+        self.places = places
+    }
+
+    enum CodingKeys: String, CodingKey { case files, places }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        files = try container.decode([String: String].self, forKey: .files)
+        places = try container.decodeIfPresent([String].self, forKey: .places) ?? []
+    }
+
+    /// This example with the places its findings must point at (see `places`).
+    public func at(_ places: String...) -> ExamplePackage {
+        var example = self
+        example.places += places
+        return example
+    }
+
+    /// A place split into its file and its JSON Pointer or line (nil for the whole file), and
+    /// the severity it expects when the place ends in " (warning)" or " (info)": a rule that
+    /// reports a lesser case below its own severity.
+    public static func parsePlace(_ place: String) -> (file: String, pointer: String?, line: Int?, severity: Severity?) {
+        for severity in [Severity.warning, .info] where place.hasSuffix(" (\(severity.rawValue))") {
+            let (file, pointer, line, _) = parsePlace(String(place.dropLast(severity.rawValue.count + 3)))
+            return (file, pointer, line, severity)
+        }
+        if let hash = place.firstIndex(of: "#") {
+            return (String(place[..<hash]), String(place[place.index(after: hash)...]), nil, nil)
+        }
+        if let colon = place.lastIndex(of: ":"), let line = Int(place[place.index(after: colon)...]) {
+            return (String(place[..<colon]), nil, line, nil)
+        }
+        return (place, nil, nil, nil)
     }
 
     /// A minimal package that passes every rule, with some files replaced (a `nil` removes one).

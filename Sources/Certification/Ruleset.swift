@@ -21,6 +21,17 @@ public struct Ruleset: Sendable, Hashable, Codable {
         }
     }
 
+    /// How strictly the rules are graded. `default`: each rule at its calibrated severity (an
+    /// error is what Microsoft blocks on in practice, docs/calibration.md). `strict`: the rules
+    /// Microsoft documents as errors but certified connectors show it let through are errors too
+    /// (`RuleDescription.strictSeverity`), for a reviewer who wants the letter of the documents.
+    /// A ruleset file's `level: strict` is expanded into rule settings when it is read
+    /// (`Ruleset.strict`), so a stored ruleset says every severity it gave.
+    public enum Level: String, Sendable, Codable, CaseIterable {
+        case `default`
+        case strict
+    }
+
     public var profile: Profile
     public var rules: [String: RuleSetting]
 

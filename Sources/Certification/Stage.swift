@@ -49,6 +49,9 @@ public struct StageInput: Sendable {
     public var package: ConnectorPackage
     /// Parsed JSON files by package path.
     public var json: [String: ParsedFile]
+    /// Commas before a closing bracket that were read as white space, by package path (see
+    /// `JSONDocument.parseAllowingTrailingCommas`); the package stage reports them.
+    public var trailingCommas: [String: [SourcePosition]] = [:]
     public var options: CheckOptions
     /// Work several rules need (a walk of the swagger), done once per package.
     public private(set) var memo = Memo()
@@ -63,7 +66,9 @@ public struct StageInput: Sendable {
         var json: [String: ParsedFile] = [:]
         for file in package.files where file.path.lowercased().hasSuffix(".json") {
             do {
-                json[file.path] = .parsed(try JSONDocument.parse(file.bytes))
+                let (document, commas) = try JSONDocument.parseAllowingTrailingCommas(file.bytes)
+                json[file.path] = .parsed(document)
+                if !commas.isEmpty { trailingCommas[file.path] = commas }
             } catch {
                 json[file.path] = .failed(error)
             }
@@ -106,6 +111,10 @@ public struct CheckOptions: Sendable, Hashable {
     public var titleRegistry: [String: String]
     /// The publisher's last certified revision of the same connector, for the breaking-change rules.
     public var previous: PreviousRevision?
+    /// The publisher the submission is filed under (a submitter's token's publisher, or the one
+    /// an admin named), for the publisher-matches-account rule; nil in `certify check` unless
+    /// `--publisher` names one.
+    public var filingPublisher: String?
 
     /// `stages` names the stages to run; `CheckOptions()` without it (in StageCatalog) names
     /// the static stages, what runs by default.

@@ -63,7 +63,7 @@ public struct StageRunner: Sendable {
             var elapsed = clock.now - stageStart
             if index == 0 { elapsed += parseTime }  // the package stage owns the parsing
             let findings = options.ruleset.apply(to: output.findings).filter {
-                $0.severity == .error || !options.acceptedFindings.contains($0.fingerprint)
+                !$0.isAcceptable || !options.acceptedFindings.contains($0.fingerprint)
             }
             let failed = findings.contains { $0.severity == .error }
             results.append(

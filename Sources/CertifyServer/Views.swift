@@ -17,6 +17,8 @@ struct SubmissionView: Encodable {
     var latestRun: RunView?
     /// What the caller can do now (review actions).
     var allowedActions: [String]?
+    /// In a 201 answer: what the intake noticed that the submitter should read at once.
+    var notes: [String]?
     var links: [String: String]
 
     struct RevisionView: Encodable {
@@ -53,6 +55,7 @@ struct SubmissionView: Encodable {
     init(_ detail: SubmissionDetail, principal: Principal? = nil) {
         let s = detail.submission
         allowedActions = principal.map { Review.allowedActions(in: s.state, for: $0).map(\.rawValue) }
+        notes = detail.notes
         id = s.id
         publisher = s.publisher
         connector = s.connector

@@ -5,7 +5,8 @@ extension PolicyRules {
     public static var swagger: [Rule] {
         [
             swaggerSize, titleRequiredEnglish, titleMaxLength, titleRestrictedWordsRule, titleEndAlphanumeric,
-            descriptionLength, descriptionRestricted, contactRequired, connectorMetadata, metadataURLs, categoriesEnum,
+            descriptionLength, descriptionRestricted, contactRequired, contactComplete, connectorMetadata, metadataURLs, metadataURLsHTTPS,
+            categoriesEnum,
             hostProduction, schemesHTTPS, operationCount, operationIdPresent, operationIdPascal, operationStringsRequired,
             operationVisibilityRequired, summaryMaxLength, summaryChars, summaryEndAlphanumeric, parameterDescription,
             parameterSummary, descriptionSentence, summaryNotDescription, internalRequiredDefault, responses,
@@ -16,7 +17,7 @@ extension PolicyRules {
     /// apiProperties.json policy.
     public static var properties: [Rule] {
         [
-            brandColorFormat, brandColorForbidden, brandColorIndependentPublisher, publisherStackOwner,
+            brandColorFormat, brandColorForbidden, brandColorIndependentPublisher, publisherStackOwner, publisherMatchesAccount,
             connectionParameterUIDefinition, oauthRedirect, authType, scriptOperations,
         ]
     }

@@ -1,6 +1,7 @@
 import Certification
 import Foundation
 import Mustache
+import StageCatalog
 
 /// The outcome of a batch re-certification: per connector, passed, failed or regressed, and the
 /// findings that are new or fixed relative to its previous run.
@@ -28,20 +29,25 @@ public struct RecertificationSummary: Sendable, Codable {
         /// pass, fail, or nil while the run is pending or when it errored.
         public var verdict: String?
         public var previousVerdict: String?
-        /// passed, failed, regressed, fixed, pending or error.
+        /// passed, failed, regressed, new-rule (fails now only for rules Microsoft enforces since
+        /// after the previous run: not a regression), fixed, pending or error.
         public var outcome: String
         public var newFindings: [Finding]
         public var fixedFindings: [Finding]
         /// Findings whose severity changed since the previous run, as they are now.
         public var regradedFindings: [Finding]
+        /// The new errors of rules whose `since` is after the previous run: a requirement that
+        /// is new for this connector, not something that broke.
+        public var newRuleFindings: [Finding]
         public var error: String?
 
         public init(
             submissionId: String, publisher: String, connector: String, revision: Int, verdict: String?,
             previousVerdict: String?, newFindings: [Finding], fixedFindings: [Finding], regradedFindings: [Finding] = [],
-            error: String?
+            newRuleFindings: [Finding] = [], error: String?
         ) {
             self.regradedFindings = regradedFindings
+            self.newRuleFindings = newRuleFindings
             self.submissionId = submissionId
             self.publisher = publisher
             self.connector = connector
@@ -51,7 +57,10 @@ public struct RecertificationSummary: Sendable, Codable {
             self.newFindings = newFindings
             self.fixedFindings = fixedFindings
             self.error = error
+            let newRules = Set(newRuleFindings.map(\.fingerprint))
+            let onlyNewRules = !newRules.isEmpty && newFindings.allSatisfy { $0.severity != .error || newRules.contains($0.fingerprint) }
             switch (verdict, previousVerdict) {
+            case ("fail", "pass") where onlyNewRules: outcome = "new-rule"
             case ("fail", "pass"): outcome = "regressed"
             case ("pass", "fail"): outcome = "fixed"
             case ("pass", _): outcome = "passed"
@@ -83,21 +92,23 @@ public struct RecertificationSummary: Sendable, Codable {
     }
 
     /// The order a reviewer reads a batch in: regressions first, then connectors that could not
-    /// be checked, then those failing with new findings, then fixed ones, then the rest; by
-    /// publisher and connector within each.
+    /// be checked, then those that fail a rule newer than their last run, then those failing
+    /// with new findings, then fixed ones, then the rest; by publisher and connector within each.
     public static func rank(_ c: Connector) -> Int {
         switch c.outcome {
         case "regressed": 0
         case "error": 1
-        case "failed" where !c.newFindings.isEmpty: 2
-        case "fixed": 3
-        default: 4
+        case "new-rule": 2
+        case "failed" where !c.newFindings.isEmpty: 3
+        case "fixed": 4
+        default: 5
         }
     }
 
     /// The section a connector's rank puts it in, with its anchor.
     public static let sections: [(anchor: String, title: String)] = [
         ("regressed", "Regressed: passed before, fail now"), ("errored", "Could not be checked"),
+        ("new-rule", "Failing a rule newer than the last run (not a regression)"),
         ("newly-failing", "Failing, with new findings"), ("fixed", "Fixed: failed before, pass now"),
         ("unchanged", "Same outcome as before"),
     ]
@@ -114,7 +125,8 @@ public struct RecertificationSummary: Sendable, Codable {
     /// reviewer reads first, in reading order.
     public var changed: [Connector] {
         ordered.filter {
-            $0.outcome == "regressed" || $0.outcome == "fixed" || $0.outcome == "error" || !$0.newFindings.isEmpty
+            $0.outcome == "regressed" || $0.outcome == "new-rule" || $0.outcome == "fixed" || $0.outcome == "error"
+                || !$0.newFindings.isEmpty
                 || !$0.fixedFindings.isEmpty
                 || !$0.regradedFindings.isEmpty
         }
@@ -145,7 +157,8 @@ public enum RecertificationRenderer {
 
     static func findingLine(_ f: Finding) -> String {
         let place = [f.file, f.line.map(String.init), f.column.map(String.init)].compactMap { $0 }.joined(separator: ":")
-        return "\(f.severity.rawValue) \(f.ruleId)\(place.isEmpty ? "" : " at \(place)"): \(f.message)"
+        let since = RuleCatalog.rule(f.ruleId)?.since.map { " (a rule enforced since \($0))" } ?? ""
+        return "\(f.severity.rawValue) \(f.ruleId)\(since)\(place.isEmpty ? "" : " at \(place)"): \(f.message)"
     }
 
     static func text(_ s: RecertificationSummary) -> String {

@@ -37,3 +37,20 @@ extension Ruleset {
         return rules.keys.filter { !known.contains($0) }.sorted()
     }
 }
+
+extension Ruleset {
+    /// The strict level: `ruleset` with every rule that has a `strictSeverity` graded at it,
+    /// where `ruleset` does not grade that rule itself. Microsoft documents these requirements as
+    /// errors but let certified connectors through without them (docs/calibration.md); a
+    /// reviewer who wants the letter of the documents, or a brand-new connector, uses this.
+    public static func strict(_ ruleset: Ruleset = .default) -> Ruleset {
+        var strict = ruleset
+        for rule in RuleCatalog.all {
+            guard let severity = rule.strictSeverity, strict.rules[rule.id]?.severity == nil else { continue }
+            var setting = strict.rules[rule.id] ?? RuleSetting()
+            setting.severity = severity
+            strict.rules[rule.id] = setting
+        }
+        return strict
+    }
+}

@@ -117,6 +117,9 @@ public struct SubmissionDetail: Sendable, Codable {
     public var revisions: [RevisionRecord]
     public var latestRun: StoredRun?
     public var events: [ReviewEvent]
+    /// What the intake noticed about the upload that a person should read at once (the 201
+    /// answer's `notes`), such as a publisher other than the account's; not stored.
+    public var notes: [String]? = nil
 }
 
 /// A job a worker has leased.

@@ -69,6 +69,9 @@ public struct RecertificationItem: Sendable, Codable, Hashable {
     /// Findings in both runs whose severity changed (a ruleset re-graded their rule), as they are now.
     public var regradedFindings: [Finding]
     public var error: String?
+    /// When the previous run of the same revision was made: a new finding of a rule Microsoft
+    /// enforces only since a later day (`RuleDescription.since`) is a new rule, not a regression.
+    public var previousRunAt: Date? = nil
 }
 
 extension Store {
@@ -265,6 +268,9 @@ extension Store {
                 let previousVerdict = try previousId.flatMap {
                     try String.fetchOne(db, sql: "SELECT verdict FROM run WHERE id = ?", arguments: [$0])
                 }
+                let previousRunAt = try previousId.flatMap {
+                    try Double.fetchOne(db, sql: "SELECT created_at FROM run WHERE id = ?", arguments: [$0])
+                }.map { Date(timeIntervalSince1970: $0) }
                 let before = Set(previous.map(\.fingerprint))
                 let after = Set(current.map(\.fingerprint))
                 let previousSeverity = Dictionary(previous.map { ($0.fingerprint, $0.severity) }, uniquingKeysWith: { a, _ in a })
@@ -278,7 +284,7 @@ extension Store {
                     regradedFindings: current.filter { finding in
                         previousSeverity[finding.fingerprint].map { $0 != finding.severity } ?? false
                     },
-                    error: row["error"])
+                    error: row["error"], previousRunAt: previousRunAt)
             }
         }
     }

@@ -80,9 +80,9 @@ extension Store {
                 guard let finding = try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) else {
                     throw ReviewError.conflict("No finding with fingerprint \(fingerprint) in the latest run.")
                 }
-                guard finding.severity != .error else {
+                guard finding.isAcceptable else {
                     throw ReviewError.conflict(
-                        "Finding \(fingerprint) (\(finding.ruleId)) is an error: errors block certification and cannot be accepted; only warnings and infos can."
+                        "Finding \(fingerprint) (\(finding.ruleId)) is an error: errors block certification and cannot be accepted; only warnings, infos and breaking changes the publisher has confirmed can."
                     )
                 }
                 if let expiresAt = request.expiresAt, expiresAt.timeIntervalSince1970 <= now {

@@ -1,6 +1,7 @@
 import Certification
 import Foundation
 import Reports
+import StageCatalog
 import SubmissionStore
 
 // From what the store holds to the models the renderers take. They live here, not in Reports:
@@ -62,15 +63,34 @@ public enum ReportBuilder {
 /// From the store's records of a batch to the summary the renderers take.
 public enum RecertificationSummaryBuilder {
     public static func summary(_ p: RecertificationProgress, items: [RecertificationItem]) -> RecertificationSummary {
-        RecertificationSummary(
+        let connectors = items.map {
+            RecertificationSummary.Connector(
+                submissionId: $0.submissionId, publisher: $0.publisher, connector: $0.connector, revision: $0.revision,
+                verdict: $0.verdict, previousVerdict: $0.previousVerdict, newFindings: $0.newFindings,
+                fixedFindings: $0.fixedFindings, regradedFindings: $0.regradedFindings, newRuleFindings: newRuleFindings(of: $0),
+                error: $0.error)
+        }
+        // The store counts every connector that fails where it passed; those that fail only a
+        // rule newer than their last run are told apart here.
+        let newRule = connectors.filter { $0.outcome == "new-rule" }.count
+        return RecertificationSummary(
             id: p.id, selection: p.selection, state: p.state, rulesetVersion: p.rulesetVersion, toolVersion: p.toolVersion,
-            total: p.total, finished: p.finished, passed: p.passed, failed: p.failed, regressed: p.regressed,
-            errored: p.errored, createdAt: p.createdAt, finishedAt: p.finishedAt,
-            connectors: items.map {
-                RecertificationSummary.Connector(
-                    submissionId: $0.submissionId, publisher: $0.publisher, connector: $0.connector, revision: $0.revision,
-                    verdict: $0.verdict, previousVerdict: $0.previousVerdict, newFindings: $0.newFindings,
-                    fixedFindings: $0.fixedFindings, regradedFindings: $0.regradedFindings, error: $0.error)
-            })
+            total: p.total, finished: p.finished, passed: p.passed, failed: p.failed, regressed: max(0, p.regressed - newRule),
+            errored: p.errored, createdAt: p.createdAt, finishedAt: p.finishedAt, connectors: connectors)
+    }
+
+    /// The new errors of `item` whose rule Microsoft enforces only since a day after the
+    /// previous run (`RuleDescription.since`, a day written YYYY-MM-DD, compared in UTC).
+    public static func newRuleFindings(of item: RecertificationItem) -> [Finding] {
+        guard let previous = item.previousRunAt else { return [] }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let previousDay = formatter.string(from: previous)
+        return item.newFindings.filter { finding in
+            guard finding.severity == .error, let since = RuleCatalog.rule(finding.ruleId)?.since else { return false }
+            return since > previousDay
+        }
     }
 }

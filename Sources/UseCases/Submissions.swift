@@ -44,7 +44,9 @@ public struct Submissions: Sendable {
         let summary = try store.createSubmission(
             publisher: publisher, actor: principal.actor, upload: try storeUpload(upload))
         Counter(label: "certify_submissions_total", dimensions: [("kind", "new")], factory: metricsFactory).increment()
-        return try readBack(summary.id)
+        var detail = try readBack(summary.id)
+        detail.notes = Self.notes(on: upload, filedUnder: publisher)
+        return detail
     }
 
     /// A new revision of the submission `id` and its run: by the publisher's submitters or an
@@ -66,7 +68,20 @@ public struct Submissions: Sendable {
         }
         Counter(label: "certify_submissions_total", dimensions: [("kind", "revision")], factory: metricsFactory)
             .increment()
-        return try readBack(summary.id)
+        var detail = try readBack(summary.id)
+        detail.notes = Self.notes(on: upload, filedUnder: existing.publisher)
+        return detail
+    }
+
+    /// What a person should read at once about an upload filed under `publisher`: a package
+    /// that names another publisher (the run reports it too, as publisher-matches-account).
+    public static func notes(on upload: PackageUpload, filedUnder publisher: String) -> [String]? {
+        guard let named = upload.package.namedPublisher, PublisherName.key(named) != PublisherName.key(publisher) else {
+            return nil
+        }
+        return [
+            "apiProperties.json names the publisher \"\(named)\", but this submission is filed under \"\(publisher)\". Microsoft refuses an update from another publisher (\"Publisher Mismatch Detected\"); submit with \"\(named)\"'s account, or correct properties.publisher."
+        ]
     }
 
     /// The publisher a new submission is filed under: a submitter's own, else the one named with

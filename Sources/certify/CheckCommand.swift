@@ -54,6 +54,18 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Ruleset YAML: rules turned off or re-graded, and the publisher profile.", valueName: "FILE"))
     var ruleset: String?
 
+    @Flag(
+        help:
+            "Grade at the strict level: the rules Microsoft documents as errors but let certified connectors through without are errors too (docs/calibration.md). Same as 'level: strict' in a ruleset."
+    )
+    var strict = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The publisher the package will be submitted as (your account's): apiProperties.json must name it (publisher-matches-account).",
+            valueName: "NAME"))
+    var publisher: String?
+
     @Option(
         help: ArgumentHelp(
             "A folder of certified connector folders whose titles the checked ones must not repeat (title-unique).", valueName: "DIR"))
@@ -158,7 +170,9 @@ struct CheckCommand: AsyncParsableCommand {
         }
         var selected = stages.map { $0.split(separator: ",").map(String.init) } ?? StageRegistry.staticNames
         if stages == nil && (probeBaseUrl != nil || !credential.isEmpty) { selected.append(StageRegistry.probeStageName) }
-        var options = CheckOptions(stages: selected, ruleset: try ruleset.map(RulesetFile.load) ?? .default)
+        let loaded = try ruleset.map(RulesetFile.load) ?? .default
+        var options = CheckOptions(stages: selected, ruleset: strict ? Ruleset.strict(loaded) : loaded)
+        options.filingPublisher = publisher
         // The baseline is applied here, after the stages, so that what it silenced can be counted.
         let baselineEntries = try baseline.map { try AcceptedFindingsFile.entries($0) } ?? []
         let accepted = Set(baselineEntries.filter { !$0.expired }.map(\.fingerprint))

@@ -113,6 +113,9 @@ struct SubmitCommand: AsyncParsableCommand {
         var answer = try await serverOptions.json(.POST, route + query, body: zip)
         guard let id = answer["id"] as? String else { throw fail("the service answered without a submission id") }
         FileHandle.standardError.write(Data("submitted \(id) revision \(answer["revision"] ?? "?")\n".utf8))
+        for note in answer["notes"] as? [String] ?? [] {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
         if wait {
             let deadline = Date().addingTimeInterval(600)
             while Date() < deadline {

@@ -6,7 +6,7 @@ import StageCatalog
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules", abstract: "List the certification rules, or explain one.",
-        subcommands: [List.self, Explain.self, Stats.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Explain.self, Stats.self, Calibrate.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,7 +23,7 @@ struct RulesCommand: ParsableCommand {
         @Option(help: "Only the rules of this severity (error, warning, info).")
         var severity: Severity?
 
-        @Flag(help: "Print the rules as a JSON array of {id, severity, stage, summary, fix, source}.")
+        @Flag(help: "Print the rules as a JSON array of {id, severity, strictSeverity, since, stage, summary, fix, source}.")
         var json = false
 
         func validate() throws {
@@ -38,11 +38,14 @@ struct RulesCommand: ParsableCommand {
                 (stage.map { rule.stage == $0.lowercased() } ?? true) && (severity.map { rule.severity == $0 } ?? true)
             }
             if json {
-                let items = rules.map {
-                    [
-                        "id": $0.id, "severity": $0.severity.rawValue, "stage": $0.stage, "summary": $0.summary, "fix": $0.fix,
-                        "source": $0.source,
+                let items = rules.map { rule -> [String: String] in
+                    var item = [
+                        "id": rule.id, "severity": rule.severity.rawValue, "stage": rule.stage, "summary": rule.summary, "fix": rule.fix,
+                        "source": rule.source,
                     ]
+                    item["strictSeverity"] = rule.strictSeverity?.rawValue
+                    item["since"] = rule.since
+                    return item
                 }
                 let data = try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
@@ -73,15 +76,21 @@ struct RulesCommand: ParsableCommand {
                 let hint = nearest.map { " Did you mean '\($0)'?" } ?? ""
                 throw fail("no rule '\(id)'.\(hint) 'certify rules list' shows them all")
             }
+            let strict = rule.strictSeverity.map { ", \($0.rawValue) at the strict level" } ?? ""
+            let since = rule.since.map { ", enforced by Microsoft since \($0)" } ?? ""
             print(
                 """
-                \(rule.id) (\(rule.severity.rawValue), stage \(rule.stage))
+                \(rule.id) (\(rule.severity.rawValue)\(strict)\(since), stage \(rule.stage))
 
                 \(rule.summary)
 
                 Fix: \(rule.fix)
                 Source: \(rule.source)
                 """)
+            if let calibration = RuleCatalog.calibration[rule.id] {
+                print("\nCalibration (docs/calibration.md): \(calibration.decision)")
+                for evidence in calibration.evidence { print("  \(evidence.kind.rawValue): \"\(evidence.quote)\" \(evidence.link)") }
+            }
             let legend = Self.legend(for: rule.source)
             if !legend.isEmpty {
                 let width = legend.map(\.code.count).max() ?? 0
@@ -156,6 +165,64 @@ struct RulesCommand: ParsableCommand {
                 for code in ["SVR", "CPE", "PPC"] where word == code { used.insert(code) }
             }
             return sourceCodes.filter { used.contains($0.code) }
+        }
+    }
+
+    struct Calibrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Weigh every rule that can be an error against a corpus of certified connectors (docs/calibration.md).",
+            discussion: """
+                Checks every connector of the corpus at the default level and prints, as Markdown: how many fail \
+                (all, and those changed on or after --recent-since, dated by the history file), each recent one that \
+                still fails with the finding that fails it, and for every rule that can be an error its severities, \
+                how many connectors it fires on, the decision and Microsoft's evidence. Exit status 1 when more than \
+                --target percent of the recent connectors fail.
+
+                Example:
+                  certify rules calibrate --corpus ../shared/corpus/certified \\
+                    --history ../shared/corpus/certified-history.tsv > docs/calibration.md
+                """)
+
+        @Option(help: ArgumentHelp("Folder of certified connector folders.", valueName: "DIR"))
+        var corpus: String = "../shared/corpus/certified"
+
+        @Option(help: ArgumentHelp("Tab-separated connector, first_commit, last_commit (with a header).", valueName: "FILE"))
+        var history: String = "../shared/corpus/certified-history.tsv"
+
+        @Option(help: ArgumentHelp("Connectors last changed on or after this day are recent.", valueName: "YYYY-MM-DD"))
+        var recentSince = "2023-01-01"
+
+        @Option(help: ArgumentHelp("Most recent connectors that may fail, in percent.", valueName: "PERCENT"))
+        var target: Double = CorpusCalibration.defaultTargetFailureShare * 100
+
+        func validate() throws {
+            guard recentSince.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
+                throw ValidationError("--recent-since '\(recentSince)' is not a day written YYYY-MM-DD")
+            }
+            guard (0...100).contains(target) else { throw ValidationError("--target \(target) is not a percentage from 0 to 100") }
+        }
+
+        func run() async throws {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isFolder), isFolder.boolValue else {
+                throw fail("\(corpus): not a folder of connector folders")
+            }
+            guard FileManager.default.isReadableFile(atPath: history) else { throw fail("\(history): cannot read the history file") }
+            var calibration = try await CorpusCalibration.run(
+                corpus: URL(fileURLWithPath: corpus), history: URL(fileURLWithPath: history))
+            calibration.recentSince = recentSince
+            guard !calibration.recent.isEmpty else {
+                throw fail("\(history): no connector of \(corpus) changed on or after \(recentSince); check the file and --recent-since")
+            }
+            print(
+                calibration.markdown(corpusName: corpus, historyName: history),
+                terminator: "")
+            let share = calibration.recentFailureShare * 100
+            let summary = String(
+                format: "%d of %d recent connectors fail at the default level (%.1f%%, target at most %.0f%%)",
+                calibration.failing(calibration.recent, at: .default).count, calibration.recent.count, share, target)
+            FileHandle.standardError.write(Data((summary + "\n").utf8))
+            if share > target { throw ExitStatus(code: 1) }
         }
     }
 

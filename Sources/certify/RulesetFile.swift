@@ -6,6 +6,7 @@ import Yams
 /// Reads a ruleset YAML file:
 ///
 ///     profile: independent-publisher      # or verified-publisher (the default)
+///     level: strict                       # or default: see docs/calibration.md
 ///     rules:
 ///       json-duplicate-key: error         # a severity: error, warning or info
 ///       json-byte-order-mark: off         # off / on
@@ -33,6 +34,7 @@ enum RulesetFile {
         }
         guard let mapping = root.mapping else { throw fail("\(where_(root)): the ruleset must be a mapping with 'profile' and 'rules'") }
         var ruleset = Ruleset()
+        var level = Ruleset.Level.default
         let known = Set(RuleCatalog.all.map(\.id))
         for (key, value) in mapping {
             switch key.string {
@@ -42,6 +44,11 @@ enum RulesetFile {
                         "\(where_(value)): profile must be one of: \(Ruleset.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 ruleset.profile = profile
+            case "level":
+                guard let name = value.string, let parsed = Ruleset.Level(rawValue: name) else {
+                    throw fail("\(where_(value)): level must be one of: \(Ruleset.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                level = parsed
             case "rules":
                 guard let rules = value.mapping else { throw fail("\(where_(value)): 'rules' must be a mapping of rule id to setting") }
                 for (idNode, setting) in rules {
@@ -51,10 +58,11 @@ enum RulesetFile {
                     ruleset.rules[id] = try parseSetting(setting, at: where_)
                 }
             default:
-                throw fail("\(where_(key)): unknown key '\(key.string ?? "?")'; a ruleset has 'profile' and 'rules'")
+                throw fail("\(where_(key)): unknown key '\(key.string ?? "?")'; a ruleset has 'profile', 'level' and 'rules'")
             }
         }
-        return ruleset
+        // Rules the file grades itself keep its severity; the others take the level's.
+        return level == .strict ? Ruleset.strict(ruleset) : ruleset
     }
 
     static func parseSetting(_ node: Node, at where_: (Node) -> String) throws -> Ruleset.RuleSetting {

@@ -122,7 +122,7 @@ final class BreakingChangesTests: XCTestCase {
                 (#""delete": {"#, #""x-delete": {"#)
             ]))
         let finding = assertOnly(findings, "breaking-operation-removed", at: "/paths/~1tasks~1{id}")
-        XCTAssertEqual(finding?.severity, .warning)
+        XCTAssertEqual(finding?.severity, .error)
         XCTAssertEqual(finding?.operation, "DeleteTask")
         XCTAssertTrue(finding?.message.contains("'DeleteTask' (DELETE /tasks/{id}) was removed") == true, finding?.message ?? "")
     }
@@ -262,6 +262,19 @@ final class BreakingChangesTests: XCTestCase {
         XCTAssertEqual(first.first.flatMap(\.line).map { $0 + 3 }, moved.first?.line)
     }
 
+    /// A reviewer may accept a breaking change the publisher confirmed, as Microsoft's reviewers
+    /// do; never a changed authentication type, and no other error.
+    func testBreakingErrorsAreTheOnlyAcceptableErrors() throws {
+        let removed = try XCTUnwrap(try compare(try revised([(#""delete": {"#, #""x-delete": {"#)])).first)
+        XCTAssertEqual(removed.severity, .error)
+        XCTAssertTrue(removed.isAcceptable)
+        let auth = Finding(ruleId: "breaking-auth-type-changed", severity: .error, stage: "policy", message: "m")
+        XCTAssertFalse(auth.isAcceptable)
+        let other = Finding(ruleId: "json-syntax", severity: .error, stage: "package", message: "m")
+        XCTAssertFalse(other.isAcceptable)
+        XCTAssertTrue(Finding(ruleId: "json-syntax", severity: .warning, stage: "package", message: "m").isAcceptable)
+    }
+
     func testOneRulePerKind() {
         XCTAssertEqual(
             BreakingChanges.rules.map(\.id),
@@ -271,7 +284,8 @@ final class BreakingChangesTests: XCTestCase {
                 "breaking-type-changed", "breaking-enum-values-removed", "breaking-auth-type-changed",
             ])
         for rule in BreakingChanges.rules {
-            XCTAssertEqual(rule.severity, rule.id == "breaking-auth-type-changed" ? .error : .warning, rule.id)
+            // Errors, as Microsoft's Breaking Change Detector prints them (##[error]).
+            XCTAssertEqual(rule.severity, .error, rule.id)
             XCTAssertEqual(rule.stage, "policy")
             XCTAssertFalse(rule.summary.isEmpty || rule.source.isEmpty || rule.fix.isEmpty, rule.id)
         }

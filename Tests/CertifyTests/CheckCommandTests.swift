@@ -127,30 +127,43 @@ final class CheckCommandTests: XCTestCase {
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
         let packages = try XCTUnwrap(root["packages"] as? [[String: Any]])
         XCTAssertEqual(packages.count, 619)
-        var flagged: Set<String> = []
+        var flagged: [String: Set<String>] = [:]
         for package in packages {
             let name = URL(fileURLWithPath: package["path"] as! String).lastPathComponent
-            for finding in package["findings"] as? [[String: Any]] ?? [] where finding["ruleId"] as? String == "json-syntax" {
-                flagged.insert("\(name)/\(finding["file"] as! String):\(finding["line"] as! Int):\(finding["column"] as! Int)")
+            for finding in package["findings"] as? [[String: Any]] ?? [] {
+                guard let rule = finding["ruleId"] as? String, rule == "json-syntax" || rule == "json-trailing-comma" else { continue }
+                flagged[rule, default: []].insert(
+                    "\(name)/\(finding["file"] as! String):\(finding["line"] as! Int):\(finding["column"] as! Int)")
             }
         }
         // Positions as Python's json module reports them (the corpus README lists these files).
-        let expected: Set<String> = [
-            "Cireson Service Manager Portal/apiDefinition.swagger.json:54:19",
-            "CognitiveServicesTextAnalytics/apiDefinition.swagger.json:276:6",
-            "DocuMotor/apiDefinition.swagger.json:48:11",
-            "DocuSignDemo/apiDefinition.swagger.json:1636:9",
-            "Easyvista_Service._Manager/apiDefinition.swagger.json:3819:47",
-            "IN-D Invoice Data Capture/apiDefinition.swagger.json:51:13",
-            "PUG Gamified Engagement/apiDefinition.swagger.json:734:3",
-            "Plumsail Documents/apiDefinition.swagger.json:1300:11",
-            "Revizto (Ireland)/apiDefinition.swagger.json:981:5",
-            "ZohoSign/apiDefinition.swagger.json:14:1",
-            "envoy/apiDefinition.swagger.json:2198:35",
-            "Shopranos/apiProperties.json:22:4",
-            "SigningHub/apiProperties.json:24:13",
-            "gofileroom/apiProperties.json:91:1",
-        ]
-        XCTAssertEqual(flagged, expected)
+        XCTAssertEqual(
+            flagged["json-syntax"],
+            [
+                "CognitiveServicesTextAnalytics/apiDefinition.swagger.json:276:6",
+                "Easyvista_Service._Manager/apiDefinition.swagger.json:3819:47",
+                "IN-D Invoice Data Capture/apiDefinition.swagger.json:51:13",
+                "ZohoSign/apiDefinition.swagger.json:14:1",
+                "Shopranos/apiProperties.json:22:4",
+                "SigningHub/apiProperties.json:24:13",
+                "gofileroom/apiProperties.json:91:1",
+            ])
+        // The seven swaggers whose only fault is trailing commas are read, and each comma is
+        // reported where it is (Python reports the bracket after the first), envoy's fourteen too.
+        let envoy = [
+            "2197:58", "2201:56", "2712:56", "2716:54", "3494:56", "3498:54", "4004:56", "4008:54", "4341:56", "4345:54",
+            "4639:48", "4643:46", "4977:48", "4981:46",
+        ].map { "envoy/apiDefinition.swagger.json:\($0)" }
+        XCTAssertEqual(
+            flagged["json-trailing-comma"],
+            Set(
+                [
+                    "Cireson Service Manager Portal/apiDefinition.swagger.json:53:45",
+                    "DocuMotor/apiDefinition.swagger.json:47:30",
+                    "DocuSignDemo/apiDefinition.swagger.json:1635:12",
+                    "PUG Gamified Engagement/apiDefinition.swagger.json:733:6",
+                    "Plumsail Documents/apiDefinition.swagger.json:1299:14",
+                    "Revizto (Ireland)/apiDefinition.swagger.json:980:50",
+                ] + envoy))
     }
 }

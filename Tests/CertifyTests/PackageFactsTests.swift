@@ -66,9 +66,8 @@ final class PackageFactsTests: XCTestCase {
                 XCTAssertNil(uploadPublisher, "\(folder): an upload naming no publisher must ask for ?publisher=")
             }
 
-            // The same facts read by Foundation, where both readers read the file (Foundation's
-            // also takes trailing commas, which RFC 8259 and JSONDocument refuse: such a package
-            // has no title and no publisher, as the stages report it not JSON).
+            // The same facts read by Foundation, where both readers read the file (strict JSON
+            // only: a file with trailing commas, which both read, is compared as the stages read it).
             if Self.strictlyJSON(package.file(.properties)),
                 let properties = Self.foundationObject(package.file(.properties))?["properties"] as? [String: Any]
             {

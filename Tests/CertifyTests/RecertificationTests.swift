@@ -4,11 +4,11 @@ import Foundation
 import Pipeline
 import Reports
 import StageCatalog
-import SubmissionStore
 import UseCases
 import XCTest
 
 @testable import CertifyServer
+@testable import SubmissionStore
 
 final class RecertificationTests: XCTestCase {
     /// Imports the fixture packages as certified connectors and runs their baseline checks.
@@ -159,5 +159,46 @@ final class RecertificationTests: XCTestCase {
             try store.scalar("SELECT count(*) FROM stage_result s JOIN run r ON r.id = s.run_id WHERE r.reason = 'recertification'"),
             try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'") * (1 + StageRegistry.staticNames.count),
             "every run's stages written exactly once")
+    }
+}
+
+/// A rule Microsoft enforces only since a day after a connector's last run (`since`) makes a
+/// re-certification failure a new rule, not a regression.
+final class NewRuleTests: XCTestCase {
+    func item(previousRunAt: Date?, new: [Finding]) -> RecertificationItem {
+        RecertificationItem(
+            submissionId: "s", publisher: "Contoso", connector: "Contoso Weather", revision: 1, runId: 2, verdict: "fail",
+            previousVerdict: "pass", regressed: true, newFindings: new, fixedFindings: [], regradedFindings: [], error: nil,
+            previousRunAt: previousRunAt)
+    }
+
+    func testAFindingOfARuleNewerThanTheLastRunIsANewRule() throws {
+        let rule = try XCTUnwrap(RuleCatalog.rule("default-no-schema"))
+        let since = try XCTUnwrap(rule.since)
+        let newRule = Finding(ruleId: rule.id, severity: .error, stage: "policy", message: "default has a schema")
+        let before = ISO8601DateFormatter().date(from: "2024-06-01T12:00:00Z")!
+        let after = ISO8601DateFormatter().date(from: "2026-06-01T12:00:00Z")!
+        XCTAssertLessThan("2024-06-01", since)
+        XCTAssertGreaterThan("2026-06-01", since)
+
+        let older = item(previousRunAt: before, new: [newRule])
+        XCTAssertEqual(RecertificationSummaryBuilder.newRuleFindings(of: older).map(\.ruleId), [rule.id])
+        let progress = RecertificationProgress(
+            id: 1, selection: "all", state: "finished", rulesetVersion: "r", toolVersion: "t", total: 1, finished: 1, passed: 0,
+            failed: 1, regressed: 1, errored: 0, createdBy: "admin", createdAt: after, finishedAt: after)
+        let summary = RecertificationSummaryBuilder.summary(progress, items: [older])
+        XCTAssertEqual(summary.connectors.first?.outcome, "new-rule")
+        XCTAssertEqual(summary.regressed, 0, "a new rule is not counted as a regression")
+        XCTAssertTrue(RecertificationRenderer.render(summary, as: .markdown).contains("(a rule enforced since \(since))"))
+
+        // Run after the rule came into force: a regression like any other.
+        let newer = item(previousRunAt: after, new: [newRule])
+        XCTAssertEqual(RecertificationSummaryBuilder.newRuleFindings(of: newer), [])
+        XCTAssertEqual(RecertificationSummaryBuilder.summary(progress, items: [newer]).connectors.first?.outcome, "regressed")
+
+        // A new error of another rule beside it is still a regression.
+        let other = Finding(ruleId: "title-max-length", severity: .error, stage: "policy", message: "too long")
+        let mixed = item(previousRunAt: before, new: [newRule, other])
+        XCTAssertEqual(RecertificationSummaryBuilder.summary(progress, items: [mixed]).connectors.first?.outcome, "regressed")
     }
 }

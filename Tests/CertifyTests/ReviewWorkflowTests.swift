@@ -78,9 +78,13 @@ final class ReviewWorkflowTests: XCTestCase {
                 headers: apiHeaders(f.contoso, contentType: "application/zip"), body: ByteBuffer(bytes: zip)
             ) { XCTAssertEqual($0.status, .created) }
             await f.drain()
-            try await client.execute(uri: "/v1/submissions/\(id)", method: .get, headers: apiHeaders(f.contoso)) { response in
-                let run = try XCTUnwrap(try apiJSON(response)["latestRun"] as? [String: Any])
-                XCTAssertEqual((run["findings"] as? [String: Int])?["warning"], 0, "the accepted warning is in the baseline")
+            try await client.execute(uri: "/v1/submissions/\(id)/report?format=json", method: .get, headers: apiHeaders(f.contoso)) {
+                response in
+                let packages = try XCTUnwrap(try apiJSON(response)["packages"] as? [[String: Any]])
+                let rules = (packages.first?["findings"] as? [[String: Any]] ?? []).compactMap { $0["ruleId"] as? String }
+                // The fixture's later "publisher" is "Contoso Ltd", not the account's "Contoso":
+                // that warning stays; the accepted duplicate key is left out.
+                XCTAssertEqual(rules, ["publisher-matches-account"], "the accepted warning is in the baseline")
             }
         }
     }

@@ -14,6 +14,7 @@ final class RuleExampleTests: XCTestCase {
         "package-refused": "fires on a package that cannot be loaded; its cases are the hostile zips in Fixtures/zips (PackageLoaderTests)",
         "brand-color-ip": "fires only under the independent-publisher profile; PolicySwaggerRuleTests runs it with that profile",
         "title-unique": "fires only against a registry of other titles; RegistryBaselineTests gives it one",
+        "publisher-matches-account": "fires only when the filing publisher is known; PublisherMatchTests files packages under one",
         "breaking-changes": "compares with a previous certified revision; BreakingChangesTests run every breaking-* rule",
     ].merging(BreakingChanges.rules.map { ($0.id, "needs a previous certified revision: BreakingChangesTests") }) { a, _ in a }
         .merging(ProbeRules.all.map { ($0.id, "a probe rule needs a live API: ProbeTests run it against the fixture API") }) { a, _ in a }
@@ -42,6 +43,58 @@ final class RuleExampleTests: XCTestCase {
         }
     }
 
+    /// Triggering examples whose findings cannot carry a place the example can name.
+    let exemptFromPlaces: [String: String] = [:]
+
+    /// Each triggering example names where its finding must point (`ExamplePackage.at`), and
+    /// the rule reports a finding there at its own severity: a rule that fires somewhere else
+    /// (the parent object, the wrong file, the wrong line) fails here.
+    func testEveryTriggeringExampleIsReportedAtItsPlaceAndSeverity() async {
+        for rule in RuleCatalog.all {
+            for (index, example) in rule.triggering.enumerated() {
+                let findings = await run(example).filter { $0.ruleId == rule.id }
+                let found = findings.map { "\($0.file ?? "-")#\($0.pointer ?? "")@\($0.line.map(String.init) ?? "-") \($0.severity)" }
+                if example.places.isEmpty {
+                    XCTAssertNotNil(
+                        exemptFromPlaces[rule.id],
+                        "\(rule.id): triggering example \(index) declares no place (ExamplePackage.at); it reports \(found)")
+                }
+                for place in example.places {
+                    let (file, pointer, line, severity) = ExamplePackage.parsePlace(place)
+                    let match = findings.first { finding in
+                        finding.file == file && (pointer == nil || finding.pointer == pointer)
+                            && (line == nil || finding.line == line)
+                    }
+                    XCTAssertNotNil(match, "\(rule.id): triggering example \(index) has no finding at \(place); it reports \(found)")
+                    XCTAssertEqual(match?.severity, severity ?? rule.severity, "\(rule.id): triggering example \(index) at \(place)")
+                }
+            }
+        }
+    }
+
+    /// Every rule written in Sources (a `RuleDescription(id: ...)`) is in the catalogue, so a
+    /// rule defined but left out of its stage's hand-kept list is caught.
+    func testEveryRuleDefinedInTheSourcesIsRegistered() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        guard let walker = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil) else {
+            return XCTFail("cannot read \(sources.path)")
+        }
+        let pattern = try NSRegularExpression(pattern: #"RuleDescription\(\s*id:\s*"([a-z0-9-]+)""#)
+        var defined: [String: String] = [:]
+        for case let url as URL in walker where url.pathExtension == "swift" {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let range = Range(match.range(at: 1), in: text) { defined[String(text[range])] = url.lastPathComponent }
+            }
+        }
+        XCTAssertGreaterThan(defined.count, 100, "the scan found too few rule definitions to mean anything")
+        let registered = Set(RuleCatalog.all.map(\.id))
+        for (id, file) in defined.sorted(by: { $0.key < $1.key }) {
+            XCTAssertTrue(registered.contains(id), "\(id) is defined in \(file) but no stage lists it")
+        }
+    }
+
     func testTheMinimalExampleIsClean() async {
         let findings = await run(.minimal())
         XCTAssertEqual(findings.map(\.ruleId), [], "the minimal package every example starts from must pass every rule")
@@ -61,7 +114,7 @@ final class RuleExampleTests: XCTestCase {
     /// A fingerprint names the problem, not its line: moving it keeps the fingerprint.
     func testFingerprintIgnoresLineNumbers() async {
         var moved = ExamplePackage.minimal().files
-        let broken = "{\"properties\": {\"iconBrandColor\": \"#1f6feb\",}}"
+        let broken = "{\"properties\": {\"iconBrandColor\": \"#1f6feb\" \"x\": 1}}"
         moved["apiProperties.json"] = broken
         let first = await run(ExamplePackage(moved)).first { $0.ruleId == "json-syntax" }
         moved["apiProperties.json"] = "\n\n\n" + broken

@@ -137,11 +137,15 @@ extension ConsoleViews {
         let order: [(String, String, (RecertificationSummary.Connector) -> Bool)] = [
             ("regressed", "Regressed: passed before, fail now", { $0.outcome == "regressed" }),
             ("errored", "Could not be checked", { $0.outcome == "error" }),
+            ("new-rule", "Failing a rule newer than the last run (not a regression)", { $0.outcome == "new-rule" }),
             ("newly-failing", "Failing, with new findings", { $0.outcome == "failed" && !$0.newFindings.isEmpty }),
             ("fixed", "Fixed: failed before, pass now", { $0.outcome == "fixed" }),
             (
                 "rest", "Same outcome as before",
-                { !["regressed", "error", "fixed"].contains($0.outcome) && !($0.outcome == "failed" && !$0.newFindings.isEmpty) }
+                {
+                    !["regressed", "error", "new-rule", "fixed"].contains($0.outcome)
+                        && !($0.outcome == "failed" && !$0.newFindings.isEmpty)
+                }
             ),
         ]
         let sections = order.compactMap { key, title, test -> [String: Any]? in

@@ -4,16 +4,18 @@ import Certification
 /// certified revision. They run only when that revision exists, so they have no example
 /// packages of their own: BreakingChangesTests gives each an old and a new swagger.
 extension BreakingChanges {
-    private static func rule(_ id: String, severity: Severity = .warning, summary: String, source: String, fix: String)
+    private static func rule(_ id: String, severity: Severity = .error, summary: String, source: String, fix: String)
         -> RuleDescription
     {
         RuleDescription(id: id, severity: severity, stage: PolicyStage.stageName, summary: summary, source: source, fix: fix)
     }
 
-    /// Warnings, not errors: Microsoft's reviewers accept a breaking change once the publisher
-    /// confirms it (or versions the operation), so the reviewer must acknowledge each one.
+    /// Errors, as Microsoft's Breaking Change Detector prints them (##[error], which fails the
+    /// pull-request build), for a new revision of a certified connector. Microsoft's reviewers
+    /// let one through once the publisher confirms existing flows won't break, so a reviewer may
+    /// accept these errors (`Finding.isAcceptable`); nothing else at error can be.
     private static let reviewerConfirms =
-        " Reviewers ask the publisher to confirm that existing flows won't break, or to use operation versioning (certification-rules.md section 5)."
+        " An error, as the detector prints every breaking change it reports (##[error], PR#3656, PR#3648, PR#4043, PR#4168, PR#4215; the pipeline fails on any error); reviewers let one through once the publisher confirms existing flows won't break or versions the operation, so a reviewer may accept it (certification-rules.md section 5)."
 
     static let operationRemoved = rule(
         "breaking-operation-removed",

@@ -20,9 +20,10 @@ extension PolicyRules {
             fix:
                 "Fill the whole 230 x 230 canvas with the brand colour (no transparency), draw the logo in the middle, and set iconBrandColor in apiProperties.json to that exact colour.",
             triggering: [
-                .withIcon(PolicyFilesIconExamples.transparent), .withIcon(PolicyFilesIconExamples.white),
-                .withIcon(PolicyFilesIconExamples.defaultBlue),
-                .withIcon(PolicyFilesIconExamples.otherColour), .withIcon(PolicyFilesIconExamples.translucentLogo),
+                .withIcon(PolicyFilesIconExamples.transparent).at("icon.png"), .withIcon(PolicyFilesIconExamples.white).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.defaultBlue).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.otherColour).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.translucentLogo).at("icon.png (warning)"),
             ],
             nonTriggering: [
                 .minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.nearBrand),

@@ -12,7 +12,7 @@ extension PolicyRules {
             source:
                 "Policy 5000.2.1.2 (third-party copy of the certification policy errors). The largest icon in the certified corpus is 24 KB.",
             fix: "Save the icon as a 230 x 230 PNG without embedded metadata; a flat logo on one colour is a few kilobytes.",
-            triggering: [.withIcon(PolicyFilesIconExamples.brand + [UInt8](repeating: 0, count: 1_048_576))],
+            triggering: [.withIcon(PolicyFilesIconExamples.brand + [UInt8](repeating: 0, count: 1_048_576)).at("icon.png")],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand)])
     ) { context in
         guard let icon = context.package.file(.icon), icon.bytes.count >= iconMaximumBytes else { return [] }

@@ -13,12 +13,12 @@ extension PolicyRules {
             fix:
                 "Export the icon again as a PNG (not JPEG, SVG or a renamed file) named icon.png, and check that the file was copied completely.",
             triggering: [
-                .minimal(["icon.png": "GIF89a, not a PNG"]),
-                .withIcon(PolicyFilesIconExamples.badCRC),
-                .withIcon(PolicyFilesIconExamples.truncated),
-                .withIcon(PolicyFilesIconExamples.withoutEnd),
-                .withIcon(PolicyFilesIconExamples.overlongData),
-                .minimal(["icon.jpg": "JPEG bytes"]),
+                .minimal(["icon.png": "GIF89a, not a PNG"]).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.badCRC).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.truncated).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.withoutEnd).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.overlongData).at("icon.png"),
+                .minimal(["icon.jpg": "JPEG bytes"]).at("icon.jpg"),
             ],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.interlacedBrand)])
     ) { context in

@@ -11,7 +11,7 @@ extension PolicyRules {
             source:
                 "PowerPlatformConnectors README and certification docs: verified publishers also submit icon.png (files-required). Only 11 of the 619 certified connectors have an icon in their folder, because the icon was uploaded separately (ISV Studio, later Partner Center) rather than kept with the connector; intro.md travels the same way (6 of 619). So a missing icon is reported only when intro.md is present, that is when the package is the full submission, and as a warning: certify cannot tell a connector folder from a submission package for sure. A ruleset for submission packages can set the option always: \"true\" (and re-grade the rule to error) to require the icon everywhere. Independent publishers (iconBrandColor #da3b01) must not submit an icon (ip-no-icon).",
             fix: "Add icon.png (230 x 230, the logo on iconBrandColor) at the root of the package.",
-            triggering: [.minimal(["intro.md": "Contoso Weather brings forecasts to your flows.\n"])],
+            triggering: [.minimal(["intro.md": "Contoso Weather brings forecasts to your flows.\n"]).at("icon.png")],
             nonTriggering: [
                 .minimal(), .withIcon(PolicyFilesIconExamples.brand, ["intro.md": "Contoso Weather brings forecasts to your flows.\n"]),
             ])
@@ -43,7 +43,8 @@ extension PolicyRules {
                     [
                         "apiProperties.json": ExamplePackage.minimalFiles["apiProperties.json"]!.replacingOccurrences(
                             of: "#1f6feb", with: "#da3b01")
-                    ])
+                    ]
+                ).at("icon.png")
             ],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand)])
     ) { context in

@@ -16,7 +16,8 @@ extension PolicyRules {
             fix:
                 "Resize the canvas to 230 x 230 pixels (or at least a square of 100 to 230), keeping the logo about 160 x 160 in the middle.",
             triggering: [
-                .withIcon(PolicyFilesIconExamples.small), .withIcon(PolicyFilesIconExamples.large), .withIcon(PolicyFilesIconExamples.wide),
+                .withIcon(PolicyFilesIconExamples.small).at("icon.png"), .withIcon(PolicyFilesIconExamples.large).at("icon.png"),
+                .withIcon(PolicyFilesIconExamples.wide).at("icon.png"),
             ],
             nonTriggering: [.minimal(), .withIcon(PolicyFilesIconExamples.brand), .withIcon(PolicyFilesIconExamples.interlacedBrand)])
     ) { context in

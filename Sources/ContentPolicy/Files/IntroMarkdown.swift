@@ -37,10 +37,12 @@ extension PolicyRules {
             fix:
                 "Follow the intro.md template: a short description, then the six sections in order; leave the list of operations to the README.",
             triggering: [
-                .minimal(["intro.md": "Contoso Weather brings forecasts to your flows.\n\n## Prerequisites\nAn account.\n"]),
-                .minimal(["intro.md": PolicyFilesIntroExamples.complete + "\n## Supported Operations\n### Get the forecast\n"]),
+                .minimal(["intro.md": "Contoso Weather brings forecasts to your flows.\n\n## Prerequisites\nAn account.\n"])
+                    .at("intro.md:5"),
+                .minimal(["intro.md": PolicyFilesIntroExamples.complete + "\n## Supported Operations\n### Get the forecast\n"])
+                    .at("intro.md:21"),
                 .minimal(["intro.md": String(repeating: "Contoso Weather is useful. ", count: 9) + "\n" + PolicyFilesIntroExamples.sections]
-                ),
+                ).at("intro.md:1"),
             ],
             nonTriggering: [.minimal(), .minimal(["intro.md": PolicyFilesIntroExamples.complete])])
     ) { context in

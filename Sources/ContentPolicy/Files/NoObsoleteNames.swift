@@ -17,8 +17,8 @@ extension PolicyRules {
                 "no-obsolete-names (certification-rules.md 1a, for the readme): reviewer feedback on PR#140; Microsoft's product naming. Web addresses (make.powerapps.com, flow.microsoft.com), inline code and code blocks are skipped. The swagger's texts are checked by no-obsolete-names. 37 of the 619 certified connectors (6%) still say Microsoft Flow or PowerApps in their README.",
             fix: "Replace \"Microsoft Flow\" with \"Power Automate\" and \"PowerApps\" with \"Power Apps\".",
             triggering: [
-                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nWorks with Microsoft Flow.\n"]),
-                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nUse it in PowerApps.\n"]),
+                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nWorks with Microsoft Flow.\n"]).at("readme.md:21"),
+                .minimal(["readme.md": ExamplePackage.minimalFiles["readme.md"]! + "\nUse it in PowerApps.\n"]).at("readme.md:21"),
             ],
             nonTriggering: [
                 .minimal(),

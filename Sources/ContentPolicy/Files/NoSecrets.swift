@@ -14,21 +14,26 @@ extension PolicyRules {
             fix:
                 "Replace the value with a placeholder (null, \"[DUMMY_VALUE]\", \"<put-clientId-here>\"), read keys from connection parameters, and rotate any credential that was real: it is in the repository's history.",
             triggering: [
-                .properties(PolicyFilesSecretExamples.properties(clientId: "6145b6dc-1ce4-43b1-a4b5-a19b8440096a")),
-                .properties(PolicyFilesSecretExamples.properties(clientId: "[DUMMY_VALUE]", clientSecret: "Zx8Q~d3vR7pLk2MnB5tY9wC4")),
+                .properties(PolicyFilesSecretExamples.properties(clientId: "6145b6dc-1ce4-43b1-a4b5-a19b8440096a"))
+                    .at("apiProperties.json#/properties/connectionParameters/token/oAuthSettings/clientId"),
+                .properties(PolicyFilesSecretExamples.properties(clientId: "[DUMMY_VALUE]", clientSecret: "Zx8Q~d3vR7pLk2MnB5tY9wC4"))
+                    .at("apiProperties.json#/properties/connectionParameters/token/oAuthSettings/clientSecret"),
                 .minimal([
                     "readme.md": ExamplePackage.minimalFiles["readme.md"]!
                         + "\nCall it with `Authorization: Bearer OnYSrLTH3i2qiyb873au2LNdAajXjf5I`.\n"
-                ]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// AKIA" + "Z7QRSTUVWXY23456\n"]),
+                ]).at("readme.md:21"),
+                .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// AKIA" + "Z7QRSTUVWXY23456\n"]).at("script.csx:14"),
                 .minimal([
                     "script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(
                         of: "var note = ", with: "var apiKey = \"9f8Kq2LmZx71NbVc04TyWp\";\n        var note = ")
-                ]),
+                ]).at("script.csx:10"),
                 .swagger(
                     ExamplePackage.minimalFiles["apiDefinition.swagger.json"]!.replacingOccurrences(
-                        of: "\"The place name.\"", with: "\"The place name. Token: ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\"")),
-                .properties(PolicyFilesSecretExamples.policyHeader("Zx81kQ2LmV7bN3cT")),
+                        of: "\"The place name.\"", with: "\"The place name. Token: ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\"")
+                )
+                .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/description"),
+                .properties(PolicyFilesSecretExamples.policyHeader("Zx81kQ2LmV7bN3cT"))
+                    .at("apiProperties.json#/properties/policyTemplateInstances/0/parameters/x-ms-apimTemplateParameter.value"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -35,8 +35,8 @@ extension PolicyRules {
                 .minimal([
                     "readme.md":
                         "# Contoso Weather\n\n## Publisher: Contoso\n\n## Prerequisites\nAn account.\n\n## Supported Operations\n### Get the forecast\n\n## Obtaining Credentials\nCreate a key.\n\n## Deployment Instructions\nUse paconn.\n"
-                ]),
-                .minimal(["readme.md": "Contoso Weather\n\nForecasts for any place.\n"]),
+                ]).at("readme.md:14"),
+                .minimal(["readme.md": "Contoso Weather\n\nForecasts for any place.\n"]).at("readme.md:1"),
             ],
             nonTriggering: [
                 .minimal(),

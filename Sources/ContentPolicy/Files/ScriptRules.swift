@@ -19,11 +19,15 @@ extension PolicyRules {
                 .minimal([
                     "script.csx":
                         "public class Helper : ScriptBase\n{\n    public override async Task<HttpResponseMessage> ExecuteAsync() { return null; }\n}\n"
-                ]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "ExecuteAsync", with: "RunAsync")]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "public class", with: "internal class")]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid, "other.csx": PolicyFilesScriptExamples.valid]),
-                .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// " + String(repeating: "x", count: 1_048_576) + "\n"]),
+                ]).at("script.csx:1"),
+                .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "ExecuteAsync", with: "RunAsync")])
+                    .at("script.csx:5"),
+                .minimal(["script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(of: "public class", with: "internal class")])
+                    .at("script.csx:5"),
+                // The scripts are read in path order, so other.csx is the one kept and script.csx the extra.
+                .minimal(["script.csx": PolicyFilesScriptExamples.valid, "other.csx": PolicyFilesScriptExamples.valid]).at("script.csx"),
+                .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// " + String(repeating: "x", count: 1_048_576) + "\n"])
+                    .at("script.csx"),
             ],
             nonTriggering: [
                 .minimal(), .minimal(["script.csx": PolicyFilesScriptExamples.valid]),
@@ -128,7 +132,9 @@ extension PolicyRules {
             source:
                 "Certification docs, write-code: the supported namespaces (System, System.Collections(.Generic), Diagnostics, IO(.Compression), Linq, Net, Net.Http(.Headers), Net.Security, Security.Authentication, Security.Cryptography, Text(.RegularExpressions), Threading(.Tasks), Web, Xml(.Linq), Drawing(.Drawing2D, .Imaging), Microsoft.Extensions.Logging, Newtonsoft.Json(.Linq)). Also allowed: Microsoft.PowerPlatform.Connectors.CustomCode.CSharp, ScriptBase's own namespace, used by 4 certified scripts. `using static` and aliases are checked by the namespace of the type they name. 2 of the 60 certified scripts import System.Runtime.Remoting.Contexts.",
             fix: "Remove the using directive, or replace what it provides with an allowed namespace.",
-            triggering: [.minimal(["script.csx": "using System.Runtime.Remoting.Contexts;\n" + PolicyFilesScriptExamples.valid])],
+            triggering: [
+                .minimal(["script.csx": "using System.Runtime.Remoting.Contexts;\n" + PolicyFilesScriptExamples.valid]).at("script.csx:1")
+            ],
             nonTriggering: [
                 .minimal(),
                 .minimal([
@@ -167,7 +173,7 @@ extension PolicyRules {
                 .minimal([
                     "script.csx": PolicyFilesScriptExamples.valid.replacingOccurrences(
                         of: "return await", with: "var client = new HttpClient();\n        return await")
-                ])
+                ]).at("script.csx:11")
             ],
             nonTriggering: [
                 .minimal(), .minimal(["script.csx": PolicyFilesScriptExamples.valid + "// new HttpClient() is not used\n"]),

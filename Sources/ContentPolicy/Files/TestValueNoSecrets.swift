@@ -14,12 +14,15 @@ extension PolicyRules {
             fix:
                 "Use a harmless example value (\"[DUMMY_VALUE]\", a sample id) in x-ms-test-value; give test credentials to the certification team through the submission, never in the swagger.",
             triggering: [
-                .swagger(PolicyFilesTestValueExamples.swagger(name: "apiKey", value: "k3Y9x2Lm7QpZ4vB8nR1t")),
+                .swagger(PolicyFilesTestValueExamples.swagger(name: "apiKey", value: "k3Y9x2Lm7QpZ4vB8nR1t"))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/1/x-ms-test-value"),
                 .swagger(
                     PolicyFilesTestValueExamples.swagger(
                         name: "place", value: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
-                    )),
-                .swagger(PolicyFilesTestValueExamples.swagger(name: "place", value: "Xk29fLq8Zt3NwR7vYb1Mc6Hd0Jp5Sg4A")),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/1/x-ms-test-value"),
+                .swagger(PolicyFilesTestValueExamples.swagger(name: "place", value: "Xk29fLq8Zt3NwR7vYb1Mc6Hd0Jp5Sg4A"))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/1/x-ms-test-value (warning)"),
             ],
             nonTriggering: [
                 .minimal(),

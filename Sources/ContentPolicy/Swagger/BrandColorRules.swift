@@ -12,8 +12,10 @@ extension PolicyRules {
                 "props-shape and brand-color-format: PowerPlatformConnectors schemas/paconn-apiProperties.schema.json requires iconBrandColor (R); the #RRGGBB form is inferred from the designer (I) and every certified connector uses it.",
             fix: "Set \"iconBrandColor\" in properties to the icon's background colour, e.g. \"#1f6feb\".",
             triggering: [
-                .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"blue\"")),
-                .properties(PolicyOASExamples.properties(replacing: "\"iconBrandColor\": \"#1f6feb\",", with: "")),
+                .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"blue\""))
+                    .at("apiProperties.json#/properties/iconBrandColor"),
+                .properties(PolicyOASExamples.properties(replacing: "\"iconBrandColor\": \"#1f6feb\",", with: ""))
+                    .at("apiProperties.json#/properties/iconBrandColor"),
             ],
             nonTriggering: [.minimal(), .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"#1F6FEB\""))])
     ) { context in
@@ -48,8 +50,10 @@ extension PolicyRules {
                 "brand-color-forbidden: PowerPlatformConnectors pull-request template and DH/certification-submission (R). Fires on 4 of the 619 certified connectors.",
             fix: "Use the brand colour of the service's icon background (the icon must be on a non-white background of that colour).",
             triggering: [
-                .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"#007EE5\"")),
-                .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"#ffffff\"")),
+                .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"#007EE5\""))
+                    .at("apiProperties.json#/properties/iconBrandColor"),
+                .properties(PolicyOASExamples.properties(replacing: "\"#1f6feb\"", with: "\"#ffffff\""))
+                    .at("apiProperties.json#/properties/iconBrandColor"),
             ],
             nonTriggering: [.minimal()])
     ) { context in

@@ -42,8 +42,10 @@ extension PolicyRules {
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "{\"propertyName\": \"Privacy policy\", \"propertyValue\": \"https://contoso.example/privacy\"},",
-                        with: "")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"x-ms-connector-info\"")),
+                        with: "")
+                ).at("apiDefinition.swagger.json#/x-ms-connector-metadata"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-connector-metadata\"", with: "\"x-ms-connector-info\""))
+                    .at("apiDefinition.swagger.json#/x-ms-connector-metadata"),
             ],
             nonTriggering: [
                 .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Privacy policy\"", with: "\"Privacy Policy\"")),
@@ -69,42 +71,72 @@ extension PolicyRules {
     static let metadataURLs = Rule(
         RuleDescription(
             id: "metadata-urls", severity: .error, stage: PolicyStage.stageName,
-            summary: "The Website and Privacy policy entries of x-ms-connector-metadata are absolute https URLs.",
+            summary: "The Website and Privacy policy entries of x-ms-connector-metadata are absolute http(s) URLs, without spaces.",
             source:
-                "metadata-urls: validator `UrlNotValid` (SVR, R) for absolute URLs; https per policies 5000.3.1.3 and 5000.3.1.5 (3P), an error: it fires on 24 of the 619 certified connectors (17 of them for http).",
-            fix: "Use the full https address of the publisher's website and privacy policy, e.g. https://example.com/privacy.",
+                "metadata-urls: validator `UrlNotValid`, \"a valid absolute URL\" (SVR, R). Narrowed by calibration: https is metadata-urls-https's warning, since no Microsoft source requires it (policies 5000.3.1.3 and 5000.3.1.5 are known only from a third party) and 17 of the 24 certified connectors this rule fired on used http (docs/calibration.md).",
+            fix: "Use the full address of the publisher's website and privacy policy, e.g. https://example.com/privacy.",
             triggering: [
                 .swagger(
-                    PolicyOASExamples.swagger(replacing: "\"https://contoso.example/privacy\"", with: "\"contoso.example/privacy\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}")),
+                    PolicyOASExamples.swagger(replacing: "\"https://contoso.example/privacy\"", with: "\"contoso.example/privacy\"")
+                ).at("apiDefinition.swagger.json#/x-ms-connector-metadata/1/propertyValue")
             ],
-            nonTriggering: [.minimal()])
+            nonTriggering: [
+                .minimal(),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}")),
+            ])
     ) { context in
+        metadataURLFindings(context, https: false)
+    }
+
+    static let metadataURLsHTTPS = Rule(
+        RuleDescription(
+            id: "metadata-urls-https", severity: .warning, stage: PolicyStage.stageName,
+            summary: "The Website and Privacy policy URLs of x-ms-connector-metadata use https.",
+            source:
+                "metadata-urls-https: https is required by policies 5000.3.1.3 and 5000.3.1.5 as a third party reports them (3P); Microsoft's validator asks only for an absolute URL (`UrlNotValid`, SVR). A warning (strict: error): 17 certified connectors, 7 of them changed in 2023-24, link over http (docs/calibration.md).",
+            fix: "Use the https address of the publisher's website and privacy policy.",
+            triggering: [
+                .swagger(PolicyOASExamples.swagger(replacing: "\"https://contoso.example\"}", with: "\"http://contoso.example\"}"))
+                    .at("apiDefinition.swagger.json#/x-ms-connector-metadata/0/propertyValue")
+            ],
+            nonTriggering: [.minimal()], strictSeverity: .error)
+    ) { context in
+        metadataURLFindings(context, https: true)
+    }
+
+    /// metadata-urls' findings (a missing, relative or spaced URL), or with `https`
+    /// metadata-urls-https's (an absolute http URL).
+    static func metadataURLFindings(_ context: RuleContext, https: Bool) -> [Finding] {
         guard let swagger = context.swagger else { return [] }
         var findings: [Finding?] = []
         for entry in PolicySwaggerMetadataEntry.entries(swagger.document.root)
         where entry.isNamed("Website") || entry.isNamed("Privacy policy") {
             let pointer = entry.pointer.appending("propertyValue")
+            let example = "https://example.com\(entry.isNamed("Website") ? "" : "/privacy")"
             guard let text = entry.value?.string else {
-                findings.append(
-                    context.swaggerFinding(
-                        "The \"\(entry.name)\" entry of x-ms-connector-metadata has no propertyValue string. Set it to the absolute https URL.",
-                        at: pointer, signature: "\(entry.name.lowercased())-missing"))
+                if !https {
+                    findings.append(
+                        context.swaggerFinding(
+                            "The \"\(entry.name)\" entry of x-ms-connector-metadata has no propertyValue string. Set it to the absolute https URL.",
+                            at: pointer, signature: "\(entry.name.lowercased())-missing"))
+                }
                 continue
             }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if PolicySwaggerText.isAbsoluteURL(trimmed, schemes: ["https"]) && trimmed == text { continue }
+            let isHTTP = trimmed == text && PolicySwaggerText.isAbsoluteURL(trimmed, schemes: ["http"])
+            guard isHTTP == https else { continue }
             let problem =
-                trimmed != text
-                ? "has spaces around it"
-                : trimmed.contains(where: \.isWhitespace) && trimmed.contains("://")
-                    ? "contains a space (write it as %20)"
-                    : PolicySwaggerText.isAbsoluteURL(trimmed, schemes: ["http"])
-                        ? "uses http; it must use https"
-                        : "is not an absolute https URL"
+                isHTTP
+                ? "uses http"
+                : trimmed != text
+                    ? "has spaces around it"
+                    : trimmed.contains(where: \.isWhitespace) && trimmed.contains("://")
+                        ? "contains a space (write it as %20)"
+                        : "is not an absolute URL"
             findings.append(
                 context.swaggerFinding(
-                    "The \"\(entry.name)\" URL \(PolicySwaggerText.quote(text)) \(problem). Use the full https address, e.g. https://example.com\(entry.isNamed("Website") ? "" : "/privacy").",
+                    "The \"\(entry.name)\" URL \(PolicySwaggerText.quote(text)) \(problem). Use the full https address, e.g. \(example).",
                     at: pointer, signature: entry.name.lowercased()))
         }
         return findings.compactMap { $0 }
@@ -126,10 +158,13 @@ extension PolicyRules {
                 "categories-enum: DH/certification-submission 3b (R); validator `TooManyConnectorCategories` and `InvalidConnectorCategory`. The list: \(connectorCategories.joined(separator: ", ")). Compared case-insensitively.",
             fix: "Set Categories to at most two values from the list, separated by \";\", e.g. \"Data;Productivity\".",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;Weather\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;Weather\""))
+                    .at("apiDefinition.swagger.json#/x-ms-connector-metadata/2/propertyValue"),
                 .swagger(
-                    PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;AI;Productivity\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"\"")),
+                    PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"Data;AI;Productivity\"")
+                ).at("apiDefinition.swagger.json#/x-ms-connector-metadata/2/propertyValue"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Data;Lifestyle and Entertainment\"", with: "\"\""))
+                    .at("apiDefinition.swagger.json#/x-ms-connector-metadata/2/propertyValue"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -11,8 +11,10 @@ extension PolicyRules {
                 "opid: validator `OperationIdRequired` and `OperationIdSanitized` (\"avoid the usage of non-alphanumeric characters\", SVR, R). Underscores and dashes are accepted here: 107 and 43 of the 619 certified connectors use them, so the validator evidently lets them through (opid-pascal warns about them). Other characters (dots, slashes, spaces, non-ASCII letters) fire. Uniqueness is the schema stage's rule.",
             fix: "Give each operation an operationId of letters and digits, in PascalCase, e.g. \"GetForecast\".",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"operationId\": \"GetForecast\",", with: "")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"operationId\": \"GetForecast\",", with: ""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/operationId"),
             ],
             nonTriggering: [.minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast-V2\""))])
     ) { context in
@@ -46,8 +48,10 @@ extension PolicyRules {
             fix:
                 "Rename the operationId to PascalCase, e.g. \"getForecast\" to \"GetForecast\" (a rename of a published operation is a breaking change: do it before the first certification).",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"getForecast\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"getForecast\""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/operationId"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"Get_Forecast\""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/operationId"),
             ],
             nonTriggering: [.minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"GetForecast\"", with: "\"get.forecast\""))])
     ) { context in

@@ -12,10 +12,12 @@ extension PolicyRules {
             fix:
                 "Add a summary (the action's name in the designer, at most 80 characters) and a description (a full sentence) to the operation.",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"summary\": \"Get the forecast\",", with: "")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"summary\": \"Get the forecast\",", with: ""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/summary"),
                 .swagger(
                     PolicyOASExamples.swagger(
-                        replacing: "\"Returns the forecast for the next days at a place.\"", with: "\" \"")),
+                        replacing: "\"Returns the forecast for the next days at a place.\"", with: "\" \"")
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/description"),
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -43,7 +45,10 @@ extension PolicyRules {
                 "op-strings-required (visibility part): DH/certification-submission checklist (R). Information only: 502 of the 619 certified connectors leave x-ms-visibility out on some operation (8,392 of 11,758 operations), so neither the validator nor the reviewers enforce it; the designer treats a missing value as \"none\" (shown normally).",
             fix:
                 "Set \"x-ms-visibility\" on the operation: \"important\" for the main actions, \"advanced\" for the others, \"internal\" for helpers used by dynamic values.",
-            triggering: [.swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-visibility\": \"important\",", with: ""))],
+            triggering: [
+                .swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-visibility\": \"important\",", with: ""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get")
+            ],
             nonTriggering: [.minimal()])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -68,7 +73,8 @@ extension PolicyRules {
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "\"Get the forecast\"",
-                        with: "\"Get the forecast for the next days at a place given by its name or by its coordinates\""))
+                        with: "\"Get the forecast for the next days at a place given by its name or by its coordinates\"")
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/summary")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -95,6 +101,7 @@ extension PolicyRules {
             fix: "Reword the summary without / \\ < > * % & ? (write \"and\" for &, \"or\" for /).",
             triggering: [
                 .swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast/observations\""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/summary")
             ],
             nonTriggering: [
                 .minimal(),
@@ -128,7 +135,10 @@ extension PolicyRules {
             source:
                 "summary-end-alnum: DH/connector-string-guidance (R). The closing parenthesis is accepted (I), as the guidance allows parentheses; no certified connector has a summary ending otherwise.",
             fix: "Remove the trailing punctuation or whitespace from the summary.",
-            triggering: [.swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast.\""))],
+            triggering: [
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast.\""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/summary")
+            ],
             nonTriggering: [
                 .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Get the forecast\"", with: "\"Get the forecast (V2)\"")),
             ])
@@ -159,7 +169,8 @@ extension PolicyRules {
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "\"Returns the forecast for the next days at a place.\"",
-                        with: "\"Returns the forecast for the next days at a place\""))
+                        with: "\"Returns the forecast for the next days at a place\"")
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/description")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -188,8 +199,10 @@ extension PolicyRules {
             triggering: [
                 .swagger(
                     PolicyOASExamples.swagger(
-                        replacing: "\"Returns the forecast for the next days at a place.\"", with: "\"Get the forecast.\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"The place name.\"", with: "\"Place\"")),
+                        replacing: "\"Returns the forecast for the next days at a place.\"", with: "\"Get the forecast.\"")
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/description"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"The place name.\"", with: "\"Place\""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/description"),
             ],
             nonTriggering: [.minimal()])
     ) { context in

@@ -18,7 +18,10 @@ extension PolicyRules {
             source:
                 "param-description: validator \"The 'description' property is required. ValuePath: .../parameters/0\" (PR#3407, V). Body parameters are left out, because the designer shows the body schema's properties and not the body parameter (418 certified connectors have a body parameter without description), and internal parameters (or parameters of internal operations) are never shown. The validator evidently judges the same set: 121 certified connectors lack a description on some parameter, but only 2 on a parameter users see.",
             fix: "Add a description that tells the user what to enter, as a sentence.",
-            triggering: [.swagger(PolicyOASExamples.swagger(replacing: "\"description\": \"The place name.\", ", with: ""))],
+            triggering: [
+                .swagger(PolicyOASExamples.swagger(replacing: "\"description\": \"The place name.\", ", with: ""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/description")
+            ],
             nonTriggering: [.minimal()])
     ) { context in
         guard let swagger = context.swagger else { return [] }
@@ -43,11 +46,13 @@ extension PolicyRules {
                 "param-x-ms-summary: validator \"The 'x-ms-summary' property is required\" (PR#3407, V); DH/connector-string-guidance (Title Case, at most 80 characters). Internal parameters and the parameters of internal operations are left out because no user sees them, and the validator evidently does the same: 162 of the 619 certified connectors lack x-ms-summary on some non-body parameter, but only 2 on one users see.",
             fix: "Add \"x-ms-summary\": the parameter's display name in Title Case, at most 80 characters.",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-summary\": \"Place\", ", with: "")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"x-ms-summary\": \"Place\", ", with: ""))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-summary"),
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "\"x-ms-summary\": \"Place\"",
-                        with: "\"x-ms-summary\": \"The name of the place for which the forecast is requested, in any language you like\"")),
+                        with: "\"x-ms-summary\": \"The name of the place for which the forecast is requested, in any language you like\"")
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-summary"),
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -84,13 +89,15 @@ extension PolicyRules {
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "\"x-ms-summary\": \"Place\", ", with: "\"x-ms-summary\": \"Place\", \"x-ms-visibility\": \"internal\", "
-                    )),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0"),
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "\"parameters\": [",
                         with:
                             "\"parameters\": [{\"name\": \"body\", \"in\": \"body\", \"schema\": {\"type\": \"object\", \"required\": [\"kind\"], \"properties\": {\"kind\": {\"type\": \"string\", \"x-ms-visibility\": \"internal\", \"description\": \"The kind.\"}}}},"
-                    )),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/schema/properties/kind"),
             ],
             nonTriggering: [
                 .minimal(),
@@ -142,11 +149,13 @@ extension PolicyRules {
                         replacing: "\"/forecast\": {\n      \"get\": {",
                         with:
                             "\"/forecast/{day}\": {\"parameters\": [{\"name\": \"day\", \"in\": \"path\", \"required\": true, \"type\": \"string\", \"description\": \"The day.\", \"x-ms-summary\": \"Day\"}],\n      \"get\": {"
-                    )),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast~1{day}/parameters/0"),
                 .swagger(
                     PolicyOASExamples.swagger(
                         replacing: "\"x-ms-summary\": \"Place\", ", with: "\"x-ms-summary\": \"Place\", \"x-ms-url-encoding\": \"single\", "
-                    )),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-url-encoding"),
             ],
             nonTriggering: [.minimal()])
     ) { context in

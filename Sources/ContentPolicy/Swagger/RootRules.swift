@@ -12,8 +12,10 @@ extension PolicyRules {
                 "host-production: DH/certification-submission step 4 (R) asks for production endpoints; policy 5000.2.6.4 (3P). The host test is a heuristic (I): a label or a dash-separated part equal to dev, test, staging, stage, sandbox, qa or uat, localhost, or an IP literal. A warning for a reviewer, since 20 accepted PowerPlatformConnectors hosts match it (16 of the 619 certified connectors).",
             fix: "Point host at the production service, or explain to the reviewer why this host is the production one.",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"api-staging.contoso.example\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"10.0.0.12:8443\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"api-staging.contoso.example\""))
+                    .at("apiDefinition.swagger.json#/host"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"api.contoso.example\"", with: "\"10.0.0.12:8443\""))
+                    .at("apiDefinition.swagger.json#/host"),
             ],
             nonTriggering: [
                 .minimal(),
@@ -32,15 +34,16 @@ extension PolicyRules {
 
     static let schemesHTTPS = Rule(
         RuleDescription(
-            id: "schemes", severity: .error, stage: PolicyStage.stageName,
+            id: "schemes", severity: .warning, stage: PolicyStage.stageName,
             summary: "schemes allows https only: no plain http.",
             source:
-                "schemes: policy 5000.3.1.6, https with TLS 1.2 (3P); the structural checks (non-empty, known values) are the schema stage's. An error, not a warning: only 11 of the 619 certified connectors list http, and credentials must not travel in clear text.",
+                "schemes: policy 5000.3.1.6, https with TLS 1.2 (3P); the structural checks (non-empty, known values) are the schema stage's. Calibrated to a warning (strict: error): Microsoft's validator accepts http (`SchemeNotValid`: \"should be one of 'http' or 'https'\", SVR), no Microsoft source requiring https only was found, and 11 of the 619 certified connectors list http, 2 of them changed in 2023-24 (docs/calibration.md). A reviewer should still ask: credentials must not travel in clear text.",
             fix: "Set \"schemes\": [\"https\"] and serve the API over TLS 1.2 or later.",
             triggering: [
                 .swagger(PolicyOASExamples.swagger(replacing: "\"schemes\": [\"https\"]", with: "\"schemes\": [\"https\", \"http\"]"))
+                    .at("apiDefinition.swagger.json#/schemes/1")
             ],
-            nonTriggering: [.minimal()])
+            nonTriggering: [.minimal()], strictSeverity: .error)
     ) { context in
         guard let swagger = context.swagger, let schemes = swagger.document.root["schemes"]?.array else { return [] }
         var findings: [Finding?] = []
@@ -62,7 +65,7 @@ extension PolicyRules {
             summary: "The swagger has at most 256 operations.",
             source: "op-count: DH/faq (R); validator `TotalOperationsCountExceedsMaxAllowed`.",
             fix: "Remove operations the connector does not need, or split it into two connectors.",
-            triggering: [.swagger(PolicyOASExamples.swaggerWithOperations(257))],
+            triggering: [.swagger(PolicyOASExamples.swaggerWithOperations(257)).at("apiDefinition.swagger.json#/paths")],
             nonTriggering: [.minimal(), .swagger(PolicyOASExamples.swaggerWithOperations(256))])
     ) { context in
         guard let swagger = context.swagger else { return [] }

@@ -15,8 +15,8 @@ extension PolicyRules {
             fix:
                 "Shrink the definition: move repeated schemas to `definitions` and reference them, drop unused definitions and examples, remove indentation, or split the connector in two.",
             triggering: [
-                .swagger(PolicyOASExamples.paddedSwagger(characters: 520_000)),
-                .swagger(PolicyOASExamples.paddedSwagger(characters: 1_100_000)),
+                .swagger(PolicyOASExamples.paddedSwagger(characters: 520_000)).at("apiDefinition.swagger.json (warning)"),
+                .swagger(PolicyOASExamples.paddedSwagger(characters: 1_100_000)).at("apiDefinition.swagger.json"),
             ],
             nonTriggering: [.minimal(), .swagger(PolicyOASExamples.paddedSwagger(characters: 400_000))])
     ) { context in

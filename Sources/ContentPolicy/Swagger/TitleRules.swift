@@ -13,8 +13,10 @@ extension PolicyRules {
                 "title-required-english: DH/certification-submission (R), validator error `ValueMustBeInEnglish`, whose fix reads \"a value containing only alphanumeric characters\". No language detection is published; the Latin-script heuristic catches Cyrillic, Greek, CJK, Arabic and other scripts without false positives on names like \"Zoho Créator\". A missing title is the schema stage's finding (info.title is a required field).",
             fix: "Give the connector an English title in info.title, in Latin letters.",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Контосо Погода\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"  \"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Контосо Погода\""))
+                    .at("apiDefinition.swagger.json#/info/title"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"  \""))
+                    .at("apiDefinition.swagger.json#/info/title"),
             ],
             nonTriggering: [
                 .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Météo™ 2\"")),
@@ -47,6 +49,7 @@ extension PolicyRules {
             fix: "Shorten info.title to 30 characters or fewer; move detail to info.description.",
             triggering: [
                 .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather Forecasts Worldwide\""))
+                    .at("apiDefinition.swagger.json#/info/title")
             ],
             nonTriggering: [
                 .minimal(),
@@ -78,8 +81,10 @@ extension PolicyRules {
                 "title-restricted-words: validator \"contains at least one of the restricted words: 'api, connector'\" (PR#3407, V); DH/certification-submission bans Copilot Studio and Power Platform product names (R). Power BI, Power Pages, Power Platform and the old names are inferred additions (I). Whole-word matching (I) so that \"Rapid\" or \"Capital\" never match \"api\"; spaces inside product names are optional (\"PowerApps\").",
             fix: "Remove the word from info.title: the title names the service, not the connector or the Microsoft product it runs in.",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather API\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso for PowerApps\"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather API\""))
+                    .at("apiDefinition.swagger.json#/info/title"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso for PowerApps\""))
+                    .at("apiDefinition.swagger.json#/info/title"),
             ],
             nonTriggering: [
                 .minimal(), .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Rapid Capital Weather\"")),
@@ -102,8 +107,10 @@ extension PolicyRules {
                 "title-end-alnum: DH/certification-submission (R), validator `ValueMustEndWithAlphanumeric` ([A-Za-z0-9]$). A closing parenthesis is accepted: 14 certified titles end with one (\"Asite (Canada)\", \"XC-Gate (Preview)\"), so the validator evidently allows it.",
             fix: "Remove the trailing punctuation or whitespace from info.title.",
             triggering: [
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather.\"")),
-                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather \"")),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather.\""))
+                    .at("apiDefinition.swagger.json#/info/title"),
+                .swagger(PolicyOASExamples.swagger(replacing: "\"Contoso Weather\"", with: "\"Contoso Weather \""))
+                    .at("apiDefinition.swagger.json#/info/title"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -17,12 +17,14 @@ extension SchemaRules {
                         operation: #""x-ms-api-annotation": {"family": "GetForecast", "revision": 1}"#,
                         paths:
                             #""/forecast/v2": {"get": {"operationId": "GetForecastV2", "summary": "Get the forecast (V2)", "description": "Returns the forecast.", "x-ms-visibility": "important", "x-ms-api-annotation": {"family": "GetForecast", "revision": 1}, "responses": {"200": {"description": "The forecast."}}}}"#
-                    )),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast~1v2/get/x-ms-api-annotation/revision"),
                 .swagger(
                     XMSExamples.swagger(
                         operation:
                             #""x-ms-api-annotation": {"family": "GetForecast", "revision": 1, "replacement": {"operationId": "ListPlaces"}}"#
-                    )),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-api-annotation/replacement"),
             ],
             nonTriggering: [
                 .minimal(),

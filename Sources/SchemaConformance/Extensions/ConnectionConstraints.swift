@@ -15,7 +15,8 @@ extension SchemaRules {
                     XMSExamples.properties(
                         apiKey:
                             #"{"type": "securestring", "uiDefinition": {"displayName": "API Key", "description": "The API key.", "constraints": {"required": true, "clearText": "no"}}}"#
-                    ))
+                    )
+                ).at("apiProperties.json#/properties/connectionParameters/api_key/uiDefinition/constraints/required")
             ],
             nonTriggering: [
                 .minimal(),

@@ -14,14 +14,20 @@ extension SchemaRules {
             triggering: [
                 .properties(
                     XMSExamples.properties(
-                        apiKey: #"{"type": "password", "uiDefinition": {"displayName": "API Key", "description": "The API key."}}"#)),
+                        apiKey: #"{"type": "password", "uiDefinition": {"displayName": "API Key", "description": "The API key."}}"#)
+                )
+                .at("apiProperties.json#/properties/connectionParameters/api_key/type"),
                 .properties(
                     XMSExamples.properties(
-                        apiKey: #"{"type": "securestring", "uiDefinition": {"displayName": ["API Key"], "description": "The API key."}}"#)),
+                        apiKey: #"{"type": "securestring", "uiDefinition": {"displayName": ["API Key"], "description": "The API key."}}"#)
+                )
+                .at("apiProperties.json#/properties/connectionParameters/api_key/uiDefinition/displayName"),
                 .properties(
                     XMSExamples.properties(
                         connectionParameters:
-                            #""region name": {"type": "string", "uiDefinition": {"displayName": "Region", "description": "The region."}}"#)),
+                            #""region name": {"type": "string", "uiDefinition": {"displayName": "Region", "description": "The region."}}"#)
+                )
+                .at("apiProperties.json#/properties/connectionParameters/region name"),
             ],
             nonTriggering: [
                 .minimal(),

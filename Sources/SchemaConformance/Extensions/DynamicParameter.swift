@@ -16,8 +16,10 @@ extension SchemaRules {
                     XMSExamples.swagger(
                         parameter:
                             #""x-ms-dynamic-values": {"operationId": "ListPlaces", "parameters": {"countryCode": "no"}, "value-path": "id"}"#
-                    )),
-                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": {"operationId": "GetForecast"}}"#)),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-dynamic-values/parameters/countryCode"),
+                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": {"operationId": "GetForecast"}}"#))
+                    .at("apiDefinition.swagger.json#/x-ms-capabilities/testConnection/operationId"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -11,13 +11,16 @@ extension SchemaRules {
                 "custom-connector docs (openapi-extensions: \"Applies to\" of each extension); PowerPlatformConnectors swagger schema (which extensions each object accepts); SVR (dynamic-refs: not on the body parameter itself). x-ms-url-encoding on query parameters is left to the policy stage's path-param-encoding; here it is reported on header and formData parameters, schemas and operations. x-ms-notification-content is accepted on the path item as well as the operation: that is where the certified connectors put it. A warning: a misplaced extension is ignored, not rejected.",
             fix: "Move the extension to the object it applies to, or remove it.",
             triggering: [
-                .swagger(XMSExamples.swagger(operation: #""x-ms-summary": "Forecast""#)),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-summary": "Forecast""#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-summary"),
                 .swagger(
                     XMSExamples.swagger(
                         paths:
                             #""/alerts": {"get": {"operationId": "GetAlerts", "summary": "Get alerts", "description": "Returns the alerts.", "x-ms-visibility": "advanced", "parameters": [{"name": "Region", "in": "header", "required": false, "type": "string", "description": "The region.", "x-ms-summary": "Region", "x-ms-url-encoding": "single"}], "responses": {"200": {"description": "The alerts."}}}}"#
-                    )),
-                .swagger(XMSExamples.swagger(definitions: #""Day": {"type": "object", "x-ms-trigger": "single"}"#)),
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1alerts/get/parameters/0/x-ms-url-encoding"),
+                .swagger(XMSExamples.swagger(definitions: #""Day": {"type": "object", "x-ms-trigger": "single"}"#))
+                    .at("apiDefinition.swagger.json#/definitions/Day/x-ms-trigger"),
             ],
             nonTriggering: [
                 .minimal(),

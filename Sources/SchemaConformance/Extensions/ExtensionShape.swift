@@ -11,11 +11,16 @@ extension SchemaRules {
                 "custom-connector docs (openapi-extensions); PowerPlatformConnectors swagger schema (x-ms-dynamic-values needs one of operationId / builtInOperation / capability; parameters are literals or {parameter} for x-ms-dynamic-values and -schema, {value} or {parameterReference} for -list and -properties); corpus: the platform converts scalars (a number x-ms-summary, a \"true\" string) and reads member names without regard to case (\"PropertyName\"), and certified connectors rely on both, so those are warnings; x-ms-dynamic-values without parameters is accepted (166 certified connectors), and so are array and null literals among its parameters. Extensions in a place where they have no effect are left to x-ms-extension-placement.",
             fix: "Give the extension the documented shape: see the message for the member and the expected type.",
             triggering: [
-                .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-path": ["id"]}"#)),
-                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": "ListPlaces"}"#)),
+                .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlaces", "value-path": ["id"]}"#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-dynamic-values/value-path"),
+                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": "ListPlaces"}"#))
+                    .at("apiDefinition.swagger.json#/x-ms-capabilities/testConnection"),
                 .swagger(
-                    XMSExamples.swagger(parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": "no"}}"#)),
-                .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLink": "nextLink"}"#)),
+                    XMSExamples.swagger(parameter: #""x-ms-dynamic-list": {"operationId": "ListPlaces", "parameters": {"country": "no"}}"#)
+                )
+                .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-dynamic-list/parameters/country"),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLink": "nextLink"}"#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-pageable"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -48,11 +48,14 @@ extension SchemaRules {
             fix:
                 "Use \"important\" (shown first), \"advanced\" (behind \"Show advanced options\") or \"internal\" (hidden); remove the key for the default.",
             triggering: [
-                .swagger(XMSExamples.swagger(parameter: #""x-ms-visibility": "hidden""#)),
+                .swagger(XMSExamples.swagger(parameter: #""x-ms-visibility": "hidden""#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-visibility"),
                 .swagger(
                     XMSExamples.swagger(
                         definitions:
-                            #""Day": {"type": "object", "properties": {"high": {"type": "number", "x-ms-visibility": "Advanced"}}}"#)),
+                            #""Day": {"type": "object", "properties": {"high": {"type": "number", "x-ms-visibility": "Advanced"}}}"#)
+                )
+                .at("apiDefinition.swagger.json#/definitions/Day/properties/high/x-ms-visibility (warning)"),
             ],
             nonTriggering: [.minimal(), .swagger(XMSExamples.swagger(parameter: #""x-ms-visibility": "advanced""#))])
     ) { context in
@@ -81,9 +84,12 @@ extension SchemaRules {
                 "custom-connector docs (openapi-extensions: x-ms-trigger, x-ms-url-encoding, x-ms-api-annotation); PowerPlatformConnectors swagger schema (x-ms-api-annotation status, revision minimum 1; x-ms-media-kind); certification-rules.md `triggers-webhooks`, `pageable-versioning` (SVR, E). Values that differ only in case are warnings: certified connectors use status \"production\" and nextLinkName \"nextlink\". The Logic Apps API model also has status \"NotSpecified\", accepted here.",
             fix: "Replace the value with one of the listed ones.",
             triggering: [
-                .swagger(XMSExamples.swagger(operation: #""x-ms-trigger": "polling""#)),
-                .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLinkName": "next"}"#)),
-                .swagger(XMSExamples.swagger(operation: #""x-ms-api-annotation": {"family": "GetForecast", "revision": 0}"#)),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-trigger": "polling""#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-trigger"),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-pageable": {"nextLinkName": "next"}"#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-pageable/nextLinkName"),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-api-annotation": {"family": "GetForecast", "revision": 0}"#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-api-annotation/revision"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -16,7 +16,8 @@ extension SchemaRules {
                     XMSExamples.swagger(
                         paths:
                             #""/hooks": {"post": {"operationId": "OnForecast", "summary": "When a forecast is published", "description": "Fires for each new forecast.", "x-ms-trigger": "single", "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {"callback": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "advanced"}}}}], "responses": {"201": {"description": "Created."}}}}"#
-                    ))
+                    )
+                ).at("apiDefinition.swagger.json#/paths/~1hooks/post/parameters/0/schema/properties/callback/x-ms-notification-url")
             ],
             nonTriggering: [
                 .minimal(),

@@ -15,12 +15,14 @@ extension SchemaRules {
                     XMSExamples.properties(
                         apiKey:
                             #"{"type": "oauthSetting", "oAuthSettings": {"clientId": "[DUMMY_VALUE]", "scopes": "read", "redirectMode": "Global"}}"#
-                    )),
+                    )
+                ).at("apiProperties.json#/properties/connectionParameters/api_key/oAuthSettings/scopes"),
                 .properties(
                     XMSExamples.properties(
                         apiKey:
                             #"{"type": "oauthSetting", "oAuthSettings": {"identityProvider": "oauth2", "clientId": "[DUMMY_VALUE]", "scopes": [], "redirectMode": "Local", "customParameters": {}}}"#
-                    )),
+                    )
+                ).at("apiProperties.json#/properties/connectionParameters/api_key/oAuthSettings/redirectMode"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -84,8 +84,10 @@ extension SchemaRules {
                 "certification-rules.md `dynamic-refs` (SVR `OperationIdNotFound`, E); custom-connector docs (openapi-extensions). No certified connector names a missing operation.",
             fix: "Name an existing operationId (they are case-sensitive), or add the operation the extension calls.",
             triggering: [
-                .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlace", "value-path": "id"}"#)),
-                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": {"operationId": "Ping"}}"#)),
+                .swagger(XMSExamples.swagger(parameter: #""x-ms-dynamic-values": {"operationId": "ListPlace", "value-path": "id"}"#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-dynamic-values/operationId"),
+                .swagger(XMSExamples.swagger(root: #""x-ms-capabilities": {"testConnection": {"operationId": "Ping"}}"#))
+                    .at("apiDefinition.swagger.json#/x-ms-capabilities/testConnection/operationId"),
             ],
             nonTriggering: [
                 .minimal(),

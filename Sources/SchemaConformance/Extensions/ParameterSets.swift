@@ -16,8 +16,10 @@ extension SchemaRules {
                     XMSExamples.properties(
                         properties:
                             #""connectionParameterSets": {"uiDefinition": {"displayName": "Authentication", "description": "How to sign in."}, "values": [{"name": "key", "parameters": {}}]}"#
-                    )),
-                .properties(XMSExamples.properties(properties: #""connectionParameterSets": {"values": {}}"#)),
+                    )
+                ).at("apiProperties.json#/properties/connectionParameterSets/values/0"),
+                .properties(XMSExamples.properties(properties: #""connectionParameterSets": {"values": {}}"#))
+                    .at("apiProperties.json#/properties/connectionParameterSets/values"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -37,12 +37,15 @@ extension SchemaRules {
             triggering: [
                 .properties(
                     XMSExamples.properties(
-                        properties: #""policyTemplateInstances": [{"templateId": "sethost", "title": "Host", "parameters": {}}]"#)),
+                        properties: #""policyTemplateInstances": [{"templateId": "sethost", "title": "Host", "parameters": {}}]"#)
+                )
+                .at("apiProperties.json#/properties/policyTemplateInstances/0/templateId"),
                 .properties(
                     XMSExamples.properties(
                         properties:
                             #""policyTemplateInstances": [{"templateId": "setheader", "title": "Version header", "parameters": {"x-ms-apimTemplateParameter.name": "Api-Version"}}]"#
-                    )),
+                    )
+                ).at("apiProperties.json#/properties/policyTemplateInstances/0/parameters"),
             ],
             nonTriggering: [
                 .minimal(),
@@ -136,7 +139,8 @@ extension SchemaRules {
                     XMSExamples.properties(
                         properties:
                             #""policyTemplateInstances": [{"templateId": "routerequesttoendpoint", "title": "Route", "parameters": {"x-ms-apimTemplateParameter.newPath": "/v2/forecast", "x-ms-apimTemplate-operationName": ["Forecast"]}}]"#
-                    ))
+                    )
+                ).at("apiProperties.json#/properties/policyTemplateInstances/0/parameters/x-ms-apimTemplate-operationName/0")
             ],
             nonTriggering: [
                 .minimal(),

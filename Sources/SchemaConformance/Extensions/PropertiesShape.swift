@@ -11,9 +11,10 @@ extension SchemaRules {
                 "PowerPlatformConnectors paconn-apiProperties.schema.json (props-shape, E; it omits scriptOperations and connectionParameterSets, which certified connectors use, so both are accepted). Unknown members and capabilities other than actions, triggers, gateway and cloud are warnings: certified connectors carry \"script\", \"stackowner\" and \"cloud only\". iconBrandColor (required, #rrggbb) is checked by the policy stage's brand-color-format, as are the forbidden colours and whether publisher and stackOwner must be present.",
             fix: "Keep every setting inside \"properties\", give each the documented type, and remove or rename unknown members.",
             triggering: [
-                .properties(##"{"iconBrandColor": "#1f6feb"}"##),
-                .properties(XMSExamples.properties(properties: #""scriptOperations": "GetForecast""#)),
-                .properties("[]"),
+                .properties(##"{"iconBrandColor": "#1f6feb"}"##).at("apiProperties.json#"),
+                .properties(XMSExamples.properties(properties: #""scriptOperations": "GetForecast""#))
+                    .at("apiProperties.json#/properties/scriptOperations"),
+                .properties("[]").at("apiProperties.json#"),
             ],
             nonTriggering: [
                 .minimal(),

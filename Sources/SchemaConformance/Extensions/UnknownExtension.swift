@@ -12,8 +12,10 @@ extension SchemaRules {
             fix:
                 "Fix the spelling of a misspelt extension, remove AutoRest-only and invented ones, or rename your own vendor extensions to x-<vendor>-….",
             triggering: [
-                .swagger(XMSExamples.swagger(parameter: #""x-ms-visibilty": "advanced""#)),
-                .swagger(XMSExamples.swagger(operation: #""x-ms-examples": {}"#)),
+                .swagger(XMSExamples.swagger(parameter: #""x-ms-visibilty": "advanced""#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/parameters/0/x-ms-visibilty"),
+                .swagger(XMSExamples.swagger(operation: #""x-ms-examples": {}"#))
+                    .at("apiDefinition.swagger.json#/paths/~1forecast/get/x-ms-examples"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -13,7 +13,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"parameters": [{"name": "a", "in": "body", "schema": {}}, {"name": "b", "in": "body", "schema": {}}], "responses": {"200": {"description": "OK"}}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1a/post/parameters/1")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -39,7 +39,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"parameters": [{"name": "a", "in": "body", "schema": {}}, {"name": "b", "in": "formData", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1a/post/parameters/1")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -64,7 +64,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "filter", "in": "body", "schema": {"type": "object"}}], "responses": {"200": {"description": "OK"}}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -89,7 +89,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"delete": {"parameters": [{"name": "ids", "in": "body", "schema": {"type": "array", "items": {"type": "string"}}}], "responses": {"204": {"description": "Deleted"}}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1a/delete/parameters/0")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -114,7 +114,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "consumes": ["application/json"], "paths": {"/a": {"post": {"parameters": [{"name": "f", "in": "formData", "type": "file"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1a/post/parameters/0")
             ],
             nonTriggering: [
                 .minimal(),

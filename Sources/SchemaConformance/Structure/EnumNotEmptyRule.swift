@@ -12,7 +12,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Color": {"type": "string", "enum": []}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/definitions/Color/enum")
             ],
             nonTriggering: [.minimal()])
     ) { context in

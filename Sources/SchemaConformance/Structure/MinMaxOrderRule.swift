@@ -13,13 +13,13 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "n", "in": "query", "type": "integer", "minimum": 10, "maximum": 1}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0/minimum"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "minLength": 5, "maxLength": 3}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/Code/minLength"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"P": {"type": "number", "minimum": 1, "maximum": 1, "exclusiveMaximum": true}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/P/minimum"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -14,10 +14,10 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "host": "https://api.contoso.example/v1", "paths": {}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/host"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "host": "{{tenant}}.contoso.example", "paths": {}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/host"),
             ],
             nonTriggering: [
                 .minimal(),
@@ -40,7 +40,10 @@ extension SchemaRules {
             source:
                 "OpenAPI 2.0 specification (Swagger Object basePath: \"The value MUST start with a leading slash\"); reference: basepath (SVR BasePathNotValid).",
             fix: "Start basePath with a slash, for example \"/v1\"; use \"/\" when the API has no base path.",
-            triggering: [.swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "basePath": "v1", "paths": {}}"##)],
+            triggering: [
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "basePath": "v1", "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/basePath")
+            ],
             nonTriggering: [.minimal()])
     ) { context in
         guard let swagger = context.swagger, let basePath = swagger.document.root["basePath"]?.string,

@@ -11,10 +11,11 @@ extension SchemaRules {
                 "OpenAPI 2.0 specification (Mime Types: \"the value MUST be as described under Mime Types\", RFC 6838; the official schema's mediaTypeList is an array of distinct strings); reference: mime-types (SVR). Which MIME types the platform supports is a policy question, not one of OpenAPI conformance.",
             fix: "Write each media type as type/subtype, for example \"application/json\" or \"text/plain; charset=utf-8\", each once.",
             triggering: [
-                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "produces": ["json"], "paths": {}}"##),
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "produces": ["json"], "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/produces/0"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"consumes": ["application/json", "application/json"], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/post/consumes/1"),
             ],
             nonTriggering: [
                 .minimal(),

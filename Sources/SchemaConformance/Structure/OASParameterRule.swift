@@ -14,25 +14,25 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "Query", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0/in"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"post": {"parameters": [{"name": "body", "in": "body", "type": "object"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/post/parameters/0/type"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a~1{id}/get/parameters/0"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "ids", "in": "query", "type": "array"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "f", "in": "query", "type": "file"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0/type"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "h", "in": "header", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0/collectionFormat"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "parameters": {"q": {"name": "q", "in": "query", "schema": {"type": "string"}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/parameters/q/schema"),
             ],
             nonTriggering: [
                 .minimal(),

@@ -12,13 +12,17 @@ extension SchemaRules {
             fix:
                 "List \"https\" (or \"http\", \"ws\", \"wss\"), in lower case, each once; or remove \"schemes\" to use the scheme the swagger is served with.",
             triggering: [
-                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "schemes": ["HTTPS"], "paths": {}}"##),
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "schemes": ["HTTPS"], "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/schemes/0"),
                 .swagger(
-                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "schemes": ["https", "https"], "paths": {}}"##),
+                    ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "schemes": ["https", "https"], "paths": {}}"##
+                )
+                .at("apiDefinition.swagger.json#/schemes/1"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"schemes": ["ftp"], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
-                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "schemes": [], "paths": {}}"##),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/schemes/0"),
+                .swagger(##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "schemes": [], "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/schemes"),
             ],
             nonTriggering: [.minimal()])
     ) { context in

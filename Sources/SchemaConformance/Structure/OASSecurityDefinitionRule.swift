@@ -14,19 +14,19 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "securityDefinitions": {"key": {"type": "apiKey", "name": "X-Key"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/securityDefinitions/key"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://login.contoso.example/authorize", "scopes": {}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/securityDefinitions/oauth"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "authorization_code", "authorizationUrl": "https://a.example", "tokenUrl": "https://a.example", "scopes": {}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/securityDefinitions/oauth/flow"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "securityDefinitions": {"basic": {"type": "basic", "in": "header"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/securityDefinitions/basic/in"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "securityDefinitions": {"bearer": {"type": "http", "scheme": "bearer"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/securityDefinitions/bearer/type"),
             ],
             nonTriggering: [
                 .minimal(),

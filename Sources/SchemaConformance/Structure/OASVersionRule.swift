@@ -12,10 +12,13 @@ extension SchemaRules {
             fix:
                 "Set \"swagger\": \"2.0\" at the root. A connector must be described in OpenAPI 2.0: convert an OpenAPI 3 document (\"openapi\": \"3.x\") to 2.0.",
             triggering: [
-                .swagger(##"{"info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##),
-                .swagger(##"{"swagger": 2.0, "info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##),
-                .swagger(##"{"swagger": "3.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##),
-                .swagger(##"{"swagger": "2.0", "openapi": "3.0.1", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##),
+                .swagger(##"{"info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##).at("apiDefinition.swagger.json#"),
+                .swagger(##"{"swagger": 2.0, "info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/swagger"),
+                .swagger(##"{"swagger": "3.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/swagger"),
+                .swagger(##"{"swagger": "2.0", "openapi": "3.0.1", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}}"##)
+                    .at("apiDefinition.swagger.json#/openapi"),
             ],
             nonTriggering: [.minimal()])
     ) { context in

@@ -12,7 +12,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"operationId": "Get", "responses": {"200": {"description": "OK"}}}}, "/b": {"get": {"operationId": "Get", "responses": {"200": {"description": "OK"}}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1b/get/operationId")
             ],
             nonTriggering: [.minimal()])
     ) { context in

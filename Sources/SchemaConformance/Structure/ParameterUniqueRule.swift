@@ -13,7 +13,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query", "type": "string"}, {"$ref": "#/parameters/q"}], "responses": {"200": {"description": "OK"}}}}}, "parameters": {"q": {"name": "q", "in": "query", "type": "integer"}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/1")
             ],
             nonTriggering: [
                 .minimal(),

@@ -14,13 +14,13 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/items/{id}": {"get": {"responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1items~1{id}/get"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/items": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1items/get/parameters/0"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/items/{itemId}": {"get": {"parameters": [{"name": "ItemId", "in": "path", "required": true, "type": "string"}], "responses": {"200": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1items~1{itemId}/get"),
             ],
             nonTriggering: [
                 .minimal(),

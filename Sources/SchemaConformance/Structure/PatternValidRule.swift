@@ -15,16 +15,16 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^[A-Z+$"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/Code/pattern"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "(?i)^abc$"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/Code/pattern"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^a++$"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/Code/pattern"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"Code": {"type": "string", "pattern": "^x{1}{2}$"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/Code/pattern"),
             ],
             nonTriggering: [
                 .minimal(),

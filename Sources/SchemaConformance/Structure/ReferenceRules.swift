@@ -14,13 +14,13 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"type": "object", "properties": {"b": {"$ref": "#/definitions/B"}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/A/properties/b/$ref"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/definitions/A"}], "responses": {"200": {"description": "OK"}}}}}, "definitions": {"A": {"type": "string"}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/parameters/0/$ref"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#definitions/B"}, "B": {}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/definitions/A/$ref"),
             ],
             nonTriggering: [
                 .minimal(),
@@ -64,7 +64,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "common.json#/definitions/Error"}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/definitions/A/$ref")
             ],
             nonTriggering: [.minimal()])
     ) { context in
@@ -88,7 +88,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/definitions/A/$ref")
             ],
             nonTriggering: [
                 .minimal(),

@@ -13,7 +13,7 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {}, "definitions": {"User": {"type": "object", "required": ["Id"], "properties": {"id": {"type": "string"}}}}}"##
-                )
+                ).at("apiDefinition.swagger.json#/definitions/User/required/0")
             ],
             nonTriggering: [
                 .minimal(),

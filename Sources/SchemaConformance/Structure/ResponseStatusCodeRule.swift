@@ -14,10 +14,10 @@ extension SchemaRules {
             triggering: [
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"responses": {"2XX": {"description": "OK"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/responses/2XX"),
                 .swagger(
                     ##"{"swagger": "2.0", "info": {"title": "Contoso", "version": "1.0"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "OK"}, "Default": {"description": "Error"}}}}}}"##
-                ),
+                ).at("apiDefinition.swagger.json#/paths/~1a/get/responses/Default"),
             ],
             nonTriggering: [
                 .minimal(),
