@@ -23,7 +23,9 @@ extension Finding {
     /// Whether a reviewer may accept this finding: warnings and infos, and the breaking-change
     /// errors Microsoft's reviewers let through once the publisher confirms (all breaking-*
     /// rules but the authentication type, which an update may never change).
-    public var isAcceptable: Bool {
+    public var isAcceptable: Bool { Self.isAcceptable(ruleId: ruleId, severity: severity) }
+
+    public static func isAcceptable(ruleId: String, severity: Severity) -> Bool {
         severity != .error || (ruleId.hasPrefix("breaking-") && ruleId != "breaking-auth-type-changed")
     }
 }

@@ -106,7 +106,7 @@ extension Store {
             case .unassign:
                 try db.execute(sql: "UPDATE submission SET assignee = NULL WHERE id = ?", arguments: [id])
             case .approve:
-                let blocking = try Self.blockingFindingCount(db, submissionId: id, revision: current.revision)
+                let blocking = try Self.blockingFindingCount(db, submissionId: id, revision: current.revision, now: now)
                 guard let blocking else {
                     throw ReviewError.conflict("The latest revision has no finished run yet; wait for the checks before approving.")
                 }
@@ -172,13 +172,21 @@ extension Store {
     }
 
     /// Error findings of the latest finished run of `revision`, or nil when there is none.
-    static func blockingFindingCount(_ db: Database, submissionId: String, revision: Int) throws -> Int? {
+    /// The errors of the latest finished run of `revision` that block approval: all but those a
+    /// reviewer accepted (breaking changes the publisher confirmed) and that have not expired.
+    static func blockingFindingCount(_ db: Database, submissionId: String, revision: Int, now: Double) throws -> Int? {
         guard
             let runId = try Int64.fetchOne(
                 db, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
                 arguments: [submissionId, revision])
         else { return nil }
         return try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM finding WHERE run_id = ? AND severity = 'error'", arguments: [runId]) ?? 0
+            db,
+            sql: """
+                SELECT count(*) FROM finding WHERE run_id = ? AND severity = 'error'
+                  AND fingerprint NOT IN (SELECT fingerprint FROM accepted_finding
+                                          WHERE submission_id = ? AND (expires_at IS NULL OR expires_at > ?))
+                """,
+            arguments: [runId, submissionId, now]) ?? 0
     }
 }

@@ -234,3 +234,66 @@ func reviewAction(
         (response.status, (try? apiJSON(response)) ?? [:])
     }
 }
+
+/// A breaking change against the certified revision is an error, as Microsoft's Breaking Change
+/// Detector prints it; once the publisher confirms existing flows won't break, a reviewer accepts
+/// it, and the next run of the revision passes and can be approved.
+final class BreakingChangeReviewTests: XCTestCase {
+    func testAnAcceptedBreakingChangeNoLongerBlocks() async throws {
+        let f = try makeServerFixture()
+        try await f.app.test(.router) { client in
+            let created = try await apiSubmit(client, token: f.contoso, fixture: "clean")
+            let id = try XCTUnwrap(created["id"] as? String)
+            await f.drain()
+            for action in ["assign", "approve", "certify"] {
+                let (status, body) = try await reviewAction(client, id, f.reviewer, ["action": action])
+                XCTAssertEqual(status, .ok, "\(action): \(body)")
+            }
+
+            // Revision 2 moves the operation to another path.
+            let clean = try PackageLoader().load(path: TestPaths.package("clean"))
+            let moved = ConnectorPackage(
+                name: "clean",
+                files: clean.files.map { file in
+                    guard file.path == "apiDefinition.swagger.json" else { return file }
+                    let text = String(decoding: file.bytes, as: UTF8.self).replacingOccurrences(of: "\"/forecast\"", with: "\"/forecasts\"")
+                    return PackageFile(path: file.path, bytes: Array(text.utf8))
+                })
+            let zip = try moved.zipData()
+            func revise() async throws {
+                try await client.execute(
+                    uri: "/v1/submissions/\(id)/revisions", method: .post,
+                    headers: apiHeaders(f.contoso, contentType: "application/zip"), body: ByteBuffer(bytes: zip)
+                ) { XCTAssertEqual($0.status, .created) }
+                await f.drain()
+            }
+            try await revise()
+            let report = try await client.execute(
+                uri: "/v1/submissions/\(id)/report?format=json", method: .get, headers: apiHeaders(f.reviewer)
+            ) { try apiJSON($0) }
+            let package = try XCTUnwrap((report["packages"] as? [[String: Any]])?.first)
+            XCTAssertEqual(package["verdict"] as? String, "fail")
+            let breaking = try XCTUnwrap(
+                (package["findings"] as? [[String: Any]])?.first { $0["ruleId"] as? String == "breaking-path-or-method-changed" })
+            XCTAssertEqual(breaking["severity"] as? String, "error")
+            let fingerprint = try XCTUnwrap(breaking["fingerprint"] as? String)
+
+            // Approval is refused while it blocks; accepting it with the publisher's confirmation is not.
+            var (status, body) = try await reviewAction(
+                client, id, f.reviewer,
+                ["action": "accept", "fingerprint": fingerprint, "text": "The publisher confirmed no flow uses the old path."])
+            XCTAssertEqual(status, .ok, "\(body)")
+
+            // The publisher sends the revision again: the accepted breaking change is left out.
+            try await revise()
+            try await client.execute(uri: "/v1/submissions/\(id)", method: .get, headers: apiHeaders(f.reviewer)) { response in
+                let submission = try apiJSON(response)
+                let run = try XCTUnwrap(submission["latestRun"] as? [String: Any])
+                XCTAssertEqual(run["verdict"] as? String, "pass")
+                XCTAssertEqual(submission["state"] as? String, "awaiting-review")
+            }
+            (status, body) = try await reviewAction(client, id, f.reviewer, ["action": "approve"])
+            XCTAssertEqual(status, .ok, "\(body)")
+        }
+    }
+}

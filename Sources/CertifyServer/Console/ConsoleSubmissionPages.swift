@@ -189,8 +189,11 @@ extension ConsoleViews {
                     f["comments"] = comments[item.fingerprint] ?? []
                     f["hasComments"] = comments[item.fingerprint] != nil
                     f["canComment"] = canComment
-                    // Errors block certification and cannot be accepted; only warnings and infos can.
-                    f["canAccept"] = canAccept && item.severity != .error && !acceptedPrints.contains(item.fingerprint)
+                    // Errors block certification and cannot be accepted, except a breaking change
+                    // the publisher has confirmed; warnings and infos can.
+                    f["canAccept"] =
+                        canAccept && Finding.isAcceptable(ruleId: item.ruleId, severity: item.severity)
+                        && !acceptedPrints.contains(item.fingerprint)
                     f["isAccepted"] = acceptedPrints.contains(item.fingerprint)
                     f["defaultExpiry"] = defaultExpiry
                     return f
