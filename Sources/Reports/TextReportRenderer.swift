@@ -59,7 +59,11 @@ enum TextReportRenderer {
     }
 
     static func line(_ stage: StageResult) -> String {
-        var text = "  stage \(stage.name): \(stage.status.rawValue), \(ReportWording.milliseconds(stage.durationMs)) ms"
+        // A skipped stage took no time: its reason is what matters.
+        var text =
+            stage.status == .skipped
+            ? "  stage \(stage.name): skipped"
+            : "  stage \(stage.name): \(stage.status.rawValue), \(ReportWording.milliseconds(stage.durationMs)) ms"
         if let reason = stage.skipReason ?? stage.summary, !reason.isEmpty { text += ": \(indentingContinuationLines(reason))" }
         return text
     }
