@@ -41,7 +41,7 @@ CREATE TABLE run (
     id               INTEGER PRIMARY KEY,
     submission_id    TEXT NOT NULL REFERENCES submission(id),
     revision         INTEGER NOT NULL,
-    reason           TEXT NOT NULL,          -- submission | recertification
+    reason           TEXT NOT NULL,          -- submission | import | recertification (RunReason)
     state            TEXT NOT NULL,          -- queued | running | finished | failed
     verdict          TEXT,                   -- pass | fail, once finished
     stages           TEXT NOT NULL,          -- the stages requested, comma-separated

@@ -166,14 +166,14 @@ public struct WorkerPool: Sendable {
             let path = "\(job.submissionId)/r\(job.revision)"
             let ruleset = try store.ruleset(version: job.rulesetVersion)
             // New submissions meet the registry of certified titles; re-checks of certified ones do not.
-            let titles = job.reason == "submission" ? try store.certifiedTitles(excluding: job.submissionId) : [:]
+            let titles = job.reason == .submission ? try store.certifiedTitles(excluding: job.submissionId) : [:]
             var checkOptions = CheckOptions(
                 stages: job.stages, ruleset: ruleset, acceptedFindings: job.acceptedFindings, titleRegistry: titles)
             checkOptions.filingPublisher = try store.submission(id: job.submissionId)?.publisher
             let options = checkOptions
             // A new revision of a certified connector is compared with the certified one.
             var previous: (zip: Data, revision: Int)?
-            if job.reason == "submission", let certified = try store.certifiedRevision(submissionId: job.submissionId),
+            if job.reason == .submission, let certified = try store.certifiedRevision(submissionId: job.submissionId),
                 certified < job.revision, let previousZip = try store.packageZip(submissionId: job.submissionId, revision: certified)
             {
                 previous = (previousZip, certified)

@@ -122,6 +122,16 @@ public struct SubmissionDetail: Sendable, Codable {
     public var notes: [String]? = nil
 }
 
+/// Why a run was made, as stored in `run.reason`.
+public enum RunReason: String, Sendable, Codable, CaseIterable {
+    /// A publisher's upload (a new submission or revision): its verdict moves the submission.
+    case submission
+    /// `certify import`: the baseline run of a connector seeded as certified; the state stays.
+    case `import`
+    /// A run of a re-certification batch.
+    case recertification
+}
+
 /// A job a worker has leased.
 public struct ClaimedJob: Sendable, Hashable {
     public var jobId: Int64
@@ -131,8 +141,7 @@ public struct ClaimedJob: Sendable, Hashable {
     public var stages: [String]
     public var attempts: Int
     public var leaseOwner: String
-    /// submission, import or recertification.
-    public var reason: String
+    public var reason: RunReason
     public var rulesetVersion: String
     /// The submission's accepted findings, by fingerprint.
     public var acceptedFindings: Set<String>

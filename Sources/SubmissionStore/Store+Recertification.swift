@@ -131,7 +131,7 @@ extension Store {
                     db, submissionId: id, revision: number, actor: actor, action: "imported", from: nil, to: "certified",
                     text: "Imported as certified.", now: now)
                 try Self.enqueueRun(
-                    db, submissionId: id, revision: number, reason: "import", stages: upload.stages,
+                    db, submissionId: id, revision: number, reason: .import, stages: upload.stages,
                     rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 5, now: now)
                 return (id, .revised)
             }
@@ -147,7 +147,7 @@ extension Store {
                 db, submissionId: id, revision: 1, actor: actor, action: "imported", from: nil, to: "certified",
                 text: "Imported as certified.", now: now)
             try Self.enqueueRun(
-                db, submissionId: id, revision: 1, reason: "import", stages: upload.stages,
+                db, submissionId: id, revision: 1, reason: .import, stages: upload.stages,
                 rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 5, now: now)
             return (id, .imported)
         }
@@ -189,7 +189,7 @@ extension Store {
             let batch = db.lastInsertedRowID
             for target in targets {
                 let runId = try Self.enqueueRun(
-                    db, submissionId: target["id"], revision: target["certified_revision"], reason: "recertification",
+                    db, submissionId: target["id"], revision: target["certified_revision"], reason: .recertification,
                     stages: stages, rulesetVersion: ruleset.version, toolVersion: toolVersion, priority: 0, now: now)
                 try db.execute(sql: "UPDATE run SET recertification_id = ? WHERE id = ?", arguments: [batch, runId])
             }

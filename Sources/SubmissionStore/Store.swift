@@ -204,7 +204,7 @@ public final class Store: Sendable {
     ) throws {
         try insertRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
         let runId = try enqueueRun(
-            db, submissionId: submissionId, revision: number, reason: "submission", stages: upload.stages,
+            db, submissionId: submissionId, revision: number, reason: .submission, stages: upload.stages,
             rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 10, now: now)
         if let sealed = upload.runSecret {
             // In the same transaction as the job, so no worker can take the run without it.
@@ -233,7 +233,7 @@ public final class Store: Sendable {
     /// Queues a run of `revision` and its job.
     @discardableResult
     static func enqueueRun(
-        _ db: Database, submissionId: String, revision: Int, reason: String, stages: [String],
+        _ db: Database, submissionId: String, revision: Int, reason: RunReason, stages: [String],
         rulesetVersion: String, toolVersion: String, priority: Int, now: Double
     ) throws -> Int64 {
         try db.execute(
@@ -241,7 +241,7 @@ public final class Store: Sendable {
                 INSERT INTO run (submission_id, revision, reason, state, stages, ruleset_version, tool_version, created_at)
                 VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)
                 """,
-            arguments: [submissionId, revision, reason, stages.joined(separator: ","), rulesetVersion, toolVersion, now])
+            arguments: [submissionId, revision, reason.rawValue, stages.joined(separator: ","), rulesetVersion, toolVersion, now])
         let runId = db.lastInsertedRowID
         try db.execute(
             sql: "INSERT INTO job (run_id, priority, state, available_at, created_at) VALUES (?, ?, 'queued', ?, ?)",
@@ -508,8 +508,11 @@ public final class Store: Sendable {
                 sql: "UPDATE run SET state = 'running', started_at = ? WHERE id = ?", arguments: [now, runId])
             let submissionId: String = run["submission_id"]
             let revision: Int = run["revision"]
-            let reason: String = run["reason"]
-            if reason == "submission" {
+            let stored: String = run["reason"]
+            guard let reason = RunReason(rawValue: stored) else {
+                throw StoreError.invalid("run \(runId) has the unknown reason '\(stored)'")
+            }
+            if reason == .submission {
                 try Self.moveSubmission(
                     db, id: submissionId, onlyForRevision: revision, from: [SubmissionState.submitted.rawValue],
                     to: SubmissionState.checking.rawValue, actor: "system", action: "checking-started", now: now)
@@ -588,7 +591,7 @@ public final class Store: Sendable {
             // Credentials were for this run only.
             try db.execute(sql: "DELETE FROM run_secret WHERE run_id = ?", arguments: [job.runId])
             switch job.reason {
-            case "submission":
+            case .submission:
                 let next = result.verdict == .pass ? SubmissionState.awaitingReview : SubmissionState.changesRequired
                 let errors = result.findings.filter { $0.severity == .error }.count
                 try Self.moveSubmission(
@@ -596,11 +599,11 @@ public final class Store: Sendable {
                     from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue], to: next.rawValue,
                     actor: "system", action: "checks-finished",
                     text: "Run \(job.runId): \(result.verdict.rawValue), \(errors) blocking finding(s).", now: now)
-            case "recertification":
+            case .recertification:
                 try Self.settleRecertificationRun(
                     db, runId: job.runId, submissionId: job.submissionId, revision: job.revision,
                     verdict: result.verdict.rawValue, now: now)
-            default:
+            case .import:
                 break  // an import records the baseline; the state stays as imported
             }
         }
@@ -646,6 +649,14 @@ public final class Store: Sendable {
                 SELECT id, submission_id, revision FROM run WHERE state IN ('queued', 'running') AND recertification_id IS NOT NULL
                   AND id IN (SELECT run_id FROM job WHERE state = 'failed')
                 """)
+        // A submission's checks that could not run: the submission leaves `checking` for a state
+        // a person acts on, with an event saying why (and its webhook).
+        let checks = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT run.id, run.submission_id, run.revision, job.last_error, job.attempts FROM run JOIN job ON job.run_id = run.id
+                WHERE run.state IN ('queued', 'running') AND run.reason = 'submission' AND job.state = 'failed'
+                """)
         try db.execute(
             sql: """
                 UPDATE run SET state = 'failed', finished_at = ?,
@@ -657,6 +668,19 @@ public final class Store: Sendable {
         for run in given {
             try settleRecertificationRun(
                 db, runId: run["id"], submissionId: run["submission_id"], revision: run["revision"], verdict: nil, now: now)
+        }
+        for run in checks {
+            let runId: Int64 = run["id"]
+            let revision: Int = run["revision"]
+            let attempts: Int = run["attempts"]
+            let reason = (run["last_error"] as String?) ?? "no reason recorded"
+            try moveSubmission(
+                db, id: run["submission_id"], onlyForRevision: revision,
+                from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue],
+                to: SubmissionState.changesRequired.rawValue, actor: "system", action: "checks-failed",
+                text:
+                    "Run \(runId) of revision \(revision) could not finish (\(attempts) attempt\(attempts == 1 ? "" : "s")): \(reason). It has no verdict: send the revision again to re-run the checks, and tell the service's operators if it happens again.",
+                now: now)
         }
     }
 

@@ -98,7 +98,7 @@ final class RecertificationTests: XCTestCase {
                 rulesetVersion: Ruleset.default.version, toolVersion: "t"))
         let job = try XCTUnwrap(try store.claimNextJob(owner: "w", leaseSeconds: 30))
         XCTAssertEqual(job.submissionId, submitted.id)
-        XCTAssertEqual(job.reason, "submission")
+        XCTAssertEqual(job.reason, .submission)
     }
 
     /// `certify recertify` killed with SIGKILL in the middle, then run again: the batch finishes,

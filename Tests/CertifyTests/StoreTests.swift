@@ -107,6 +107,35 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.scalar("SELECT count(*) FROM run WHERE state = 'failed' AND error = 'boom 3'"), 1)
     }
 
+    /// A submission whose checks are given up does not stay in `checking`: it moves to
+    /// changes-required with an event that says why, and its publisher's webhooks are told.
+    func testASubmissionWhoseChecksAreGivenUpLeavesChecking() throws {
+        let store = try Store(path: TestPaths.temporaryDatabase())
+        _ = try store.createWebhook(publisher: "Contoso", url: "https://hooks.contoso.example/certify", secret: nil, actor: "t")
+        let submission = try store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
+        for attempt in 1...2 {
+            let job = try XCTUnwrap(try store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 2))
+            XCTAssertEqual(try store.submission(id: submission.id)?.state, "checking")
+            try store.failAttempt(job, error: "database is locked (attempt \(attempt))", retryAfterSeconds: 0, maximumAttempts: 2)
+        }
+        XCTAssertEqual(try store.submission(id: submission.id)?.state, "changes-required")
+        let detail = try XCTUnwrap(try store.submissionDetail(id: submission.id))
+        let event = try XCTUnwrap(detail.events.last)
+        XCTAssertEqual(event.action, "checks-failed")
+        XCTAssertEqual(event.actor, "system")
+        XCTAssertTrue(event.text?.contains("database is locked (attempt 2)") == true, event.text ?? "")
+        XCTAssertTrue(event.text?.contains("2 attempts") == true, event.text ?? "")
+        XCTAssertEqual(
+            try store.scalar("SELECT count(*) FROM webhook_delivery WHERE payload LIKE '%checks-failed%'"), 1,
+            "the publisher's webhook is told")
+
+        // A run given up for time (no retry) does the same.
+        let second = try store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
+        let job = try XCTUnwrap(try store.claimNextJob(owner: "w", leaseSeconds: 30))
+        try store.giveUpJob(job, reason: "the checks took longer than 300 s (maximumRunSeconds)")
+        XCTAssertEqual(try store.submission(id: second.id)?.state, "changes-required")
+    }
+
     func testWorkersFinishEveryJobOnce() async throws {
         let store = try Store(path: TestPaths.temporaryDatabase())
         for fixture in ["clean", "broken-json", "missing-readme", "duplicate-keys"] {

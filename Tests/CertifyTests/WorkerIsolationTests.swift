@@ -103,8 +103,12 @@ final class WorkerIsolationTests: XCTestCase {
         XCTAssertEqual(try store.pendingJobCount(), 0)
         let drained = await pool.drain()
         XCTAssertEqual(drained, 0)
-        // As any failed run leaves it.
-        XCTAssertEqual(try store.submission(id: submission.id)?.state, "checking")
+        // Not left in `checking` (the old expectation was the bug issue 15 names): a person can
+        // act on it, and the event says why.
+        XCTAssertEqual(try store.submission(id: submission.id)?.state, "changes-required")
+        let event = try XCTUnwrap(try store.submissionDetail(id: submission.id)?.events.last)
+        XCTAssertEqual(event.action, "checks-failed")
+        XCTAssertTrue(event.text?.contains("the checks took longer than 1 s (maximumRunSeconds)") == true, event.text ?? "")
     }
 
     /// A stage that looks at its input's deadline stops there and frees its thread; the run is
