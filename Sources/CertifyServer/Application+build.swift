@@ -109,6 +109,35 @@ struct WebhookService: Service {
     }
 }
 
+/// The pipeline workers and the webhook dispatcher over `store`: what `certify serve` runs
+/// beside HTTP (unless `--no-workers`) and `certify worker` runs alone.
+func workerServices(
+    _ configuration: ServerConfiguration, store: Store, secretSealer: SecretSealer, logger: Logger,
+    metricsFactory: any MetricsFactory
+) -> [any Service] {
+    var pipeline = configuration.pipeline
+    pipeline.secretSealer = secretSealer
+    pipeline.probeDefaults.allowPrivateNetwork = configuration.outbound.allowPrivateNetwork
+    let pool = WorkerPool(store: store, configuration: pipeline, logger: logger, metricsFactory: metricsFactory)
+    var dispatcher = WebhookDispatcher(store: store, policy: configuration.outbound, logger: logger)
+    dispatcher.publicURL = configuration.publicURL
+    return [WorkerService(pool: pool), WebhookService(dispatcher: dispatcher)]
+}
+
+/// `certify worker`: the pipeline workers and the webhook dispatcher without HTTP, until
+/// SIGTERM or SIGINT, which end them gracefully (a run in progress is left to its lease, which
+/// another worker takes again when it expires, or at once on this host).
+public func runWorkers(_ configuration: ServerConfiguration, store: Store, logger: Logger? = nil) async throws {
+    var logger = logger ?? Logger(label: "certify")
+    logger.logLevel = configuration.logLevel
+    let secretSealer = configuration.secretSealer ?? SecretSealer(key: SymmetricKey(size: .bits256))
+    let group = ServiceGroup(
+        services: workerServices(
+            configuration, store: store, secretSealer: secretSealer, logger: logger, metricsFactory: MetricsSystem.factory),
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    try await group.run()
+}
+
 /// Builds the whole service: store, router, workers. `certify serve` runs it; tests drive the
 /// same application through its router.
 public func buildApplication(
@@ -127,17 +156,9 @@ public func buildApplication(
         maximumUploadBytes: configuration.maximumUploadBytes, limits: configuration.pipeline.limits,
         ruleset: configuration.ruleset, outbound: configuration.outbound, secretSealer: secretSealer,
         console: configuration.console)
-    var services: [any Service] = []
-    if runWorkers {
-        var pipeline = configuration.pipeline
-        pipeline.secretSealer = secretSealer
-        pipeline.probeDefaults.allowPrivateNetwork = configuration.outbound.allowPrivateNetwork
-        let pool = WorkerPool(store: store, configuration: pipeline, logger: logger, metricsFactory: factory)
-        services.append(WorkerService(pool: pool))
-        var dispatcher = WebhookDispatcher(store: store, policy: configuration.outbound, logger: logger)
-        dispatcher.publicURL = configuration.publicURL
-        services.append(WebhookService(dispatcher: dispatcher))
-    }
+    let services =
+        runWorkers
+        ? workerServices(configuration, store: store, secretSealer: secretSealer, logger: logger, metricsFactory: factory) : []
     return Application(
         router: router,
         server: configuration.connectionTimeouts.serverBuilder,

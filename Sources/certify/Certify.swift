@@ -56,7 +56,7 @@ struct Certify: AsyncParsableCommand {
             """,
         version: CertifyVersion.tool,
         subcommands: [
-            CheckCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, QueueCommand.self,
+            CheckCommand.self, ServeCommand.self, WorkerCommand.self, SubmitCommand.self, StatusCommand.self, QueueCommand.self,
             ReportCommand.self, ReviewCommand.self, WebhooksCommand.self, TokensCommand.self, ImportCommand.self,
             RecertifyCommand.self, RulesCommand.self, BenchCommand.self,
         ])

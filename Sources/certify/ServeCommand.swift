@@ -53,6 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Pipeline workers running checks concurrently.")
     var workers: Int = 2
 
+    @Flag(
+        help:
+            "Serve HTTP only: no pipeline workers and no webhook deliveries here ('certify worker' processes on this or other machines run them)."
+    )
+    var noWorkers = false
+
     @Option(
         help: ArgumentHelp(
             "A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.",
@@ -127,18 +133,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let path = database.path
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let keyPath = secretKeyFile ?? path + ".key"
-        let secretSealer: SecretSealer
-        do {
-            secretSealer = try SecretSealer.loadOrCreateKey(at: keyPath)
-        } catch {
-            throw fail("\(keyPath): cannot read or create the secret key (\(error.localizedDescription))")
-        }
+        bootstrapLogging(level)
+        let secretSealer = try loadSecretKey(secretKeyFile ?? path + ".key")
         let store = try openStore(path, sealer: secretSealer)
         // Webhook secrets written before they were sealed are sealed now.
         do {
@@ -162,9 +158,109 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicURL = publicUrl
         configuration.console = ConsoleSessionSettings(
             lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls, publicURL: publicUrl)
-        let app = try buildApplication(configuration, store: store, registry: registry)
-        FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\n".utf8))
+        let app = try buildApplication(configuration, store: store, registry: registry, runWorkers: !noWorkers)
+        let workersNote = noWorkers ? ", without workers (run 'certify worker' for the checks and webhooks)" : ""
+        FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\(workersNote)\n".utf8))
         try await app.runService()
+    }
+}
+
+/// Log lines on standard error at `level`.
+func bootstrapLogging(_ level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+/// The key that seals probe credentials and webhook secrets: every process sharing a database
+/// must use the same one.
+func loadSecretKey(_ keyPath: String) throws -> SecretSealer {
+    // Foundation says "permission" for a folder that does not exist: say what is wrong.
+    let folder = (keyPath as NSString).deletingLastPathComponent
+    var isFolder: ObjCBool = false
+    if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+        throw fail("\(folder): no such folder for the database and its key")
+    }
+    do {
+        return try SecretSealer.loadOrCreateKey(at: keyPath)
+    } catch {
+        throw fail("\(keyPath): cannot read or create the secret key (\(error.localizedDescription))")
+    }
+}
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run pipeline workers and webhook deliveries without HTTP, beside 'certify serve --no-workers'.",
+        discussion: """
+            Any number of worker processes may share one database with any number of servers: jobs are \
+            leased, a lease expires and is taken again when its process dies (at once when it died on \
+            the same host), and every run's results are written once. Every process must use the same \
+            secret key (--secret-key-file, default DB.key) to open the probe credentials and webhook \
+            secrets the servers sealed. SIGTERM or SIGINT stops the workers gracefully.
+
+            Example:
+              certify serve --db certify.sqlite --no-workers &
+              certify worker --db certify.sqlite --workers 4
+            """)
+
+    @OptionGroup var database: StoreOptions
+
+    @Option(help: "Pipeline workers running checks concurrently.")
+    var workers: Int = 2
+
+    @Option(
+        help: ArgumentHelp(
+            "A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.",
+            valueName: "SECONDS"))
+    var runTimeout: Double = 300
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
+    var allowPrivateNetwork = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The 32-byte key the servers seal probe credentials and webhook secrets with (default: DB.key).", valueName: "PATH"))
+    var secretKeyFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The base URL people and webhook receivers reach the servers at: webhook payload links are made absolute with it.",
+            valueName: "URL"))
+    var publicUrl: String?
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
+        guard runTimeout > 0, runTimeout.isFinite else { throw ValidationError("--run-timeout must be a number of seconds above 0") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+        if let publicUrl {
+            guard let url = URL(string: publicUrl), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+            else {
+                throw ValidationError("--public-url '\(publicUrl)' is not an absolute http or https URL without a query")
+            }
+        }
+    }
+
+    func run() async throws {
+        let path = database.path
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        bootstrapLogging(level)
+        let secretSealer = try loadSecretKey(secretKeyFile ?? path + ".key")
+        let store = try openStore(path, sealer: secretSealer)
+        var configuration = ServerConfiguration(
+            databasePath: path, pipeline: PipelineConfiguration(workers: workers, maximumRunSeconds: runTimeout), logLevel: level,
+            outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
+        configuration.secretSealer = secretSealer
+        configuration.publicURL = publicUrl
+        FileHandle.standardError.write(Data("certify: \(workers) worker(s) on database \(path)\n".utf8))
+        try await runWorkers(configuration, store: store)
+        FileHandle.standardError.write(Data("certify: workers stopped\n".utf8))
     }
 }
 
