@@ -29,6 +29,14 @@ extension ProbeContext {
         let response: OutboundResponse
         switch result {
         case .failure(let error):
+            if error.kind == .connection || error.kind == .unresolvable {
+                // "URL: connection refused (...)": the reason without the URL, which names the host anyway.
+                var reason = error.message
+                if let colon = reason.range(of: ": "), reason[..<colon.lowerBound].contains("://") {
+                    reason = String(reason[colon.upperBound...])
+                }
+                outcome.unreachable = reason
+            }
             switch error.kind {
             case .privateNetwork: add(ProbeRules.refusedTarget, "\(label) was not called: \(error.message).", signature: "private")
             case .tooManyRedirects: add(ProbeRules.redirects, "\(label): \(error.message).", signature: "redirects")
@@ -140,29 +148,55 @@ extension ProbeContext {
                 }
             }
         }
-        if !outcome.failed, prepared.secured, (200..<300).contains(status) { outcome.securedSuccess = prepared }
+        // A secured call the API answered with 2xx is checked for authentication, whatever else
+        // its answer got wrong.
+        if prepared.secured, (200..<300).contains(status) { outcome.securedSuccess = prepared }
         return outcome
     }
 
     /// The same call without credentials must be refused with 401 or 403.
+    /// A secured operation that answered 2xx with credentials, called again without them, and
+    /// with a wrong API key when it takes one: a 2xx to either is a finding, whose evidence
+    /// shows the call with credentials and the one without, both redacted.
     func checkAuthEnforced(
-        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: HostLimiter
-    ) async -> (Finding?, Exchange) {
-        let request = OutboundRequest(
-            method: prepared.method, url: prepared.urlWithoutCredentials, headers: prepared.headersWithoutCredentials,
-            body: prepared.body)
-        let (result, latency, _) = await send(request, client: client, limiter: limiter)
-        let exchange = exchange(operation, request, result, latency: latency)
-        guard case .success(let response) = result else { return (nil, exchange) }
-        if (200..<300).contains(response.status) {
-            return (
+        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, authorised: Exchange?, client: OutboundClient,
+        limiter: HostLimiter
+    ) async -> (findings: [Finding], exchanges: [Exchange]) {
+        var attempts = [
+            (
+                OutboundRequest(
+                    method: prepared.method, url: prepared.urlWithoutCredentials, headers: prepared.headersWithoutCredentials,
+                    body: prepared.body),
+                "without credentials", "auth"
+            )
+        ]
+        if let wrong = prepared.wrongKey {
+            attempts.append(
+                (
+                    OutboundRequest(
+                        method: prepared.method, url: wrong.url, headers: wrong.headers, body: prepared.body,
+                        credentialHeaders: credentialHeaderNames),
+                    "with a wrong API key", "wrong-key"
+                ))
+        }
+        var findings: [Finding] = []
+        var exchanges: [Exchange] = []
+        for (request, how, signature) in attempts {
+            let (result, latency, _) = await send(request, client: client, limiter: limiter)
+            let exchange = exchange(operation, request, result, latency: latency)
+            exchanges.append(exchange)
+            guard case .success(let response) = result, (200..<300).contains(response.status) else { continue }
+            let evidence = [
+                authorised.map { "With credentials:\n\($0.evidence)" },
+                "\(how.prefix(1).uppercased())\(how.dropFirst()):\n\(exchange.evidence)",
+            ].compactMap { $0 }.joined(separator: "\n\n")
+            findings.append(
                 finding(
                     ProbeRules.authNotEnforced,
-                    "\(prepared.method) \(operation.path) answered \(response.status) to a call without credentials; it requires authentication (security), so it must answer 401 or 403.",
-                    at: operation.pointer, operation: operation.id, evidence: exchange.evidence, signature: "auth"), exchange
-            )
+                    "\(prepared.method) \(operation.path) answered \(response.status) to a call \(how); it requires authentication (security), so it must answer 401 or 403.",
+                    at: operation.pointer, operation: operation.id, evidence: evidence, signature: signature))
         }
-        return (nil, exchange)
+        return (findings, exchanges)
     }
 
     static func isJSON(_ mediaType: String) -> Bool {

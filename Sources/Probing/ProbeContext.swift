@@ -16,6 +16,12 @@ struct PreparedRequest: Sendable {
     /// Whether the operation requires authentication and credentials were sent.
     var secured: Bool
     var expectStatus: [Int]?
+    /// The same call with a wrong value for each API key it sends (other credentials kept),
+    /// when it sends one: an API must refuse a key it did not issue.
+    var wrongKey: (url: String, headers: [(String, String)])? = nil
+
+    /// A value no API issued as a key: the probe's wrong key.
+    static let wrongAPIKey = "certify-probe-wrong-key-0000000000000000"
 }
 
 /// Why an operation is not called.
@@ -122,6 +128,9 @@ struct ProbeContext: Sendable {
         let baseHeaders = headers
         let baseQuery = query
         var secured = false
+        var wrongHeaders = headers
+        var wrongQuery = query
+        var sendsAPIKey = false
         if let requirement = securityRequirement(op) {
             guard let applied = applyCredentials(requirement, headers: &headers, query: &query) else {
                 return .failure(
@@ -130,6 +139,10 @@ struct ProbeContext: Sendable {
                         signature: "no-credentials"))
             }
             secured = applied
+            sendsAPIKey = requirement.contains { root["securityDefinitions"]?[$0]?["type"]?.string == "apiKey" }
+            if sendsAPIKey {
+                _ = applyCredentials(requirement, headers: &wrongHeaders, query: &wrongQuery, wrongAPIKey: true)
+            }
         }
         func url(_ query: [(String, String)]) -> String {
             var text = baseURL + path
@@ -138,10 +151,11 @@ struct ProbeContext: Sendable {
             }
             return text
         }
-        return .success(
-            PreparedRequest(
-                method: operation.method.uppercased(), url: url(query), urlWithoutCredentials: url(baseQuery), headers: headers,
-                headersWithoutCredentials: baseHeaders, body: body, secured: secured, expectStatus: plan?.expectStatus))
+        var prepared = PreparedRequest(
+            method: operation.method.uppercased(), url: url(query), urlWithoutCredentials: url(baseQuery), headers: headers,
+            headersWithoutCredentials: baseHeaders, body: body, secured: secured, expectStatus: plan?.expectStatus)
+        if sendsAPIKey { prepared.wrongKey = (url(wrongQuery), wrongHeaders) }
+        return .success(prepared)
     }
 
     /// The header names the swagger's API keys travel in.
@@ -212,14 +226,19 @@ struct ProbeContext: Sendable {
     }
 
     /// Adds the credentials of every scheme of the requirement; nil when one is missing.
-    func applyCredentials(_ schemes: [String], headers: inout [(String, String)], query: inout [(String, String)]) -> Bool? {
+    /// Adds the credentials `schemes` need; with `wrongAPIKey`, every API key is
+    /// `PreparedRequest.wrongAPIKey` instead of the one given.
+    func applyCredentials(
+        _ schemes: [String], headers: inout [(String, String)], query: inout [(String, String)], wrongAPIKey: Bool = false
+    ) -> Bool? {
         for scheme in schemes {
-            guard let value = credential(for: scheme), let definition = root["securityDefinitions"]?[scheme] else {
+            guard var value = credential(for: scheme), let definition = root["securityDefinitions"]?[scheme] else {
                 return nil
             }
             switch definition["type"]?.string {
             case "apiKey":
                 guard let name = definition["name"]?.string else { return nil }
+                if wrongAPIKey { value = PreparedRequest.wrongAPIKey }
                 if definition["in"]?.string == "query" { query.append((name, value)) } else { headers.append((name, value)) }
             case "basic":
                 headers.append(("Authorization", "Basic " + Data(value.utf8).base64EncodedString()))

@@ -54,8 +54,10 @@ public enum ProbeRules {
         fix: "Speed up the operation, or page its results.")
     public static let authNotEnforced = RuleDescription(
         id: "probe-auth-not-enforced", severity: .error, stage: stage,
-        summary: "An operation that requires authentication refuses a call without credentials (401 or 403).",
-        source: "Certification security requirements: auth must be OAuth2, API key or basic, and enforced",
+        summary:
+            "Every secured operation the probe called successfully refuses the same call without credentials, and with a wrong API key when it takes one (401 or 403).",
+        source:
+            "Certification security requirements: auth must be OAuth2, API key or basic, and enforced; Schemathesis's ignored_auth check, OWASP API2 (broken authentication). Each operation is checked, within the probe's time budget; the finding shows the call with credentials and the one without, redacted.",
         fix: "Make the API refuse unauthenticated calls, or mark the operation as not needing security.")
     public static let redirects = RuleDescription(
         id: "probe-redirects", severity: .error, stage: stage,
@@ -70,7 +72,7 @@ public enum ProbeRules {
     public static let notProbed = RuleDescription(
         id: "probe-not-probed", severity: .info, stage: stage,
         summary:
-            "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget).",
+            "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget, a host that refused 3 connections or does not resolve).",
         source: "certify probing policy: only safe operations by default",
         fix: "Give values for required parameters (x-ms-test-value or a probe plan), or allow the operation in the probe plan.")
     public static let planInvalid = RuleDescription(

@@ -39,6 +39,33 @@ public struct ProbeStage: Stage {
         var securedSuccess: PreparedRequest?
         /// Set when the body is not of a declared media type.
         var skipBodyChecks = false
+        /// Why the call could not reach the host at all (refused, no such host), if so.
+        var unreachable: String?
+    }
+
+    /// Hosts that refused the connection or do not resolve: after `threshold` such failures the
+    /// rest of a host's operations are not called, with the reason, instead of each failing in
+    /// turn.
+    actor UnreachableHosts {
+        static let threshold = 3
+        var failures: [String: (count: Int, reason: String)] = [:]
+
+        static func key(_ url: String) -> String {
+            guard let parts = URLComponents(string: url) else { return url }
+            return "\(parts.scheme ?? "")://\(parts.host ?? "")\(parts.port.map { ":\($0)" } ?? "")"
+        }
+
+        /// Why `url`'s host is not called any more, or nil.
+        func reason(for url: String) -> String? {
+            let key = Self.key(url)
+            guard let entry = failures[key], entry.count >= Self.threshold else { return nil }
+            return "\(entry.count) calls to \(key) failed before it (\(entry.reason)), so its other operations are not called"
+        }
+
+        func record(_ url: String, reason: String) {
+            let key = Self.key(url)
+            failures[key] = ((failures[key]?.count ?? 0) + 1, reason)
+        }
     }
 
     public func run(_ input: StageInput) async -> StageOutput {
@@ -108,6 +135,7 @@ public struct ProbeStage: Stage {
 
         // Calls run a few at a time (per-host concurrency), results are kept in operation order.
         var outcomes = [Outcome?](repeating: nil, count: calls.count)
+        let unreachable = UnreachableHosts()
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var next = 0
             func start() {
@@ -124,7 +152,18 @@ public struct ProbeStage: Stage {
                                 at: operation.pointer, operation: operation.id, signature: "budget"))
                         return (slot, outcome)
                     }
-                    return (slot, await context.probe(operation, request, client: client, limiter: limiter))
+                    if let reason = await unreachable.reason(for: request.url) {
+                        var outcome = Outcome()
+                        outcome.findings.append(
+                            context.finding(
+                                ProbeRules.notProbed,
+                                "\(operation.method.uppercased()) \(operation.path) was not called: \(context.redact(reason)).",
+                                at: operation.pointer, operation: operation.id, signature: "unreachable"))
+                        return (slot, outcome)
+                    }
+                    let outcome = await context.probe(operation, request, client: client, limiter: limiter)
+                    if let reason = outcome.unreachable { await unreachable.record(request.url, reason: reason) }
+                    return (slot, outcome)
                 }
             }
             while next < min(max(1, settings.concurrencyPerHost), calls.count) { start() }
@@ -145,14 +184,27 @@ public struct ProbeStage: Stage {
             if !outcome.called { skipped += 1 }
         }
 
-        // Authentication must be enforced: the first secured operation that succeeded is called
-        // again without credentials.
-        if let (operation, request) = zip(calls, outcomes).first(where: { $0.1?.securedSuccess != nil }).map({
-            ($0.0.0, $0.1!.securedSuccess!)
-        }) {
-            let (finding, exchange) = await context.checkAuthEnforced(operation, request, client: client, limiter: limiter)
-            exchanges.append(exchange)
-            if let finding { findings.append(finding) }
+        // Authentication must be enforced: every secured operation that succeeded is called
+        // again without credentials (and with a wrong API key when it takes one), within the
+        // probe's time budget (Schemathesis's ignored_auth, OWASP API2).
+        var authUnchecked = 0
+        for ((operation, _), outcome) in zip(calls, outcomes) {
+            guard let outcome, let request = outcome.securedSuccess else { continue }
+            guard ContinuousClock.now < deadline else {
+                authUnchecked += 1
+                continue
+            }
+            let check = await context.checkAuthEnforced(
+                operation, request, authorised: outcome.exchanges.first, client: client, limiter: limiter)
+            exchanges += check.exchanges
+            findings += check.findings
+        }
+        if authUnchecked > 0 {
+            findings.append(
+                context.finding(
+                    ProbeRules.notProbed,
+                    "\(authUnchecked) secured operation\(authUnchecked == 1 ? "" : "s") could not be called again without credentials: the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out.",
+                    at: .root, operation: nil, signature: "auth-budget"))
         }
 
         let passed = called - failed

@@ -62,6 +62,15 @@ final class KintoProbeTests: XCTestCase {
         XCTAssertEqual(byOperation["GetLoadBalancerHeartbeat"], ["probe-missing-header"])
         XCTAssertEqual(byOperation["CreateCollection"], ["probe-not-probed"])
         XCTAssertFalse(result.findings.contains { $0.ruleId == "probe-auth-not-enforced" }, "Kinto refuses anonymous bucket listing")
+        // Every secured operation that answered with credentials was called again without them,
+        // and Kinto refused each (401 or 403).
+        let anonymous = (result.stages.first { $0.name == "probe" }?.exchanges ?? []).filter { exchange in
+            !exchange.requestHeaders.contains { $0.lowercased().hasPrefix("authorization") }
+                && (exchange.url.hasSuffix("/buckets") || exchange.url.hasSuffix("/buckets/default"))
+        }
+        XCTAssertEqual(anonymous.count, 2, anonymous.map(\.url).joined(separator: ", "))
+        XCTAssertTrue(
+            anonymous.allSatisfy { [401, 403].contains($0.status ?? 0) }, anonymous.map { "\($0.status ?? 0)" }.joined(separator: ", "))
         for finding in result.findings where finding.ruleId != "probe-not-probed" {
             XCTAssertNotNil(finding.evidence, finding.ruleId)
             XCTAssertNotNil(finding.line, finding.ruleId)

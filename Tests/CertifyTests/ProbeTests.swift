@@ -27,7 +27,10 @@ func probeFixtureAPI() -> some ApplicationProtocol {
     struct AuthMiddleware: RouterMiddleware {
         typealias Context = BasicRequestContext
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-            if request.uri.path != "/leaky" && request.headers[HTTPField.Name("X-Api-Key")!] != fixtureKey {
+            let key = request.headers[HTTPField.Name("X-Api-Key")!]
+            // /leaky checks no key; /anykey wants one but takes any; the others want the right one.
+            let allowed = request.uri.path == "/leaky" || (request.uri.path == "/anykey" ? key != nil : key == fixtureKey)
+            if !allowed {
                 return Response(
                     status: .unauthorized, headers: [.contentType: "application/json"],
                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":"unauthorized"}"#)))
@@ -55,6 +58,7 @@ func probeFixtureAPI() -> some ApplicationProtocol {
     }
     router.get("headers") { _, _ in json("{}") }
     router.get("leaky") { _, _ in json("{}") }
+    router.get("anykey") { _, _ in json("{}") }
     router.get("throttled") { _, _ in
         let first = throttled.withLock { count -> Bool in
             count += 1
@@ -100,8 +104,10 @@ final class ProbeTests: XCTestCase {
             XCTAssertEqual(byOperation["Search"], ["probe-not-probed"])
             XCTAssertEqual(byOperation["CreateItem"], ["probe-not-probed"])
             XCTAssertEqual(byOperation["RegisterHook"], ["probe-not-probed"])
-            // GetHeaders is the first secured operation that succeeded: called again without the key, it answers 401.
-            XCTAssertNil(byOperation["GetLeaky"])
+            // Every secured operation that succeeded is called again without the key and with a
+            // wrong one: GetLeaky takes both, GetAnyKey the wrong one; the rest answer 401.
+            XCTAssertEqual(byOperation["GetLeaky"], ["probe-auth-not-enforced"])
+            XCTAssertEqual(byOperation["GetAnyKey"], ["probe-auth-not-enforced"])
             let schema = try XCTUnwrap(probe.findings.first { $0.ruleId == "probe-schema-mismatch" })
             XCTAssertEqual(schema.pointer, "/paths/~1items~1{id}/get/responses/200/schema", "the response's declared schema")
             XCTAssertNotNil(schema.line)
@@ -125,8 +131,25 @@ final class ProbeTests: XCTestCase {
                 #"{"operations": {"ListItems": {"skip": true}, "GetHeaders": {"skip": true}, "GetThrottled": {"skip": true}, "GetSlow": {"skip": true}}}"#
             let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port)), files: ["probe-plan.json": plan])
             let auth = result.findings.filter { $0.ruleId == "probe-auth-not-enforced" }
-            XCTAssertEqual(auth.map(\.operation), ["GetLeaky"])
-            XCTAssertTrue(auth.first?.evidence?.contains("-> 200") == true)
+            XCTAssertEqual(auth.compactMap(\.operation).sorted(), ["GetAnyKey", "GetLeaky", "GetLeaky"])
+            XCTAssertEqual(auth.filter { $0.message.contains("with a wrong API key") }.count, 2)
+            let leaky = try XCTUnwrap(auth.first { $0.operation == "GetLeaky" && $0.message.contains("without credentials") })
+            XCTAssertTrue(leaky.message.contains("answered 200 to a call without credentials"), leaky.message)
+            // The evidence shows the call with credentials and the one without, redacted.
+            let evidence = try XCTUnwrap(leaky.evidence)
+            XCTAssertTrue(evidence.hasPrefix("With credentials:\n"), evidence)
+            XCTAssertTrue(evidence.contains("X-Api-Key: ***"), evidence)
+            XCTAssertTrue(evidence.contains("\n\nWithout credentials:\n"), evidence)
+            XCTAssertFalse(evidence.contains(fixtureKey))
+            let wrong = try XCTUnwrap(auth.first { $0.operation == "GetAnyKey" })
+            XCTAssertTrue(wrong.message.contains("with a wrong API key"), wrong.message)
+            XCTAssertTrue(wrong.evidence?.contains("With a wrong API key:") == true)
+            // Every secured operation that answered 2xx was tried without the key, not only the
+            // first: GetLeaky, GetAnyKey, and GetItem, whose body is wrong but whose status is 200.
+            XCTAssertEqual(
+                result.stages.first { $0.name == "probe" }?.exchanges.filter { exchange in
+                    !exchange.requestHeaders.contains { $0.lowercased().hasPrefix("x-api-key") }
+                }.count ?? 0, 3)
         }
     }
 
@@ -155,11 +178,31 @@ final class ProbeTests: XCTestCase {
         }
     }
 
+    /// A dead target: each refused connection fails at once with that reason, and after three
+    /// to one host the rest of its operations are not called, with the reason.
+    func testAnUnreachableHostStopsBeingCalledAfterThreeFailures() async throws {
+        let port = try OutboundLimitsTests.closedPort()
+        let result = try await probeCheck(probeSettings(port: port))
+        let failed = result.findings.filter { $0.ruleId == "probe-call-failed" }
+        // Three failures close the host; calls already in flight (two at a time) may add one.
+        XCTAssertTrue((3...4).contains(failed.count), failed.map(\.message).joined(separator: "\n"))
+        XCTAssertTrue(failed.allSatisfy { $0.message.contains("connection refused") }, failed.map(\.message).joined(separator: "\n"))
+        let stopped = result.findings.filter { $0.ruleId == "probe-not-probed" && $0.message.contains("failed before it") }
+        XCTAssertGreaterThanOrEqual(stopped.count, 5)
+        let first = try XCTUnwrap(stopped.first)
+        XCTAssertTrue(
+            first.message.contains("3 calls to http://127.0.0.1:\(port) failed before it (connection refused"), first.message)
+        XCTAssertTrue(first.message.contains("so its other operations are not called"), first.message)
+        let summary = try XCTUnwrap(result.stages.first { $0.name == "probe" }?.summary)
+        XCTAssertTrue(summary.contains("\(failed.count) called"), summary)
+    }
+
     func testMissingCredentialsMeanNotProbed() async throws {
         try await probeFixtureAPI().test(.live) { api in
             let result = try await probeCheck(probeSettings(port: try XCTUnwrap(api.port), credentials: [:]))
             let skipped = result.findings.filter { $0.ruleId == "probe-not-probed" && $0.message.contains("credentials") }
-            XCTAssertEqual(skipped.count, 11, skipped.map(\.message).joined(separator: "\n"))
+            // Every secured operation of the fixture (GetAnyKey included).
+            XCTAssertEqual(skipped.count, 12, skipped.map(\.message).joined(separator: "\n"))
         }
     }
 
