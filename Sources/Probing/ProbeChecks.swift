@@ -45,6 +45,7 @@ extension ProbeContext {
             return outcome
         case .success(let answer):
             response = answer
+            outcome.response = answer
         }
         if !response.redirects.isEmpty, response.redirects.count > settings.maximumRedirects {
             add(ProbeRules.redirects, "\(label) was redirected \(response.redirects.count) times.", signature: "redirects")

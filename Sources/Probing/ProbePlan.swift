@@ -28,6 +28,8 @@ public struct ProbePlan: Sendable {
 
     public var baseURL: String?
     public var operations: [String: Operation] = [:]
+    /// Stateful sequences of steps (see ProbeSequences.swift).
+    public var sequences: [Sequence] = []
 
     public init() {}
 
@@ -104,9 +106,14 @@ public struct ProbePlan: Sendable {
                     }
                     plan.operations[op.key] = entry
                 }
+            case "sequences":
+                let (sequences, found) = readSequences(member.value, at: pointer, operationIds: operationIds)
+                plan.sequences = sequences
+                problems += found
             default:
                 problems.append(
-                    Problem(message: "Unknown field '\(member.key)'; a probe plan has baseUrl and operations.", pointer: pointer))
+                    Problem(
+                        message: "Unknown field '\(member.key)'; a probe plan has baseUrl, operations and sequences.", pointer: pointer))
             }
         }
         return (plan, problems)

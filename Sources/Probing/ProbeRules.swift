@@ -75,6 +75,15 @@ public enum ProbeRules {
             "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget, a host that refused 3 connections or does not resolve).",
         source: "certify probing policy: only safe operations by default",
         fix: "Give values for required parameters (x-ms-test-value or a probe plan), or allow the operation in the probe plan.")
+    public static let sequenceStep = RuleDescription(
+        id: "probe-sequence-step", severity: .error, stage: stage,
+        summary:
+            "Every step of a probe plan's sequence can be called with the plan's values and earlier captures, answers the status it expects (2xx by default), and yields the values it captures.",
+        source:
+            "Stateful probing of create -> read -> update -> delete, as a certification tester does by hand (Microsoft's functional test, certification-rules.md section 2 step 5); Schemathesis's stateful links. Each step's exchange is its evidence.",
+        fix:
+            "Make the operation answer as the step expects, correct the step's parameters or expectStatus, or point its capture at where the answer has the value."
+    )
     public static let planInvalid = RuleDescription(
         id: "probe-plan-invalid", severity: .error, stage: stage,
         summary: "The probe plan (probe-plan.json) is valid JSON of the documented shape and names existing operations.",
@@ -83,6 +92,6 @@ public enum ProbeRules {
 
     public static let all: [RuleDescription] = [
         callFailed, refusedTarget, serverError, undeclaredStatus, contentType, invalidJSON, schemaMismatch, missingHeader,
-        slow, authNotEnforced, redirects, rateLimited, notProbed, planInvalid,
+        slow, authNotEnforced, redirects, rateLimited, notProbed, sequenceStep, planInvalid,
     ]
 }

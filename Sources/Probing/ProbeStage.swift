@@ -41,6 +41,8 @@ public struct ProbeStage: Stage {
         var skipBodyChecks = false
         /// Why the call could not reach the host at all (refused, no such host), if so.
         var unreachable: String?
+        /// The answer, for a sequence's captures.
+        var response: OutboundResponse?
     }
 
     /// Hosts that refused the connection or do not resolve: after `threshold` such failures the
@@ -205,6 +207,19 @@ public struct ProbeStage: Stage {
                     ProbeRules.notProbed,
                     "\(authUnchecked) secured operation\(authUnchecked == 1 ? "" : "s") could not be called again without credentials: the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out.",
                     at: .root, operation: nil, signature: "auth-budget"))
+        }
+
+        // Stateful sequences from the plan, one after another, each step after the one before.
+        let byId = Dictionary(operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let runToken = String(UUID().uuidString.lowercased().prefix(8))
+        for sequence in plan.sequences {
+            let outcome = await context.run(
+                sequence, operations: byId, baseURL: baseURL, runToken: runToken, client: client, limiter: limiter,
+                deadline: deadline)
+            findings += outcome.findings
+            exchanges += outcome.exchanges
+            called += outcome.called
+            failed += outcome.failed
         }
 
         let passed = called - failed

@@ -1069,6 +1069,17 @@ extension RuleCatalog {
                     "It calls only operations that are safe by default (GET and HEAD, and operations a probe plan in the package names explicitly)",
                     "../shared/DESIGN.md#functional-probing-safely"),
             ]),
+        "probe-sequence-step": RuleCalibration(
+            "Error: a step of the publisher's own create -> read -> update -> delete plan that cannot be called, answers another status or lacks the value it captures is an operation that does not work as described; it fires only where a plan asks for it.",
+            [
+                RuleEvidence(
+                    .reference, "Microsoft functional test, then the publisher tests in a Preview (United States) environment.",
+                    "../shared/reference/certification-rules.md#2-submission-process-and-states"),
+                RuleEvidence(
+                    .reference,
+                    "It calls only operations that are safe by default (GET and HEAD, and operations a probe plan in the package names explicitly)",
+                    "../shared/DESIGN.md#functional-probing-safely"),
+            ]),
         "json-trailing-comma": RuleCalibration(
             "Warning; strict: error: strict JSON and paconn validate refuse a trailing comma, but Microsoft's pipeline reads the swagger with Json.NET-based parsers and 7 certified swaggers were merged with one.",
             [

@@ -86,6 +86,85 @@ final class KintoProbeTests: XCTestCase {
         }
     }
 
+    /// A stateful plan against Kinto: create a bucket, a collection and a record, read the
+    /// record back, update it and delete it, with captures; the clean-up deletes the bucket.
+    static let crudPlan = #"""
+        {"sequences": [{
+          "name": "record lifecycle",
+          "steps": [
+            {"id": "bucket", "operation": "CreateBucket", "parameters": {"body": {"data": {"id": "probe-{run}"}}},
+             "expectStatus": [201], "capture": {"id": "$.body.data.id"}},
+            {"id": "collection", "operation": "CreateCollection",
+             "parameters": {"bucket": "{steps.bucket.id}", "body": {"data": {"id": "tasks"}}},
+             "expectStatus": [201], "capture": {"id": "/data/id"}},
+            {"id": "record", "operation": "CreateRecord",
+             "parameters": {"bucket": "{steps.bucket.id}", "collection": "{steps.collection.id}", "body": {"data": {"title": "first"}}},
+             "expectStatus": [201], "capture": {"id": "$.body.data.id", "modified": "$.body.data.last_modified"}},
+            {"id": "read", "operation": "GetRecord",
+             "parameters": {"bucket": "{steps.bucket.id}", "collection": "{steps.collection.id}", "record": "{steps.record.id}"},
+             "expectStatus": [200], "capture": {"title": "$.body.data.title"}},
+            {"id": "update", "operation": "UpdateRecord",
+             "parameters": {"bucket": "{steps.bucket.id}", "collection": "{steps.collection.id}", "record": "{steps.record.id}",
+                            "body": {"data": {"title": "{steps.read.title} and second"}}},
+             "expectStatus": [200], "capture": {"title": "$.body.data.title"}},
+            {"id": "delete", "operation": "DeleteRecord",
+             "parameters": {"bucket": "{steps.bucket.id}", "collection": "{steps.collection.id}", "record": "{steps.record.id}"},
+             "expectStatus": [200]}
+          ],
+          "cleanup": [
+            {"id": "drop", "operation": "DeleteBucket", "parameters": {"bucket": "{steps.bucket.id}"}, "expectStatus": [200]}
+          ]
+        }]}
+        """#
+
+    func crud(_ url: String, plan: String) async throws -> PackageResult {
+        var package = try PackageLoader().load(path: TestPaths.package("kinto-crud"))
+        package.files.append(PackageFile(path: "probe-plan.json", bytes: Array(plan.utf8)))
+        let settings = ProbeSettings(
+            baseURL: url, credentials: ["basic_auth": "certify-prober:\(Self.password)"], allowPrivateNetwork: true,
+            requestsPerSecond: 20)
+        return await StageRunner(
+            options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+        ).run(package, path: "kinto-crud")
+    }
+
+    func testAStatefulPlanCreatesReadsUpdatesAndDeletesWithCaptures() async throws {
+        let url = try await kinto()
+        let result = try await crud(url, plan: Self.crudPlan)
+        let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
+        let problems = probe.findings.filter { $0.severity != .info }
+        XCTAssertEqual(problems.map(\.message), [], "every step passes against Kinto")
+        // Each step's exchange is evidence, in order, and the clean-up ran.
+        let calls = probe.exchanges.filter { $0.requestHeaders.contains { $0.lowercased().hasPrefix("authorization") } }
+            .map { "\($0.method) \($0.status ?? 0)" }
+        XCTAssertEqual(
+            Array(calls.suffix(7)), ["POST 201", "POST 201", "POST 201", "GET 200", "PATCH 200", "DELETE 200", "DELETE 200"])
+        // The update used the value the read captured.
+        let patch = try XCTUnwrap(probe.exchanges.last { $0.method == "PATCH" })
+        XCTAssertTrue(patch.bodyExcerpt.contains("first and second"), patch.bodyExcerpt)
+        // The bucket is gone: the clean-up deleted it.
+        let created = try XCTUnwrap(probe.exchanges.first { $0.method == "POST" && $0.url.hasSuffix("/buckets") })
+        XCTAssertTrue(created.bodyExcerpt.contains("\"probe-"), created.bodyExcerpt)
+    }
+
+    func testAFailingStepStopsTheSequenceButTheCleanUpStillRuns() async throws {
+        let url = try await kinto()
+        // The record is read from a collection that does not exist: 404, not the expected 200.
+        let broken = Self.crudPlan.replacingOccurrences(
+            of: #""record": "{steps.record.id}"},"#, with: #""record": "no-such-record"},"#)
+        let result = try await crud(url, plan: broken)
+        let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
+        let failed = probe.findings.filter { $0.ruleId == "probe-sequence-step" || $0.ruleId == "probe-undeclared-status" }
+        XCTAssertTrue(failed.contains { $0.operation == "GetRecord" }, failed.map(\.message).joined(separator: "\n"))
+        let notRun = probe.findings.filter { $0.ruleId == "probe-not-probed" && $0.message.contains("was not run") }
+        XCTAssertEqual(
+            notRun.compactMap(\.operation).sorted(), ["DeleteRecord", "UpdateRecord"], notRun.map(\.message).joined(separator: "\n"))
+        XCTAssertTrue(notRun.allSatisfy { $0.message.contains("step 'read' failed") })
+        // The clean-up still deleted the bucket.
+        XCTAssertEqual(probe.exchanges.last?.method, "DELETE")
+        XCTAssertEqual(probe.exchanges.last?.status, 200)
+    }
+
     func testTheSameTargetIsRefusedWithoutAllowingPrivateNetworks() async throws {
         let url = try await kinto()
         let result = try await probe(url, allowPrivateNetwork: false)

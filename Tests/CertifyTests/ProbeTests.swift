@@ -4,10 +4,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JSONDocument
 import NIOCore
 import OutboundHTTP
 import Pipeline
-import Probing
 import Reports
 import StageCatalog
 import SubmissionStore
@@ -16,6 +16,7 @@ import UseCases
 import XCTest
 
 @testable import CertifyServer
+@testable import Probing
 
 let fixtureKey = "k-123456-secret"
 
@@ -241,5 +242,60 @@ final class ProbeTests: XCTestCase {
                 + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
             XCTAssertNil(bytes.range(of: Data(fixtureKey.utf8)), "the credential is not in the database")
         }
+    }
+}
+
+/// A plan's sequences are checked before anything is called: an unknown operation, step or
+/// capture is refused with its place in the plan file, and that sequence does not run.
+final class ProbeSequencePlanTests: XCTestCase {
+    func problems(_ plan: String) throws -> [ProbePlan.Problem] {
+        let document = try JSONDocument.parse(Array(plan.utf8))
+        return ProbePlan.read(document, operationIds: ["CreateItem", "GetItem"]).1
+    }
+
+    func testMistakesAreRefusedWithTheirPlace() throws {
+        let unknownOperation = try problems(#"{"sequences": [{"steps": [{"id": "a", "operation": "Nope"}]}]}"#)
+        XCTAssertEqual(unknownOperation.map(\.pointer.description), ["/sequences/0/steps/0/operation"])
+        let unknownStep = try problems(
+            #"{"sequences": [{"steps": [{"id": "a", "operation": "GetItem", "parameters": {"id": "{steps.b.id}"}}]}]}"#)
+        XCTAssertEqual(unknownStep.map(\.pointer.description), ["/sequences/0/steps/0/parameters/id"])
+        XCTAssertTrue(unknownStep.first?.message.contains("no earlier step") == true)
+        let unknownCapture = try problems(
+            #"{"sequences": [{"steps": [{"id": "a", "operation": "CreateItem", "capture": {"id": "$.body.id"}}, {"id": "b", "operation": "GetItem", "parameters": {"id": "{steps.a.name}"}}]}]}"#
+        )
+        XCTAssertEqual(unknownCapture.map(\.pointer.description), ["/sequences/0/steps/1/parameters/id"])
+        XCTAssertTrue(unknownCapture.first?.message.contains("captures no 'name' (it captures id)") == true)
+        let laterStep = try problems(
+            #"{"sequences": [{"steps": [{"id": "a", "operation": "GetItem", "parameters": {"id": "{steps.b.id}"}}, {"id": "b", "operation": "CreateItem", "capture": {"id": "$.body.id"}}]}]}"#
+        )
+        XCTAssertEqual(laterStep.count, 1, "a step refers only to earlier steps")
+        let badCapture = try problems(
+            #"{"sequences": [{"steps": [{"id": "a", "operation": "CreateItem", "capture": {"id": "body.id"}}]}]}"#)
+        XCTAssertEqual(badCapture.map(\.pointer.description), ["/sequences/0/steps/0/capture/id"])
+        let document = try JSONDocument.parse(Array(#"{"sequences": [{"steps": [{"id": "a", "operation": "Nope"}]}]}"#.utf8))
+        XCTAssertEqual(ProbePlan.read(document, operationIds: ["GetItem"]).0.sequences.count, 0, "a sequence with a mistake is not run")
+    }
+
+    func testCapturesAndSubstitutions() throws {
+        let body = Array(#"{"data": {"id": "r1", "tags": ["x", "y"], "n": 3}}"#.utf8)
+        func capture(_ expression: String) -> String? {
+            CaptureExpression(expression)?.value(status: 201, headers: [("Location", "/r1")], body: body)?.jsonText
+        }
+        XCTAssertEqual(capture("$.body.data.id"), #""r1""#)
+        XCTAssertEqual(capture("$.body.data.tags[1]"), #""y""#)
+        XCTAssertEqual(capture("/data/n"), "3")
+        XCTAssertEqual(capture("$.headers.location"), #""/r1""#)
+        XCTAssertEqual(capture("$.status"), "201")
+        XCTAssertNil(capture("$.body.data.missing"))
+        XCTAssertNil(CaptureExpression("$.body..x"))
+        XCTAssertNil(CaptureExpression("$.body[x]"))
+        let captured = ["a": ["id": JSONValue(.string("r1")), "n": JSONValue(.number("3"))]]
+        let value = try JSONDocument.parse(Array(#"{"whole": "{steps.a.n}", "part": "item-{steps.a.id}-{run}"}"#.utf8)).root
+        let filled = try ProbeContext.substitute(value, captured: captured, run: "run1").get()
+        XCTAssertEqual(filled["whole"]?.jsonText, "3", "a whole reference keeps its JSON type")
+        XCTAssertEqual(filled["part"]?.string, "item-r1-run1")
+        let missing = ProbeContext.substitute(
+            try JSONDocument.parse(Array(#""{steps.b.id}""#.utf8)).root, captured: captured, run: "r")
+        if case .failure(let absent) = missing { XCTAssertEqual(absent.reference, "steps.b.id") } else { XCTFail("not refused") }
     }
 }
