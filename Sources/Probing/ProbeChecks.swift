@@ -213,3 +213,101 @@ extension ProbeContext {
         return isJSON(actual) && isJSON(declared)
     }
 }
+
+// MARK: Negative inputs
+
+extension ProbeContext {
+    /// One piece of invalid input for an operation.
+    struct InvalidInput: Sendable {
+        var description: String
+        var plan: ProbePlan.Operation
+        var signature: String
+    }
+
+    /// Most invalid inputs sent to one operation.
+    static let maximumInvalidInputs = 3
+
+    /// The invalid inputs for `operation`, from its parameters: the first required query or
+    /// header parameter left out, the first typed parameter given a value of the wrong type,
+    /// the first enum given a value outside its list.
+    func invalidInputs(for operation: ProbeStage.Operation, plan: ProbePlan.Operation?) -> [InvalidInput] {
+        let base = plan ?? ProbePlan.Operation()
+        var inputs: [InvalidInput] = []
+        var omitted = false
+        var mistyped = false
+        var outsideEnum = false
+        for (_, raw) in operation.parameters {
+            let parameter = resolve(raw) ?? raw
+            guard let name = parameter["name"]?.string, let location = parameter["in"]?.string,
+                ["query", "header", "path"].contains(location)
+            else { continue }
+            let type = parameter["type"]?.string ?? ""
+            if !omitted, location != "path", parameter["required"]?.bool == true {
+                var variant = base
+                variant.omitted.insert(name)
+                inputs.append(
+                    InvalidInput(
+                        description: "the required \(location) parameter '\(name)' left out", plan: variant, signature: "omit:\(name)"))
+                omitted = true
+            }
+            if !mistyped, ["integer", "number", "boolean"].contains(type) {
+                var variant = base
+                let wrong = type == "integer" ? "certify-not-an-integer" : "certify-not-a-\(type)"
+                variant.parameters[name] = JSONValue(.string(wrong))
+                inputs.append(
+                    InvalidInput(
+                        description: "the \(type) \(location) parameter '\(name)' given \"\(wrong)\"", plan: variant,
+                        signature: "type:\(name)"))
+                mistyped = true
+            }
+            if !outsideEnum, let values = parameter["enum"]?.array, !values.isEmpty, type == "string" {
+                var variant = base
+                variant.parameters[name] = JSONValue(.string("certify-not-in-enum"))
+                inputs.append(
+                    InvalidInput(
+                        description: "the \(location) parameter '\(name)' given \"certify-not-in-enum\", outside its enum",
+                        plan: variant, signature: "enum:\(name)"))
+                outsideEnum = true
+            }
+        }
+        return Array(inputs.prefix(Self.maximumInvalidInputs))
+    }
+
+    /// Sends each invalid input: the API must answer 4xx. A 2xx is a warning (it accepts
+    /// invalid input), a 5xx an error.
+    func checkNegativeInputs(
+        _ operation: ProbeStage.Operation, plan: ProbePlan.Operation?, baseURL: String, client: OutboundClient,
+        limiter: HostLimiter, deadline: ContinuousClock.Instant
+    ) async -> (findings: [Finding], exchanges: [Exchange]) {
+        var findings: [Finding] = []
+        var exchanges: [Exchange] = []
+        for input in invalidInputs(for: operation, plan: plan) {
+            guard ContinuousClock.now < deadline else { break }
+            guard case .success(let prepared) = prepare(operation, baseURL: baseURL, plan: input.plan) else { continue }
+            let request = OutboundRequest(
+                method: prepared.method, url: prepared.url, headers: prepared.headers, body: prepared.body,
+                credentialHeaders: credentialHeaderNames)
+            let (result, latency, _) = await send(request, client: client, limiter: limiter)
+            let exchange = exchange(operation, request, result, latency: latency)
+            exchanges.append(exchange)
+            guard case .success(let response) = result else { continue }
+            let label = "\(prepared.method) \(operation.path)"
+            if (200..<300).contains(response.status) {
+                findings.append(
+                    finding(
+                        ProbeRules.acceptsInvalidInput,
+                        "\(label) answered \(response.status) to invalid input (\(input.description)); it should refuse it with a 4xx status that says what is wrong.",
+                        at: operation.pointer, operation: operation.id, evidence: exchange.evidence,
+                        signature: "negative:\(input.signature)"))
+            } else if (500...599).contains(response.status) {
+                findings.append(
+                    finding(
+                        ProbeRules.serverError,
+                        "\(label) answered \(response.status), a server error, to invalid input (\(input.description)); it must refuse it with a 4xx status.",
+                        at: operation.pointer, operation: operation.id, evidence: exchange.evidence,
+                        signature: "negative:\(input.signature)"))
+            }
+        }
+        return (findings, exchanges)
+    }
+}

@@ -97,8 +97,9 @@ struct ProbeContext: Sendable {
             let parameter = resolve(raw) ?? raw
             guard let name = parameter["name"]?.string, let location = parameter["in"]?.string else { continue }
             let required = parameter["required"]?.bool == true || location == "path"
-            let value = plan?.parameters[name] ?? Self.exampleValue(parameter)
+            let value = plan?.omitted.contains(name) == true ? nil : plan?.parameters[name] ?? Self.exampleValue(parameter)
             guard let value else {
+                if plan?.omitted.contains(name) == true { continue }
                 if required {
                     return .failure(
                         SkipReason(

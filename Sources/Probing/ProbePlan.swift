@@ -22,6 +22,10 @@ public struct ProbePlan: Sendable {
         public var allow = false
         public var skip = false
         public var expectStatus: [Int]?
+        /// Send this operation invalid input too (`"negative": true`), whatever the run's settings.
+        public var negative = false
+        /// Parameters the probe leaves out even when it has a value for them (negative inputs).
+        var omitted: Set<String> = []
     }
 
     public static let fileName = "probe-plan.json"
@@ -91,6 +95,12 @@ public struct ProbePlan: Sendable {
                             } else {
                                 problems.append(Problem(message: "skip is true or false.", pointer: fieldPointer))
                             }
+                        case "negative":
+                            if let flag = field.value.bool {
+                                entry.negative = flag
+                            } else {
+                                problems.append(Problem(message: "negative is true or false.", pointer: fieldPointer))
+                            }
                         case "expectStatus":
                             if let list = field.value.array, list.allSatisfy({ $0.int.map { (100...599).contains($0) } ?? false }) {
                                 entry.expectStatus = list.compactMap(\.int)
@@ -100,7 +110,7 @@ public struct ProbePlan: Sendable {
                         default:
                             problems.append(
                                 Problem(
-                                    message: "Unknown field '\(field.key)'; use parameters, allow, skip or expectStatus.",
+                                    message: "Unknown field '\(field.key)'; use parameters, allow, skip, negative or expectStatus.",
                                     pointer: fieldPointer))
                         }
                     }

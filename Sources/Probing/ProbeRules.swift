@@ -75,6 +75,13 @@ public enum ProbeRules {
             "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget, a host that refused 3 connections or does not resolve).",
         source: "certify probing policy: only safe operations by default",
         fix: "Give values for required parameters (x-ms-test-value or a probe plan), or allow the operation in the probe plan.")
+    public static let acceptsInvalidInput = RuleDescription(
+        id: "probe-accepts-invalid-input", severity: .warning, stage: stage,
+        summary:
+            "With --probe-negative (or \"negative\": true in the plan), an operation refuses invalid input with 4xx: a required parameter left out, a value of the wrong type, an enum value outside the list (a 5xx is probe-server-error).",
+        source:
+            "Schemathesis's negative data generation and OWASP API8 (improper input validation): an API that accepts what its definition forbids stores or acts on garbage. A warning: some APIs ignore unknown or extra input by design.",
+        fix: "Validate the input the definition describes and answer 400 (or 422) naming the parameter; or correct the definition.")
     public static let sequenceStep = RuleDescription(
         id: "probe-sequence-step", severity: .error, stage: stage,
         summary:
@@ -92,6 +99,6 @@ public enum ProbeRules {
 
     public static let all: [RuleDescription] = [
         callFailed, refusedTarget, serverError, undeclaredStatus, contentType, invalidJSON, schemaMismatch, missingHeader,
-        slow, authNotEnforced, redirects, rateLimited, notProbed, sequenceStep, planInvalid,
+        slow, authNotEnforced, redirects, rateLimited, notProbed, acceptsInvalidInput, sequenceStep, planInvalid,
     ]
 }

@@ -33,6 +33,10 @@ public struct ProbeSettings: Codable, Sendable, Hashable {
     /// The longest Retry-After honoured.
     public var maximumRetryAfterSeconds: Double
     public var maximumRedirects: Int
+    /// Also send invalid input to operations that answered 2xx (`check --probe-negative`): a
+    /// required parameter left out, a value of the wrong type, an enum value outside the list.
+    /// nil (as in settings stored before it existed) is off.
+    public var negativeInputs: Bool?
 
     public init(
         baseURL: String? = nil, credentials: [String: String] = [:], allowPrivateNetwork: Bool = false,

@@ -209,6 +209,18 @@ public struct ProbeStage: Stage {
                     at: .root, operation: nil, signature: "auth-budget"))
         }
 
+        // Invalid input, where asked for: operations that answered 2xx get what they must refuse.
+        for ((operation, _), outcome) in zip(calls, outcomes) {
+            let entry = plan.operations[operation.id]
+            guard settings.negativeInputs == true || entry?.negative == true, let status = outcome?.response?.status,
+                (200..<300).contains(status)
+            else { continue }
+            let check = await context.checkNegativeInputs(
+                operation, plan: entry, baseURL: baseURL, client: client, limiter: limiter, deadline: deadline)
+            findings += check.findings
+            exchanges += check.exchanges
+        }
+
         // Stateful sequences from the plan, one after another, each step after the one before.
         let byId = Dictionary(operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let runToken = String(UUID().uuidString.lowercased().prefix(8))

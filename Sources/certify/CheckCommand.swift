@@ -99,6 +99,12 @@ struct CheckCommand: AsyncParsableCommand {
             "Seconds the whole probe may take; operations not started by then are reported as not probed.", valueName: "SECONDS"))
     var probeBudget: Double = 60
 
+    @Flag(
+        help:
+            "Also send invalid input to the operations that answered 2xx (a required parameter left out, a wrong type, a value outside an enum): they must answer 4xx."
+    )
+    var probeNegative = false
+
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
         case error, warning, info, never
 
@@ -194,11 +200,12 @@ struct CheckCommand: AsyncParsableCommand {
         if let registry {
             (options.titleRegistry, registryPaths) = try TitleRegistryFolder.load(registry)
         }
-        let probe = ProbeStage(
-            settings: ProbeSettings(
-                baseURL: probeBaseUrl,
-                credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
-                allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget))
+        var settings = ProbeSettings(
+            baseURL: probeBaseUrl,
+            credentials: Dictionary(credential.compactMap(ProbeSettings.credential), uniquingKeysWith: { _, b in b }),
+            allowPrivateNetwork: allowPrivateNetwork, totalBudgetSeconds: probeBudget)
+        settings.negativeInputs = probeNegative ? true : nil
+        let probe = ProbeStage(settings: settings)
         let checker = Checker(options: options, extraStages: [probe], registryPaths: registryPaths)
         let named = await checker.checkNamed(targets)
         var suppressed = 0

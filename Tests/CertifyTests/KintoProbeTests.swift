@@ -37,11 +37,12 @@ final class KintoProbeTests: XCTestCase {
         return url
     }
 
-    func probe(_ url: String, allowPrivateNetwork: Bool = true) async throws -> PackageResult {
+    func probe(_ url: String, allowPrivateNetwork: Bool = true, negative: Bool = false) async throws -> PackageResult {
         let package = try PackageLoader().load(path: TestPaths.package("kinto"))
-        let settings = ProbeSettings(
+        var settings = ProbeSettings(
             baseURL: url, credentials: ["basic_auth": "certify-prober:\(Self.password)"],
             allowPrivateNetwork: allowPrivateNetwork, requestsPerSecond: 20)
+        settings.negativeInputs = negative ? true : nil
         return await StageRunner(
             options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
         ).run(package, path: "kinto")
@@ -66,7 +67,7 @@ final class KintoProbeTests: XCTestCase {
         // and Kinto refused each (401 or 403).
         let anonymous = (result.stages.first { $0.name == "probe" }?.exchanges ?? []).filter { exchange in
             !exchange.requestHeaders.contains { $0.lowercased().hasPrefix("authorization") }
-                && (exchange.url.hasSuffix("/buckets") || exchange.url.hasSuffix("/buckets/default"))
+                && ["/v1/buckets", "/v1/buckets/default"].contains(URLComponents(string: exchange.url)?.path ?? "")
         }
         XCTAssertEqual(anonymous.count, 2, anonymous.map(\.url).joined(separator: ", "))
         XCTAssertTrue(
@@ -163,6 +164,18 @@ final class KintoProbeTests: XCTestCase {
         // The clean-up still deleted the bucket.
         XCTAssertEqual(probe.exchanges.last?.method, "DELETE")
         XCTAssertEqual(probe.exchanges.last?.status, 200)
+    }
+
+    /// Kinto validates its query parameters: a wrong type for _limit is refused with 400, so no
+    /// finding; every exchange of invalid input is kept as evidence.
+    func testNegativeInputsMeetKintosValidation() async throws {
+        let url = try await kinto()
+        let result = try await probe(url, negative: true)
+        let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
+        let invalid = probe.exchanges.filter { $0.url.contains("_limit=certify-not-an-integer") }
+        XCTAssertEqual(invalid.count, 1, probe.exchanges.map(\.url).joined(separator: "\n"))
+        XCTAssertEqual(invalid.first?.status, 400)
+        XCTAssertFalse(result.findings.contains { $0.ruleId == "probe-accepts-invalid-input" }, "Kinto refuses a wrong _limit")
     }
 
     func testTheSameTargetIsRefusedWithoutAllowingPrivateNetworks() async throws {

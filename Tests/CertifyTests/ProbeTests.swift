@@ -299,3 +299,87 @@ final class ProbeSequencePlanTests: XCTestCase {
         if case .failure(let absent) = missing { XCTAssertEqual(absent.reference, "steps.b.id") } else { XCTFail("not refused") }
     }
 }
+
+/// Negative inputs: an operation that answered 2xx is sent what it must refuse.
+final class NegativeInputTests: XCTestCase {
+    /// /strict validates, /lax takes anything, /fragile breaks on a wrong type.
+    func api() -> some ApplicationProtocol {
+        let router = Router()
+        @Sendable func answer(_ status: HTTPResponse.Status) -> Response {
+            Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
+        router.get("strict") { request, _ in
+            let count = request.uri.queryParameters["count"].flatMap { Int(String($0)) }
+            let mode = request.uri.queryParameters["mode"].map(String.init)
+            return count != nil && ["fast", "slow"].contains(mode ?? "fast") ? answer(.ok) : answer(.badRequest)
+        }
+        router.get("lax") { _, _ in answer(.ok) }
+        router.get("fragile") { request, _ in
+            request.uri.queryParameters["count"].flatMap { Int(String($0)) } == nil ? answer(.internalServerError) : answer(.ok)
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    static let swagger = #"""
+        {"swagger": "2.0", "info": {"title": "Negative", "version": "1"}, "host": "x.example", "produces": ["application/json"],
+         "paths": {
+          "/strict": {"get": {"operationId": "GetStrict", "parameters": [
+            {"name": "count", "in": "query", "required": true, "type": "integer", "x-ms-test-value": 3},
+            {"name": "mode", "in": "query", "type": "string", "enum": ["fast", "slow"], "x-ms-test-value": "fast"}],
+            "responses": {"200": {"description": "OK", "schema": {"type": "object"}}, "400": {"description": "Bad"}}}},
+          "/lax": {"get": {"operationId": "GetLax", "parameters": [
+            {"name": "count", "in": "query", "required": true, "type": "integer", "x-ms-test-value": 3}],
+            "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
+          "/fragile": {"get": {"operationId": "GetFragile", "parameters": [
+            {"name": "count", "in": "query", "type": "integer", "x-ms-test-value": 3}],
+            "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}}
+         }}
+        """#
+
+    static func check(port: Int, negative: Bool?, plan: String? = nil) async throws -> PackageResult {
+        var files = [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))]
+        if let plan { files.append(PackageFile(path: "probe-plan.json", bytes: Array(plan.utf8))) }
+        var settings = probeSettings(port: port, credentials: [:])
+        settings.negativeInputs = negative
+        return await StageRunner(
+            options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+        ).run(ConnectorPackage(name: "negative", files: files), path: "negative")
+    }
+
+    func testInvalidInputMustBeRefused() async throws {
+        try await api().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            let result = try await Self.check(port: port, negative: true)
+            var byOperation: [String: [String]] = [:]
+            for finding in result.findings where finding.ruleId != "probe-not-probed" {
+                byOperation[finding.operation ?? "", default: []].append(finding.ruleId)
+            }
+            XCTAssertNil(byOperation["GetStrict"], "GetStrict refuses all three with 400")
+            XCTAssertEqual(byOperation["GetLax"], ["probe-accepts-invalid-input", "probe-accepts-invalid-input"])
+            XCTAssertEqual(byOperation["GetFragile"], ["probe-server-error"])
+            let lax = result.findings.filter { $0.operation == "GetLax" }
+            XCTAssertTrue(lax.contains { $0.message.contains("the required query parameter 'count' left out") })
+            XCTAssertTrue(lax.contains { $0.message.contains("given \"certify-not-an-integer\"") })
+            XCTAssertEqual(lax.first?.severity, .warning)
+            XCTAssertTrue(lax.allSatisfy { $0.evidence?.contains("GET http://127.0.0.1") == true })
+            let fragile = try XCTUnwrap(result.findings.first { $0.operation == "GetFragile" })
+            XCTAssertEqual(fragile.severity, .error)
+            XCTAssertTrue(fragile.message.contains("to invalid input"), fragile.message)
+            let strict = try XCTUnwrap(result.stages.first { $0.name == "probe" }).exchanges.filter { $0.url.contains("/strict") }
+            XCTAssertEqual(strict.count, 4, "the valid call, then three invalid ones (left out, wrong type, outside the enum)")
+            XCTAssertEqual(strict.dropFirst().map { $0.status ?? 0 }, [400, 400, 400])
+        }
+    }
+
+    func testOffByDefaultAndOnPerOperationInThePlan() async throws {
+        try await api().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            let off = try await Self.check(port: port, negative: nil)
+            XCTAssertFalse(off.findings.contains { $0.ruleId == "probe-accepts-invalid-input" })
+            XCTAssertEqual(off.stages.first { $0.name == "probe" }?.exchanges.count, 3, "only the valid calls")
+            let planned = try await Self.check(port: port, negative: nil, plan: #"{"operations": {"GetLax": {"negative": true}}}"#)
+            XCTAssertEqual(
+                planned.findings.filter { $0.ruleId == "probe-accepts-invalid-input" }.compactMap(\.operation), ["GetLax", "GetLax"])
+        }
+    }
+}
