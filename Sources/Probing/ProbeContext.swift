@@ -37,6 +37,8 @@ struct ProbeContext: Sendable {
     let settings: ProbeSettings
     /// Finds the credentials in every form an API may echo them in, for redaction.
     let redactor: SecretRedactor
+    /// The oauth2 scheme whose token endpoint failed, if one did: its operations are not called.
+    var tokenFailure: String?
 
     init(file: PackageFile, document: JSONDocument, settings: ProbeSettings) {
         self.file = file
@@ -47,7 +49,10 @@ struct ProbeContext: Sendable {
         let basic = settings.credentials.filter { name, _ in
             name == "basic" || definitions?[name]?["type"]?.string == "basic"
         }
-        redactor = SecretRedactor(values: Array(settings.credentials.values), basic: Set(basic.values))
+        // An OAuth client's id and scope are not secrets (and a short id would mangle every text
+        // it appears in); its secret, a refresh token and every token are.
+        let secrets = settings.credentials.filter { !["client_id", "scope"].contains($0.key) }
+        redactor = SecretRedactor(values: Array(secrets.values), basic: Set(basic.values))
     }
 
     /// The bytes of a response body kept as evidence.
@@ -134,6 +139,12 @@ struct ProbeContext: Sendable {
         var sendsAPIKey = false
         if let requirement = securityRequirement(op) {
             guard let applied = applyCredentials(requirement, headers: &headers, query: &query) else {
+                if let scheme = tokenFailure, requirement.contains(scheme) {
+                    return .failure(
+                        SkipReason(
+                            text: "it needs an access token for \(scheme), and the token endpoint failed (see probe-oauth-token)",
+                            signature: "no-token"))
+                }
                 return .failure(
                     SkipReason(
                         text: "it needs credentials for \(requirement.joined(separator: " + ")); give them with --credential NAME=VALUE",

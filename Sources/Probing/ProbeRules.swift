@@ -75,6 +75,13 @@ public enum ProbeRules {
             "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget, a host that refused 3 connections or does not resolve).",
         source: "certify probing policy: only safe operations by default",
         fix: "Give values for required parameters (x-ms-test-value or a probe plan), or allow the operation in the probe plan.")
+    public static let oauthToken = RuleDescription(
+        id: "probe-oauth-token", severity: .error, stage: stage,
+        summary:
+            "When the probe obtains an OAuth 2.0 access token itself (--credential client_id=... client_secret=..., or refresh_token=...), the security definition's tokenUrl answers one.",
+        source:
+            "Most certified connectors authenticate with OAuth 2.0 (oauthSetting in apiProperties.json, an oauth2 security definition with its tokenUrl); the platform gets tokens from that URL, so one that fails leaves every secured operation without access. One finding: the operations that needed the token are reported as not probed, not as failures.",
+        fix: "Correct the tokenUrl, the grant the token endpoint accepts, or the client credentials given to the probe.")
     public static let acceptsInvalidInput = RuleDescription(
         id: "probe-accepts-invalid-input", severity: .warning, stage: stage,
         summary:
@@ -99,6 +106,6 @@ public enum ProbeRules {
 
     public static let all: [RuleDescription] = [
         callFailed, refusedTarget, serverError, undeclaredStatus, contentType, invalidJSON, schemaMismatch, missingHeader,
-        slow, authNotEnforced, redirects, rateLimited, notProbed, acceptsInvalidInput, sequenceStep, planInvalid,
+        slow, authNotEnforced, redirects, rateLimited, notProbed, oauthToken, acceptsInvalidInput, sequenceStep, planInvalid,
     ]
 }

@@ -74,7 +74,7 @@ public struct ProbeStage: Stage {
         guard let (file, document) = input.swagger else {
             return StageOutput(findings: [], summary: "not run: the swagger is missing or not JSON")
         }
-        let context = ProbeContext(file: file, document: document, settings: settings)
+        var initialContext = ProbeContext(file: file, document: document, settings: settings)
         let operations = Self.operations(document.root)
         var findings: [Finding] = []
 
@@ -103,11 +103,36 @@ public struct ProbeStage: Stage {
 
         guard let baseURL = settings.baseURL ?? plan.baseURL ?? Self.baseURL(document.root) else {
             findings.append(
-                context.finding(
+                initialContext.finding(
                     ProbeRules.callFailed, "The swagger has no host, so there is nothing to call; give a base URL (--probe-base-url).",
                     at: .root, operation: nil, signature: "no-host"))
             return StageOutput(findings: findings, summary: "not run: no base URL")
         }
+
+        let client = OutboundClient(
+            policy: OutboundPolicy(
+                allowPrivateNetwork: settings.allowPrivateNetwork,
+                requestTimeout: .milliseconds(Int64(settings.requestTimeoutSeconds * 1000)),
+                maximumRedirects: settings.maximumRedirects, maximumResponseBytes: settings.maximumResponseBytes))
+        // Per host for the whole process, shared with every other run (see HostLimiter).
+        let limiter = HostLimiter.shared
+        var exchanges: [Exchange] = []
+
+        // An OAuth 2.0 token the probe obtains itself, when the credentials bring a grant.
+        if let grant = initialContext.oauthGrant() {
+            let obtained = await initialContext.obtainAccessToken(
+                scheme: grant.scheme, tokenURL: grant.tokenURL, body: grant.body, client: client, limiter: limiter)
+            exchanges.append(obtained.exchange)
+            if let token = obtained.token {
+                var withToken = settings
+                withToken.credentials[grant.scheme] = token
+                initialContext = ProbeContext(file: file, document: document, settings: withToken)
+            } else {
+                if let finding = obtained.finding { findings.append(finding) }
+                initialContext.tokenFailure = grant.scheme
+            }
+        }
+        let context = initialContext
 
         // Decide what to call; everything else is reported as not probed, with the reason.
         var calls: [(Operation, PreparedRequest)] = []
@@ -126,14 +151,7 @@ public struct ProbeStage: Stage {
             }
         }
 
-        // Per host for the whole process, shared with every other run (see HostLimiter).
-        let limiter = HostLimiter.shared
         let deadline = ContinuousClock.now + .milliseconds(Int64(settings.totalBudgetSeconds * 1000))
-        let client = OutboundClient(
-            policy: OutboundPolicy(
-                allowPrivateNetwork: settings.allowPrivateNetwork,
-                requestTimeout: .milliseconds(Int64(settings.requestTimeoutSeconds * 1000)),
-                maximumRedirects: settings.maximumRedirects, maximumResponseBytes: settings.maximumResponseBytes))
 
         // Calls run a few at a time (per-host concurrency), results are kept in operation order.
         var outcomes = [Outcome?](repeating: nil, count: calls.count)
@@ -175,7 +193,6 @@ public struct ProbeStage: Stage {
             }
         }
 
-        var exchanges: [Exchange] = []
         var called = 0
         var failed = 0
         for outcome in outcomes.compactMap({ $0 }) {

@@ -1069,6 +1069,16 @@ extension RuleCatalog {
                     "It calls only operations that are safe by default (GET and HEAD, and operations a probe plan in the package names explicitly)",
                     "../shared/DESIGN.md#functional-probing-safely"),
             ]),
+        "probe-oauth-token": RuleCalibration(
+            "Error: a tokenUrl that gives no access token to a valid grant leaves every secured operation of an OAuth connector without access; it fires only when the probe is given a grant to try.",
+            [
+                RuleEvidence(
+                    .reference, "Auth must be OAuth2, API key, basic or anonymous.",
+                    "../shared/reference/certification-rules.md#1c-operations-and-parameters"),
+                RuleEvidence(
+                    .reference, "Microsoft functional test, then the publisher tests in a Preview (United States) environment.",
+                    "../shared/reference/certification-rules.md#2-submission-process-and-states"),
+            ]),
         "probe-sequence-step": RuleCalibration(
             "Error: a step of the publisher's own create -> read -> update -> delete plan that cannot be called, answers another status or lacks the value it captures is an operation that does not work as described; it fires only where a plan asks for it.",
             [

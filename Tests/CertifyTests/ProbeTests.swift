@@ -383,3 +383,104 @@ final class NegativeInputTests: XCTestCase {
         }
     }
 }
+
+/// OAuth 2.0 the way connectors use it: the probe obtains an access token from the security
+/// definition's tokenUrl with client credentials or a refresh token.
+final class OAuthProbeTests: XCTestCase {
+    static let token = "tok-0123456789abcdef"
+    static let secret = "s3cret-client-value"
+    static let refresh = "rt-refresh-value-42"
+
+    func api() -> some ApplicationProtocol {
+        let router = Router()
+        @Sendable func json(_ text: String, _ status: HTTPResponse.Status = .ok) -> Response {
+            Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.post("token") { request, _ in
+            let body = String(buffer: try await request.body.collect(upTo: 4096))
+            var form: [String: String] = [:]
+            for pair in body.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                if parts.count == 2 { form[parts[0]] = parts[1] }
+            }
+            let clientOK = form["client_id"] == "app" && form["client_secret"] == Self.secret
+            let granted =
+                (form["grant_type"] == "client_credentials" && clientOK)
+                || (form["grant_type"] == "refresh_token" && form["refresh_token"] == Self.refresh)
+            return granted
+                ? json(#"{"access_token": "\#(Self.token)", "token_type": "Bearer", "expires_in": 3600}"#)
+                : json(#"{"error": "invalid_client"}"#, .unauthorized)
+        }
+        router.get("me") { request, _ in
+            request.headers[.authorization] == "Bearer \(Self.token)" ? json(#"{"name": "me"}"#) : json("{}", .unauthorized)
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    static func check(port: Int, credentials: [String: String], allowPrivateNetwork: Bool = true) async throws -> PackageResult {
+        let swagger = #"""
+            {"swagger": "2.0", "info": {"title": "OAuth", "version": "1"}, "host": "x.example", "produces": ["application/json"],
+             "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "http://127.0.0.1:\#(port)/token", "scopes": {}}},
+             "security": [{"oauth": []}],
+             "paths": {"/me": {"get": {"operationId": "GetMe", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}}}}
+            """#
+        var settings = probeSettings(port: port, credentials: credentials)
+        settings.allowPrivateNetwork = allowPrivateNetwork
+        return await StageRunner(
+            options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+        ).run(
+            ConnectorPackage(name: "oauth", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(swagger.utf8))]),
+            path: "oauth")
+    }
+
+    func testClientCredentialsAndRefreshTokensGetAnAccessToken() async throws {
+        try await api().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            for credentials in [["client_id": "app", "client_secret": Self.secret], ["refresh_token": Self.refresh]] {
+                let result = try await Self.check(port: port, credentials: credentials)
+                let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
+                XCTAssertEqual(probe.findings.map(\.message), [], "\(credentials.keys.sorted())")
+                XCTAssertEqual(probe.exchanges.first?.status, 200, "the token call comes first")
+                XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/me") && $0.status == 200 })
+                // Neither the token nor the grant's secrets are anywhere in what is kept or shown.
+                let everything =
+                    String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+                    + ReportRenderer.render(Report(title: "t", toolVersion: "t", packages: [PackageReport(result)]), as: .html)
+                for secret in [Self.token, Self.secret, Self.refresh] {
+                    XCTAssertFalse(everything.contains(secret), "\(secret) leaked")
+                }
+                // The client id is not a secret: a short one does not mangle other text.
+                XCTAssertTrue(
+                    probe.exchanges.first?.requestHeaders.contains("Content-Type: application/x-www-form-urlencoded") == true,
+                    "\(probe.exchanges.first?.requestHeaders ?? [])")
+            }
+        }
+    }
+
+    func testAFailingTokenEndpointIsOneFindingNotACascade() async throws {
+        try await api().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            let result = try await Self.check(port: port, credentials: ["client_id": "app", "client_secret": "wrong-secret"])
+            let token = result.findings.filter { $0.ruleId == "probe-oauth-token" }
+            XCTAssertEqual(token.count, 1)
+            XCTAssertEqual(token.first?.pointer, "/securityDefinitions/oauth")
+            XCTAssertTrue(token.first?.message.contains("answered 401 to a client_credentials grant") == true, token.first?.message ?? "")
+            XCTAssertTrue(token.first?.evidence?.contains("invalid_client") == true)
+            XCTAssertFalse(result.findings.contains { $0.ruleId == "probe-call-failed" || $0.ruleId == "probe-undeclared-status" })
+            let skipped = try XCTUnwrap(result.findings.first { $0.operation == "GetMe" })
+            XCTAssertEqual(skipped.ruleId, "probe-not-probed")
+            XCTAssertTrue(skipped.message.contains("the token endpoint failed"), skipped.message)
+        }
+    }
+
+    func testTheTokenURLGoesThroughThePrivateNetworkGuard() async throws {
+        try await api().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            let result = try await Self.check(
+                port: port, credentials: ["client_id": "app", "client_secret": Self.secret], allowPrivateNetwork: false)
+            let token = try XCTUnwrap(result.findings.first { $0.ruleId == "probe-oauth-token" })
+            XCTAssertTrue(token.message.contains("could not be called"), token.message)
+            XCTAssertTrue(token.message.lowercased().contains("loopback"), token.message)
+        }
+    }
+}
