@@ -75,6 +75,13 @@ public enum ProbeRules {
             "Operations that were not called, with the reason (unsafe method, webhook trigger, x-ms-no-generic-test, parameters without values, time budget, a host that refused 3 connections or does not resolve).",
         source: "certify probing policy: only safe operations by default",
         fix: "Give values for required parameters (x-ms-test-value or a probe plan), or allow the operation in the probe plan.")
+    public static let dynamicValues = RuleDescription(
+        id: "probe-dynamic-values", severity: .error, stage: stage,
+        summary:
+            "The operation that feeds an x-ms-dynamic-values or x-ms-dynamic-list dropdown answers with the declared collection, and each item has the declared value and title paths.",
+        source:
+            "Power Platform dynamic values (learn.microsoft.com/connectors/custom-connectors/openapi-extensions: value-collection, value-path, value-title; itemsPath, itemValuePath, itemTitlePath): the designer builds the dropdown from these paths, so an answer without them leaves it empty. The value the answer gives fills the dependent parameter, which is then probed.",
+        fix: "Correct the extension's paths to where the feeding operation's answer has the list, its values and titles; or the operation.")
     public static let oauthToken = RuleDescription(
         id: "probe-oauth-token", severity: .error, stage: stage,
         summary:
@@ -106,6 +113,6 @@ public enum ProbeRules {
 
     public static let all: [RuleDescription] = [
         callFailed, refusedTarget, serverError, undeclaredStatus, contentType, invalidJSON, schemaMismatch, missingHeader,
-        slow, authNotEnforced, redirects, rateLimited, notProbed, oauthToken, acceptsInvalidInput, sequenceStep, planInvalid,
+        slow, authNotEnforced, redirects, rateLimited, notProbed, dynamicValues, oauthToken, acceptsInvalidInput, sequenceStep, planInvalid,
     ]
 }

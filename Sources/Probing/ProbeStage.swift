@@ -134,11 +134,31 @@ public struct ProbeStage: Stage {
         }
         let context = initialContext
 
+        // Dropdowns first: the operations that feed x-ms-dynamic-values and x-ms-dynamic-list
+        // parameters are called, their answers checked, and a value they give fills the
+        // dependent parameter below.
+        let byId = Dictionary(operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let dynamic = await context.resolveDynamicValues(
+            Self.dynamicSources(operations, resolve: context.resolve), operations: byId, plan: plan, baseURL: baseURL,
+            client: client, limiter: limiter)
+        findings += dynamic.findings
+
         // Decide what to call; everything else is reported as not probed, with the reason.
         var calls: [(Operation, PreparedRequest)] = []
+        var preset: [Int: Outcome] = [:]
         var skipped = 0
         for operation in operations {
-            let entry = plan.operations[operation.id]
+            if let (request, outcome) = dynamic.calls[operation.id] {
+                preset[calls.count] = outcome
+                calls.append((operation, request))
+                continue
+            }
+            var entry = plan.operations[operation.id]
+            if let values = dynamic.values[operation.id] {
+                var filled = entry ?? ProbePlan.Operation()
+                for (name, value) in values { filled.parameters[name] = value }
+                entry = filled
+            }
             switch context.prepare(operation, baseURL: baseURL, plan: entry) {
             case .success(let request):
                 calls.append((operation, request))
@@ -162,6 +182,10 @@ public struct ProbeStage: Stage {
                 let slot = next
                 let (operation, request) = calls[slot]
                 next += 1
+                if let done = preset[slot] {
+                    group.addTask { (slot, done) }  // a feeding operation, already called
+                    return
+                }
                 group.addTask {
                     if ContinuousClock.now >= deadline {
                         var outcome = Outcome()
@@ -239,7 +263,6 @@ public struct ProbeStage: Stage {
         }
 
         // Stateful sequences from the plan, one after another, each step after the one before.
-        let byId = Dictionary(operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let runToken = String(UUID().uuidString.lowercased().prefix(8))
         for sequence in plan.sequences {
             let outcome = await context.run(

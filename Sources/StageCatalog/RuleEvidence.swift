@@ -1069,6 +1069,16 @@ extension RuleCatalog {
                     "It calls only operations that are safe by default (GET and HEAD, and operations a probe plan in the package names explicitly)",
                     "../shared/DESIGN.md#functional-probing-safely"),
             ]),
+        "probe-dynamic-values": RuleCalibration(
+            "Error: a feeding operation whose answer lacks the declared collection, value or title leaves the dropdown empty in the designer; it fires only on connectors with dynamic values whose feeding operation was probed.",
+            [
+                RuleEvidence(
+                    .reference, "`x-ms-dynamic-*` `operationId` exists (`OperationIdNotFound`). The target produces the referenced array or property.",
+                    "../shared/reference/certification-rules.md#1c-operations-and-parameters"),
+                RuleEvidence(
+                    .reference, "Microsoft functional test, then the publisher tests in a Preview (United States) environment.",
+                    "../shared/reference/certification-rules.md#2-submission-process-and-states"),
+            ]),
         "probe-oauth-token": RuleCalibration(
             "Error: a tokenUrl that gives no access token to a valid grant leaves every secured operation of an OAuth connector without access; it fires only when the probe is given a grant to try.",
             [

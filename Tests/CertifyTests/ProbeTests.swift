@@ -417,13 +417,17 @@ final class OAuthProbeTests: XCTestCase {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
+    static func swagger(port: Int) -> String {
+        #"""
+        {"swagger": "2.0", "info": {"title": "OAuth", "version": "1"}, "host": "x.example", "produces": ["application/json"],
+         "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "http://127.0.0.1:\#(port)/token", "scopes": {}}},
+         "security": [{"oauth": []}],
+         "paths": {"/me": {"get": {"operationId": "GetMe", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}}}}
+        """#
+    }
+
     static func check(port: Int, credentials: [String: String], allowPrivateNetwork: Bool = true) async throws -> PackageResult {
-        let swagger = #"""
-            {"swagger": "2.0", "info": {"title": "OAuth", "version": "1"}, "host": "x.example", "produces": ["application/json"],
-             "securityDefinitions": {"oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "http://127.0.0.1:\#(port)/token", "scopes": {}}},
-             "security": [{"oauth": []}],
-             "paths": {"/me": {"get": {"operationId": "GetMe", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}}}}
-            """#
+        let swagger = Self.swagger(port: port)
         var settings = probeSettings(port: port, credentials: credentials)
         settings.allowPrivateNetwork = allowPrivateNetwork
         return await StageRunner(
@@ -443,9 +447,10 @@ final class OAuthProbeTests: XCTestCase {
                 XCTAssertEqual(probe.exchanges.first?.status, 200, "the token call comes first")
                 XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/me") && $0.status == 200 })
                 // Neither the token nor the grant's secrets are anywhere in what is kept or shown.
+                let report = Report(title: "t", toolVersion: "t", packages: [PackageReport(result)])
                 let everything =
                     String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-                    + ReportRenderer.render(Report(title: "t", toolVersion: "t", packages: [PackageReport(result)]), as: .html)
+                    + ReportFormat.allCases.map { ReportRenderer.render(report, as: $0) }.joined()
                 for secret in [Self.token, Self.secret, Self.refresh] {
                     XCTAssertFalse(everything.contains(secret), "\(secret) leaked")
                 }
@@ -453,6 +458,40 @@ final class OAuthProbeTests: XCTestCase {
                 XCTAssertTrue(
                     probe.exchanges.first?.requestHeaders.contains("Content-Type: application/x-www-form-urlencoded") == true,
                     "\(probe.exchanges.first?.requestHeaders ?? [])")
+            }
+        }
+    }
+
+    /// Through the server: the grant's secrets and the token reach neither the database nor its WAL.
+    func testNoSecretOfTheGrantReachesTheDatabase() async throws {
+        try await api().test(.live) { api in
+            let port = try XCTUnwrap(api.port)
+            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let package = ConnectorPackage(
+                name: "oauth", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger(port: port).utf8))])
+            let zip = try package.zipData()
+            let id = try await f.app.test(.router) { client -> String in
+                var headers = apiHeaders(f.contoso, contentType: "application/zip")
+                for credential in ["client_id=app", "client_secret=\(Self.secret)"] {
+                    headers.append(HTTPField(name: HTTPField.Name("X-Certify-Credential")!, value: credential))
+                }
+                headers[HTTPField.Name("X-Certify-Probe-Base-Url")!] = "http://127.0.0.1:\(port)"
+                return try await client.execute(uri: "/v1/submissions", method: .post, headers: headers, body: ByteBuffer(bytes: zip)) {
+                    XCTAssertEqual($0.status, .created, String(buffer: $0.body))
+                    return try XCTUnwrap(try apiJSON($0)["id"] as? String)
+                }
+            }
+            var pipeline = PipelineConfiguration()
+            pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, requestTimeoutSeconds: 2, requestsPerSecond: 50)
+            pipeline.secretSealer = f.secretSealer
+            await WorkerPool(store: f.store, configuration: pipeline).drain()
+            let probe = try XCTUnwrap(try f.store.submissionDetail(id: id)?.latestRun?.stages.first { $0.name == "probe" })
+            XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/me") && $0.status == 200 }, "the token was obtained and used")
+            let bytes =
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+            for secret in [Self.token, Self.secret] {
+                XCTAssertNil(bytes.range(of: Data(secret.utf8)), "\(secret) is in the database")
             }
         }
     }
@@ -481,6 +520,89 @@ final class OAuthProbeTests: XCTestCase {
             let token = try XCTUnwrap(result.findings.first { $0.ruleId == "probe-oauth-token" })
             XCTAssertTrue(token.message.contains("could not be called"), token.message)
             XCTAssertTrue(token.message.lowercased().contains("loopback"), token.message)
+        }
+    }
+}
+
+/// x-ms-dynamic-values and x-ms-dynamic-list: the feeding operation is called, its answer must
+/// have the declared paths, and a value it gives fills the dependent parameter.
+final class DynamicValuesProbeTests: XCTestCase {
+    func api() -> some ApplicationProtocol {
+        let router = Router()
+        @Sendable func json(_ text: String, _ status: HTTPResponse.Status = .ok) -> Response {
+            Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("lists") { _, _ in json(#"{"value": [{"id": "l1", "name": "Groceries"}, {"id": "l2", "name": "Chores"}]}"#) }
+        router.get("boards") { _, _ in json(#"{"value": [{"key": "b1", "label": "Main"}]}"#) }
+        router.get("lists/:list/items") { _, context in
+            context.parameters.get("list") == "l1" ? json(#"{"items": []}"#) : json(#"{"error": "no such list"}"#, .notFound)
+        }
+        router.get("boards/:board/cards") { _, _ in json(#"{"cards": []}"#) }
+        router.get("changes") { _, _ in json(#"{"value": "not-a-list"}"#) }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    static let swagger = #"""
+        {"swagger": "2.0", "info": {"title": "Dynamic", "version": "1"}, "host": "x.example", "produces": ["application/json"],
+         "paths": {
+          "/lists": {"get": {"operationId": "ListLists", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
+          "/boards": {"get": {"operationId": "ListBoards", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
+          "/lists/{list}/items": {"get": {"operationId": "GetItems", "parameters": [
+            {"name": "list", "in": "path", "required": true, "type": "string",
+             "x-ms-dynamic-values": {"operationId": "ListLists", "value-collection": "value", "value-path": "id", "value-title": "name"}}],
+            "responses": {"200": {"description": "OK", "schema": {"type": "object", "required": ["items"]}}}}},
+          "/boards/{board}/cards": {"get": {"operationId": "GetCards", "parameters": [
+            {"name": "board", "in": "path", "required": true, "type": "string",
+             "x-ms-dynamic-list": {"operationId": "ListBoards", "itemsPath": "value", "itemValuePath": "id", "itemTitlePath": "name"}}],
+            "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
+          "/changes": {"get": {"operationId": "WhenChanged", "x-ms-trigger": "batch",
+            "responses": {"200": {"description": "OK", "schema": {"type": "object", "properties": {"value": {"type": "array"}}}}}}},
+          "/hooks": {"x-ms-notification-content": {"schema": {"type": "object"}},
+            "post": {"operationId": "WhenNotified", "x-ms-trigger": "single", "responses": {"201": {"description": "Subscribed"}}}}
+         }}
+        """#
+
+    /// A polling trigger is called like a safe operation and its answer checked; a webhook
+    /// trigger is never called.
+    func testPollingTriggersAreProbedAndWebhookTriggersNever() async throws {
+        try await api().test(.live) { api in
+            let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
+            let package = ConnectorPackage(
+                name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))])
+            let result = await StageRunner(
+                options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+            ).run(package, path: "dynamic")
+            XCTAssertEqual(result.findings.filter { $0.operation == "WhenChanged" }.map(\.ruleId), ["probe-schema-mismatch"])
+            let webhook = try XCTUnwrap(result.findings.first { $0.operation == "WhenNotified" })
+            XCTAssertEqual(webhook.ruleId, "probe-not-probed")
+            XCTAssertTrue(webhook.message.contains("webhook trigger"), webhook.message)
+            XCTAssertFalse(result.stages.first { $0.name == "probe" }?.exchanges.contains { $0.url.hasSuffix("/hooks") } ?? true)
+        }
+    }
+
+    func testTheFeedingAnswerIsCheckedAndItsValueFillsTheDependentParameter() async throws {
+        try await api().test(.live) { api in
+            let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
+            let package = ConnectorPackage(
+                name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))])
+            let result = await StageRunner(
+                options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+            ).run(package, path: "dynamic")
+            let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
+            // With the declared paths: GetItems is called with the first list's id, and passes.
+            XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/lists/l1/items") && $0.status == 200 })
+            XCTAssertFalse(probe.findings.contains { $0.operation == "GetItems" }, probe.findings.map(\.message).joined(separator: "\n"))
+            // Without them: one finding at the extension, and GetCards has no value to be called with.
+            let dynamic = probe.findings.filter { $0.ruleId == "probe-dynamic-values" }
+            XCTAssertEqual(dynamic.count, 1)
+            XCTAssertEqual(dynamic.first?.pointer, "/paths/~1boards~1{board}~1cards/get/parameters/0/x-ms-dynamic-list")
+            XCTAssertTrue(
+                dynamic.first?.message.contains("item 0 of 'value' has no 'id' (the declared value path)") == true,
+                dynamic.first?.message ?? "")
+            XCTAssertTrue(dynamic.first?.evidence?.contains("/boards") == true)
+            XCTAssertTrue(probe.findings.contains { $0.operation == "GetCards" && $0.ruleId == "probe-not-probed" })
+            // Each feeding operation is called once.
+            XCTAssertEqual(probe.exchanges.filter { $0.url.hasSuffix("/lists") }.count, 1)
         }
     }
 }
