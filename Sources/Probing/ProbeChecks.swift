@@ -7,7 +7,8 @@ import OutboundHTTP
 extension ProbeContext {
     /// Calls one operation and checks its answer against the definition.
     func probe(
-        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: HostLimiter
+        _ operation: ProbeStage.Operation, _ prepared: PreparedRequest, client: OutboundClient, limiter: HostLimiter,
+        dynamicSchema: DynamicSchema? = nil
     ) async -> ProbeStage.Outcome {
         var outcome = ProbeStage.Outcome()
         outcome.called = true
@@ -147,6 +148,24 @@ extension ProbeContext {
                         signature: "schema:"
                             + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
                 }
+            }
+        }
+        // A schema another operation gave (x-ms-dynamic-schema): the answer must match it too.
+        if let dynamicSchema, (200..<300).contains(status),
+            let compiled = try? CompiledSchema(
+                root: dynamicSchema.document, pointer: dynamicSchema.pointer, dialect: .swagger2, formatAssertion: false)
+        {
+            let errors = compiled.validate(body.root)
+            if !errors.isEmpty {
+                let shown = errors.prefix(5).map {
+                    "\($0.instancePointer.description.isEmpty ? "(body)" : $0.instancePointer.description): \($0.message)"
+                }
+                add(
+                    ProbeRules.schemaMismatch,
+                    "\(label) answered a body that does not match the schema \(dynamicSchema.feeding) gave for it (\(errors.count) problem\(errors.count == 1 ? "" : "s")): \(shown.joined(separator: "; "))\(errors.count > 5 ? "; …" : "")",
+                    at: responsePointer.appending("schema"),
+                    signature: "dynamic-schema:"
+                        + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
             }
         }
         // A secured call the API answered with 2xx is checked for authentication, whatever else

@@ -1,6 +1,7 @@
 import Certification
 import Foundation
 import JSONDocument
+import JSONSchema
 import OutboundHTTP
 
 /// Connector-specific probing: a parameter with `x-ms-dynamic-values` or `x-ms-dynamic-list`
@@ -23,6 +24,48 @@ extension ProbeStage {
         var kind: String
 
         var collectionText: String { collection.isEmpty ? "the answer itself" : "'\(collection.joined(separator: "/"))'" }
+    }
+
+    /// A response whose schema another operation gives (`x-ms-dynamic-schema` or
+    /// `x-ms-dynamic-properties` on it).
+    struct DynamicSchemaSource: Sendable {
+        var dependent: String
+        var feeding: String
+        var path: [String]
+        var feedingParameters: [String: JSONValue]
+        var pointer: JSONPointer
+        var kind: String
+    }
+
+    /// Every dynamic response schema of the swagger's operations (on a 2xx response's schema).
+    static func dynamicSchemaSources(_ operations: [Operation], resolve: (JSONValue) -> JSONValue?) -> [DynamicSchemaSource] {
+        var sources: [DynamicSchemaSource] = []
+        for operation in operations {
+            for member in operation.value["responses"]?.object?.members ?? [] where member.key.hasPrefix("2") {
+                let response = resolve(member.value) ?? member.value
+                guard let schema = response["schema"] else { continue }
+                let resolved = resolve(schema) ?? schema
+                for kind in ["x-ms-dynamic-schema", "x-ms-dynamic-properties"] {
+                    guard let declaration = resolved[kind]?.object, let feeding = declaration["operationId"]?.string else { continue }
+                    let path = declaration[kind == "x-ms-dynamic-schema" ? "value-path" : "itemValuePath"]?.string ?? ""
+                    var fixed: [String: JSONValue] = [:]
+                    for parameter in declaration["parameters"]?.object?.members ?? [] {
+                        if let object = parameter.value.object {
+                            if let value = object["value"] { fixed[parameter.key] = value }
+                        } else {
+                            fixed[parameter.key] = parameter.value
+                        }
+                    }
+                    sources.append(
+                        DynamicSchemaSource(
+                            dependent: operation.id, feeding: feeding,
+                            path: path.split(separator: "/").map(String.init).filter { !$0.isEmpty }, feedingParameters: fixed,
+                            pointer: operation.pointer.appending("responses").appending(member.key).appending("schema").appending(kind),
+                            kind: kind))
+                }
+            }
+        }
+        return sources
     }
 
     /// Every dropdown of the swagger's operations.
@@ -69,6 +112,58 @@ extension ProbeContext {
         var values: [String: [String: JSONValue]] = [:]
         /// The feeding operations' calls, by operationId, so they are not called twice.
         var calls: [String: (PreparedRequest, ProbeStage.Outcome)] = [:]
+        /// The schemas operations' answers gave, by the operationId they describe.
+        var schemas: [String: DynamicSchema] = [:]
+    }
+
+    /// A response schema an operation gave: where it is in that operation's answer.
+    struct DynamicSchema: Sendable {
+        var document: JSONValue
+        var pointer: JSONPointer
+        var feeding: String
+    }
+
+    /// Calls `feeding` once (with the fixed parameter values) and keeps the call.
+    func callFeeding(
+        _ feeding: ProbeStage.Operation, fixed: [String: JSONValue], plan: ProbePlan, baseURL: String, client: OutboundClient,
+        limiter: HostLimiter, into result: inout DynamicOutcome
+    ) async {
+        guard result.calls[feeding.id] == nil else { return }
+        var entry = plan.operations[feeding.id] ?? ProbePlan.Operation()
+        for (name, value) in fixed where entry.parameters[name] == nil { entry.parameters[name] = value }
+        guard case .success(let prepared) = prepare(feeding, baseURL: baseURL, plan: entry) else { return }
+        result.calls[feeding.id] = (prepared, await probe(feeding, prepared, client: client, limiter: limiter))
+    }
+
+    /// Calls each schema operation and keeps the schema its answer has at the declared path;
+    /// an answer without one there is a finding.
+    func resolveDynamicSchemas(
+        _ sources: [ProbeStage.DynamicSchemaSource], operations: [String: ProbeStage.Operation], plan: ProbePlan,
+        baseURL: String, client: OutboundClient, limiter: HostLimiter, into result: inout DynamicOutcome
+    ) async {
+        for source in sources {
+            guard let feeding = operations[source.feeding] else { continue }
+            await callFeeding(
+                feeding, fixed: source.feedingParameters, plan: plan, baseURL: baseURL, client: client, limiter: limiter,
+                into: &result)
+            guard let (_, outcome) = result.calls[source.feeding], let response = outcome.response,
+                (200..<300).contains(response.status)
+            else { continue }
+            let place = source.path.isEmpty ? "the answer itself" : "'\(source.path.joined(separator: "/"))'"
+            let pointer = JSONPointer(tokens: source.path)
+            guard let body = try? JSONDocument.parse(response.body), body.root.value(at: pointer)?.object != nil,
+                (try? CompiledSchema(root: body.root, pointer: pointer, dialect: .swagger2, formatAssertion: false)) != nil
+            else {
+                result.findings.append(
+                    finding(
+                        ProbeRules.dynamicValues,
+                        "\(source.feeding) answered \(response.status), but \(place) is not a JSON schema, so the output of \(source.dependent) (\(source.kind)) has no fields in the designer.",
+                        at: source.pointer, operation: source.dependent, evidence: outcome.exchanges.first?.evidence,
+                        signature: "dynamic-schema:\(source.dependent)"))
+                continue
+            }
+            result.schemas[source.dependent] = DynamicSchema(document: body.root, pointer: pointer, feeding: source.feeding)
+        }
     }
 
     /// Calls each feeding operation once and checks its answer against every dropdown it feeds.
@@ -79,12 +174,9 @@ extension ProbeContext {
         var result = DynamicOutcome()
         for source in sources {
             guard let feeding = operations[source.feeding] else { continue }  // x-ms-operation-reference reports it
-            if result.calls[source.feeding] == nil {
-                var entry = plan.operations[source.feeding] ?? ProbePlan.Operation()
-                for (name, value) in source.feedingParameters where entry.parameters[name] == nil { entry.parameters[name] = value }
-                guard case .success(let prepared) = prepare(feeding, baseURL: baseURL, plan: entry) else { continue }
-                result.calls[source.feeding] = (prepared, await probe(feeding, prepared, client: client, limiter: limiter))
-            }
+            await callFeeding(
+                feeding, fixed: source.feedingParameters, plan: plan, baseURL: baseURL, client: client, limiter: limiter,
+                into: &result)
             guard let (_, outcome) = result.calls[source.feeding], let response = outcome.response,
                 (200..<300).contains(response.status)
             else { continue }

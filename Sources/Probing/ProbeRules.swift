@@ -78,7 +78,7 @@ public enum ProbeRules {
     public static let dynamicValues = RuleDescription(
         id: "probe-dynamic-values", severity: .error, stage: stage,
         summary:
-            "The operation that feeds an x-ms-dynamic-values or x-ms-dynamic-list dropdown answers with the declared collection, and each item has the declared value and title paths.",
+            "The operation that feeds an x-ms-dynamic-values or x-ms-dynamic-list dropdown answers with the declared collection, and each item has the declared value and title paths; the operation named by x-ms-dynamic-schema or x-ms-dynamic-properties answers with a JSON schema at its value path (the dependent answer is then checked against it).",
         source:
             "Power Platform dynamic values (learn.microsoft.com/connectors/custom-connectors/openapi-extensions: value-collection, value-path, value-title; itemsPath, itemValuePath, itemTitlePath): the designer builds the dropdown from these paths, so an answer without them leaves it empty. The value the answer gives fills the dependent parameter, which is then probed.",
         fix: "Correct the extension's paths to where the feeding operation's answer has the list, its values and titles; or the operation.")

@@ -138,10 +138,15 @@ public struct ProbeStage: Stage {
         // parameters are called, their answers checked, and a value they give fills the
         // dependent parameter below.
         let byId = Dictionary(operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let dynamic = await context.resolveDynamicValues(
+        var dynamic = await context.resolveDynamicValues(
             Self.dynamicSources(operations, resolve: context.resolve), operations: byId, plan: plan, baseURL: baseURL,
             client: client, limiter: limiter)
+        // Responses whose schema another operation gives: that schema is fetched first.
+        await context.resolveDynamicSchemas(
+            Self.dynamicSchemaSources(operations, resolve: context.resolve), operations: byId, plan: plan, baseURL: baseURL,
+            client: client, limiter: limiter, into: &dynamic)
         findings += dynamic.findings
+        let dynamicSchemas = dynamic.schemas
 
         // Decide what to call; everything else is reported as not probed, with the reason.
         var calls: [(Operation, PreparedRequest)] = []
@@ -205,7 +210,8 @@ public struct ProbeStage: Stage {
                                 at: operation.pointer, operation: operation.id, signature: "unreachable"))
                         return (slot, outcome)
                     }
-                    let outcome = await context.probe(operation, request, client: client, limiter: limiter)
+                    let outcome = await context.probe(
+                        operation, request, client: client, limiter: limiter, dynamicSchema: dynamicSchemas[operation.id])
                     if let reason = outcome.unreachable { await unreachable.record(request.url, reason: reason) }
                     return (slot, outcome)
                 }

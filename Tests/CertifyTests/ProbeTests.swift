@@ -539,6 +539,12 @@ final class DynamicValuesProbeTests: XCTestCase {
         }
         router.get("boards/:board/cards") { _, _ in json(#"{"cards": []}"#) }
         router.get("changes") { _, _ in json(#"{"value": "not-a-list"}"#) }
+        router.get("schema") { _, _ in
+            json(#"{"schema": {"type": "object", "required": ["total"], "properties": {"total": {"type": "integer"}}}}"#)
+        }
+        router.get("badschema") { _, _ in json(#"{"nothing": 1}"#) }
+        router.get("report") { _, _ in json(#"{"total": "many"}"#) }
+        router.get("report2") { _, _ in json(#"{"total": 3}"#) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
@@ -557,6 +563,12 @@ final class DynamicValuesProbeTests: XCTestCase {
             "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
           "/changes": {"get": {"operationId": "WhenChanged", "x-ms-trigger": "batch",
             "responses": {"200": {"description": "OK", "schema": {"type": "object", "properties": {"value": {"type": "array"}}}}}}},
+          "/schema": {"get": {"operationId": "GetReportSchema", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
+          "/badschema": {"get": {"operationId": "GetBadSchema", "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}},
+          "/report": {"get": {"operationId": "GetReport", "responses": {"200": {"description": "OK", "schema": {"type": "object",
+            "x-ms-dynamic-schema": {"operationId": "GetReportSchema", "value-path": "schema"}}}}}},
+          "/report2": {"get": {"operationId": "GetReport2", "responses": {"200": {"description": "OK", "schema": {"type": "object",
+            "x-ms-dynamic-schema": {"operationId": "GetBadSchema", "value-path": "schema"}}}}}},
           "/hooks": {"x-ms-notification-content": {"schema": {"type": "object"}},
             "post": {"operationId": "WhenNotified", "x-ms-trigger": "single", "responses": {"201": {"description": "Subscribed"}}}}
          }}
@@ -580,6 +592,29 @@ final class DynamicValuesProbeTests: XCTestCase {
         }
     }
 
+    /// x-ms-dynamic-schema: the schema operation's answer at value-path must be a schema, and
+    /// the dependent operation's answer is checked against it.
+    func testDynamicSchemasAreFetchedAndApplied() async throws {
+        try await api().test(.live) { api in
+            let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
+            let package = ConnectorPackage(
+                name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))])
+            let result = await StageRunner(
+                options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
+            ).run(package, path: "dynamic")
+            let report = result.findings.filter { $0.operation == "GetReport" }
+            XCTAssertEqual(report.map(\.ruleId), ["probe-schema-mismatch"])
+            XCTAssertTrue(report.first?.message.contains("the schema GetReportSchema gave for it") == true, report.first?.message ?? "")
+            XCTAssertTrue(report.first?.message.contains("/total") == true, report.first?.message ?? "")
+            let bad = result.findings.filter { $0.operation == "GetReport2" }
+            XCTAssertEqual(bad.map(\.ruleId), ["probe-dynamic-values"])
+            XCTAssertEqual(bad.first?.pointer, "/paths/~1report2/get/responses/200/schema/x-ms-dynamic-schema")
+            XCTAssertTrue(bad.first?.message.contains("'schema' is not a JSON schema") == true, bad.first?.message ?? "")
+            let calls = result.stages.first { $0.name == "probe" }?.exchanges.filter { $0.url.hasSuffix("/schema") } ?? []
+            XCTAssertEqual(calls.count, 1, "the schema operation is called once")
+        }
+    }
+
     func testTheFeedingAnswerIsCheckedAndItsValueFillsTheDependentParameter() async throws {
         try await api().test(.live) { api in
             let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
@@ -593,7 +628,7 @@ final class DynamicValuesProbeTests: XCTestCase {
             XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/lists/l1/items") && $0.status == 200 })
             XCTAssertFalse(probe.findings.contains { $0.operation == "GetItems" }, probe.findings.map(\.message).joined(separator: "\n"))
             // Without them: one finding at the extension, and GetCards has no value to be called with.
-            let dynamic = probe.findings.filter { $0.ruleId == "probe-dynamic-values" }
+            let dynamic = probe.findings.filter { $0.ruleId == "probe-dynamic-values" && $0.operation == "GetCards" }
             XCTAssertEqual(dynamic.count, 1)
             XCTAssertEqual(dynamic.first?.pointer, "/paths/~1boards~1{board}~1cards/get/parameters/0/x-ms-dynamic-list")
             XCTAssertTrue(
