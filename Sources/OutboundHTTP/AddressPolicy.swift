@@ -129,7 +129,7 @@ public enum AddressPolicy {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &result)
         guard status == 0, let first = result else {
-            throw OutboundError(.unresolvable, "\(host): the name does not resolve (\(String(cString: gai_strerror(status))))")
+            throw OutboundError(.unresolvable, "\(host): no such host (the name does not resolve: \(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(first) }
         var addresses: [IPAddress] = []

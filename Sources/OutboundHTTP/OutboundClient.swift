@@ -92,7 +92,7 @@ public struct OutboundClient: Sendable {
         }
         let addresses = try AddressPolicy.resolve(host)
         guard let first = addresses.first else {
-            throw OutboundError(.unresolvable, "\(host): the name resolves to no address")
+            throw OutboundError(.unresolvable, "\(host): no such host (the name resolves to no address)")
         }
         if !policy.allowPrivateNetwork {
             for address in addresses {
