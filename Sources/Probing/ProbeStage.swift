@@ -117,6 +117,8 @@ public struct ProbeStage: Stage {
         // Per host for the whole process, shared with every other run (see HostLimiter).
         let limiter = HostLimiter.shared
         var exchanges: [Exchange] = []
+        // The budget counts every call: the token, the dropdowns, the operations, the checks after.
+        let deadline = ContinuousClock.now + .milliseconds(Int64(settings.totalBudgetSeconds * 1000))
 
         // An OAuth 2.0 token the probe obtains itself, when the credentials bring a grant.
         if let grant = initialContext.oauthGrant() {
@@ -175,8 +177,6 @@ public struct ProbeStage: Stage {
                         at: operation.pointer, operation: operation.id, signature: reason.signature))
             }
         }
-
-        let deadline = ContinuousClock.now + .milliseconds(Int64(settings.totalBudgetSeconds * 1000))
 
         // Calls run a few at a time (per-host concurrency), results are kept in operation order.
         var outcomes = [Outcome?](repeating: nil, count: calls.count)
