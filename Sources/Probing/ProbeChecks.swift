@@ -174,7 +174,6 @@ extension ProbeContext {
         return outcome
     }
 
-    /// The same call without credentials must be refused with 401 or 403.
     /// A secured operation that answered 2xx with credentials, called again without them, and
     /// with a wrong API key when it takes one: a 2xx to either is a finding, whose evidence
     /// shows the call with credentials and the one without, both redacted.

@@ -237,8 +237,7 @@ struct ProbeContext: Sendable {
         }
     }
 
-    /// Adds the credentials of every scheme of the requirement; nil when one is missing.
-    /// Adds the credentials `schemes` need; with `wrongAPIKey`, every API key is
+    /// Adds the credentials `schemes` need (nil when one is missing); with `wrongAPIKey`, every API key is
     /// `PreparedRequest.wrongAPIKey` instead of the one given.
     func applyCredentials(
         _ schemes: [String], headers: inout [(String, String)], query: inout [(String, String)], wrongAPIKey: Bool = false

@@ -171,9 +171,9 @@ extension Store {
             message: row["message"])
     }
 
-    /// Error findings of the latest finished run of `revision`, or nil when there is none.
-    /// The errors of the latest finished run of `revision` that block approval: all but those a
-    /// reviewer accepted (breaking changes the publisher confirmed) and that have not expired.
+    /// The errors of the latest finished run of `revision` that block approval (all but those a
+    /// reviewer accepted: breaking changes the publisher confirmed, until they expire), or nil
+    /// when the revision has no finished run.
     static func blockingFindingCount(_ db: Database, submissionId: String, revision: Int, now: Double) throws -> Int? {
         guard
             let runId = try Int64.fetchOne(
