@@ -27,6 +27,26 @@ extension ProbeContext {
             if rule.severity == .error { outcome.failed = true }
         }
 
+        /// The parsed body against the schema at `pointer` in `document`: its problems, one finding.
+        func check(
+            _ body: JSONValue, against document: JSONValue, at pointer: JSONPointer, named: String, reportedAt: JSONPointer,
+            signature: String
+        ) {
+            guard let compiled = try? CompiledSchema(root: document, pointer: pointer, dialect: .swagger2, formatAssertion: false)
+            else { return }
+            let errors = compiled.validate(body)
+            guard !errors.isEmpty else { return }
+            let shown = errors.prefix(5).map {
+                "\($0.instancePointer.description.isEmpty ? "(body)" : $0.instancePointer.description): \($0.message)"
+            }
+            add(
+                ProbeRules.schemaMismatch,
+                "\(label) answered a body that does not match \(named) (\(errors.count) problem\(errors.count == 1 ? "" : "s")): \(shown.joined(separator: "; "))\(errors.count > 5 ? "; …" : "")",
+                at: reportedAt,
+                signature: "\(signature):"
+                    + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
+        }
+
         let response: OutboundResponse
         switch result {
         case .failure(let error):
@@ -135,38 +155,14 @@ extension ProbeContext {
             var base = responsePointer
             if let ref = declaredResponse["$ref"]?.string, let target = try? JSONPointer(uriFragment: ref) { base = target }
             let schemaPointer = base.appending("schema")
-            if let compiled = try? CompiledSchema(root: root, pointer: schemaPointer, dialect: .swagger2, formatAssertion: false) {
-                let errors = compiled.validate(body.root)
-                if !errors.isEmpty {
-                    let shown = errors.prefix(5).map {
-                        "\($0.instancePointer.description.isEmpty ? "(body)" : $0.instancePointer.description): \($0.message)"
-                    }
-                    add(
-                        ProbeRules.schemaMismatch,
-                        "\(label) answered a body that does not match the declared schema (\(errors.count) problem\(errors.count == 1 ? "" : "s")): \(shown.joined(separator: "; "))\(errors.count > 5 ? "; …" : "")",
-                        at: schemaPointer,
-                        signature: "schema:"
-                            + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
-                }
-            }
+            check(body.root, against: root, at: schemaPointer, named: "the declared schema", reportedAt: schemaPointer, signature: "schema")
         }
         // A schema another operation gave (x-ms-dynamic-schema): the answer must match it too.
-        if let dynamicSchema, (200..<300).contains(status),
-            let compiled = try? CompiledSchema(
-                root: dynamicSchema.document, pointer: dynamicSchema.pointer, dialect: .swagger2, formatAssertion: false)
-        {
-            let errors = compiled.validate(body.root)
-            if !errors.isEmpty {
-                let shown = errors.prefix(5).map {
-                    "\($0.instancePointer.description.isEmpty ? "(body)" : $0.instancePointer.description): \($0.message)"
-                }
-                add(
-                    ProbeRules.schemaMismatch,
-                    "\(label) answered a body that does not match the schema \(dynamicSchema.feeding) gave for it (\(errors.count) problem\(errors.count == 1 ? "" : "s")): \(shown.joined(separator: "; "))\(errors.count > 5 ? "; …" : "")",
-                    at: responsePointer.appending("schema"),
-                    signature: "dynamic-schema:"
-                        + errors.prefix(3).map { $0.instancePointer.description + "#" + $0.keyword }.joined(separator: ","))
-            }
+        if let dynamicSchema, (200..<300).contains(status) {
+            check(
+                body.root, against: dynamicSchema.document, at: dynamicSchema.pointer,
+                named: "the schema \(dynamicSchema.feeding) gave for it",
+                reportedAt: responsePointer.appending("schema"), signature: "dynamic-schema")
         }
         // A secured call the API answered with 2xx is checked for authentication, whatever else
         // its answer got wrong.

@@ -192,23 +192,19 @@ public struct ProbeStage: Stage {
                     return
                 }
                 group.addTask {
-                    if ContinuousClock.now >= deadline {
+                    func notCalled(_ reason: String, _ signature: String) -> (Int, Outcome) {
                         var outcome = Outcome()
                         outcome.findings.append(
                             context.finding(
-                                ProbeRules.notProbed,
-                                "\(operation.method.uppercased()) \(operation.path) was not called: the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out.",
-                                at: operation.pointer, operation: operation.id, signature: "budget"))
+                                ProbeRules.notProbed, "\(operation.method.uppercased()) \(operation.path) was not called: \(reason).",
+                                at: operation.pointer, operation: operation.id, signature: signature))
                         return (slot, outcome)
                     }
+                    if ContinuousClock.now >= deadline {
+                        return notCalled("the probe's time budget of \(Int(settings.totalBudgetSeconds)) s ran out", "budget")
+                    }
                     if let reason = await unreachable.reason(for: request.url) {
-                        var outcome = Outcome()
-                        outcome.findings.append(
-                            context.finding(
-                                ProbeRules.notProbed,
-                                "\(operation.method.uppercased()) \(operation.path) was not called: \(context.redact(reason)).",
-                                at: operation.pointer, operation: operation.id, signature: "unreachable"))
-                        return (slot, outcome)
+                        return notCalled(context.redact(reason), "unreachable")
                     }
                     let outcome = await context.probe(
                         operation, request, client: client, limiter: limiter, dynamicSchema: dynamicSchemas[operation.id])
