@@ -129,7 +129,8 @@ public enum AddressPolicy {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &result)
         guard status == 0, let first = result else {
-            throw OutboundError(.unresolvable, "\(host): no such host (the name does not resolve: \(String(cString: gai_strerror(status))))")
+            throw OutboundError(
+                .unresolvable, "\(host): no such host (the name does not resolve: \(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(first) }
         var addresses: [IPAddress] = []
@@ -173,4 +174,24 @@ public struct OutboundError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var description: String { message }
+}
+
+/// A loopback TCP port nothing listens on (bound, read, and closed again), for probing a dead
+/// target: `certify bench probe` and the tests.
+public enum UnusedLoopbackPort {
+    /// The port, or nil when no socket could be bound.
+    public static func find() -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
 }

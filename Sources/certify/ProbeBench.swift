@@ -46,7 +46,7 @@ struct ProbeBench: AsyncParsableCommand {
             if (try? await client.send(OutboundRequest(url: "http://127.0.0.1:\(port)/ok"))) != nil { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let closed = try Self.closedPort()
+        guard let closed = UnusedLoopbackPort.find() else { throw ValidationError("cannot bind a loopback port") }
         let clock = ContinuousClock()
         func time(_ url: String, expectFailure: Bool) async throws -> [Double] {
             var samples: [Double] = []
@@ -79,22 +79,5 @@ struct ProbeBench: AsyncParsableCommand {
         print(
             percentile(refused, 0.99) < 100
                 ? "aim met: a refused connection fails in under 100 ms (p99)" : "aim missed: p99 is 100 ms or more")
-    }
-
-    /// A loopback port nothing listens on: bound, read, and closed again.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ValidationError("no socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ValidationError("cannot bind a loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
