@@ -50,8 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port: Int = 8080
 
-    @Option(help: "Pipeline workers running checks concurrently.")
-    var workers: Int = 2
+    @OptionGroup var pipeline: PipelineOptions
 
     @Flag(
         help:
@@ -59,26 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var noWorkers = false
 
-    @Option(
-        help: ArgumentHelp(
-            "A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.",
-            valueName: "SECONDS"))
-    var runTimeout: Double = 300
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
-
     @Option(help: ArgumentHelp("Ruleset YAML in force for new runs and re-certifications.", valueName: "FILE"))
     var ruleset: String?
-
-    @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
-    var allowPrivateNetwork = false
-
-    @Option(
-        help: ArgumentHelp(
-            "32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600).",
-            valueName: "PATH"))
-    var secretKeyFile: String?
 
     @Option(
         help: ArgumentHelp(
@@ -101,12 +82,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a console sign-in lasts.", valueName: "HOURS"))
     var sessionHours: Double = 8
 
-    @Option(
-        help: ArgumentHelp(
-            "The base URL people and webhook receivers reach this server at (https://certify.example.com): webhook payload links are made absolute with it.",
-            valueName: "URL"))
-    var publicUrl: String?
-
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard requestHeadTimeout.isFinite, (0.1...3600).contains(requestHeadTimeout) else {
@@ -115,26 +90,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout.isFinite, (0.1...86400).contains(idleTimeout) else {
             throw ValidationError("--idle-timeout must be from 0.1 to 86400 seconds")
         }
-        if let publicUrl {
-            guard let url = URL(string: publicUrl), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
-            else {
-                throw ValidationError("--public-url '\(publicUrl)' is not an absolute http or https URL without a query")
-            }
-        }
         guard sessionHours.isFinite, (0.01...720).contains(sessionHours) else {
             throw ValidationError("--session-hours must be from 0.01 to 720")
         }
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
-        guard runTimeout > 0, runTimeout.isFinite else { throw ValidationError("--run-timeout must be a number of seconds above 0") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
     }
 
     func run() async throws {
         let path = database.path
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        bootstrapLogging(level)
-        let secretSealer = try loadSecretKey(secretKeyFile ?? path + ".key")
+        bootstrapLogging(pipeline.level)
+        let secretSealer = try loadSecretKey(pipeline.secretKeyFile ?? path + ".key")
         let store = try openStore(path, sealer: secretSealer)
         // Webhook secrets written before they were sealed are sealed now.
         do {
@@ -148,20 +112,74 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        var configuration = ServerConfiguration(
-            host: host, port: port, databasePath: path, pipeline: PipelineConfiguration(workers: workers, maximumRunSeconds: runTimeout),
-            logLevel: level, ruleset: try ruleset.map(RulesetFile.load) ?? .default,
-            outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
-        configuration.secretSealer = secretSealer
+        var configuration = pipeline.configuration(databasePath: path, secretSealer: secretSealer)
+        configuration.host = host
+        configuration.port = port
+        configuration.ruleset = try ruleset.map(RulesetFile.load) ?? .default
         configuration.connectionTimeouts = ConnectionTimeouts(
             requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
-        configuration.publicURL = publicUrl
         configuration.console = ConsoleSessionSettings(
-            lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls, publicURL: publicUrl)
+            lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls, publicURL: pipeline.publicUrl)
         let app = try buildApplication(configuration, store: store, registry: registry, runWorkers: !noWorkers)
         let workersNote = noWorkers ? ", without workers (run 'certify worker' for the checks and webhooks)" : ""
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\(workersNote)\n".utf8))
         try await app.runService()
+    }
+}
+
+/// What `serve` and `worker` both take: the pipeline's workers and budget, logging, the
+/// private-network switch, the secret key and the public URL.
+struct PipelineOptions: ParsableArguments {
+    @Option(help: "Pipeline workers running checks concurrently.")
+    var workers: Int = 2
+
+    @Option(
+        help: ArgumentHelp(
+            "A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.",
+            valueName: "SECONDS"))
+    var runTimeout: Double = 300
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
+    var allowPrivateNetwork = false
+
+    @Option(
+        help: ArgumentHelp(
+            "32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600); every process on one database uses the same.",
+            valueName: "PATH"))
+    var secretKeyFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The base URL people and webhook receivers reach the server at (https://certify.example.com): webhook payload links are made absolute with it.",
+            valueName: "URL"))
+    var publicUrl: String?
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
+        guard runTimeout > 0, runTimeout.isFinite else { throw ValidationError("--run-timeout must be a number of seconds above 0") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+        if let publicUrl {
+            guard let url = URL(string: publicUrl), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+            else {
+                throw ValidationError("--public-url '\(publicUrl)' is not an absolute http or https URL without a query")
+            }
+        }
+    }
+
+    var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
+
+    /// The service's configuration from these options.
+    func configuration(databasePath: String, secretSealer: SecretSealer) -> ServerConfiguration {
+        var configuration = ServerConfiguration(
+            databasePath: databasePath, pipeline: PipelineConfiguration(workers: workers, maximumRunSeconds: runTimeout),
+            logLevel: level, outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
+        configuration.secretSealer = secretSealer
+        configuration.publicURL = publicUrl
+        return configuration
     }
 }
 
@@ -208,57 +226,15 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var database: StoreOptions
 
-    @Option(help: "Pipeline workers running checks concurrently.")
-    var workers: Int = 2
-
-    @Option(
-        help: ArgumentHelp(
-            "A run's wall-clock budget (maximumRunSeconds): a run still checking after it fails with that reason and is not retried.",
-            valueName: "SECONDS"))
-    var runTimeout: Double = 300
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
-
-    @Flag(help: "Let webhooks (and probes) call loopback and private-network addresses. Off by default.")
-    var allowPrivateNetwork = false
-
-    @Option(
-        help: ArgumentHelp(
-            "The 32-byte key the servers seal probe credentials and webhook secrets with (default: DB.key).", valueName: "PATH"))
-    var secretKeyFile: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "The base URL people and webhook receivers reach the servers at: webhook payload links are made absolute with it.",
-            valueName: "URL"))
-    var publicUrl: String?
-
-    func validate() throws {
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
-        guard runTimeout > 0, runTimeout.isFinite else { throw ValidationError("--run-timeout must be a number of seconds above 0") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
-        if let publicUrl {
-            guard let url = URL(string: publicUrl), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
-            else {
-                throw ValidationError("--public-url '\(publicUrl)' is not an absolute http or https URL without a query")
-            }
-        }
-    }
+    @OptionGroup var pipeline: PipelineOptions
 
     func run() async throws {
         let path = database.path
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        bootstrapLogging(level)
-        let secretSealer = try loadSecretKey(secretKeyFile ?? path + ".key")
+        bootstrapLogging(pipeline.level)
+        let secretSealer = try loadSecretKey(pipeline.secretKeyFile ?? path + ".key")
         let store = try openStore(path, sealer: secretSealer)
-        var configuration = ServerConfiguration(
-            databasePath: path, pipeline: PipelineConfiguration(workers: workers, maximumRunSeconds: runTimeout), logLevel: level,
-            outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))
-        configuration.secretSealer = secretSealer
-        configuration.publicURL = publicUrl
-        FileHandle.standardError.write(Data("certify: \(workers) worker(s) on database \(path)\n".utf8))
+        let configuration = pipeline.configuration(databasePath: path, secretSealer: secretSealer)
+        FileHandle.standardError.write(Data("certify: \(pipeline.workers) worker(s) on database \(path)\n".utf8))
         try await runWorkers(configuration, store: store)
         FileHandle.standardError.write(Data("certify: workers stopped\n".utf8))
     }
