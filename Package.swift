@@ -31,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         // Console sign-in sessions (SessionMiddleware over the store as a PersistDriver).
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // The PostgreSQL store (issue 15): the SSWG client, with its connection pool and LISTEN/NOTIFY.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // TLS settings for PostgreSQL connections (postgres-nio's own dependency).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Byte-level JSON with source positions, duplicate keys, JSON Pointer. No dependencies.
@@ -108,6 +112,10 @@ let package = Package(
             dependencies: [
                 "Certification", "StageCatalog", "ConnectorPackage",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ], plugins: ["EmbedResources"]),
         // Durable leased jobs, workers running the stages, writing results once.

@@ -9,14 +9,21 @@ import PackagePlugin
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
         let root = context.package.directoryURL
         let (name, typeName, inputs, watched): (String, String, [URL], [URL])
+        var base: URL?
         switch target.name {
-        case "SubmissionStore", "Reports":
-            let folder = target.name == "Reports" ? "Templates" : "Migrations"
-            let directory = root.appending(path: folder)
-            name = folder
-            typeName = target.name == "Reports" ? "EmbeddedTemplates" : "EmbeddedMigrations"
+        case "Reports":
+            let directory = root.appending(path: "Templates")
+            (name, typeName) = ("Templates", "EmbeddedTemplates")
             inputs = Self.files(in: directory)
             watched = [directory]
+        case "SubmissionStore":
+            // One folder of migrations per SQL dialect, named "sqlite/0001_initial.sql" and so on.
+            let directory = root.appending(path: "Migrations")
+            let folders = ["sqlite", "postgres"].map { directory.appending(path: $0) }
+            (name, typeName) = ("Migrations", "EmbeddedMigrations")
+            inputs = folders.flatMap(Self.files(in:))
+            watched = folders
+            base = directory
         case "CertifyServer":
             // The API description, and the console's templates, stylesheet and script.
             let console = root.appending(path: "Templates/console")
@@ -31,7 +38,7 @@ import PackagePlugin
             .buildCommand(
                 displayName: "Embedding \(name) into \(typeName)",
                 executable: try context.tool(named: "EmbedResourcesTool").url,
-                arguments: [typeName, output.path] + inputs.map(\.path),
+                arguments: (base.map { ["--relative-to", $0.path] } ?? []) + [typeName, output.path] + inputs.map(\.path),
                 inputFiles: inputs + watched,
                 outputFiles: [output])
         ]

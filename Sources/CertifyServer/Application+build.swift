@@ -143,13 +143,13 @@ public func runWorkers(_ configuration: ServerConfiguration, store: Store, logge
 public func buildApplication(
     _ configuration: ServerConfiguration, store: Store? = nil, registry: PrometheusCollectorRegistry? = nil,
     runWorkers: Bool = true, logger: Logger? = nil
-) throws -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "certify")
     logger.logLevel = configuration.logLevel
     let store = try store ?? Store(path: configuration.databasePath)
     let registry = registry ?? PrometheusCollectorRegistry()
     let factory = PrometheusMetricsFactory(registry: registry)
-    try store.saveRuleset(configuration.ruleset)
+    try await store.saveRuleset(configuration.ruleset)
     let secretSealer = configuration.secretSealer ?? SecretSealer(key: SymmetricKey(size: .bits256))
     let router = buildRouter(
         store: store, registry: registry, metricsFactory: factory,
@@ -183,7 +183,7 @@ public func buildRouter(
     router.add(middleware: QueryCheckMiddleware())
     let submissions = Submissions(store: store, ruleset: ruleset, secretSealer: secretSealer, metricsFactory: metricsFactory)
     router.get("health") { _, _ -> Response in
-        let pending = try? store.pendingJobCount()
+        let pending = try? await store.pendingJobCount()
         let body =
             pending.map { "{\"status\":\"ok\",\"database\":\"ok\",\"pendingJobs\":\($0)}" }
             ?? "{\"status\":\"degraded\",\"database\":\"unavailable\"}"
@@ -192,7 +192,7 @@ public func buildRouter(
             body: .init(byteBuffer: ByteBuffer(string: body)))
     }
     router.get("metrics") { _, _ -> Response in
-        MetricsExport.update(registry: registry, store: store)
+        await MetricsExport.update(registry: registry, store: store)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
@@ -244,7 +244,7 @@ struct AuthMiddleware: RouterMiddleware {
                 message: "Authentication required: send 'Authorization: Bearer TOKEN' (create one with 'certify tokens create').")
         }
         let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard let principal = try tokens.authenticate(token) else {
+        guard let principal = try await tokens.authenticate(token) else {
             throw HTTPError(
                 .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"certify\", error=\"invalid_token\""],
                 message: "The bearer token is not valid (unknown or revoked).")
@@ -271,8 +271,8 @@ enum MetricsExport {
     }
 
     /// Gauges read from the store at scrape time, so they are right after a restart.
-    static func update(registry: PrometheusCollectorRegistry, store: Store) {
-        guard let statistics = try? store.statistics() else { return }
+    static func update(registry: PrometheusCollectorRegistry, store: Store) async {
+        guard let statistics = try? await store.statistics() else { return }
         for state in SubmissionState.allCases {
             registry.makeGauge(descriptor: submissions, labels: [("state", state.rawValue)])
                 .set(Double(statistics.submissionsByState[state.rawValue] ?? 0))

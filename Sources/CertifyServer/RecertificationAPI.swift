@@ -25,15 +25,15 @@ struct RecertificationAPI: Sendable {
         }
         group.get("recertifications") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            return try jsonResponse(["items": try recertifications.list(by: try context.requirePrincipal())])
+            return try await jsonResponse(["items": try recertifications.list(by: try context.requirePrincipal())])
         }
         group.get("recertifications/:batch") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            return try jsonResponse(try recertifications.progress(batch(context), by: try context.requirePrincipal()))
+            return try await jsonResponse(try recertifications.progress(batch(context), by: try context.requirePrincipal()))
         }
         group.get("recertifications/:batch/summary") { request, context in
             let query = try QueryParameters(request, accepting: ["format"])
-            let summary = try recertifications.summary(
+            let summary = try await recertifications.summary(
                 batch(context), format: try query.string("format"), by: try context.requirePrincipal())
             return Response(
                 status: .ok, headers: [.contentType: summary.contentType],

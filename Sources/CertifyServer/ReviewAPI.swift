@@ -28,7 +28,7 @@ struct ReviewAPI: Sendable {
         }
         group.get("submissions/:id/accepted-findings") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            return try jsonResponse(["items": try review.acceptedFindings(of: context.id, by: try context.requirePrincipal())])
+            return try await jsonResponse(["items": try review.acceptedFindings(of: context.id, by: try context.requirePrincipal())])
         }
     }
 
@@ -55,7 +55,7 @@ struct ReviewAPI: Sendable {
             }
             expiresAt = date
         }
-        let detail = try review.perform(
+        let detail = try await review.perform(
             ReviewRequest(
                 action: action, text: body.text, assignee: body.assignee, fingerprint: body.fingerprint,
                 expiresAt: expiresAt),

@@ -12,11 +12,11 @@ struct SubmissionsAPI: Sendable {
 
     func addRoutes(to group: RouterGroup<CertifyRequestContext>) {
         group.post("submissions") { request, context in try await create(request, context) }
-        group.get("submissions") { request, context in try list(request, context) }
-        group.get("submissions/:id") { request, context in try show(request, context) }
+        group.get("submissions") { request, context in try await list(request, context) }
+        group.get("submissions/:id") { request, context in try await show(request, context) }
         group.post("submissions/:id/revisions") { request, context in try await revise(request, context) }
-        group.get("submissions/:id/report") { request, context in try report(request, context) }
-        group.get("queue") { request, context in try queue(request, context) }
+        group.get("submissions/:id/report") { request, context in try await report(request, context) }
+        group.get("queue") { request, context in try await queue(request, context) }
     }
 
     // MARK: Handlers
@@ -37,25 +37,25 @@ struct SubmissionsAPI: Sendable {
             SubmissionView(detail, principal: principal), status: .created, location: "/v1/submissions/\(detail.submission.id)")
     }
 
-    func show(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func show(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         _ = try QueryParameters(request, accepting: [])
         let principal = try context.requirePrincipal()
-        return try jsonResponse(SubmissionView(try submissions.detail(context.id, by: principal), principal: principal))
+        return try await jsonResponse(SubmissionView(try submissions.detail(context.id, by: principal), principal: principal))
     }
 
-    func list(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func list(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        return try jsonResponse(QueueView(try submissions.list(try queueQuery(request), by: principal)))
+        return try await jsonResponse(QueueView(try submissions.list(try queueQuery(request), by: principal)))
     }
 
-    func queue(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func queue(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        return try jsonResponse(QueueView(try submissions.queue(try queueQuery(request), by: principal)))
+        return try await jsonResponse(QueueView(try submissions.queue(try queueQuery(request), by: principal)))
     }
 
-    func report(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func report(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let query = try QueryParameters(request, accepting: ["format"])
-        let report = try submissions.report(context.id, format: try query.string("format"), by: try context.requirePrincipal())
+        let report = try await submissions.report(context.id, format: try query.string("format"), by: try context.requirePrincipal())
         return Response(
             status: .ok, headers: [.contentType: report.contentType],
             body: .init(byteBuffer: ByteBuffer(string: report.text)))

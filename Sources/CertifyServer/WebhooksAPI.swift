@@ -17,16 +17,16 @@ struct WebhooksAPI: Sendable {
         group.post("webhooks") { request, context in try await create(request, context) }
         group.get("webhooks") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            return try jsonResponse(["items": try webhooks.list(by: try context.requirePrincipal())])
+            return try await jsonResponse(["items": try webhooks.list(by: try context.requirePrincipal())])
         }
         group.delete("webhooks/:hook") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            try webhooks.remove(hook(context), by: try context.requirePrincipal())
+            try await webhooks.remove(hook(context), by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
         group.get("webhooks/:hook/deliveries") { request, context in
             _ = try QueryParameters(request, accepting: [])
-            return try jsonResponse(["items": try webhooks.deliveries(of: hook(context), by: try context.requirePrincipal())])
+            return try await jsonResponse(["items": try webhooks.deliveries(of: hook(context), by: try context.requirePrincipal())])
         }
     }
 
@@ -39,7 +39,7 @@ struct WebhooksAPI: Sendable {
         _ = try QueryParameters(request, accepting: [])
         let principal = try context.requirePrincipal()
         let body = try await request.decodeJSON(as: CreateBody.self, context: context)
-        let registered = try webhooks.add(
+        let registered = try await webhooks.add(
             WebhookRequest(url: body.url, secret: body.secret, publisher: body.publisher), by: principal)
         struct Created: Encodable {
             var webhook: Webhook

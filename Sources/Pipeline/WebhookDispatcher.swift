@@ -61,7 +61,7 @@ public struct WebhookDispatcher: Sendable {
     /// Attempts every delivery that is due now; returns how many were attempted.
     @discardableResult
     public func deliverDue(limit: Int = 16) async -> Int {
-        guard let due = try? store.claimDueDeliveries(owner: owner, limit: limit, leaseSeconds: leaseSeconds), !due.isEmpty else {
+        guard let due = try? await store.claimDueDeliveries(owner: owner, limit: limit, leaseSeconds: leaseSeconds), !due.isEmpty else {
             return 0
         }
         for delivery in due {
@@ -74,7 +74,7 @@ public struct WebhookDispatcher: Sendable {
         // The batch was claimed a while ago (earlier attempts can take their timeout each): the
         // webhook may have been deleted since, or the lease lost. Look again right before sending.
         do {
-            guard try store.confirmDeliveryLease(delivery, leaseSeconds: leaseSeconds) else {
+            guard try await store.confirmDeliveryLease(delivery, leaseSeconds: leaseSeconds) else {
                 logger.info("webhook delivery \(delivery.id) not attempted: cancelled, its webhook deleted, or taken by another dispatcher")
                 return
             }
@@ -87,7 +87,7 @@ public struct WebhookDispatcher: Sendable {
             // Stored before the limit existed: never handed to the HTTP client (a URL that long
             // trips one of its preconditions); failed at once, with the reason, not retried.
             let error = "\(refusal); register the webhook again with a shorter URL"
-            try? store.recordDeliveryAttempt(
+            try? await store.recordDeliveryAttempt(
                 delivery, status: nil, error: error, durationMs: 0, retryAfter: 0, maximumAttempts: delivery.attempts + 1)
             logger.error("webhook delivery \(delivery.id): \(error)")
             return
@@ -95,7 +95,7 @@ public struct WebhookDispatcher: Sendable {
         guard let secret = delivery.secret else {
             // Never send unsigned or wrongly signed: fail the attempt, say why.
             let error = "the webhook's secret is sealed with a key this server does not have (see serve --secret-key-file)"
-            try? store.recordDeliveryAttempt(
+            try? await store.recordDeliveryAttempt(
                 delivery, status: nil, error: error, durationMs: 0,
                 retryAfter: min(3600, initialBackoffSeconds * pow(2, Double(delivery.attempts))), maximumAttempts: maximumAttempts)
             logger.error("webhook delivery \(delivery.id): \(error)")
@@ -128,7 +128,7 @@ public struct WebhookDispatcher: Sendable {
         let (seconds, atto) = elapsed.components
         let backoff = min(3600, initialBackoffSeconds * pow(2, Double(delivery.attempts)))
         do {
-            try store.recordDeliveryAttempt(
+            try await store.recordDeliveryAttempt(
                 delivery, status: status, error: error, durationMs: Double(seconds) * 1000 + Double(atto) / 1e15,
                 retryAfter: backoff, maximumAttempts: maximumAttempts)
         } catch {

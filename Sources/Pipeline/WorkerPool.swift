@@ -75,7 +75,7 @@ public struct WorkerPool: Sendable {
 
     /// Runs the workers until the task is cancelled.
     public func run() async {
-        recoverAbandonedLeases()
+        await recoverAbandonedLeases()
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<max(1, configuration.workers) {
                 let owner = "\(ownerPrefix)/\(index)"
@@ -83,7 +83,11 @@ public struct WorkerPool: Sendable {
                     while !Task.isCancelled {
                         let worked = await processNextJob(owner: owner)
                         if !worked {
-                            try? await Task.sleep(for: configuration.pollInterval)
+                            // Until a job is queued (in this process, or on PostgreSQL in any),
+                            // or the poll interval has passed.
+                            let interval = configuration.pollInterval.components
+                            await store.database.waitForJobs(
+                                timeout: Double(interval.seconds) + Double(interval.attoseconds) / 1e18)
                         }
                     }
                 }
@@ -94,8 +98,8 @@ public struct WorkerPool: Sendable {
     /// Jobs leased by a process of this host that no longer runs (killed, crashed) go back to
     /// the queue now rather than when their leases expire. Leases of live processes, and of
     /// other hosts, are left to expire.
-    public func recoverAbandonedLeases() {
-        guard let owners = try? store.leaseOwners() else { return }
+    public func recoverAbandonedLeases() async {
+        guard let owners = try? await store.leaseOwners() else { return }
         let host = ProcessInfo.processInfo.hostName
         let me = ownerPrefix
         let dead = owners.filter { owner in
@@ -105,7 +109,7 @@ public struct WorkerPool: Sendable {
             if pid == getpid() { return true }  // our pid, another (earlier) process's lease
             return kill(pid, 0) != 0 && errno == ESRCH
         }
-        if let released = try? store.releaseLeases(ofOwners: dead), released > 0 {
+        if let released = try? await store.releaseLeases(ofOwners: dead), released > 0 {
             logger.notice("requeued \(released) job(s) left leased by a process that ended")
         }
     }
@@ -123,7 +127,7 @@ public struct WorkerPool: Sendable {
         let job: ClaimedJob
         do {
             guard
-                let claimed = try store.claimNextJob(
+                let claimed = try await store.claimNextJob(
                     owner: owner, leaseSeconds: configuration.leaseSeconds,
                     maximumAttempts: configuration.maximumAttempts)
             else { return false }
@@ -149,7 +153,7 @@ public struct WorkerPool: Sendable {
                 try? await Task.sleep(for: .seconds(configuration.leaseSeconds / 3))
                 if Task.isCancelled { break }
                 do {
-                    try store.renewLease(job, leaseSeconds: configuration.leaseSeconds)
+                    try await store.renewLease(job, leaseSeconds: configuration.leaseSeconds)
                 } catch StoreError.leaseLost {
                     logger.warning("lease lost: the job was taken by another worker")
                     break
@@ -160,25 +164,25 @@ public struct WorkerPool: Sendable {
         }
         defer { heartbeat.cancel() }
         do {
-            guard let zip = try store.packageZip(submissionId: job.submissionId, revision: job.revision) else {
+            guard let zip = try await store.packageZip(submissionId: job.submissionId, revision: job.revision) else {
                 throw StoreError.notFound("package of \(job.submissionId) revision \(job.revision)")
             }
             let path = "\(job.submissionId)/r\(job.revision)"
-            let ruleset = try store.ruleset(version: job.rulesetVersion)
+            let ruleset = try await store.ruleset(version: job.rulesetVersion)
             // New submissions meet the registry of certified titles; re-checks of certified ones do not.
-            let titles = job.reason == .submission ? try store.certifiedTitles(excluding: job.submissionId) : [:]
+            let titles = job.reason == .submission ? try await store.certifiedTitles(excluding: job.submissionId) : [:]
             var checkOptions = CheckOptions(
                 stages: job.stages, ruleset: ruleset, acceptedFindings: job.acceptedFindings, titleRegistry: titles)
-            checkOptions.filingPublisher = try store.submission(id: job.submissionId)?.publisher
+            checkOptions.filingPublisher = try await store.submission(id: job.submissionId)?.publisher
             let options = checkOptions
             // A new revision of a certified connector is compared with the certified one.
             var previous: (zip: Data, revision: Int)?
-            if job.reason == .submission, let certified = try store.certifiedRevision(submissionId: job.submissionId),
-                certified < job.revision, let previousZip = try store.packageZip(submissionId: job.submissionId, revision: certified)
+            if job.reason == .submission, let certified = try await store.certifiedRevision(submissionId: job.submissionId),
+                certified < job.revision, let previousZip = try await store.packageZip(submissionId: job.submissionId, revision: certified)
             {
                 previous = (previousZip, certified)
             }
-            let extraStages = try probeStages(job) + configuration.additionalStages
+            let extraStages = try await probeStages(job) + configuration.additionalStages
             let limits = configuration.limits
             // Unzipping, parsing and every stage run on the stage threads, never on the
             // cooperative pool (see `StageThreads`); past the deadline this stops waiting.
@@ -198,12 +202,12 @@ public struct WorkerPool: Sendable {
                 // Out of time: failed once, with the reason; never retried, since a run that
                 // took too long would take too long again.
                 let reason = StageRunner.outOfTime(deadline)
-                try store.giveUpJob(job, reason: reason)
+                try await store.giveUpJob(job, reason: reason)
                 metrics.timedOutRuns.increment()
                 logger.error("run failed: \(reason); whatever its stages return later is dropped")
                 return
             }
-            try store.completeRun(job, result: result)
+            try await store.completeRun(job, result: result)
             metrics.record(result)
             logger.info(
                 "run finished",
@@ -214,7 +218,7 @@ public struct WorkerPool: Sendable {
             logger.error("run failed: \(error)")
             metrics.failedAttempts.increment()
             let backoff = min(60, pow(2, Double(job.attempts)))
-            try? store.failAttempt(
+            try? await store.failAttempt(
                 job, error: "\(error)", retryAfterSeconds: backoff, maximumAttempts: configuration.maximumAttempts)
         }
     }
@@ -223,10 +227,10 @@ public struct WorkerPool: Sendable {
 extension WorkerPool {
     /// The probe stage for a run that asks for one, with its sealed settings if it has them. The
     /// server's private-network rule always wins over what a submitter asked for.
-    func probeStages(_ job: ClaimedJob) throws -> [any Stage] {
+    func probeStages(_ job: ClaimedJob) async throws -> [any Stage] {
         guard job.stages.contains(StageRegistry.probeStageName) else { return [] }
         var settings = configuration.probeDefaults
-        if let sealed = try store.runSecret(runId: job.runId), let secrets = configuration.secretSealer {
+        if let sealed = try await store.runSecret(runId: job.runId), let secrets = configuration.secretSealer {
             // From the submitter: where and with what; the limits stay the server's.
             let given = try secrets.open(sealed)
             settings.baseURL = given.baseURL

@@ -190,9 +190,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     case leaseLost(jobId: Int64)
     case invalid(String)
+    /// A row did not hold what the store expected (a schema out of step with the code).
+    case column(String)
+    /// The database could not be reached or refused a statement.
+    case database(String)
 
     public var description: String {
         switch self {
+        case .column(let message): "the store read an unexpected row: \(message)"
+        case .database(let message): message
         case .notFound(let what): "\(what) not found"
         case .leaseLost(let jobId): "job \(jobId): the lease was lost to another worker; results not written"
         case .invalid(let message): message

@@ -1,7 +1,6 @@
 import Certification
 import ConnectorPackage
 import Foundation
-import GRDB
 
 /// An API token as an admin sees it: never the token itself, which only its holder has.
 public struct TokenRecord: Sendable, Hashable {
@@ -31,23 +30,22 @@ extension Store {
 
     /// Stores a session under the SHA-256 of `key`; `tokenId` ties it to the token it was
     /// signed in with. With `create`, an existing key is a conflict (returns false).
-    public func saveSession(key: String, tokenId: Int64?, value: String, expiresAt: Double?, create: Bool) throws -> Bool {
+    public func saveSession(key: String, tokenId: Int64?, value: String, expiresAt: Double?, create: Bool) async throws -> Bool {
         guard value.utf8.count <= Self.maximumSessionValueBytes else {
             throw StoreError.invalid("a session is over maximumSessionValueBytes (\(Self.maximumSessionValueBytes))")
         }
         let hash = sha256Hex(Array(key.utf8))
-        return try pool.write { db in
-            let existing = try Row.fetchOne(
-                db, sql: "SELECT expires_at FROM console_session WHERE key_sha256 = ?", arguments: [hash])
-            if create, let existing, (existing["expires_at"] as Double?).map({ $0 > Self.now() }) ?? true {
+        return try await database.write(durable: false) { db in
+            let existing = try await db.fetchOne(sql: "SELECT expires_at FROM console_session WHERE key_sha256 = ?", arguments: [hash])
+            if create, let existing, (try existing["expires_at"] as Double?).map({ $0 > Self.now() }) ?? true {
                 return false
             }
             if existing != nil, expiresAt == nil {
-                try db.execute(
+                try await db.execute(
                     sql: "UPDATE console_session SET value = ?, token_id = ? WHERE key_sha256 = ?",
                     arguments: [value, tokenId, hash])
             } else {
-                try db.execute(
+                try await db.execute(
                     sql: """
                         INSERT INTO console_session (key_sha256, token_id, value, expires_at, created_at)
                         VALUES (?, ?, ?, ?, ?)
@@ -61,33 +59,33 @@ extension Store {
     }
 
     /// The session stored under `key` and when it expires, unless it has expired.
-    public func session(key: String) throws -> (value: String, expiresAt: Double?)? {
+    public func session(key: String) async throws -> (value: String, expiresAt: Double?)? {
         let hash = sha256Hex(Array(key.utf8))
-        return try pool.read { db in
+        return try await database.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT value, expires_at FROM console_session WHERE key_sha256 = ?", arguments: [hash])
+                let row = try await db.fetchOne(
+                    sql: "SELECT value, expires_at FROM console_session WHERE key_sha256 = ?", arguments: [hash])
             else { return nil }
-            let expiresAt: Double? = row["expires_at"]
+            let expiresAt: Double? = try row["expires_at"]
             if let expiresAt, expiresAt <= Self.now() { return nil }
-            return (row["value"], expiresAt)
+            return (try row["value"], expiresAt)
         }
     }
 
     /// Ends the session stored under `key` (sign-out); also drops every expired session.
-    public func removeSession(key: String) throws {
+    public func removeSession(key: String) async throws {
         let hash = sha256Hex(Array(key.utf8))
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM console_session WHERE key_sha256 = ?", arguments: [hash])
-            try db.execute(sql: "DELETE FROM console_session WHERE expires_at <= ?", arguments: [Self.now()])
+        try await database.write(durable: false) { db in
+            try await db.execute(sql: "DELETE FROM console_session WHERE key_sha256 = ?", arguments: [hash])
+            try await db.execute(sql: "DELETE FROM console_session WHERE expires_at <= ?", arguments: [Self.now()])
         }
     }
 
     /// How many unexpired sessions a token has (admins see it; tests check revocation).
-    public func sessionCount(tokenId: Int64) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM console_session WHERE token_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+    public func sessionCount(tokenId: Int64) async throws -> Int {
+        try await database.read { db in
+            try await db.scalar(
+                Int.self, sql: "SELECT count(*) FROM console_session WHERE token_id = ? AND (expires_at IS NULL OR expires_at > ?)",
                 arguments: [tokenId, Self.now()]) ?? 0
         }
     }
@@ -96,41 +94,42 @@ extension Store {
 
     /// The principal of token `id`, unless it is revoked: sessions are checked against it on
     /// every request, so a revoked token's sessions stop at once.
-    public func principal(tokenId: Int64) throws -> Principal? {
-        try pool.read { db in
+    public func principal(tokenId: Int64) async throws -> Principal? {
+        try await database.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT id, role, publisher, label FROM api_token WHERE id = ? AND revoked_at IS NULL",
+                let row = try await db.fetchOne(
+                    sql: "SELECT id, role, publisher, label FROM api_token WHERE id = ? AND revoked_at IS NULL",
                     arguments: [tokenId]),
-                let role = Principal.Role(rawValue: row["role"])
+                let role = Principal.Role(rawValue: try row["role"])
             else { return nil }
-            return Principal(tokenId: row["id"], role: role, publisher: row["publisher"], label: row["label"])
+            return Principal(tokenId: try row["id"], role: role, publisher: try row["publisher"], label: try row["label"])
         }
     }
 
     /// Every token, newest first, without the tokens themselves.
-    public func tokens() throws -> [TokenRecord] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, role, publisher, label, created_at, revoked_at FROM api_token ORDER BY id DESC"
+    public func tokens() async throws -> [TokenRecord] {
+        try await database.read { db in
+            try await db.fetchAll(
+                sql: "SELECT id, role, publisher, label, created_at, revoked_at FROM api_token ORDER BY id DESC"
             ).compactMap { row in
-                guard let role = Principal.Role(rawValue: row["role"]) else { return nil }
+                guard let role = Principal.Role(rawValue: try row["role"]) else { return nil }
                 return TokenRecord(
-                    id: row["id"], role: role, publisher: row["publisher"], label: row["label"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                    id: try row["id"], role: role, publisher: try row["publisher"], label: try row["label"],
+                    createdAt: Date(timeIntervalSince1970: try row["created_at"]),
+                    revokedAt: (try row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
 
     /// Revokes token `id` and ends its console sessions; false when there is no such token or it
     /// was already revoked.
-    public func revokeToken(id: Int64) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
-                sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [Self.now(), id])
-            let changed = db.changesCount > 0
-            try db.execute(sql: "DELETE FROM console_session WHERE token_id = ?", arguments: [id])
+    public func revokeToken(id: Int64) async throws -> Bool {
+        try await database.write(durable: false) { db in
+            let changed =
+                try await db.execute(
+                    sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [Self.now(), id])
+                > 0
+            try await db.execute(sql: "DELETE FROM console_session WHERE token_id = ?", arguments: [id])
             return changed
         }
     }
@@ -139,13 +138,12 @@ extension Store {
 
     /// The latest run of each of `submissionIds` with its counts by severity: one query for a
     /// page of the queue.
-    public func latestRunCounts(submissionIds: [String]) throws -> [String: RunCounts] {
+    public func latestRunCounts(submissionIds: [String]) async throws -> [String: RunCounts] {
         guard !submissionIds.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: submissionIds.count).joined(separator: ", ")
-        return try pool.read { db in
+        return try await database.read { db in
             var result: [String: RunCounts] = [:]
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try await db.fetchAll(
                 sql: """
                     SELECT run.id, run.submission_id, run.state, run.verdict,
                         (SELECT count(*) FROM finding WHERE finding.run_id = run.id AND severity = 'error') AS errors,
@@ -154,11 +152,11 @@ extension Store {
                     FROM run
                     WHERE run.id IN (SELECT max(id) FROM run WHERE submission_id IN (\(marks)) GROUP BY submission_id)
                     """,
-                arguments: StatementArguments(submissionIds))
+                arguments: SQLArguments(submissionIds))
             for row in rows {
-                result[row["submission_id"]] = RunCounts(
-                    runId: row["id"], state: row["state"], verdict: row["verdict"], errors: row["errors"],
-                    warnings: row["warnings"], infos: row["infos"])
+                result[try row["submission_id"]] = RunCounts(
+                    runId: try row["id"], state: try row["state"], verdict: try row["verdict"], errors: try row["errors"],
+                    warnings: try row["warnings"], infos: try row["infos"])
             }
             return result
         }
@@ -166,26 +164,24 @@ extension Store {
 
     /// The latest finished run of one revision (submission or re-certification), for comparing
     /// revisions.
-    public func latestFinishedRun(submissionId: String, revision: Int) throws -> StoredRun? {
-        try pool.read { db in
-            let id = try Int64.fetchOne(
-                db,
-                sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
+    public func latestFinishedRun(submissionId: String, revision: Int) async throws -> StoredRun? {
+        try await database.read { db in
+            let id = try await db.scalar(
+                Int64.self, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
                 arguments: [submissionId, revision])
-            return try id.flatMap { try Self.fetchRun(db, id: $0) }
+            return try await id.asyncFlatMap { try await Self.fetchRun(db, id: $0) }
         }
     }
 
     /// The most recent finding of each of `fingerprints` in any run of the submission: what a
     /// review event or an accepted finding is about, even once a later run no longer has it.
-    public func findings(submissionId: String, fingerprints: Set<String>) throws -> [String: Finding] {
+    public func findings(submissionId: String, fingerprints: Set<String>) async throws -> [String: Finding] {
         guard !fingerprints.isEmpty else { return [:] }
         let list = Array(fingerprints)
         let marks = Array(repeating: "?", count: list.count).joined(separator: ", ")
-        return try pool.read { db in
+        return try await database.read { db in
             var result: [String: Finding] = [:]
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try await db.fetchAll(
                 sql: """
                     SELECT finding.rule_id, finding.severity, finding.stage, finding.message, finding.file, finding.pointer,
                         finding.line, finding."column", finding.operation, finding.fingerprint
@@ -193,13 +189,13 @@ extension Store {
                     WHERE run.submission_id = ? AND finding.fingerprint IN (\(marks))
                     ORDER BY finding.id
                     """,
-                arguments: StatementArguments([submissionId] + list))
+                arguments: SQLArguments([submissionId] + list))
             for f in rows {
                 var finding = Finding(
-                    ruleId: f["rule_id"], severity: Severity(rawValue: f["severity"]) ?? .error, stage: f["stage"],
-                    message: f["message"], file: f["file"], pointer: f["pointer"], line: f["line"], column: f["column"],
-                    operation: f["operation"])
-                finding.fingerprint = f["fingerprint"]
+                    ruleId: try f["rule_id"], severity: Severity(rawValue: try f["severity"]) ?? .error, stage: try f["stage"],
+                    message: try f["message"], file: try f["file"], pointer: try f["pointer"], line: try f["line"], column: try f["column"],
+                    operation: try f["operation"])
+                finding.fingerprint = try f["fingerprint"]
                 result[finding.fingerprint] = finding
             }
             return result

@@ -1,6 +1,5 @@
 import Certification
 import Foundation
-import GRDB
 
 /// A reviewer's or publisher's request to act on a submission.
 public struct ReviewRequest: Sendable {
@@ -38,7 +37,7 @@ public struct AcceptedFinding: Sendable, Codable, Hashable {
 extension Store {
     /// Takes a review action: checks the caller's role and the transition, then records the
     /// event and the new state in one transaction (with its webhook deliveries).
-    public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) throws -> SubmissionSummary {
+    public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) async throws -> SubmissionSummary {
         guard request.action.isPermitted(for: principal.role) else {
             throw ReviewError.forbidden(
                 "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can."
@@ -48,9 +47,9 @@ extension Store {
             throw ReviewError.invalid(
                 "fingerprint '\(fingerprint.prefix(64))' is not a finding's fingerprint (24 lowercase hex digits).")
         }
-        return try pool.write { db in
+        return try await database.write(durable: false) { db in
             let now = Self.now()
-            guard let current = try Self.fetchSummary(db, id: id), principal.canSee(publisher: current.publisher) else {
+            guard let current = try await Self.fetchSummary(db, id: id), principal.canSee(publisher: current.publisher) else {
                 throw StoreError.notFound("submission \(id)")
             }
             let state = SubmissionState(rawValue: current.state) ?? .submitted
@@ -68,7 +67,7 @@ extension Store {
                 // A fingerprint that is well formed but not in the latest run conflicts with the
                 // submission's state (a new run may have fixed it): 409, as approving does.
                 if let fingerprint = request.fingerprint {
-                    guard try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) != nil else {
+                    guard try await Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) != nil else {
                         throw ReviewError.conflict("No finding with fingerprint \(fingerprint) in the latest run.")
                     }
                 }
@@ -77,7 +76,7 @@ extension Store {
                     throw ReviewError.invalid("Accepting a finding needs its fingerprint.")
                 }
                 guard let reason = text else { throw ReviewError.invalid("Accepting a finding needs a reason (text).") }
-                guard let finding = try Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) else {
+                guard let finding = try await Self.latestFinding(db, submissionId: id, fingerprint: fingerprint) else {
                     throw ReviewError.conflict("No finding with fingerprint \(fingerprint) in the latest run.")
                 }
                 guard finding.isAcceptable else {
@@ -90,7 +89,7 @@ extension Store {
                         "expiresAt \(ISO8601DateFormatter().string(from: expiresAt)) is in the past: an acceptance must last beyond now."
                     )
                 }
-                try db.execute(
+                try await db.execute(
                     sql: """
                         INSERT INTO accepted_finding (submission_id, fingerprint, rule_id, reason, actor, created_at, expires_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -101,12 +100,12 @@ extension Store {
                     arguments: [id, fingerprint, finding.ruleId, reason, principal.actor, now, request.expiresAt?.timeIntervalSince1970])
             case .assign:
                 let assignee = request.assignee ?? principal.label ?? principal.actor
-                try db.execute(sql: "UPDATE submission SET assignee = ? WHERE id = ?", arguments: [assignee, id])
+                try await db.execute(sql: "UPDATE submission SET assignee = ? WHERE id = ?", arguments: [assignee, id])
                 text = text.map { "\(assignee): \($0)" } ?? assignee
             case .unassign:
-                try db.execute(sql: "UPDATE submission SET assignee = NULL WHERE id = ?", arguments: [id])
+                try await db.execute(sql: "UPDATE submission SET assignee = NULL WHERE id = ?", arguments: [id])
             case .approve:
-                let blocking = try Self.blockingFindingCount(db, submissionId: id, revision: current.revision, now: now)
+                let blocking = try await Self.blockingFindingCount(db, submissionId: id, revision: current.revision, now: now)
                 guard let blocking else {
                     throw ReviewError.conflict("The latest revision has no finished run yet; wait for the checks before approving.")
                 }
@@ -115,21 +114,21 @@ extension Store {
                         "The latest run has \(blocking) blocking finding(s); request changes instead, or re-run the checks.")
                 }
             case .certify:
-                try db.execute(
+                try await db.execute(
                     sql: "UPDATE submission SET certified_revision = revision WHERE id = ?", arguments: [id])
             case .requestChanges, .reject, .withdraw:
                 break
             }
             if let target {
-                try db.execute(
+                try await db.execute(
                     sql: "UPDATE submission SET state = ?, state_changed_at = ? WHERE id = ?",
                     arguments: [target.rawValue, now, id])
             }
-            try Self.appendEvent(
+            try await Self.appendEvent(
                 db, submissionId: id, revision: current.revision, actor: principal.actor,
                 action: request.action.rawValue, from: target == nil ? nil : current.state, to: target?.rawValue,
                 text: text, fingerprint: request.fingerprint, now: now)
-            guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
+            guard let summary = try await Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
             return summary
         }
     }
@@ -140,10 +139,9 @@ extension Store {
     }
 
     /// The findings accepted for a submission and not expired.
-    public func acceptedFindings(submissionId: String, at date: Date = Date()) throws -> [AcceptedFinding] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
+    public func acceptedFindings(submissionId: String, at date: Date = Date()) async throws -> [AcceptedFinding] {
+        try await database.read { db in
+            try await db.fetchAll(
                 sql: """
                     SELECT fingerprint, rule_id, reason, actor, created_at, expires_at FROM accepted_finding
                     WHERE submission_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at
@@ -151,37 +149,37 @@ extension Store {
                 arguments: [submissionId, date.timeIntervalSince1970]
             ).map { row in
                 AcceptedFinding(
-                    fingerprint: row["fingerprint"], ruleId: row["rule_id"], reason: row["reason"], actor: row["actor"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                    fingerprint: try row["fingerprint"], ruleId: try row["rule_id"], reason: try row["reason"], actor: try row["actor"],
+                    createdAt: Date(timeIntervalSince1970: try row["created_at"]),
+                    expiresAt: (try row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
 
-    static func latestFinding(_ db: Database, submissionId: String, fingerprint: String) throws -> Finding? {
+    static func latestFinding(_ db: any SQLSession, submissionId: String, fingerprint: String) async throws -> Finding? {
         guard
-            let runId = try Int64.fetchOne(
-                db, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND state = 'finished'", arguments: [submissionId]),
-            let row = try Row.fetchOne(
-                db, sql: "SELECT rule_id, severity, stage, message FROM finding WHERE run_id = ? AND fingerprint = ? LIMIT 1",
+            let runId = try await db.scalar(
+                Int64.self, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND state = 'finished'", arguments: [submissionId]),
+            let row = try await db.fetchOne(
+                sql: "SELECT rule_id, severity, stage, message FROM finding WHERE run_id = ? AND fingerprint = ? LIMIT 1",
                 arguments: [runId, fingerprint])
         else { return nil }
         return Finding(
-            ruleId: row["rule_id"], severity: Severity(rawValue: row["severity"]) ?? .error, stage: row["stage"],
-            message: row["message"])
+            ruleId: try row["rule_id"], severity: Severity(rawValue: try row["severity"]) ?? .error, stage: try row["stage"],
+            message: try row["message"])
     }
 
     /// The errors of the latest finished run of `revision` that block approval (all but those a
     /// reviewer accepted: breaking changes the publisher confirmed, until they expire), or nil
     /// when the revision has no finished run.
-    static func blockingFindingCount(_ db: Database, submissionId: String, revision: Int, now: Double) throws -> Int? {
+    static func blockingFindingCount(_ db: any SQLSession, submissionId: String, revision: Int, now: Double) async throws -> Int? {
         guard
-            let runId = try Int64.fetchOne(
-                db, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
+            let runId = try await db.scalar(
+                Int64.self, sql: "SELECT max(id) FROM run WHERE submission_id = ? AND revision = ? AND state = 'finished'",
                 arguments: [submissionId, revision])
         else { return nil }
-        return try Int.fetchOne(
-            db,
+        return try await db.scalar(
+            Int.self,
             sql: """
                 SELECT count(*) FROM finding WHERE run_id = ? AND severity = 'error'
                   AND fingerprint NOT IN (SELECT fingerprint FROM accepted_finding

@@ -1,7 +1,6 @@
 import Certification
 import ConnectorPackage
 import Foundation
-import GRDB
 
 /// A publisher's registered webhook (its secret is shown once, at creation).
 public struct Webhook: Sendable, Codable, Hashable {
@@ -80,20 +79,23 @@ public struct DeliveryAttempt: Sendable, Codable, Hashable {
 
 extension Store {
     /// Registers a webhook for a publisher and returns it with its signing secret.
-    public func createWebhook(publisher: String, url: String, secret: String?, actor: String) throws -> (Webhook, String) {
+    public func createWebhook(publisher: String, url: String, secret: String?, actor: String) async throws -> (Webhook, String) {
         if let refusal = WebhookLimits.urlRefusal(url) ?? secret.flatMap(WebhookLimits.secretRefusal) {
             throw StoreError.invalid(refusal)
         }
         var random = SystemRandomNumberGenerator()
         let secret = secret ?? "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
         let stored = try storedSecret(secret)
-        return try pool.write { db in
+        return try await database.write(durable: false) { db in
             let now = Self.now()
-            try db.execute(
-                sql: "INSERT INTO webhook (publisher, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [publisher, url, stored, actor, now])
+            guard
+                let id = try await db.scalar(
+                    Int64.self,
+                    sql: "INSERT INTO webhook (publisher, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    arguments: [publisher, url, stored, actor, now])
+            else { throw StoreError.database("the new webhook has no id") }
             let webhook = Webhook(
-                id: db.lastInsertedRowID, publisher: publisher, url: url, createdBy: actor,
+                id: id, publisher: publisher, url: url, createdBy: actor,
                 createdAt: Date(timeIntervalSince1970: now))
             return (webhook, secret)
         }
@@ -121,30 +123,29 @@ extension Store {
     /// Seals the webhook secrets still stored in the clear (written before the store had a
     /// sealer); returns how many. Nothing happens without a sealer.
     @discardableResult
-    public func sealPlaintextWebhookSecrets() throws -> Int {
+    public func sealPlaintextWebhookSecrets() async throws -> Int {
         guard sealer != nil else { return 0 }
-        return try pool.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, secret FROM webhook WHERE secret NOT LIKE 'sealed:%'")
+        return try await database.write(durable: false) { db in
+            let rows = try await db.fetchAll(sql: "SELECT id, secret FROM webhook WHERE secret NOT LIKE 'sealed:%'")
             for row in rows {
-                try db.execute(
+                try await db.execute(
                     sql: "UPDATE webhook SET secret = ? WHERE id = ?",
-                    arguments: [try storedSecret(row["secret"]), row["id"] as Int64])
+                    arguments: [try storedSecret(try row["secret"]), try row["id"] as Int64])
             }
             return rows.count
         }
     }
 
-    public func webhooks(publisher: String?) throws -> [Webhook] {
-        try pool.read { db in
+    public func webhooks(publisher: String?) async throws -> [Webhook] {
+        try await database.read { db in
             let filter = publisher == nil ? "" : "AND publisher = ?"
-            return try Row.fetchAll(
-                db,
+            return try await db.fetchAll(
                 sql: "SELECT id, publisher, url, created_by, created_at FROM webhook WHERE deleted_at IS NULL \(filter) ORDER BY id",
-                arguments: StatementArguments((publisher.map { [$0] } ?? []) as [any DatabaseValueConvertible])
+                arguments: SQLArguments((publisher.map { [$0] } ?? []) as [any SQLBindable])
             ).map { row in
                 Webhook(
-                    id: row["id"], publisher: row["publisher"], url: row["url"], createdBy: row["created_by"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                    id: try row["id"], publisher: try row["publisher"], url: try row["url"], createdBy: try row["created_by"],
+                    createdAt: Date(timeIntervalSince1970: try row["created_at"]))
             }
         }
     }
@@ -154,36 +155,35 @@ extension Store {
 
     /// Stops a webhook. In the same transaction its pending deliveries are cancelled, with the
     /// reason, so none goes out after the delete; its recorded deliveries and attempts stay.
-    public func deleteWebhook(id: Int64, publisher: String?) throws -> Bool {
-        try pool.write { db in
+    public func deleteWebhook(id: Int64, publisher: String?) async throws -> Bool {
+        try await database.write(durable: false) { db in
             let now = Self.now()
             let filter = publisher == nil ? "" : "AND publisher = ?"
-            try db.execute(
+            let changed = try await db.execute(
                 sql: "UPDATE webhook SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL \(filter)",
-                arguments: StatementArguments([now, id] as [any DatabaseValueConvertible] + (publisher.map { [$0] } ?? [])))
-            guard db.changesCount > 0 else { return false }
-            try Self.cancelDeliveriesOfDeletedWebhooks(db, webhookId: id)
+                arguments: SQLArguments([now, id] as [any SQLBindable] + (publisher.map { [$0] } ?? [])))
+            guard changed > 0 else { return false }
+            try await Self.cancelDeliveriesOfDeletedWebhooks(db, webhookId: id)
             return true
         }
     }
 
     /// Cancels the pending deliveries of deleted webhooks (of one, or of all: those a delete
     /// left pending before deletes cancelled them). A cancelled delivery keeps its attempts.
-    static func cancelDeliveriesOfDeletedWebhooks(_ db: Database, webhookId: Int64? = nil) throws {
+    static func cancelDeliveriesOfDeletedWebhooks(_ db: any SQLSession, webhookId: Int64? = nil) async throws {
         let hooks = webhookId == nil ? "SELECT id FROM webhook WHERE deleted_at IS NOT NULL" : "?"
-        try db.execute(
+        try await db.execute(
             sql: """
                 UPDATE webhook_delivery SET state = 'cancelled', last_error = ?, lease_owner = NULL, lease_expires_at = NULL
                 WHERE state = 'pending' AND webhook_id IN (\(hooks))
                 """,
-            arguments: StatementArguments(
-                [cancelledForDeletedWebhook as any DatabaseValueConvertible] + (webhookId.map { [$0] } ?? [])))
+            arguments: SQLArguments(
+                [cancelledForDeletedWebhook as any SQLBindable] + (webhookId.map { [$0] } ?? [])))
     }
 
-    public func deliveries(webhookId: Int64) throws -> [DeliveryRecord] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
+    public func deliveries(webhookId: Int64) async throws -> [DeliveryRecord] {
+        try await database.read { db in
+            try await db.fetchAll(
                 sql: """
                     SELECT id, webhook_id, event_id, state, attempts, last_status, last_error, created_at, delivered_at,
                         next_attempt_at
@@ -192,18 +192,17 @@ extension Store {
                 arguments: [webhookId]
             ).map { row in
                 var record = DeliveryRecord(
-                    id: row["id"], webhookId: row["webhook_id"], eventId: row["event_id"], state: row["state"],
-                    attempts: row["attempts"], lastStatus: row["last_status"], lastError: row["last_error"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                    id: try row["id"], webhookId: try row["webhook_id"], eventId: try row["event_id"], state: try row["state"],
+                    attempts: try row["attempts"], lastStatus: try row["last_status"], lastError: try row["last_error"],
+                    createdAt: Date(timeIntervalSince1970: try row["created_at"]),
+                    deliveredAt: (try row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
                 if record.state == "pending" {
-                    record.nextAttemptAt = (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+                    record.nextAttemptAt = (try row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:))
                 }
                 return record
-            }.map { record in
+            }.asyncMap { record in
                 var record = record
-                record.history = try Row.fetchAll(
-                    db,
+                record.history = try await db.fetchAll(
                     sql: """
                         SELECT attempt, status, error, duration_ms, created_at FROM webhook_attempt
                         WHERE delivery_id = ? ORDER BY attempt, id
@@ -211,8 +210,8 @@ extension Store {
                     arguments: [record.id]
                 ).map { row in
                     DeliveryAttempt(
-                        attempt: row["attempt"], at: Date(timeIntervalSince1970: row["created_at"]), status: row["status"],
-                        error: row["error"], durationMs: row["duration_ms"])
+                        attempt: try row["attempt"], at: Date(timeIntervalSince1970: try row["created_at"]), status: try row["status"],
+                        error: try row["error"], durationMs: try row["duration_ms"])
                 }
                 return record
             }
@@ -221,13 +220,13 @@ extension Store {
 
     /// The outbox: a delivery per live webhook of the submission's publisher, in the transaction
     /// of the state change, so no change is lost and none is announced that did not happen.
-    static func enqueueWebhookDeliveries(_ db: Database, eventId: Int64, submissionId: String, now: Double) throws {
-        guard let submission = try fetchSummary(db, id: submissionId) else { return }
-        let hooks = try Int64.fetchAll(
-            db, sql: "SELECT id FROM webhook WHERE publisher = ? AND deleted_at IS NULL", arguments: [submission.publisher])
+    static func enqueueWebhookDeliveries(_ db: any SQLSession, eventId: Int64, submissionId: String, now: Double) async throws {
+        guard let submission = try await fetchSummary(db, id: submissionId) else { return }
+        let hooks = try await db.column(
+            Int64.self, sql: "SELECT id FROM webhook WHERE publisher = ? AND deleted_at IS NULL", arguments: [submission.publisher])
         guard !hooks.isEmpty,
-            let event = try Row.fetchOne(
-                db, sql: "SELECT actor, action, from_state, to_state, text, revision, created_at FROM review_event WHERE id = ?",
+            let event = try await db.fetchOne(
+                sql: "SELECT actor, action, from_state, to_state, text, revision, created_at FROM review_event WHERE id = ?",
                 arguments: [eventId])
         else { return }
         var body: [String: Any] = [
@@ -237,18 +236,18 @@ extension Store {
                 "id": submission.id, "publisher": submission.publisher, "connector": submission.connector,
                 "revision": submission.revision, "link": "/v1/submissions/\(submission.id)",
             ] as [String: Any],
-            "action": event["action"] as String,
-            "actor": event["actor"] as String,
-            "to": event["to_state"] as String? ?? submission.state,
-            "at": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event["created_at"])),
+            "action": try event["action"] as String,
+            "actor": try event["actor"] as String,
+            "to": try event["to_state"] as String? ?? submission.state,
+            "at": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: try event["created_at"])),
         ]
-        if let from = event["from_state"] as String? { body["from"] = from }
-        if let text = event["text"] as String? { body["text"] = text }
+        if let from = try event["from_state"] as String? { body["from"] = from }
+        if let text = try event["text"] as String? { body["text"] = text }
         let payload = String(
             decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]),
             as: UTF8.self)
         for hook in hooks {
-            try db.execute(
+            try await db.execute(
                 sql: """
                     INSERT INTO webhook_delivery (webhook_id, event_id, payload, state, next_attempt_at, created_at)
                     VALUES (?, ?, ?, 'pending', ?, ?)
@@ -259,12 +258,11 @@ extension Store {
 
     /// Leases deliveries that are due (or whose dispatcher died), oldest first; never one of a
     /// deleted webhook (any still pending are cancelled here).
-    public func claimDueDeliveries(owner: String, limit: Int, leaseSeconds: Double) throws -> [DueDelivery] {
-        try pool.write { db in
+    public func claimDueDeliveries(owner: String, limit: Int, leaseSeconds: Double) async throws -> [DueDelivery] {
+        try await database.write(durable: false) { db in
             let now = Self.now()
-            try Self.cancelDeliveriesOfDeletedWebhooks(db)
-            let rows = try Row.fetchAll(
-                db,
+            try await Self.cancelDeliveriesOfDeletedWebhooks(db)
+            let rows = try await db.fetchAll(
                 sql: """
                     SELECT d.id, w.url, w.secret, d.payload, d.attempts FROM webhook_delivery d
                     JOIN webhook w ON w.id = d.webhook_id AND w.deleted_at IS NULL
@@ -275,13 +273,13 @@ extension Store {
                 arguments: [now, now, limit])
             var claimed: [DueDelivery] = []
             for row in rows {
-                try db.execute(
+                try await db.execute(
                     sql: "UPDATE webhook_delivery SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-                    arguments: [owner, now + leaseSeconds, row["id"] as Int64])
+                    arguments: [owner, now + leaseSeconds, try row["id"] as Int64])
                 claimed.append(
                     DueDelivery(
-                        id: row["id"], url: row["url"], secret: openedSecret(row["secret"]), payload: row["payload"],
-                        attempts: row["attempts"], leaseOwner: owner))
+                        id: try row["id"], url: try row["url"], secret: openedSecret(try row["secret"]), payload: try row["payload"],
+                        attempts: try row["attempts"], leaseOwner: owner))
             }
             return claimed
         }
@@ -290,16 +288,15 @@ extension Store {
     /// Right before an attempt: whether the delivery may still go out (still pending, still
     /// leased by this dispatcher, its webhook not deleted). If so its lease is renewed for
     /// `leaseSeconds`, the attempt's time; if not, nothing must be sent.
-    public func confirmDeliveryLease(_ delivery: DueDelivery, leaseSeconds: Double) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
+    public func confirmDeliveryLease(_ delivery: DueDelivery, leaseSeconds: Double) async throws -> Bool {
+        try await database.write(durable: false) { db in
+            try await db.execute(
                 sql: """
                     UPDATE webhook_delivery SET lease_expires_at = ?
                     WHERE id = ? AND state = 'pending' AND lease_owner = ?
                       AND webhook_id IN (SELECT id FROM webhook WHERE deleted_at IS NULL)
                     """,
-                arguments: [Self.now() + leaseSeconds, delivery.id, delivery.leaseOwner])
-            return db.changesCount > 0
+                arguments: [Self.now() + leaseSeconds, delivery.id, delivery.leaseOwner]) > 0
         }
     }
 
@@ -309,28 +306,28 @@ extension Store {
     public func recordDeliveryAttempt(
         _ delivery: DueDelivery, status: Int?, error: String?, durationMs: Double, retryAfter: Double,
         maximumAttempts: Int
-    ) throws {
-        try pool.write { db in
+    ) async throws {
+        try await database.write(durable: false) { db in
             let now = Self.now()
             let attempt = delivery.attempts + 1
             let delivered = error == nil && status.map { (200..<300).contains($0) } == true
-            try db.execute(
+            try await db.execute(
                 sql: "INSERT INTO webhook_attempt (delivery_id, attempt, status, error, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [delivery.id, attempt, status, error, durationMs, now])
             let state = delivered ? "delivered" : (attempt >= maximumAttempts ? "failed" : "pending")
-            try db.execute(
+            let changed = try await db.execute(
                 sql: """
                     UPDATE webhook_delivery SET state = ?, attempts = ?, last_status = ?, last_error = ?,
-                        next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
-                        delivered_at = CASE WHEN ? THEN ? ELSE NULL END
+                        next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, delivered_at = ?
                     WHERE id = ? AND state = 'pending'
                     """,
-                arguments: [state, attempt, status, error, now + retryAfter, delivered, now, delivery.id])
-            if db.changesCount == 0 {
+                arguments: [state, attempt, status, error, now + retryAfter, delivered ? now : nil, delivery.id])
+            if changed == 0 {
                 // Cancelled meanwhile: count the attempt, keep the state and its reason.
-                try db.execute(
-                    sql: "UPDATE webhook_delivery SET attempts = max(attempts, ?), last_status = ? WHERE id = ?",
-                    arguments: [attempt, status, delivery.id])
+                try await db.execute(
+                    sql:
+                        "UPDATE webhook_delivery SET attempts = CASE WHEN attempts > ? THEN attempts ELSE ? END, last_status = ? WHERE id = ?",
+                    arguments: [attempt, attempt, status, delivery.id])
             }
         }
     }

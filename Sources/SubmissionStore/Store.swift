@@ -2,7 +2,7 @@ import Certification
 import ConnectorPackage
 import Crypto
 import Foundation
-import GRDB
+import Logging
 import StageCatalog
 
 /// Seals secrets the store must keep but not hold in the clear (webhook signing secrets), with
@@ -12,48 +12,73 @@ public protocol SecretSealing: Sendable {
     func open(data sealed: Data) throws -> Data
 }
 
-/// The submission store: one type owning the SQLite database, offering the service's operations
-/// as methods, each one transaction. SQLite in WAL mode through a GRDB `DatabasePool`: one writer,
-/// many readers.
+/// The submission store: the service's operations as async methods, each one transaction, over
+/// a SQL database that is either the embedded SQLite file (GRDB, the default) or a PostgreSQL
+/// server shared by several processes (postgres-nio). The SQL is written once; `SQLDatabase`
+/// runs it on either.
 public final class Store: Sendable {
-    let pool: DatabasePool
-    public let path: String
+    public let database: any SQLDatabase
+    /// The SQLite file, when the store is one.
+    public let path: String?
     /// When set, webhook secrets are stored sealed with it.
     let sealer: (any SecretSealing)?
 
-    /// Opens (creating if needed) the database at `path` and applies the embedded migrations.
-    /// With `sealer`, webhook secrets are written sealed (and read back through it).
+    /// Opens (creating if needed) the SQLite database at `path` and applies the embedded
+    /// migrations. With `sealer`, webhook secrets are written sealed (and read back through it).
     public init(path: String, sealer: (any SecretSealing)? = nil) throws {
+        let sqlite = try SQLiteDatabase(path: path)
+        try sqlite.migrateNow(Self.migrations(for: .sqlite))
+        self.database = sqlite
         self.path = path
         self.sealer = sealer
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
     }
 
-    /// The migrations, from `Migrations/*.sql` embedded at build time, applied in name order and
-    /// recorded in `grdb_migrations`.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for migration in migrations {
-            migrator.registerMigration(migration.name) { db in
-                try db.execute(sql: migration.text)
+    /// A store over a database already migrated (`open`).
+    init(database: any SQLDatabase, sealer: (any SecretSealing)?) {
+        self.database = database
+        self.path = (database as? SQLiteDatabase)?.path
+        self.sealer = sealer
+    }
+
+    /// Opens the store at `location` and applies the migrations not yet applied (once, under a
+    /// lock, when several processes start together).
+    public static func open(
+        _ location: StoreLocation, sealer: (any SecretSealing)? = nil, logger: Logger = Logger(label: "certify.store")
+    ) async throws -> Store {
+        switch location {
+        case .sqlite(let path):
+            return try Store(path: path, sealer: sealer)
+        case .postgres(let configuration):
+            let database = try await PostgresDatabase.connect(configuration, logger: logger)
+            do {
+                _ = try await database.migrate(migrations(for: .postgres))
+            } catch {
+                await database.close()
+                throw error
             }
+            return Store(database: database, sealer: sealer)
         }
-        return migrator
     }
 
-    public static var migrations: [(name: String, text: String)] {
-        EmbeddedMigrations.files.filter { $0.name.hasSuffix(".sql") }.sorted { $0.name < $1.name }
+    /// Closes the database's connections.
+    public func close() async {
+        await database.close()
+    }
+
+    public var dialect: SQLDialect { database.dialect }
+
+    /// The migrations of `dialect`, from `Migrations/DIALECT/*.sql` embedded at build time, in
+    /// name order, each recorded by its file name.
+    public static func migrations(for dialect: SQLDialect) -> [SQLMigration] {
+        let folder = dialect.rawValue + "/"
+        return EmbeddedMigrations.files.filter { $0.name.hasPrefix(folder) && $0.name.hasSuffix(".sql") }
+            .map { SQLMigration(name: String($0.name.dropFirst(folder.count)), text: $0.text) }
+            .sorted { $0.name < $1.name }
     }
 
     /// Names of the migrations applied to this database.
-    public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Self.migrator.appliedMigrations(db) }
+    public func appliedMigrations() async throws -> [String] {
+        try await database.appliedMigrations()
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }
@@ -61,7 +86,7 @@ public final class Store: Sendable {
     // MARK: Tokens
 
     /// Creates a token and returns it; only its SHA-256 is stored.
-    public func createToken(role: Principal.Role, publisher: String?, label: String?) throws -> String {
+    public func createToken(role: Principal.Role, publisher: String?, label: String?) async throws -> String {
         if role == .submitter && (publisher ?? "").isEmpty {
             throw StoreError.invalid("a submitter token needs a publisher")
         }
@@ -69,8 +94,8 @@ public final class Store: Sendable {
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let token = "cert_" + hexString(bytes)
         let hash = sha256Hex(Array(token.utf8))
-        try pool.write { db in
-            try db.execute(
+        try await database.write(durable: false) { db in
+            try await db.execute(
                 sql: "INSERT INTO api_token (token_sha256, role, publisher, label, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [hash, role.rawValue, publisher, label, Self.now()])
         }
@@ -78,16 +103,16 @@ public final class Store: Sendable {
     }
 
     /// The principal a token stands for, or nil when it is unknown or revoked.
-    public func authenticate(token: String) throws -> Principal? {
+    public func authenticate(token: String) async throws -> Principal? {
         let hash = sha256Hex(Array(token.utf8))
-        return try pool.read { db in
+        return try await database.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT id, role, publisher, label FROM api_token WHERE token_sha256 = ? AND revoked_at IS NULL",
+                let row = try await db.fetchOne(
+                    sql: "SELECT id, role, publisher, label FROM api_token WHERE token_sha256 = ? AND revoked_at IS NULL",
                     arguments: [hash]),
-                let role = Principal.Role(rawValue: row["role"])
+                let role = Principal.Role(rawValue: try row["role"])
             else { return nil }
-            return Principal(tokenId: row["id"], role: role, publisher: row["publisher"], label: row["label"])
+            return Principal(tokenId: try row["id"], role: role, publisher: try row["publisher"], label: try row["label"])
         }
     }
 
@@ -120,62 +145,43 @@ public final class Store: Sendable {
         }
     }
 
-    /// A write whose commit is on disk when it returns, for what the service acknowledges to a
-    /// caller (a submission or a revision answered 201). Its transaction commits with
-    /// `synchronous = FULL`, so the WAL is synced at the commit and the write survives a power
-    /// loss as well as a crash of the process. Other writes keep `NORMAL`, which in WAL mode
-    /// survives a crash of the process, and a power loss without corrupting the database, but
-    /// may lose the last commits before it.
-    func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            var result: Result<T, any Error>?
-            try db.inTransaction {
-                do {
-                    result = .success(try body(db))
-                    return .commit
-                } catch {
-                    result = .failure(error)
-                    return .rollback
-                }
-            }
-            guard let result else { throw StoreError.invalid("the write did not run") }
-            return try result.get()
+    /// The `synchronous` level of the SQLite writer (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), for
+    /// tests; nil on PostgreSQL.
+    func synchronousLevel() async throws -> Int? {
+        guard database.dialect == .sqlite else { return nil }
+        return try await database.write(durable: false) { db in
+            try await db.scalar(Int.self, sql: "PRAGMA synchronous")
         }
-    }
-
-    /// The `synchronous` level of a connection (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), for tests.
-    static func synchronousLevel(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
     }
 
     /// Stores a new submission with its first revision, and queues its run, in one transaction:
     /// once this returns, the submission and its job are on disk (`durableWrite`).
-    public func createSubmission(publisher: String, actor: String, upload: Upload) throws -> SubmissionSummary {
+    public func createSubmission(publisher: String, actor: String, upload: Upload) async throws -> SubmissionSummary {
         let id = Self.newSubmissionId()
-        return try durableWrite { db in
+        let summary = try await database.write(durable: true) { db in
             let now = Self.now()
-            try db.execute(
+            try await db.execute(
                 sql: """
                     INSERT INTO submission (id, publisher, connector, state, state_changed_at, revision, created_at)
                     VALUES (?, ?, ?, ?, ?, 1, ?)
                     """,
                 arguments: [id, publisher, upload.connector, SubmissionState.submitted.rawValue, now, now])
-            try Self.appendRevision(db, submissionId: id, number: 1, actor: actor, upload: upload, now: now)
-            try Self.appendEvent(
+            try await Self.appendRevision(db, submissionId: id, number: 1, actor: actor, upload: upload, now: now)
+            try await Self.appendEvent(
                 db, submissionId: id, revision: 1, actor: actor, action: "submitted", from: nil,
                 to: SubmissionState.submitted.rawValue, text: nil, now: now)
-            guard let summary = try Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
+            guard let summary = try await Self.fetchSummary(db, id: id) else { throw StoreError.notFound("submission \(id)") }
             return summary
         }
+        await database.notifyJobsQueued()
+        return summary
     }
 
     /// Adds a revision to an existing submission and queues its run, on disk when this returns
     /// (`durableWrite`).
-    public func addRevision(submissionId: String, actor: String, upload: Upload) throws -> SubmissionSummary {
-        try durableWrite { db in
-            guard let current = try Self.fetchSummary(db, id: submissionId) else {
+    public func addRevision(submissionId: String, actor: String, upload: Upload) async throws -> SubmissionSummary {
+        let summary = try await database.write(durable: true) { db in
+            guard let current = try await Self.fetchSummary(db, id: submissionId, forUpdate: true) else {
                 throw StoreError.notFound("submission \(submissionId)")
             }
             let terminal: Set<String> = [SubmissionState.withdrawn.rawValue, SubmissionState.rejected.rawValue]
@@ -184,45 +190,49 @@ public final class Store: Sendable {
             }
             let now = Self.now()
             let number = current.revision + 1
-            try db.execute(
+            try await db.execute(
                 sql: """
                     UPDATE submission SET revision = ?, connector = ?, state = ?, state_changed_at = ?
                     WHERE id = ?
                     """,
                 arguments: [number, upload.connector, SubmissionState.submitted.rawValue, now, submissionId])
-            try Self.appendRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
-            try Self.appendEvent(
+            try await Self.appendRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
+            try await Self.appendEvent(
                 db, submissionId: submissionId, revision: number, actor: actor, action: "revision-submitted",
                 from: current.state, to: SubmissionState.submitted.rawValue, text: nil, now: now)
-            guard let summary = try Self.fetchSummary(db, id: submissionId) else { throw StoreError.notFound("submission \(submissionId)") }
+            guard let summary = try await Self.fetchSummary(db, id: submissionId) else {
+                throw StoreError.notFound("submission \(submissionId)")
+            }
             return summary
         }
+        await database.notifyJobsQueued()
+        return summary
     }
 
     static func appendRevision(
-        _ db: Database, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
-    ) throws {
-        try insertRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
-        let runId = try enqueueRun(
+        _ db: any SQLSession, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
+    ) async throws {
+        try await insertRevision(db, submissionId: submissionId, number: number, actor: actor, upload: upload, now: now)
+        let runId = try await enqueueRun(
             db, submissionId: submissionId, revision: number, reason: .submission, stages: upload.stages,
             rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 10, now: now)
         if let sealed = upload.runSecret {
             // In the same transaction as the job, so no worker can take the run without it.
-            try db.execute(
+            try await db.execute(
                 sql: "INSERT INTO run_secret (run_id, sealed, created_at) VALUES (?, ?, ?)", arguments: [runId, sealed, now])
         }
     }
 
     /// Stores the package bytes (once per content) and the revision row.
     static func insertRevision(
-        _ db: Database, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
-    ) throws {
+        _ db: any SQLSession, submissionId: String, number: Int, actor: String, upload: Upload, now: Double
+    ) async throws {
         let blobHash = sha256Hex(upload.zip)
         // Content-addressed: an identical upload is stored once.
-        try db.execute(
+        try await db.execute(
             sql: "INSERT INTO blob (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
             arguments: [blobHash, upload.zip.count, upload.zip, now])
-        try db.execute(
+        try await db.execute(
             sql: """
                 INSERT INTO revision (submission_id, number, blob_sha256, content_sha256, file_name, submitted_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -233,34 +243,41 @@ public final class Store: Sendable {
     /// Queues a run of `revision` and its job.
     @discardableResult
     static func enqueueRun(
-        _ db: Database, submissionId: String, revision: Int, reason: RunReason, stages: [String],
+        _ db: any SQLSession, submissionId: String, revision: Int, reason: RunReason, stages: [String],
         rulesetVersion: String, toolVersion: String, priority: Int, now: Double
-    ) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO run (submission_id, revision, reason, state, stages, ruleset_version, tool_version, created_at)
-                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)
-                """,
-            arguments: [submissionId, revision, reason.rawValue, stages.joined(separator: ","), rulesetVersion, toolVersion, now])
-        let runId = db.lastInsertedRowID
-        try db.execute(
+    ) async throws -> Int64 {
+        guard
+            let runId = try await db.scalar(
+                Int64.self,
+                sql: """
+                    INSERT INTO run (submission_id, revision, reason, state, stages, ruleset_version, tool_version, created_at)
+                    VALUES (?, ?, ?, 'queued', ?, ?, ?, ?) RETURNING id
+                    """,
+                arguments: [
+                    submissionId, revision, reason.rawValue, stages.joined(separator: ","), rulesetVersion, toolVersion, now,
+                ])
+        else { throw StoreError.database("the new run has no id") }
+        try await db.execute(
             sql: "INSERT INTO job (run_id, priority, state, available_at, created_at) VALUES (?, ?, 'queued', ?, ?)",
             arguments: [runId, priority, now, now])
         return runId
     }
 
     static func appendEvent(
-        _ db: Database, submissionId: String, revision: Int?, actor: String, action: String, from: String?,
+        _ db: any SQLSession, submissionId: String, revision: Int?, actor: String, action: String, from: String?,
         to: String?, text: String?, fingerprint: String? = nil, now: Double
-    ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO review_event (submission_id, revision, actor, action, from_state, to_state, text, fingerprint, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [submissionId, revision, actor, action, from, to, text, fingerprint, now])
+    ) async throws {
+        guard
+            let eventId = try await db.scalar(
+                Int64.self,
+                sql: """
+                    INSERT INTO review_event (submission_id, revision, actor, action, from_state, to_state, text, fingerprint, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    """,
+                arguments: [submissionId, revision, actor, action, from, to, text, fingerprint, now])
+        else { throw StoreError.database("the new review event has no id") }
         if to != nil {
-            try enqueueWebhookDeliveries(db, eventId: db.lastInsertedRowID, submissionId: submissionId, now: now)
+            try await enqueueWebhookDeliveries(db, eventId: eventId, submissionId: submissionId, now: now)
         }
     }
 
@@ -270,29 +287,31 @@ public final class Store: Sendable {
         return "sub_" + String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
     }
 
-    public func submission(id: String) throws -> SubmissionSummary? {
-        try pool.read { db in try Self.fetchSummary(db, id: id) }
+    public func submission(id: String) async throws -> SubmissionSummary? {
+        try await database.read { db in try await Self.fetchSummary(db, id: id) }
     }
 
     static let summaryColumns = "id, publisher, connector, state, state_changed_at, assignee, revision, created_at"
 
-    static func summary(_ row: Row) -> SubmissionSummary {
+    static func summary(_ row: SQLRow) throws -> SubmissionSummary {
         SubmissionSummary(
-            id: row["id"], publisher: row["publisher"], connector: row["connector"], state: row["state"],
-            stateChangedAt: Date(timeIntervalSince1970: row["state_changed_at"]), assignee: row["assignee"],
-            revision: row["revision"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            id: try row["id"], publisher: try row["publisher"], connector: try row["connector"], state: try row["state"],
+            stateChangedAt: Date(timeIntervalSince1970: try row["state_changed_at"]), assignee: try row["assignee"],
+            revision: try row["revision"], createdAt: Date(timeIntervalSince1970: try row["created_at"]))
     }
 
-    static func fetchSummary(_ db: Database, id: String) throws -> SubmissionSummary? {
-        try Row.fetchOne(db, sql: "SELECT \(summaryColumns) FROM submission WHERE id = ?", arguments: [id]).map(summary)
+    /// The submission `id`; `forUpdate` locks its row on PostgreSQL until the transaction ends,
+    /// for a write that moves it on from the state read here.
+    static func fetchSummary(_ db: any SQLSession, id: String, forUpdate: Bool = false) async throws -> SubmissionSummary? {
+        let lock = forUpdate && db.dialect == .postgres ? " FOR UPDATE" : ""
+        return try await db.fetchOne(sql: "SELECT \(summaryColumns) FROM submission WHERE id = ?\(lock)", arguments: [id]).map(summary)
     }
 
     /// The submission with its revisions, latest run and review history.
-    public func submissionDetail(id: String) throws -> SubmissionDetail? {
-        try pool.read { db in
-            guard let summary = try Self.fetchSummary(db, id: id) else { return nil }
-            let revisions = try Row.fetchAll(
-                db,
+    public func submissionDetail(id: String) async throws -> SubmissionDetail? {
+        try await database.read { db in
+            guard let summary = try await Self.fetchSummary(db, id: id) else { return nil }
+            let revisions = try await db.fetchAll(
                 sql: """
                     SELECT number, blob_sha256, content_sha256, file_name, submitted_by, created_at
                     FROM revision WHERE submission_id = ? ORDER BY number
@@ -300,21 +319,19 @@ public final class Store: Sendable {
                 arguments: [id]
             ).map { row in
                 RevisionRecord(
-                    number: row["number"], blobSha256: row["blob_sha256"], contentSha256: row["content_sha256"],
-                    fileName: row["file_name"], submittedBy: row["submitted_by"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                    number: try row["number"], blobSha256: try row["blob_sha256"], contentSha256: try row["content_sha256"],
+                    fileName: try row["file_name"], submittedBy: try row["submitted_by"],
+                    createdAt: Date(timeIntervalSince1970: try row["created_at"]))
             }
-            let latestRunId = try Int64.fetchOne(
-                db, sql: "SELECT max(id) FROM run WHERE submission_id = ?", arguments: [id])
-            let latestRun = try latestRunId.flatMap { try Self.fetchRun(db, id: $0) }
-            let events = try Self.fetchEvents(db, submissionId: id)
+            let latestRunId = try await db.scalar(Int64.self, sql: "SELECT max(id) FROM run WHERE submission_id = ?", arguments: [id])
+            let latestRun = try await latestRunId.asyncFlatMap { try await Self.fetchRun(db, id: $0) }
+            let events = try await Self.fetchEvents(db, submissionId: id)
             return SubmissionDetail(submission: summary, revisions: revisions, latestRun: latestRun, events: events)
         }
     }
 
-    static func fetchEvents(_ db: Database, submissionId: String) throws -> [ReviewEvent] {
-        try Row.fetchAll(
-            db,
+    static func fetchEvents(_ db: any SQLSession, submissionId: String) async throws -> [ReviewEvent] {
+        try await db.fetchAll(
             sql: """
                 SELECT id, revision, actor, action, from_state, to_state, text, fingerprint, created_at
                 FROM review_event WHERE submission_id = ? ORDER BY id
@@ -322,20 +339,19 @@ public final class Store: Sendable {
             arguments: [submissionId]
         ).map { row in
             ReviewEvent(
-                id: row["id"], revision: row["revision"], actor: row["actor"], action: row["action"],
-                fromState: row["from_state"], toState: row["to_state"], text: row["text"],
-                fingerprint: row["fingerprint"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                id: try row["id"], revision: try row["revision"], actor: try row["actor"], action: try row["action"],
+                fromState: try row["from_state"], toState: try row["to_state"], text: try row["text"],
+                fingerprint: try row["fingerprint"], createdAt: Date(timeIntervalSince1970: try row["created_at"]))
         }
     }
 
-    public func run(id: Int64) throws -> StoredRun? {
-        try pool.read { db in try Self.fetchRun(db, id: id) }
+    public func run(id: Int64) async throws -> StoredRun? {
+        try await database.read { db in try await Self.fetchRun(db, id: id) }
     }
 
-    static func fetchRun(_ db: Database, id: Int64) throws -> StoredRun? {
+    static func fetchRun(_ db: any SQLSession, id: Int64) async throws -> StoredRun? {
         guard
-            let row = try Row.fetchOne(
-                db,
+            let row = try await db.fetchOne(
                 sql: """
                     SELECT id, submission_id, revision, reason, state, verdict, stages, ruleset_version, tool_version,
                            created_at, started_at, finished_at, error
@@ -344,35 +360,34 @@ public final class Store: Sendable {
                 arguments: [id])
         else { return nil }
         let record = RunRecord(
-            id: row["id"], submissionId: row["submission_id"], revision: row["revision"], reason: row["reason"],
-            state: row["state"], verdict: row["verdict"], stages: row["stages"], rulesetVersion: row["ruleset_version"],
-            toolVersion: row["tool_version"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            error: row["error"])
+            id: try row["id"], submissionId: try row["submission_id"], revision: try row["revision"], reason: try row["reason"],
+            state: try row["state"], verdict: try row["verdict"], stages: try row["stages"], rulesetVersion: try row["ruleset_version"],
+            toolVersion: try row["tool_version"], createdAt: Date(timeIntervalSince1970: try row["created_at"]),
+            startedAt: (try row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            finishedAt: (try row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            error: try row["error"])
         var findingsByStage: [String: [Finding]] = [:]
-        for finding in try fetchFindings(db, runId: id) {
+        for finding in try await fetchFindings(db, runId: id) {
             findingsByStage[finding.stage, default: []].append(finding)
         }
-        let stages = try Row.fetchAll(
-            db,
+        let stages = try await db.fetchAll(
             sql: "SELECT name, status, duration_ms, skip_reason, summary FROM stage_result WHERE run_id = ? ORDER BY position",
             arguments: [id]
-        ).map { s in
-            let name: String = s["name"]
+        ).asyncMap { s in
+            let name: String = try s["name"]
             return StageResult(
-                name: name, status: StageStatus(rawValue: s["status"]) ?? .failed, durationMs: s["duration_ms"],
-                skipReason: s["skip_reason"], summary: s["summary"], findings: findingsByStage[name] ?? [],
-                exchanges: name == StageRegistry.probeStageName ? try fetchExchanges(db, runId: id) : [])
+                name: name, status: StageStatus(rawValue: try s["status"]) ?? .failed, durationMs: try s["duration_ms"],
+                skipReason: try s["skip_reason"], summary: try s["summary"], findings: findingsByStage[name] ?? [],
+                exchanges: name == StageRegistry.probeStageName ? try await fetchExchanges(db, runId: id) : [])
         }
         return StoredRun(run: record, stages: stages)
     }
 
     /// The package bytes of a revision.
-    public func packageZip(submissionId: String, revision: Int) throws -> Data? {
-        try pool.read { db in
-            try Data.fetchOne(
-                db,
+    public func packageZip(submissionId: String, revision: Int) async throws -> Data? {
+        try await database.read { db in
+            try await db.scalar(
+                Data.self,
                 sql: """
                     SELECT blob.data FROM revision JOIN blob ON blob.sha256 = revision.blob_sha256
                     WHERE revision.submission_id = ? AND revision.number = ?
@@ -382,18 +397,18 @@ public final class Store: Sendable {
     }
 
     /// How many distinct package blobs are stored (content addressing keeps duplicates out).
-    public func blobCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM blob") ?? 0 }
+    public func blobCount() async throws -> Int {
+        try await database.read { db in try await db.scalar(Int.self, sql: "SELECT count(*) FROM blob") ?? 0 }
     }
 
     // MARK: Queue
 
-    public func queue(_ filter: QueueFilter, now: Date = Date()) throws -> QueuePage {
+    public func queue(_ filter: QueueFilter, now: Date = Date()) async throws -> QueuePage {
         let limit = max(1, min(filter.limit, QueueFilter.maximumLimit))
         var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [any SQLBindable] = []
         var common: [String] = []
-        var commonArguments: [any DatabaseValueConvertible] = []
+        var commonArguments: [any SQLBindable] = []
         if let publisher = filter.publisher {
             common.append("publisher = ?")
             commonArguments.append(publisher)
@@ -410,7 +425,7 @@ public final class Store: Sendable {
         arguments += commonArguments
         if !filter.states.isEmpty {
             conditions.append("state IN (\(Array(repeating: "?", count: filter.states.count).joined(separator: ", ")))")
-            arguments += filter.states.map { $0 as any DatabaseValueConvertible }
+            arguments += filter.states.map { $0 as any SQLBindable }
         }
         if let cursor = filter.cursor {
             guard let (time, id) = Self.decodeCursor(cursor) else {
@@ -421,24 +436,25 @@ public final class Store: Sendable {
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let commonWhere = common.isEmpty ? "" : "WHERE " + common.joined(separator: " AND ")
-        return try pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
+        let pageArguments = SQLArguments(arguments + [limit + 1])
+        let countArguments = SQLArguments(commonArguments)
+        return try await database.read { db in
+            let rows = try await db.fetchAll(
                 sql: "SELECT \(Self.summaryColumns) FROM submission \(whereClause) ORDER BY state_changed_at, id LIMIT ?",
-                arguments: StatementArguments(arguments + [limit + 1]))
-            var items = rows.map(Self.summary)
+                arguments: pageArguments)
+            var items = try rows.map(Self.summary)
             var next: String?
             if items.count > limit {
                 items.removeLast()
                 let last = rows[limit - 1]
-                next = Self.encodeCursor(time: last["state_changed_at"], id: last["id"])
+                next = Self.encodeCursor(time: try last["state_changed_at"], id: try last["id"])
             }
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT state, count(*) AS n FROM submission \(commonWhere) GROUP BY state",
-                arguments: StatementArguments(commonArguments))
+            for row in try await db.fetchAll(
+                sql: "SELECT state, count(*) AS n FROM submission \(commonWhere) GROUP BY state",
+                arguments: countArguments)
             {
-                counts[row["state"]] = row["n"]
+                counts[try row["state"]] = try row["n"]
             }
             return QueuePage(items: items, nextCursor: next, counts: counts)
         }
@@ -474,133 +490,148 @@ public final class Store: Sendable {
 
     /// Leases the next job: the highest priority, oldest first. Jobs whose lease expired (their
     /// worker died) are taken again. A job that has failed `maximumAttempts` times is given up.
-    public func claimNextJob(owner: String, leaseSeconds: Double, maximumAttempts: Int = 5) throws -> ClaimedJob? {
-        try pool.write { db in
+    public func claimNextJob(owner: String, leaseSeconds: Double, maximumAttempts: Int = 5) async throws -> ClaimedJob? {
+        let expired = try await database.read { db in
+            try await db.scalar(
+                Int.self, sql: "SELECT count(*) FROM job WHERE state = 'leased' AND lease_expires_at < ?",
+                arguments: [Self.now()])
+        }
+        if let expired, expired > 0 {
+            try await database.write(durable: false) { db in
+                let now = Self.now()
+                // Expired leases go back to the queue (or fail, once out of attempts).
+                try await db.execute(
+                    sql: """
+                        UPDATE job SET state = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END,
+                                       last_error = 'lease expired: the worker stopped before finishing',
+                                       lease_owner = NULL, lease_expires_at = NULL
+                        WHERE state = 'leased' AND lease_expires_at < ?
+                        """,
+                    arguments: [maximumAttempts, now])
+                try await Self.failRunsOfFailedJobs(db, now: now)
+            }
+        }
+        // On PostgreSQL several workers claim at once: each skips the rows another has locked,
+        // at READ COMMITTED (SERIALIZABLE would abort one of two claims that read the same row).
+        return try await database.write(durable: false, isolation: .readCommitted) { db in
             let now = Self.now()
-            // Expired leases go back to the queue (or fail, once out of attempts).
-            try db.execute(
-                sql: """
-                    UPDATE job SET state = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END,
-                                   last_error = 'lease expired: the worker stopped before finishing',
-                                   lease_owner = NULL, lease_expires_at = NULL
-                    WHERE state = 'leased' AND lease_expires_at < ?
-                    """,
-                arguments: [maximumAttempts, now])
-            try Self.failRunsOfFailedJobs(db, now: now)
+            let skipLocked = db.dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try await db.fetchOne(
                     sql: """
                         UPDATE job SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
                         WHERE id = (SELECT id FROM job WHERE state = 'queued' AND available_at <= ?
-                                    ORDER BY priority DESC, id LIMIT 1)
+                                    ORDER BY priority DESC, id LIMIT 1 \(skipLocked))
                         RETURNING id, run_id, attempts
                         """,
                     arguments: [owner, now + leaseSeconds, now])
             else { return nil }
-            let runId: Int64 = row["run_id"]
+            let runId: Int64 = try row["run_id"]
             guard
-                let run = try Row.fetchOne(
-                    db, sql: "SELECT submission_id, revision, stages, reason, ruleset_version FROM run WHERE id = ?",
+                let run = try await db.fetchOne(
+                    sql: "SELECT submission_id, revision, stages, reason, ruleset_version FROM run WHERE id = ?",
                     arguments: [runId])
             else { throw StoreError.notFound("run \(runId)") }
-            try db.execute(
+            try await db.execute(
                 sql: "UPDATE run SET state = 'running', started_at = ? WHERE id = ?", arguments: [now, runId])
-            let submissionId: String = run["submission_id"]
-            let revision: Int = run["revision"]
-            let stored: String = run["reason"]
+            let submissionId: String = try run["submission_id"]
+            let revision: Int = try run["revision"]
+            let stored: String = try run["reason"]
             guard let reason = RunReason(rawValue: stored) else {
                 throw StoreError.invalid("run \(runId) has the unknown reason '\(stored)'")
             }
             if reason == .submission {
-                try Self.moveSubmission(
+                try await Self.moveSubmission(
                     db, id: submissionId, onlyForRevision: revision, from: [SubmissionState.submitted.rawValue],
                     to: SubmissionState.checking.rawValue, actor: "system", action: "checking-started", now: now)
             }
-            let stages = (run["stages"] as String).split(separator: ",").map(String.init)
-            let accepted = try String.fetchAll(
-                db,
+            let stages = (try run["stages"] as String).split(separator: ",").map(String.init)
+            let accepted = try await db.column(
+                String.self,
                 sql: "SELECT fingerprint FROM accepted_finding WHERE submission_id = ? AND (expires_at IS NULL OR expires_at > ?)",
                 arguments: [submissionId, now])
             return ClaimedJob(
-                jobId: row["id"], runId: runId, submissionId: submissionId, revision: revision, stages: stages,
-                attempts: row["attempts"], leaseOwner: owner, reason: reason, rulesetVersion: run["ruleset_version"],
+                jobId: try row["id"], runId: runId, submissionId: submissionId, revision: revision, stages: stages,
+                attempts: try row["attempts"], leaseOwner: owner, reason: reason, rulesetVersion: try run["ruleset_version"],
                 acceptedFindings: Set(accepted))
         }
     }
 
     /// Extends a lease while a long stage runs. Throws `leaseLost` when another worker has it.
-    public func renewLease(_ job: ClaimedJob, leaseSeconds: Double) throws {
-        try pool.write { db in
-            try db.execute(
+    public func renewLease(_ job: ClaimedJob, leaseSeconds: Double) async throws {
+        try await database.write(durable: false) { db in
+            let changed = try await db.execute(
                 sql: "UPDATE job SET lease_expires_at = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?",
                 arguments: [Self.now() + leaseSeconds, job.jobId, job.leaseOwner])
-            if db.changesCount == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
+            if changed == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
         }
     }
 
     /// Writes a run's results, once: only the worker holding the lease can, and in the same
     /// transaction the job is closed and the submission moves on. A worker whose lease was
     /// taken over writes nothing.
-    public func completeRun(_ job: ClaimedJob, result: PackageResult) throws {
-        try pool.write { db in
+    public func completeRun(_ job: ClaimedJob, result: PackageResult) async throws {
+        try await database.write(durable: false) { db in
             let now = Self.now()
-            try db.execute(
+            let changed = try await db.execute(
                 sql: "UPDATE job SET state = 'done', finished_at = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?",
                 arguments: [now, job.jobId, job.leaseOwner])
-            if db.changesCount == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
-            let stageStatement = try db.cachedStatement(
-                sql:
-                    "INSERT INTO stage_result (run_id, position, name, status, duration_ms, skip_reason, summary) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            )
-            let exchangeStatement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO probe_exchange (run_id, position, operation, method, url, request_headers, status,
-                                                latency_ms, response_headers, body_excerpt, error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            var exchangePosition = 0
-            let findingStatement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO finding (run_id, rule_id, severity, stage, message, file, pointer, line, "column",
-                                         operation, evidence, fingerprint)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            if changed == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
+            var stageRows: [SQLArguments] = []
+            var exchangeRows: [SQLArguments] = []
+            var findingRows: [SQLArguments] = []
             for (position, stage) in result.stages.enumerated() {
-                try stageStatement.execute(arguments: [
+                stageRows.append([
                     job.runId, position, stage.name, stage.status.rawValue, stage.durationMs, stage.skipReason,
                     stage.summary,
                 ])
                 for e in stage.exchanges {
-                    try exchangeStatement.execute(arguments: [
-                        job.runId, exchangePosition, e.operation, e.method, e.url, e.requestHeaders.joined(separator: "\n"),
+                    exchangeRows.append([
+                        job.runId, exchangeRows.count, e.operation, e.method, e.url, e.requestHeaders.joined(separator: "\n"),
                         e.status, e.latencyMs, e.responseHeaders.joined(separator: "\n"), e.bodyExcerpt, e.error,
                     ])
-                    exchangePosition += 1
                 }
                 for f in stage.findings {
-                    try findingStatement.execute(arguments: [
+                    findingRows.append([
                         job.runId, f.ruleId, f.severity.rawValue, f.stage, f.message, f.file, f.pointer, f.line,
                         f.column, f.operation, f.evidence, f.fingerprint,
                     ])
                 }
             }
-            try db.execute(
+            try await db.executeMany(
+                sql:
+                    "INSERT INTO stage_result (run_id, position, name, status, duration_ms, skip_reason, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: stageRows)
+            try await db.executeMany(
+                sql: """
+                    INSERT INTO probe_exchange (run_id, position, operation, method, url, request_headers, status,
+                                                latency_ms, response_headers, body_excerpt, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: exchangeRows)
+            try await db.executeMany(
+                sql: """
+                    INSERT INTO finding (run_id, rule_id, severity, stage, message, file, pointer, line, "column",
+                                         operation, evidence, fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: findingRows)
+            try await db.execute(
                 sql: "UPDATE run SET state = 'finished', verdict = ?, finished_at = ? WHERE id = ?",
                 arguments: [result.verdict.rawValue, now, job.runId])
             // Credentials were for this run only.
-            try db.execute(sql: "DELETE FROM run_secret WHERE run_id = ?", arguments: [job.runId])
+            try await db.execute(sql: "DELETE FROM run_secret WHERE run_id = ?", arguments: [job.runId])
             switch job.reason {
             case .submission:
                 let next = result.verdict == .pass ? SubmissionState.awaitingReview : SubmissionState.changesRequired
                 let errors = result.findings.filter { $0.severity == .error }.count
-                try Self.moveSubmission(
+                try await Self.moveSubmission(
                     db, id: job.submissionId, onlyForRevision: job.revision,
                     from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue], to: next.rawValue,
                     actor: "system", action: "checks-finished",
                     text: "Run \(job.runId): \(result.verdict.rawValue), \(errors) blocking finding(s).", now: now)
             case .recertification:
-                try Self.settleRecertificationRun(
+                try await Self.settleRecertificationRun(
                     db, runId: job.runId, submissionId: job.submissionId, revision: job.revision,
                     verdict: result.verdict.rawValue, now: now)
             case .import:
@@ -610,72 +641,70 @@ public final class Store: Sendable {
     }
 
     /// Records a failed attempt: the job is retried later, or given up after `maximumAttempts`.
-    public func failAttempt(_ job: ClaimedJob, error: String, retryAfterSeconds: Double, maximumAttempts: Int = 5) throws {
-        try pool.write { db in
+    public func failAttempt(_ job: ClaimedJob, error: String, retryAfterSeconds: Double, maximumAttempts: Int = 5) async throws {
+        try await database.write(durable: false) { db in
             let now = Self.now()
-            try db.execute(
+            try await db.execute(
                 sql: """
                     UPDATE job SET state = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END,
                                    last_error = ?, available_at = ?, lease_owner = NULL, lease_expires_at = NULL
                     WHERE id = ? AND state = 'leased' AND lease_owner = ?
                     """,
                 arguments: [maximumAttempts, error, now + retryAfterSeconds, job.jobId, job.leaseOwner])
-            try Self.failRunsOfFailedJobs(db, now: now)
+            try await Self.failRunsOfFailedJobs(db, now: now)
         }
     }
 
     /// Ends a job as failed now, whatever attempts it has left: its run is failed with `reason`
     /// and the job is never taken again (a run out of time). Only the worker holding the lease
     /// can; any other gets `leaseLost` and writes nothing.
-    public func giveUpJob(_ job: ClaimedJob, reason: String) throws {
-        try pool.write { db in
+    public func giveUpJob(_ job: ClaimedJob, reason: String) async throws {
+        try await database.write(durable: false) { db in
             let now = Self.now()
-            try db.execute(
+            let changed = try await db.execute(
                 sql: """
                     UPDATE job SET state = 'failed', last_error = ?, finished_at = ?, lease_owner = NULL,
                                    lease_expires_at = NULL
                     WHERE id = ? AND state = 'leased' AND lease_owner = ?
                     """,
                 arguments: [reason, now, job.jobId, job.leaseOwner])
-            if db.changesCount == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
-            try Self.failRunsOfFailedJobs(db, now: now)
+            if changed == 0 { throw StoreError.leaseLost(jobId: job.jobId) }
+            try await Self.failRunsOfFailedJobs(db, now: now)
         }
     }
 
-    static func failRunsOfFailedJobs(_ db: Database, now: Double) throws {
-        let given = try Row.fetchAll(
-            db,
+    static func failRunsOfFailedJobs(_ db: any SQLSession, now: Double) async throws {
+        let given = try await db.fetchAll(
             sql: """
                 SELECT id, submission_id, revision FROM run WHERE state IN ('queued', 'running') AND recertification_id IS NOT NULL
                   AND id IN (SELECT run_id FROM job WHERE state = 'failed')
                 """)
         // A submission's checks that could not run: the submission leaves `checking` for a state
         // a person acts on, with an event saying why (and its webhook).
-        let checks = try Row.fetchAll(
-            db,
+        let checks = try await db.fetchAll(
             sql: """
                 SELECT run.id, run.submission_id, run.revision, job.last_error, job.attempts FROM run JOIN job ON job.run_id = run.id
                 WHERE run.state IN ('queued', 'running') AND run.reason = 'submission' AND job.state = 'failed'
                 """)
-        try db.execute(
+        try await db.execute(
             sql: """
                 UPDATE run SET state = 'failed', finished_at = ?,
                                error = (SELECT last_error FROM job WHERE job.run_id = run.id)
                 WHERE state IN ('queued', 'running') AND id IN (SELECT run_id FROM job WHERE state = 'failed')
                 """,
             arguments: [now])
-        try db.execute(sql: "DELETE FROM run_secret WHERE run_id IN (SELECT id FROM run WHERE state = 'failed')")
+        try await db.execute(sql: "DELETE FROM run_secret WHERE run_id IN (SELECT id FROM run WHERE state = 'failed')")
         for run in given {
-            try settleRecertificationRun(
-                db, runId: run["id"], submissionId: run["submission_id"], revision: run["revision"], verdict: nil, now: now)
+            try await settleRecertificationRun(
+                db, runId: try run["id"], submissionId: try run["submission_id"], revision: try run["revision"], verdict: nil, now: now)
         }
         for run in checks {
-            let runId: Int64 = run["id"]
-            let revision: Int = run["revision"]
-            let attempts: Int = run["attempts"]
-            let reason = (run["last_error"] as String?) ?? "no reason recorded"
-            try moveSubmission(
-                db, id: run["submission_id"], onlyForRevision: revision,
+            let runId: Int64 = try run["id"]
+            let revision: Int = try run["revision"]
+            let attempts: Int = try run["attempts"]
+            let reason = (try run["last_error"] as String?) ?? "no reason recorded"
+            try await moveSubmission(
+                db, id: try run["submission_id"], onlyForRevision: revision,
                 from: [SubmissionState.checking.rawValue, SubmissionState.submitted.rawValue],
                 to: SubmissionState.changesRequired.rawValue, actor: "system", action: "checks-failed",
                 text:
@@ -687,53 +716,55 @@ public final class Store: Sendable {
     /// Moves a submission between states when it is in one of `from` and its latest revision is
     /// `onlyForRevision` (a run of an older revision does not move it), with a review event.
     static func moveSubmission(
-        _ db: Database, id: String, onlyForRevision revision: Int?, from: [String], to: String, actor: String,
+        _ db: any SQLSession, id: String, onlyForRevision revision: Int?, from: [String], to: String, actor: String,
         action: String, text: String? = nil, now: Double
-    ) throws {
-        guard let current = try fetchSummary(db, id: id), revision == nil || current.revision == revision,
+    ) async throws {
+        guard let current = try await fetchSummary(db, id: id, forUpdate: true), revision == nil || current.revision == revision,
             from.contains(current.state)
         else { return }
-        try db.execute(
+        try await db.execute(
             sql: "UPDATE submission SET state = ?, state_changed_at = ? WHERE id = ?", arguments: [to, now, id])
-        try appendEvent(
+        try await appendEvent(
             db, submissionId: id, revision: revision, actor: actor, action: action, from: current.state, to: to,
             text: text, now: now)
     }
 
     /// Jobs not yet done (queued or leased).
-    public func pendingJobCount() throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE state IN ('queued', 'leased')") ?? 0
+    public func pendingJobCount() async throws -> Int {
+        try await database.read { db in
+            try await db.scalar(Int.self, sql: "SELECT count(*) FROM job WHERE state IN ('queued', 'leased')") ?? 0
         }
     }
 
-    public func statistics() throws -> StoreStatistics {
-        try pool.read { db in
-            func counts(_ sql: String) throws -> [String: Int] {
+    public func statistics() async throws -> StoreStatistics {
+        try await database.read { db in
+            func counts(_ sql: String) async throws -> [String: Int] {
                 var result: [String: Int] = [:]
-                for row in try Row.fetchAll(db, sql: sql) { result[row[0] ?? "none"] = row[1] }
+                for row in try await db.fetchAll(sql: sql) { result[try row[0] ?? "none"] = try row[1] }
                 return result
             }
             return StoreStatistics(
-                submissionsByState: try counts("SELECT state, count(*) FROM submission GROUP BY state"),
-                jobsByState: try counts("SELECT state, count(*) FROM job GROUP BY state"),
-                runsByVerdict: try counts("SELECT coalesce(verdict, state), count(*) FROM run GROUP BY 1"))
+                submissionsByState: try await counts("SELECT state, count(*) FROM submission GROUP BY state"),
+                jobsByState: try await counts("SELECT state, count(*) FROM job GROUP BY state"),
+                runsByVerdict: try await counts("SELECT coalesce(verdict, state), count(*) FROM run GROUP BY 1"))
         }
     }
 
     /// Runs a read-only query, for tests and diagnostics.
-    public func scalar(_ sql: String) throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    public func scalar(_ sql: String) async throws -> Int {
+        try await database.read { db in try await db.scalar(Int.self, sql: sql) ?? 0 }
     }
 }
 
 extension Store {
     /// SQLite's query plan for each statement, for tests that check indexes are used.
-    public func queryPlans(_ statements: [String]) throws -> [(String, String)] {
-        try pool.read { db in
-            try statements.map { sql in
-                let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql)
-                return (sql, rows.map { $0["detail"] as String? ?? "" }.joined(separator: "; "))
+    public func queryPlans(_ statements: [String]) async throws -> [(String, String)] {
+        try await database.read { db in
+            try await statements.asyncMap { sql in
+                let explain = db.dialect == .sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN "
+                let rows = try await db.fetchAll(sql: explain + sql)
+                let column = db.dialect == .sqlite ? "detail" : "QUERY PLAN"
+                return (sql, try rows.map { try $0[column] as String? ?? "" }.joined(separator: "; "))
             }
         }
     }
@@ -741,35 +772,33 @@ extension Store {
 
 extension Store {
     /// Owners of the leases held now.
-    public func leaseOwners() throws -> [String] {
-        try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM job WHERE state = 'leased' AND lease_owner IS NOT NULL")
+    public func leaseOwners() async throws -> [String] {
+        try await database.read { db in
+            try await db.column(String.self, sql: "SELECT DISTINCT lease_owner FROM job WHERE state = 'leased' AND lease_owner IS NOT NULL")
         }
     }
 
     /// Puts the jobs leased by `owners` back in the queue at once, without waiting for their
     /// leases to expire: used at start-up for the leases of a process that is known to be dead.
     @discardableResult
-    public func releaseLeases(ofOwners owners: [String]) throws -> Int {
+    public func releaseLeases(ofOwners owners: [String]) async throws -> Int {
         guard !owners.isEmpty else { return 0 }
-        return try pool.write { db in
+        return try await database.write(durable: false) { db in
             let marks = Array(repeating: "?", count: owners.count).joined(separator: ", ")
-            try db.execute(
+            return try await db.execute(
                 sql: """
                     UPDATE job SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL,
                                    last_error = 'the worker''s process ended before finishing'
                     WHERE state = 'leased' AND lease_owner IN (\(marks))
                     """,
-                arguments: StatementArguments(owners))
-            return db.changesCount
+                arguments: SQLArguments(owners))
         }
     }
 }
 
 extension Store {
-    static func fetchExchanges(_ db: Database, runId: Int64) throws -> [Exchange] {
-        try Row.fetchAll(
-            db,
+    static func fetchExchanges(_ db: any SQLSession, runId: Int64) async throws -> [Exchange] {
+        try await db.fetchAll(
             sql: """
                 SELECT operation, method, url, request_headers, status, latency_ms, response_headers, body_excerpt, error
                 FROM probe_exchange WHERE run_id = ? ORDER BY position
@@ -777,31 +806,33 @@ extension Store {
             arguments: [runId]
         ).map { row in
             Exchange(
-                operation: row["operation"], method: row["method"], url: row["url"],
-                requestHeaders: (row["request_headers"] as String).split(separator: "\n").map(String.init),
-                status: row["status"], latencyMs: row["latency_ms"],
-                responseHeaders: (row["response_headers"] as String).split(separator: "\n").map(String.init),
-                bodyExcerpt: row["body_excerpt"], error: row["error"])
+                operation: try row["operation"], method: try row["method"], url: try row["url"],
+                requestHeaders: (try row["request_headers"] as String).split(separator: "\n").map(String.init),
+                status: try row["status"], latencyMs: try row["latency_ms"],
+                responseHeaders: (try row["response_headers"] as String).split(separator: "\n").map(String.init),
+                bodyExcerpt: try row["body_excerpt"], error: try row["error"])
         }
     }
 
     /// Keeps a run's sealed probe settings until the run ends.
-    public func saveRunSecret(runId: Int64, sealed: Data) throws {
-        try pool.write { db in
-            try db.execute(
+    public func saveRunSecret(runId: Int64, sealed: Data) async throws {
+        try await database.write(durable: false) { db in
+            try await db.execute(
                 sql: "INSERT OR REPLACE INTO run_secret (run_id, sealed, created_at) VALUES (?, ?, ?)",
                 arguments: [runId, sealed, Self.now()])
         }
     }
 
-    public func runSecret(runId: Int64) throws -> Data? {
-        try pool.read { db in try Data.fetchOne(db, sql: "SELECT sealed FROM run_secret WHERE run_id = ?", arguments: [runId]) }
+    public func runSecret(runId: Int64) async throws -> Data? {
+        try await database.read { db in
+            try await db.scalar(Data.self, sql: "SELECT sealed FROM run_secret WHERE run_id = ?", arguments: [runId])
+        }
     }
 
     /// The latest run of a submission's latest revision.
-    public func latestRunId(submissionId: String) throws -> Int64? {
-        try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT max(id) FROM run WHERE submission_id = ?", arguments: [submissionId])
+    public func latestRunId(submissionId: String) async throws -> Int64? {
+        try await database.read { db in
+            try await db.scalar(Int64.self, sql: "SELECT max(id) FROM run WHERE submission_id = ?", arguments: [submissionId])
         }
     }
 }

@@ -26,8 +26,8 @@ extension Principal {
 enum Visibility {
     /// The submission `id`, if `principal` may see it; another publisher's is `notFound`, the
     /// same as one that does not exist, so that ids cannot be probed.
-    static func submission(_ id: String, visibleTo principal: Principal, in store: Store) throws -> SubmissionSummary {
-        guard let summary = try store.submission(id: id), principal.canSee(publisher: summary.publisher) else {
+    static func submission(_ id: String, visibleTo principal: Principal, in store: Store) async throws -> SubmissionSummary {
+        guard let summary = try await store.submission(id: id), principal.canSee(publisher: summary.publisher) else {
             throw notFound(id)
         }
         return summary

@@ -34,7 +34,7 @@ public struct Catalog: Sendable {
     /// Imports the package read from `folder` as certified and queues its baseline run. The
     /// same content imported before is left alone; other content becomes a new certified
     /// revision.
-    public func importCertified(_ package: ConnectorPackage, folder: String, by principal: Principal) throws
+    public func importCertified(_ package: ConnectorPackage, folder: String, by principal: Principal) async throws
         -> (id: String, outcome: Store.ImportOutcome)
     {
         guard principal.role == .admin else {
@@ -44,7 +44,7 @@ public struct Catalog: Sendable {
             zip: try package.zipData(), contentSha256: package.contentHash,
             connector: Self.connector(of: package, folder: folder), fileName: folder,
             stages: StageRegistry.staticNames, rulesetVersion: ruleset.version, toolVersion: CertifyVersion.tool)
-        let (id, outcome) = try store.importCertified(
+        let (id, outcome) = try await store.importCertified(
             publisher: Self.publisher(of: package), actor: principal.actor, upload: upload)
         return (id, outcome)
     }

@@ -46,7 +46,7 @@ public struct Recertifications: Sendable {
                 "stage '\(name)' is not one of: \(StageRegistry.staticNames.joined(separator: ", "))")
         }
         do {
-            return try store.createRecertification(
+            return try await store.createRecertification(
                 request.selection, stages: stages, ruleset: ruleset, toolVersion: CertifyVersion.tool,
                 actor: principal.actor)
         } catch StoreError.invalid(let message) {
@@ -55,23 +55,23 @@ public struct Recertifications: Sendable {
     }
 
     /// The newest unfinished batch, which `certify recertify` resumes; admins only.
-    public func unfinished(by principal: Principal) throws -> RecertificationProgress? {
+    public func unfinished(by principal: Principal) async throws -> RecertificationProgress? {
         guard principal.role == .admin else {
             throw UseCaseError.forbidden("Only an admin token can resume a re-certification.")
         }
-        return try store.unfinishedRecertifications().last
+        return try await store.unfinishedRecertifications().last
     }
 
     /// The 50 newest batches with their counts.
-    public func list(by principal: Principal) throws -> [RecertificationProgress] {
+    public func list(by principal: Principal) async throws -> [RecertificationProgress] {
         try requireReader(principal)
-        return try store.recertifications()
+        return try await store.recertifications()
     }
 
     /// A batch's progress counts; nil `id` (not a number) is `notFound` as an unknown one is.
-    public func progress(_ id: Int64?, by principal: Principal) throws -> RecertificationProgress {
+    public func progress(_ id: Int64?, by principal: Principal) async throws -> RecertificationProgress {
         try requireReader(principal)
-        guard let id, let progress = try store.recertification(id: id) else {
+        guard let id, let progress = try await store.recertification(id: id) else {
             throw UseCaseError.notFound("No such re-certification.")
         }
         return progress
@@ -79,17 +79,17 @@ public struct Recertifications: Sendable {
 
     /// A batch's summary: per connector passed, failed, regressed or fixed, with the new and
     /// fixed findings matched by fingerprint; `format` names one of `summaryFormats` (default json).
-    public func summary(_ id: Int64?, format: String?, by principal: Principal) throws -> RenderedReport {
-        let progress = try progress(id, by: principal)
+    public func summary(_ id: Int64?, format: String?, by principal: Principal) async throws -> RenderedReport {
+        let progress = try await progress(id, by: principal)
         let format = try RenderedReport.format(named: format, default: .json, among: Self.summaryFormats)
-        let summary = RecertificationSummaryBuilder.summary(progress, items: try store.recertificationItems(id: progress.id))
+        let summary = RecertificationSummaryBuilder.summary(progress, items: try await store.recertificationItems(id: progress.id))
         return RenderedReport(format: format, text: RecertificationRenderer.render(summary, as: format))
     }
 
     /// A batch's summary as a model, for the console's batch page.
-    public func summaryModel(_ id: Int64?, by principal: Principal) throws -> RecertificationSummary {
-        let progress = try progress(id, by: principal)
-        return RecertificationSummaryBuilder.summary(progress, items: try store.recertificationItems(id: progress.id))
+    public func summaryModel(_ id: Int64?, by principal: Principal) async throws -> RecertificationSummary {
+        let progress = try await progress(id, by: principal)
+        return RecertificationSummaryBuilder.summary(progress, items: try await store.recertificationItems(id: progress.id))
     }
 
     /// Reviewers and admins read batches; only admins start them.

@@ -23,17 +23,17 @@ public struct Review: Sendable {
     /// withdraws), `notFound` when the caller does not see the submission, `invalid` for a
     /// malformed fingerprint, `notAllowed` when the submission's state does not allow the action,
     /// and `invalid` or `conflict` for what the action itself needs. Returns the submission as it is after.
-    public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) throws -> SubmissionDetail {
+    public func perform(_ request: ReviewRequest, on id: String, by principal: Principal) async throws -> SubmissionDetail {
         guard request.action.isPermitted(for: principal.role) else {
             throw UseCaseError.forbidden(
                 "A \(principal.role.rawValue) token cannot '\(request.action.rawValue)'; \(request.action == .withdraw ? "the publisher or an admin" : "a reviewer or admin") can."
             )
         }
-        _ = try Visibility.submission(id, visibleTo: principal, in: store)
+        _ = try await Visibility.submission(id, visibleTo: principal, in: store)
         do {
             // The store checks the fingerprint's form and the transition, and the role and the
             // visibility again, inside the transaction that takes the action.
-            _ = try store.perform(request, on: id, by: principal)
+            _ = try await store.perform(request, on: id, by: principal)
         } catch StoreError.notFound {
             throw Visibility.notFound(id)
         } catch let error as ReviewError {
@@ -45,13 +45,13 @@ public struct Review: Sendable {
             case .conflict(let message): throw UseCaseError.conflict(message)
             }
         }
-        guard let detail = try store.submissionDetail(id: id) else { throw Visibility.notFound(id) }
+        guard let detail = try await store.submissionDetail(id: id) else { throw Visibility.notFound(id) }
         return detail
     }
 
     /// The submission's accepted findings with reason, actor and expiry.
-    public func acceptedFindings(of id: String, by principal: Principal) throws -> [AcceptedFinding] {
-        let summary = try Visibility.submission(id, visibleTo: principal, in: store)
-        return try store.acceptedFindings(submissionId: summary.id)
+    public func acceptedFindings(of id: String, by principal: Principal) async throws -> [AcceptedFinding] {
+        let summary = try await Visibility.submission(id, visibleTo: principal, in: store)
+        return try await store.acceptedFindings(submissionId: summary.id)
     }
 }

@@ -179,21 +179,21 @@ public struct SwaggerChanges: Sendable, Hashable {
 extension Submissions {
     /// Revisions `from` and `to` of submission `id` compared, if the caller may see it; `invalid`
     /// when either revision does not exist.
-    public func compare(_ id: String, from: Int, to: Int, by principal: Principal) throws -> RevisionComparison {
-        let summary = try Visibility.submission(id, visibleTo: principal, in: store)
+    public func compare(_ id: String, from: Int, to: Int, by principal: Principal) async throws -> RevisionComparison {
+        let summary = try await Visibility.submission(id, visibleTo: principal, in: store)
         for number in [from, to] where !(1...summary.revision).contains(number) {
             throw UseCaseError.invalid(
                 "Submission \(summary.id) has revisions 1 to \(summary.revision); there is no revision \(number).")
         }
-        let before = try store.latestFinishedRun(submissionId: summary.id, revision: from)
-        let after = try store.latestFinishedRun(submissionId: summary.id, revision: to)
+        let before = try await store.latestFinishedRun(submissionId: summary.id, revision: from)
+        let after = try await store.latestFinishedRun(submissionId: summary.id, revision: to)
         let oldFindings = before?.findings ?? []
         let newFindings = after?.findings ?? []
         let oldPrints = Set(oldFindings.map(\.fingerprint))
         let newPrints = Set(newFindings.map(\.fingerprint))
         var swagger = SwaggerChanges()
-        let documents = try [from, to].map { number -> JSONDocument? in
-            guard let zip = try store.packageZip(submissionId: summary.id, revision: number) else {
+        let documents = try await [from, to].asyncMap { number -> JSONDocument? in
+            guard let zip = try await store.packageZip(submissionId: summary.id, revision: number) else {
                 swagger.unreadable.append("revision \(number): its package is not stored")
                 return nil
             }
@@ -224,13 +224,13 @@ extension Submissions {
 
     /// What the review events and accepted findings of a submission the caller sees are about:
     /// each fingerprint's most recent finding in any of its runs.
-    public func findingsReferenced(by detail: SubmissionDetail, accepted: [AcceptedFinding]) throws -> [String: Finding] {
+    public func findingsReferenced(by detail: SubmissionDetail, accepted: [AcceptedFinding]) async throws -> [String: Finding] {
         let prints = Set(detail.events.compactMap(\.fingerprint) + accepted.map(\.fingerprint))
-        return try store.findings(submissionId: detail.submission.id, fingerprints: prints)
+        return try await store.findings(submissionId: detail.submission.id, fingerprints: prints)
     }
 
     /// The latest run's counts of each submission on a page (its error and warning columns).
-    public func runCounts(of page: QueuePage) throws -> [String: RunCounts] {
-        try store.latestRunCounts(submissionIds: page.items.map(\.id))
+    public func runCounts(of page: QueuePage) async throws -> [String: RunCounts] {
+        try await store.latestRunCounts(submissionIds: page.items.map(\.id))
     }
 }

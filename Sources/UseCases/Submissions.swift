@@ -41,10 +41,10 @@ public struct Submissions: Sendable {
         }
         let upload = try await upload()
         let publisher = try Self.publisher(of: upload, for: principal)
-        let summary = try store.createSubmission(
+        let summary = try await store.createSubmission(
             publisher: publisher, actor: principal.actor, upload: try storeUpload(upload))
         Counter(label: "certify_submissions_total", dimensions: [("kind", "new")], factory: metricsFactory).increment()
-        var detail = try readBack(summary.id)
+        var detail = try await readBack(summary.id)
         detail.notes = Self.notes(on: upload, filedUnder: publisher)
         return detail
     }
@@ -54,21 +54,21 @@ public struct Submissions: Sendable {
     public func addRevision(
         to id: String, _ upload: @autoclosure () async throws -> PackageUpload, by principal: Principal
     ) async throws -> SubmissionDetail {
-        let existing = try Visibility.submission(id, visibleTo: principal, in: store)
+        let existing = try await Visibility.submission(id, visibleTo: principal, in: store)
         if principal.role == .reviewer {
             throw UseCaseError.forbidden("Reviewers do not submit revisions; the publisher does.")
         }
         let upload = try await upload()
         let summary: SubmissionSummary
         do {
-            summary = try store.addRevision(
+            summary = try await store.addRevision(
                 submissionId: existing.id, actor: principal.actor, upload: try storeUpload(upload))
         } catch StoreError.invalid(let message) {
             throw UseCaseError.conflict(message)
         }
         Counter(label: "certify_submissions_total", dimensions: [("kind", "revision")], factory: metricsFactory)
             .increment()
-        var detail = try readBack(summary.id)
+        var detail = try await readBack(summary.id)
         detail.notes = Self.notes(on: upload, filedUnder: existing.publisher)
         return detail
     }
@@ -135,8 +135,8 @@ public struct Submissions: Sendable {
     }
 
     /// A submission just written, read back whole.
-    func readBack(_ id: String) throws -> SubmissionDetail {
-        guard let detail = try store.submissionDetail(id: id) else {
+    func readBack(_ id: String) async throws -> SubmissionDetail {
+        guard let detail = try await store.submissionDetail(id: id) else {
             throw UseCaseError.failed(
                 "Submission \(id) was stored but cannot be read back; retry GET /v1/submissions/\(id).")
         }
@@ -146,14 +146,14 @@ public struct Submissions: Sendable {
     // MARK: Reading
 
     /// The submission `id` with its revisions, latest run and history, if the caller may see it.
-    public func detail(_ id: String, by principal: Principal) throws -> SubmissionDetail {
-        let summary = try Visibility.submission(id, visibleTo: principal, in: store)
-        guard let detail = try store.submissionDetail(id: summary.id) else { throw Visibility.notFound(summary.id) }
+    public func detail(_ id: String, by principal: Principal) async throws -> SubmissionDetail {
+        let summary = try await Visibility.submission(id, visibleTo: principal, in: store)
+        guard let detail = try await store.submissionDetail(id: summary.id) else { throw Visibility.notFound(summary.id) }
         return detail
     }
 
     /// A page of the submissions the caller sees (a submitter: its publisher's), by `query`.
-    public func list(_ query: @autoclosure () throws -> QueueQuery, by principal: Principal) throws -> QueuePage {
+    public func list(_ query: @autoclosure () throws -> QueueQuery, by principal: Principal) async throws -> QueuePage {
         var filter = try query().filter(defaultStates: [])
         if principal.role == .submitter {
             guard let publisher = principal.publisher else {
@@ -161,21 +161,21 @@ public struct Submissions: Sendable {
             }
             filter.publisher = publisher
         }
-        return try page(filter)
+        return try await page(filter)
     }
 
     /// A page of the reviewers' queue, oldest in state first; by default the open states.
-    public func queue(_ query: @autoclosure () throws -> QueueQuery, by principal: Principal) throws -> QueuePage {
+    public func queue(_ query: @autoclosure () throws -> QueueQuery, by principal: Principal) async throws -> QueuePage {
         guard principal.canReview else {
             throw UseCaseError.forbidden("The queue is for reviewers and admins; a submitter token cannot read it.")
         }
-        return try page(try query().filter(defaultStates: SubmissionState.open.map(\.rawValue)))
+        return try await page(try query().filter(defaultStates: SubmissionState.open.map(\.rawValue)))
     }
 
     /// What the store still finds invalid in a checked filter is the caller's doing too.
-    func page(_ filter: QueueFilter) throws -> QueuePage {
+    func page(_ filter: QueueFilter) async throws -> QueuePage {
         do {
-            return try store.queue(filter)
+            return try await store.queue(filter)
         } catch StoreError.invalid(let message) {
             throw UseCaseError.invalid(message)
         }
@@ -188,12 +188,12 @@ public struct Submissions: Sendable {
 
     /// The submission's report, rendered from what the store holds, with its review history;
     /// `format` names one of `reportFormats` (default html).
-    public func report(_ id: String, format: String?, by principal: Principal) throws -> RenderedReport {
-        let summary = try Visibility.submission(id, visibleTo: principal, in: store)
+    public func report(_ id: String, format: String?, by principal: Principal) async throws -> RenderedReport {
+        let summary = try await Visibility.submission(id, visibleTo: principal, in: store)
         let format = try RenderedReport.format(named: format, default: .html, among: Self.reportFormats)
-        guard let detail = try store.submissionDetail(id: summary.id) else { throw Visibility.notFound(summary.id) }
-        let accepted = try store.acceptedFindings(submissionId: summary.id)
-        let report = ReportBuilder.report(
+        guard let detail = try await store.submissionDetail(id: summary.id) else { throw Visibility.notFound(summary.id) }
+        let accepted = try await store.acceptedFindings(submissionId: summary.id)
+        let report = await ReportBuilder.report(
             for: detail, accepted: accepted, referenced: try findingsReferenced(by: detail, accepted: accepted))
         return RenderedReport(format: format, text: ReportRenderer.render(report, as: format))
     }

@@ -51,7 +51,7 @@ public struct Webhooks: Sendable {
         }
     }
 
-    public func add(_ request: WebhookRequest, by principal: Principal) throws -> RegisteredWebhook {
+    public func add(_ request: WebhookRequest, by principal: Principal) async throws -> RegisteredWebhook {
         let publisher: String
         if let own = try scope(principal) {
             publisher = own
@@ -74,7 +74,7 @@ public struct Webhooks: Sendable {
             throw UseCaseError.invalid("The webhook URL is refused: \(error.message)")
         }
         do {
-            let (webhook, secret) = try store.createWebhook(
+            let (webhook, secret) = try await store.createWebhook(
                 publisher: publisher, url: request.url, secret: request.secret, actor: principal.actor)
             return RegisteredWebhook(webhook: webhook, secret: secret)
         } catch StoreError.invalid(let message) {
@@ -82,23 +82,23 @@ public struct Webhooks: Sendable {
         }
     }
 
-    public func list(by principal: Principal) throws -> [Webhook] {
-        try store.webhooks(publisher: scope(principal))
+    public func list(by principal: Principal) async throws -> [Webhook] {
+        try await store.webhooks(publisher: scope(principal))
     }
 
     /// Stops the webhook `id` (its delivery records stay); nil `id` (not a number) is `notFound`.
-    public func remove(_ id: Int64?, by principal: Principal) throws {
-        guard let id, try store.deleteWebhook(id: id, publisher: try scope(principal)) else {
+    public func remove(_ id: Int64?, by principal: Principal) async throws {
+        guard let id, try await store.deleteWebhook(id: id, publisher: try scope(principal)) else {
             throw Self.notFound
         }
     }
 
     /// The webhook's deliveries, each with its attempts.
-    public func deliveries(of id: Int64?, by principal: Principal) throws -> [DeliveryRecord] {
-        guard let id, try store.webhooks(publisher: try scope(principal)).contains(where: { $0.id == id }) else {
+    public func deliveries(of id: Int64?, by principal: Principal) async throws -> [DeliveryRecord] {
+        guard let id, try await store.webhooks(publisher: try scope(principal)).contains(where: { $0.id == id }) else {
             throw Self.notFound
         }
-        return try store.deliveries(webhookId: id)
+        return try await store.deliveries(webhookId: id)
     }
 
     static let notFound = UseCaseError.notFound("No such webhook for this token.")

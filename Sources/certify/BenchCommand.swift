@@ -93,7 +93,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let catalog = Catalog(store: store, ruleset: .default)
                 for folder in folders {
                     guard let package = try? PackageLoader().load(path: folder) else { continue }
-                    _ = try catalog.importCertified(package, folder: (folder as NSString).lastPathComponent, by: .operator("bench"))
+                    _ = try await catalog.importCertified(package, folder: (folder as NSString).lastPathComponent, by: .operator("bench"))
                 }
                 await WorkerPool(
                     store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages),
@@ -113,7 +113,7 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                 }
             }
-            let progress = try store.recertification(id: batch.id)!
+            let progress = try await store.recertification(id: batch.id)!
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
             let peakMB = Double(usage.ru_maxrss) / 1024

@@ -44,7 +44,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try openStore(database.path)
         let rules = try ruleset.map(RulesetFile.load) ?? .default
-        try store.saveRuleset(rules)
+        try await store.saveRuleset(rules)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             throw fail("\(directory): cannot read the folder")
         }
@@ -61,7 +61,7 @@ struct ImportCommand: AsyncParsableCommand {
             let path = (directory as NSString).appendingPathComponent(name)
             do {
                 let package = try PackageLoader().load(path: path)
-                let (_, outcome) = try catalog.importCertified(package, folder: name, by: .operator("import"))
+                let (_, outcome) = try await catalog.importCertified(package, folder: name, by: .operator("import"))
                 counts[outcome.rawValue, default: 0] += 1
             } catch let error as PackageError {
                 refused.append("\(name): \(error.message)")
@@ -164,7 +164,7 @@ struct RecertifyCommand: AsyncParsableCommand {
         var regressed = 0
         do {
             var batch: RecertificationProgress
-            if !new, let unfinished = try recertifications.unfinished(by: caller) {
+            if !new, let unfinished = try await recertifications.unfinished(by: caller) {
                 batch = unfinished
                 FileHandle.standardError.write(
                     Data(
@@ -182,8 +182,8 @@ struct RecertifyCommand: AsyncParsableCommand {
                 store: store, configuration: PipelineConfiguration(workers: workers, stageThreads: BatchThreads.stages),
                 logger: quietLogger())
             try await ProgressRunner(store: store, pool: pool, title: "re-certification \(batch.id)").run(batch: batch.id)
-            text = try recertifications.summary(batch.id, format: format.rawValue, by: caller).text
-            regressed = try recertifications.progress(batch.id, by: caller).regressed
+            text = try await recertifications.summary(batch.id, format: format.rawValue, by: caller).text
+            regressed = try await recertifications.progress(batch.id, by: caller).regressed
         } catch let error as UseCaseError {
             throw fail(error.message)
         }
@@ -210,7 +210,7 @@ struct ProgressRunner {
 
     func run(batch id: Int64) async throws {
         try await drive { () -> (done: Int, total: Int, detail: String, finished: Bool) in
-            guard let p = try store.recertification(id: id) else { return (0, 0, "", true) }
+            guard let p = try await store.recertification(id: id) else { return (0, 0, "", true) }
             return (
                 p.finished + p.errored, p.total, "passed \(p.passed), failed \(p.failed), regressed \(p.regressed)", p.state == "finished"
             )
@@ -218,14 +218,14 @@ struct ProgressRunner {
     }
 
     func runUntilIdle() async throws {
-        let initial = try store.pendingJobCount()
+        let initial = try await store.pendingJobCount()
         try await drive { () -> (done: Int, total: Int, detail: String, finished: Bool) in
-            let pending = try store.pendingJobCount()
+            let pending = try await store.pendingJobCount()
             return (max(0, initial - pending), initial, "", pending == 0)
         }
     }
 
-    func drive(_ measure: @escaping @Sendable () throws -> (done: Int, total: Int, detail: String, finished: Bool)) async throws {
+    func drive(_ measure: @escaping @Sendable () async throws -> (done: Int, total: Int, detail: String, finished: Bool)) async throws {
         let pool = self.pool
         let workers = Task { await pool.run() }
         defer { workers.cancel() }
@@ -234,7 +234,7 @@ struct ProgressRunner {
         var lastLine = Date.distantPast
         var startDone: Int?
         while true {
-            let state = try measure()
+            let state = try await measure()
             if startDone == nil { startDone = state.done }
             let elapsed = Date().timeIntervalSince(start)
             let doneHere = state.done - (startDone ?? 0)

@@ -64,16 +64,18 @@ struct ConsoleBench: AsyncParsableCommand {
         let store = try Store(path: path)
         let clock = ContinuousClock()
         var bigId = ""
-        let seeding = try clock.measure { bigId = try seed(store) }
+        let seedStart = clock.now
+        bigId = try await seed(store)
+        let seeding = clock.now - seedStart
         print("seeded \(submissions) submissions (one with \(findings) findings) in \(format(seeding))")
 
-        let token = try store.createToken(role: .admin, publisher: nil, label: "bench")
+        let token = try await store.createToken(role: .admin, publisher: nil, label: "bench")
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port, databasePath: path, logLevel: .warning)
         configuration.connectionTimeouts = ConnectionTimeouts()
         // Critical only: cancelling the server at the end logs its open connections as errors.
         var logger = quietLogger()
         logger.logLevel = .critical
-        let app = try buildApplication(configuration, store: store, runWorkers: false, logger: logger)
+        let app = try await buildApplication(configuration, store: store, runWorkers: false, logger: logger)
         let server = Task { try await app.run() }
         defer { server.cancel() }
         let base = "http://127.0.0.1:\(port)"
@@ -119,7 +121,7 @@ struct ConsoleBench: AsyncParsableCommand {
 
     /// The big submission first (its run completed with `findings` findings), then the rest;
     /// every tenth of those has a finished run with a few findings, so queue rows have counts.
-    func seed(_ store: Store) throws -> String {
+    func seed(_ store: Store) async throws -> String {
         let swagger =
             #"{"swagger":"2.0","info":{"title":"Bench","version":"1.0","description":"A connector."},"host":"api.example.com","basePath":"/","schemes":["https"],"paths":{}}"#
         let package = ConnectorPackage(
@@ -135,8 +137,8 @@ struct ConsoleBench: AsyncParsableCommand {
                 fileName: "bench.zip", stages: ["package", "schema", "policy"], rulesetVersion: "bench", toolVersion: "bench")
         }
         let severities: [Severity] = [.error, .warning, .warning, .info]
-        func complete(_ count: Int) throws {
-            guard let job = try store.claimNextJob(owner: "bench", leaseSeconds: 600) else { return }
+        func complete(_ count: Int) async throws {
+            guard let job = try await store.claimNextJob(owner: "bench", leaseSeconds: 600) else { return }
             let items = (0..<count).map { n in
                 Finding(
                     ruleId: ["mime-types", "type-format", "description-sentence", "summary-length"][n % 4],
@@ -145,16 +147,16 @@ struct ConsoleBench: AsyncParsableCommand {
                     file: "apiDefinition.swagger.json", pointer: "/paths/~1items~1\(n)/get", line: n + 1, column: 5,
                     operation: "Get\(n)", signature: "\(n)")
             }
-            try store.completeRun(
+            try await store.completeRun(
                 job,
                 result: PackageResult(path: "bench", stages: [StageResult(name: "schema", status: .failed, durationMs: 1, findings: items)])
             )
         }
-        let big = try store.createSubmission(publisher: "Bench", actor: "submitter:bench", upload: upload(0))
-        try complete(findings)
+        let big = try await store.createSubmission(publisher: "Bench", actor: "submitter:bench", upload: upload(0))
+        try await complete(findings)
         for index in 1..<submissions {
-            _ = try store.createSubmission(publisher: "Publisher \(index % 40)", actor: "submitter:bench", upload: upload(index))
-            if index % 10 == 0 { try complete(5) }
+            _ = try await store.createSubmission(publisher: "Publisher \(index % 40)", actor: "submitter:bench", upload: upload(index))
+            if index % 10 == 0 { try await complete(5) }
         }
         return big.id
     }

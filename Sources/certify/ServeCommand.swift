@@ -102,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try openStore(path, sealer: secretSealer)
         // Webhook secrets written before they were sealed are sealed now.
         do {
-            let sealed = try store.sealPlaintextWebhookSecrets()
+            let sealed = try await store.sealPlaintextWebhookSecrets()
             if sealed > 0 {
                 FileHandle.standardError.write(Data("certify: sealed \(sealed) webhook secret(s) stored in the clear\n".utf8))
             }
@@ -120,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
             requestHeadTimeout: .milliseconds(Int64(requestHeadTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
         configuration.console = ConsoleSessionSettings(
             lifetime: .seconds(Int64(sessionHours * 3600)), secureCookies: behindTls, publicURL: pipeline.publicUrl)
-        let app = try buildApplication(configuration, store: store, registry: registry, runWorkers: !noWorkers)
+        let app = try await buildApplication(configuration, store: store, registry: registry, runWorkers: !noWorkers)
         let workersNote = noWorkers ? ", without workers (run 'certify worker' for the checks and webhooks)" : ""
         FileHandle.standardError.write(Data("certify: serving http://\(host):\(port) with database \(path)\(workersNote)\n".utf8))
         try await app.runService()
@@ -277,7 +277,7 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let tokens = Tokens(store: try openStore(database.path))
             do {
-                print(
+                await print(
                     try tokens.create(
                         role: role, publisher: publisher, label: label,
                         by: .operator("cli:\(ProcessInfo.processInfo.userName)")))

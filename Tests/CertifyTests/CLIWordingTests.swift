@@ -54,7 +54,7 @@ final class CLIWordingTests: XCTestCase {
     /// The client commands against a live server: `submit` prints the id on standard output and
     /// a summary on standard error; `status` prints the summary, and the JSON with --json.
     func testSubmitAndStatusSpeakToAPersonAndTheIdGoesToStandardOutput() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.live) { client in
             let server = "http://127.0.0.1:\(client.port ?? 0)"
             let submitted = try CheckCommandTests.run(["submit", TestPaths.package("clean"), "--server", server, "--token", f.contoso])

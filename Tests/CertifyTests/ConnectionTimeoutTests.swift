@@ -86,7 +86,7 @@ final class ConnectionTimeoutTests: XCTestCase {
     }
 
     func testATricklingRequestHeadIsClosedAfterTheHeadTimeout() async throws {
-        let f = try makeServerFixture(
+        let f = try await makeServerFixture(
             connectionTimeouts: ConnectionTimeouts(requestHeadTimeout: .seconds(1), idleTimeout: .seconds(4)))
         try await f.app.test(.live) { client in
             let port = try XCTUnwrap(client.port)

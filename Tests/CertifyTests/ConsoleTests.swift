@@ -130,7 +130,7 @@ final class ConsoleBrowser: @unchecked Sendable {
 /// security headers, who sees what, the review flow through its forms, hostile values, limits.
 final class ConsoleTests: XCTestCase {
     func testSignInGivesAStrictHttpOnlySessionStoredOnlyHashedAndSignOutEndsIt() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let browser = ConsoleBrowser(client)
             let signIn = try await browser.get("/")
@@ -147,11 +147,14 @@ final class ConsoleTests: XCTestCase {
             XCTAssertFalse(cookie.contains("Secure"), "not behind TLS unless told: \(cookie)")
             let sessionId = try XCTUnwrap(browser.cookies["certify_session"])
             // Only the hash of the session's key is stored; the cookie's value is nowhere in the database.
-            let reviewerId = try XCTUnwrap(try f.store.authenticate(token: f.reviewer)).tokenId
-            XCTAssertEqual(try f.store.sessionCount(tokenId: reviewerId), 1)
-            let database = try Data(contentsOf: URL(fileURLWithPath: f.store.path))
+            let awaited150_1 = try await f.store.authenticate(token: f.reviewer)
+            let reviewerId = try XCTUnwrap(awaited150_1).tokenId
+            let awaited1 = try await f.store.sessionCount(tokenId: reviewerId)
+            XCTAssertEqual(awaited1, 1)
+            let database = try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
             XCTAssertNil(database.range(of: Data(sessionId.utf8)), "the session id is stored in the clear")
-            XCTAssertNotNil(try f.store.session(key: "console.\(sessionId)"))
+            let awaited2 = try await f.store.session(key: "console.\(sessionId)")
+            XCTAssertNotNil(awaited2)
             // Signed in: home is the queue for a reviewer.
             let home = try await browser.get("/")
             XCTAssertEqual(home.status, .seeOther)
@@ -162,8 +165,10 @@ final class ConsoleTests: XCTestCase {
             // Sign-out ends the session on the server: the old cookie no longer works.
             let out = try await browser.post("/sign-out", [])
             XCTAssertEqual(out.status, .seeOther)
-            XCTAssertEqual(try f.store.sessionCount(tokenId: reviewerId), 0)
-            XCTAssertNil(try f.store.session(key: "console.\(sessionId)"))
+            let awaited3 = try await f.store.sessionCount(tokenId: reviewerId)
+            XCTAssertEqual(awaited3, 0)
+            let awaited4 = try await f.store.session(key: "console.\(sessionId)")
+            XCTAssertNil(awaited4)
             browser.cookies["certify_session"] = sessionId
             let after = try await browser.get("/queue")
             XCTAssertEqual(after.status, .seeOther, "a page needs a sign-in again")
@@ -172,7 +177,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testSigningInAgainGivesANewSessionAndEndsTheOldOne() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let browser = ConsoleBrowser(client)
             try await browser.signIn(f.reviewer)
@@ -187,7 +192,8 @@ final class ConsoleTests: XCTestCase {
             XCTAssertEqual(again.status, .seeOther)
             let second = try XCTUnwrap(browser.cookies["certify_session"])
             XCTAssertNotEqual(first, second)
-            XCTAssertNil(try f.store.session(key: "console.\(first)"), "the old session ended")
+            let awaited5 = try await f.store.session(key: "console.\(first)")
+            XCTAssertNil(awaited5, "the old session ended")
             let page = try await browser.get("/admin/tokens")
             XCTAssertEqual(page.status, .ok, "signed in as the admin now")
             XCTAssertNotEqual(browser.csrf, firstToken, "each session has its own CSRF token")
@@ -195,7 +201,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testAWrongTokenIsRefusedWithTheFormAgainAndTheSecureFlagFollowsTheSetting() async throws {
-        let f = try makeServerFixture(console: ConsoleSessionSettings(secureCookies: true))
+        let f = try await makeServerFixture(console: ConsoleSessionSettings(secureCookies: true))
         try await f.app.test(.router) { client in
             let browser = ConsoleBrowser(client)
             let refused = try await browser.signIn("cert_not-a-token")
@@ -215,7 +221,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testSignInRefusesAFormWithoutItsTokenOrFromAnotherSite() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let browser = ConsoleBrowser(client)
             _ = try await browser.get("/")
@@ -233,7 +239,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testEveryPageSendsItsPolicyAndOnlyNoncedScripts() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -276,7 +282,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testAFormWithoutItsTokenOrFromAnotherOriginChangesNothing() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -284,7 +290,8 @@ final class ConsoleTests: XCTestCase {
             let reviewer = ConsoleBrowser(client)
             try await reviewer.signIn(f.reviewer)
             _ = try await reviewer.get("/submissions/\(id)")
-            let events = try XCTUnwrap(try f.store.submissionDetail(id: id)).events.count
+            let awaited292_2 = try await f.store.submissionDetail(id: id)
+            let events = try XCTUnwrap(awaited292_2).events.count
             for (csrf, origin) in [("", nil), ("not-the-token", nil), (nil, "https://evil.example"), (nil, "null")] as [(String?, String?)]
             {
                 var extra: HTTPFields = [:]
@@ -296,22 +303,25 @@ final class ConsoleTests: XCTestCase {
             let crossSite = try await reviewer.post(
                 "/submissions/\(id)/actions", [("action", "assign")], extra: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
             XCTAssertEqual(crossSite.status, .forbidden)
-            let detail = try XCTUnwrap(try f.store.submissionDetail(id: id))
+            let awaited304_3 = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(awaited304_3)
             XCTAssertEqual(detail.events.count, events, "no refused form changed anything")
             XCTAssertNil(detail.submission.assignee)
             // The same form from this origin (the test router's authority is "localhost"), with its token, is taken.
             let taken = try await reviewer.post(
                 "/submissions/\(id)/actions", [("action", "assign")], extra: [HTTPField.Name("Origin")!: "http://localhost"])
             XCTAssertEqual(taken.status, .seeOther, taken.body)
-            XCTAssertEqual(try f.store.submission(id: id)?.assignee, "alice", "as the API assigns: the token's label")
+            let awaited6 = try await f.store.submission(id: id)?.assignee
+            XCTAssertEqual(awaited6, "alice", "as the API assigns: the token's label")
             // Uploads too: without the token no submission is made.
             let publisher = ConsoleBrowser(client)
             try await publisher.signIn(f.contoso)
             _ = try await publisher.get("/")
-            let before = try f.store.scalar("SELECT count(*) FROM submission")
+            let before = try await f.store.scalar("SELECT count(*) FROM submission")
             let forged = try await publisher.upload("/submissions", zip: try TestPaths.zippedPackage("clean"), csrf: "")
             XCTAssertEqual(forged.status, .forbidden)
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM submission"), before)
+            let awaited7 = try await f.store.scalar("SELECT count(*) FROM submission")
+            XCTAssertEqual(awaited7, before)
             // A signed-out browser's form is refused, not redirected.
             let stranger = ConsoleBrowser(client)
             let anonymous = try await stranger.post("/submissions/\(id)/actions", [("action", "assign")], csrf: "x")
@@ -321,7 +331,7 @@ final class ConsoleTests: XCTestCase {
 
     func testBehindAProxyTheFormsOfThePublicURLAreAccepted() async throws {
         // A proxy that rewrites Host: the browser's Origin is the public URL, not the authority seen here.
-        let f = try makeServerFixture(console: ConsoleSessionSettings(publicURL: "https://certify.example.com"))
+        let f = try await makeServerFixture(console: ConsoleSessionSettings(publicURL: "https://certify.example.com"))
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -346,7 +356,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testPagesFollowTheSameVisibilityAsTheAPI() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -373,7 +383,8 @@ final class ConsoleTests: XCTestCase {
             _ = try await fabrikam.get("/")
             let act = try await fabrikam.post("/submissions/\(id)/actions", [("action", "withdraw")])
             XCTAssertEqual(act.status, .notFound)
-            XCTAssertEqual(try f.store.submission(id: id)?.state, "awaiting-review")
+            let awaited8 = try await f.store.submission(id: id)?.state
+            XCTAssertEqual(awaited8, "awaiting-review")
             // A reviewer reads batches but neither starts one nor manages tokens.
             let reviewer = ConsoleBrowser(client)
             try await reviewer.signIn(f.reviewer)
@@ -403,7 +414,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testASessionExpires() async throws {
-        let f = try makeServerFixture(console: ConsoleSessionSettings(lifetime: .seconds(1)))
+        let f = try await makeServerFixture(console: ConsoleSessionSettings(lifetime: .seconds(1)))
         try await f.app.test(.router) { client in
             let browser = ConsoleBrowser(client)
             try await browser.signIn(f.reviewer)
@@ -416,7 +427,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testRevokingATokenEndsItsSessionsAndANewTokenIsShownOnce() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let publisher = ConsoleBrowser(client)
             try await publisher.signIn(f.contoso)
@@ -427,13 +438,16 @@ final class ConsoleTests: XCTestCase {
             let list = try await admin.get("/admin/tokens")
             XCTAssertTrue(list.body.contains("contoso-ci"))
             XCTAssertFalse(list.body.contains(f.contoso), "a token is never shown again")
-            let contosoId = try XCTUnwrap(try f.store.authenticate(token: f.contoso)).tokenId
+            let awaited438_4 = try await f.store.authenticate(token: f.contoso)
+            let contosoId = try XCTUnwrap(awaited438_4).tokenId
             let revoked = try await admin.post("/admin/tokens/\(contosoId)/revoke", [])
             XCTAssertEqual(revoked.status, .seeOther)
-            XCTAssertEqual(try f.store.sessionCount(tokenId: contosoId), 0)
+            let awaited9 = try await f.store.sessionCount(tokenId: contosoId)
+            XCTAssertEqual(awaited9, 0)
             let after = try await publisher.get("/")
             XCTAssertTrue(after.body.contains("id=\"sign-in\""), "the revoked token's session has ended")
-            XCTAssertNil(try f.store.authenticate(token: f.contoso), "and the bearer token with it")
+            let awaited10 = try await f.store.authenticate(token: f.contoso)
+            XCTAssertNil(awaited10, "and the bearer token with it")
             let again = try await admin.post("/admin/tokens/\(contosoId)/revoke", [])
             XCTAssertEqual(again.status, .notFound)
             let made = try await admin.post("/admin/tokens", [("role", "submitter"), ("publisher", "Northwind"), ("label", "nw")])
@@ -441,7 +455,8 @@ final class ConsoleTests: XCTestCase {
             let token = try XCTUnwrap(
                 made.body.components(separatedBy: "<code id=\"new-token\" class=\"secret\">").dropFirst().first?
                     .components(separatedBy: "<").first)
-            XCTAssertEqual(try f.store.authenticate(token: token)?.publisher, "Northwind")
+            let awaited11 = try await f.store.authenticate(token: token)?.publisher
+            XCTAssertEqual(awaited11, "Northwind")
             let tokensPage = try await admin.get("/admin/tokens")
             XCTAssertFalse(tokensPage.body.contains(token))
             let noPublisher = try await admin.post("/admin/tokens", [("role", "submitter")])
@@ -451,7 +466,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testTheReviewFlowThroughTheForms() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let publisher = ConsoleBrowser(client)
             try await publisher.signIn(f.contoso)
@@ -471,9 +486,11 @@ final class ConsoleTests: XCTestCase {
             let queue = try await reviewer.get("/queue")
             XCTAssertTrue(queue.body.contains("data-id=\"\(id)\""), "the new submission is in the queue")
             var page = try await reviewer.get(path)
-            let state = try XCTUnwrap(try f.store.submission(id: id)?.state)
+            let awaited485_5 = try await f.store.submission(id: id)?.state
+            let state = try XCTUnwrap(awaited485_5)
             XCTAssertTrue(page.body.contains("id=\"state\" class=\"state state-\(state)\">\(state)<"), page.body)
-            let detail = try XCTUnwrap(try f.store.submissionDetail(id: id))
+            let awaited487_6 = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(awaited487_6)
             let finding = try XCTUnwrap(detail.latestRun?.findings.first { $0.severity == .warning })
             XCTAssertEqual(finding.ruleId, "description-sentence")
             XCTAssertTrue(page.body.contains("data-fingerprint=\"\(finding.fingerprint)\""))
@@ -505,12 +522,13 @@ final class ConsoleTests: XCTestCase {
                 "/submissions/\(id)/actions",
                 [("action", "accept"), ("fingerprint", finding.fingerprint), ("reason", "x"), ("expires", "31/01/2031")])
             XCTAssertEqual(badDate.status, .badRequest)
-            if try f.store.submission(id: id)?.state != "changes-required" {
+            if try await f.store.submission(id: id)?.state != "changes-required" {
                 let asked = try await reviewer.post(
                     "/submissions/\(id)/actions", [("action", "request-changes"), ("text", "End the description with a period.")])
                 XCTAssertEqual(asked.status, .seeOther, asked.body)
             }
-            XCTAssertEqual(try f.store.submission(id: id)?.state, "changes-required")
+            let awaited12 = try await f.store.submission(id: id)?.state
+            XCTAssertEqual(awaited12, "changes-required")
             // The publisher sees what was asked, and uploads a revision.
             let home = try await publisher.get("/")
             XCTAssertTrue(home.body.contains("data-id=\"\(id)\""))
@@ -518,7 +536,8 @@ final class ConsoleTests: XCTestCase {
             let revision = try await publisher.upload("\(path)/revisions", zip: try consolePackage(warning: false))
             XCTAssertEqual(revision.status, .seeOther, revision.body)
             await f.drain()
-            XCTAssertEqual(try f.store.submission(id: id)?.revision, 2)
+            let awaited13 = try await f.store.submission(id: id)?.revision
+            XCTAssertEqual(awaited13, 2)
             // The reviewer compares the two revisions.
             let compare = try await reviewer.get("\(path)/compare?from=1&to=2")
             XCTAssertEqual(compare.status, .ok, compare.body)
@@ -530,7 +549,7 @@ final class ConsoleTests: XCTestCase {
             XCTAssertEqual(badCompare.status, .badRequest)
             XCTAssertTrue(badCompare.body.contains("there is no revision 9"))
             _ = try await reviewer.get(path)
-            if try f.store.submission(id: id)?.state == "awaiting-review" {
+            if try await f.store.submission(id: id)?.state == "awaiting-review" {
                 let awaited8 = try await reviewer.post("/submissions/\(id)/actions", [("action", "assign")])
                 XCTAssertEqual(awaited8.status, .seeOther)
             }
@@ -538,7 +557,8 @@ final class ConsoleTests: XCTestCase {
             XCTAssertEqual(awaited9.status, .seeOther)
             let awaited10 = try await reviewer.post("/submissions/\(id)/actions", [("action", "certify")])
             XCTAssertEqual(awaited10.status, .seeOther)
-            XCTAssertEqual(try f.store.submission(id: id)?.state, "certified")
+            let awaited14 = try await f.store.submission(id: id)?.state
+            XCTAssertEqual(awaited14, "certified")
             // An action the state no longer allows is a page that says so, not a crash.
             let late = try await reviewer.post("/submissions/\(id)/actions", [("action", "approve")])
             XCTAssertEqual(late.status, .conflict)
@@ -547,11 +567,11 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testHostileValuesRenderAsText() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         let payloads = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>"]
         try await f.app.test(.router) { client in
             // A connector whose title, a publisher and a token label carry markup.
-            let hostilePublisher = try f.store.createToken(role: .submitter, publisher: payloads[1], label: payloads[0])
+            let hostilePublisher = try await f.store.createToken(role: .submitter, publisher: payloads[1], label: payloads[0])
             var files: [PackageFile] = try ["apiDefinition.swagger.json", "apiProperties.json", "readme.md"].map { name in
                 PackageFile(
                     path: name, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.package("clean") + "/" + name))))
@@ -572,7 +592,8 @@ final class ConsoleTests: XCTestCase {
             let path = String(try XCTUnwrap(uploaded.location).prefix { $0 != "?" })
             let id = String(path.dropFirst("/submissions/".count))
             // A finished run with a hostile finding message, evidence and probe exchange.
-            let job = try XCTUnwrap(try f.store.claimNextJob(owner: "test", leaseSeconds: 60))
+            let awaited589_7 = try await f.store.claimNextJob(owner: "test", leaseSeconds: 60)
+            let job = try XCTUnwrap(awaited589_7)
             let hostile = payloads.joined(separator: " ")
             let finding = Finding(
                 ruleId: "response-schema", severity: .warning, stage: "probe", message: "Answer was \(hostile)",
@@ -580,7 +601,7 @@ final class ConsoleTests: XCTestCase {
             let exchange = Exchange(
                 operation: hostile, method: "GET", url: "https://api.example/\(hostile)", requestHeaders: ["X-A: \(hostile)"],
                 status: 200, latencyMs: 3, responseHeaders: ["Content-Type: \(hostile)"], bodyExcerpt: hostile, error: hostile)
-            try f.store.completeRun(
+            try await f.store.completeRun(
                 job,
                 result: PackageResult(
                     path: "hostile",
@@ -599,7 +620,8 @@ final class ConsoleTests: XCTestCase {
             _ = try await publisher.get(path)
             let revision = try await publisher.upload("\(path)/revisions", zip: zip, fileName: "\"><img src=x onerror=alert(1)>.zip")
             XCTAssertEqual(revision.status, .seeOther, revision.body)
-            XCTAssertEqual(try f.store.submissionDetail(id: id)?.revisions.last?.fileName, "\"><img src=x onerror=alert(1)>.zip")
+            let awaited15 = try await f.store.submissionDetail(id: id)?.revisions.last?.fileName
+            XCTAssertEqual(awaited15, "\"><img src=x onerror=alert(1)>.zip")
             let pages = [
                 try await reviewer.get(path), try await reviewer.get("/queue"), try await reviewer.get("/admin/tokens"),
                 try await reviewer.get("\(path)/compare?from=1&to=2"),
@@ -621,7 +643,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testHostileFormsGetAClearRefusal() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -672,7 +694,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testTheQueueShowsCountsFiltersAndPages() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let brokenSubmission = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let cleanSubmission = try await apiSubmit(client, token: f.fabrikam)

@@ -10,26 +10,32 @@ import XCTest
 /// What an acknowledged submission survives (README, "Durability"): its transaction commits with
 /// synchronous = FULL, the store's other writes with NORMAL, and a failed one leaves NORMAL behind.
 final class DurabilityTests: XCTestCase {
-    func testAcknowledgedWritesCommitWithFullSynchronousAndOthersWithNormal() throws {
+    func testAcknowledgedWritesCommitWithFullSynchronousAndOthersWithNormal() async throws {
         let store = try Store(path: TestPaths.temporaryDatabase())
-        XCTAssertEqual(try store.durableWrite { db in try Store.synchronousLevel(db) }, 2, "FULL inside an acknowledged write")
-        XCTAssertEqual(try store.pool.write { db in try Store.synchronousLevel(db) }, 1, "NORMAL again afterwards")
+        let full = try await store.database.write(durable: true) { db in try await db.scalar(Int.self, sql: "PRAGMA synchronous") }
+        XCTAssertEqual(full, 2, "FULL inside an acknowledged write")
+        let after = try await store.synchronousLevel()
+        XCTAssertEqual(after, 1, "NORMAL again afterwards")
         struct Refused: Error {}
-        XCTAssertThrowsError(try store.durableWrite { _ -> Int in throw Refused() }) { XCTAssertTrue($0 is Refused) }
-        XCTAssertEqual(try store.pool.write { db in try Store.synchronousLevel(db) }, 1, "NORMAL after a failed write too")
+        await XCTAssertThrowsErrorAsync(try await store.database.write(durable: true) { _ -> Int in throw Refused() }) {
+            XCTAssertTrue($0 is Refused)
+        }
+        let afterFailure = try await store.synchronousLevel()
+        XCTAssertEqual(afterFailure, 1, "NORMAL after a failed write too")
     }
 
     /// A submission answered 201 is in the file when the call returns: a second connection that
     /// opens the file afresh (as after a crash) sees it.
-    func testASubmissionIsOnDiskWhenCreateReturns() throws {
+    func testASubmissionIsOnDiskWhenCreateReturns() async throws {
         let path = TestPaths.temporaryDatabase()
         let store = try Store(path: path)
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
         let upload = Store.Upload(
             zip: try package.zipData(), contentSha256: package.contentHash, connector: "Contoso Weather",
             fileName: "clean.zip", stages: [], rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
-        let created = try store.createSubmission(publisher: "Contoso", actor: "test", upload: upload)
+        let created = try await store.createSubmission(publisher: "Contoso", actor: "test", upload: upload)
         let reopened = try Store(path: path)
-        XCTAssertEqual(try reopened.submissionDetail(id: created.id)?.submission.id, created.id)
+        let awaited38_1 = try await reopened.submissionDetail(id: created.id)?.submission.id
+        XCTAssertEqual(awaited38_1, created.id)
     }
 }

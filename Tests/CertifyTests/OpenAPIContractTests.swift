@@ -36,7 +36,8 @@ final class OpenAPIContractTests: XCTestCase {
             })
         XCTAssertFalse(routed.isEmpty)
         // The console's HTML pages and forms are not the API; they are listed apart, and exactly.
-        XCTAssertTrue(ConsolePages.routeList.isSubset(of: routed), "console routes not routed: \(ConsolePages.routeList.subtracting(routed))")
+        XCTAssertTrue(
+            ConsolePages.routeList.isSubset(of: routed), "console routes not routed: \(ConsolePages.routeList.subtracting(routed))")
         XCTAssertTrue(ConsolePages.routeList.isDisjoint(with: described))
         let undescribed = routed.subtracting(described).subtracting(ConsolePages.routeList).sorted()
         let missing = described.subtracting(routed).sorted()
@@ -68,7 +69,7 @@ final class OpenAPIContractTests: XCTestCase {
         let file = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         XCTAssertEqual(OpenAPIDescription.yaml, file, "the embedded openapi.yaml is stale: rebuild")
         let expected = try OpenAPIDescription.convertToJSON(file)
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/v1/openapi.yaml", method: .get) { response in
                 XCTAssertEqual(response.status, .ok)
@@ -89,7 +90,7 @@ final class OpenAPIContractTests: XCTestCase {
     }
 
     func testUnroutedRequestsAnswerInTheErrorShape() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/v1/queue", method: .patch, headers: apiHeaders(f.reviewer)) { response in
                 XCTAssertEqual(response.status, .methodNotAllowed)
@@ -115,7 +116,7 @@ final class OpenAPIContractTests: XCTestCase {
     /// Found by Schemathesis: fingerprints are checked for their form (400) and then looked up
     /// in the latest run (409 when absent); `expiresAt` is RFC 3339, read strictly.
     func testReviewActionInputsAreReadStrictly() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(created["id"] as? String)
@@ -154,7 +155,7 @@ final class OpenAPIContractTests: XCTestCase {
     /// Found by Schemathesis: a credential whose value starts with a combining mark or an emoji
     /// modifier is still NAME=VALUE; a probe base URL that is no URL is refused at once.
     func testProbeSettingsAreReadAsWritten() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let zip = try TestPaths.zippedPackage("clean")
             for (header, value, expected) in [

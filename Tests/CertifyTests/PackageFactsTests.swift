@@ -174,7 +174,7 @@ final class PackageFactsTests: XCTestCase {
         let noPublisher = replacingProperties(#"{"properties": {"connectionParameters": {}, "capabilities": []}}"#)
         XCTAssertEqual(CatalogNames.publisher(stackOwnerOnly), "Fabrikam")
 
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             try await client.execute(
                 uri: "/v1/submissions?filename=weather.zip", method: .post, headers: apiHeaders(f.admin, contentType: "application/zip"),

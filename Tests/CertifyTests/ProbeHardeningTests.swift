@@ -204,7 +204,7 @@ final class ProbeHardeningTests: XCTestCase {
     func testNoFormOfTheCredentialsReachesTheDatabase() async throws {
         try await Self.echoAPI().test(.live) { api in
             let port = try XCTUnwrap(api.port)
-            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let f = try await makeServerFixture(allowPrivateNetwork: true)
             let zip = try Self.package(swagger: Self.echoSwagger()).zipData()
             let id = try await f.app.test(.router) { client -> String in
                 var headers = apiHeaders(f.contoso, contentType: "application/zip")
@@ -221,13 +221,15 @@ final class ProbeHardeningTests: XCTestCase {
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, requestTimeoutSeconds: 1, requestsPerSecond: 50)
             pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
-            let detail = try XCTUnwrap(try f.store.submissionDetail(id: id))
+            let awaited224_1 = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(awaited224_1)
             let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })
             XCTAssertEqual(Set(probe.exchanges.map(\.operation)).count, Self.echoPaths.count, probe.summary ?? "")
-            XCTAssertGreaterThan(try f.store.scalar("SELECT count(*) FROM probe_exchange"), Self.echoPaths.count - 1)
+            let awaited1 = try await f.store.scalar("SELECT count(*) FROM probe_exchange")
+            XCTAssertGreaterThan(awaited1, Self.echoPaths.count - 1)
             let bytes =
-                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
-                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: (f.store.path ?? "") + "-wal"))) ?? Data())
             for fragment in Self.fragments {
                 XCTAssertNil(bytes.range(of: Data(fragment.utf8)), "'\(fragment)' of a credential is in the database")
             }

@@ -212,7 +212,7 @@ final class ProbeTests: XCTestCase {
     func testProbingThroughTheServer() async throws {
         try await probeFixtureAPI().test(.live) { api in
             let port = try XCTUnwrap(api.port)
-            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let f = try await makeServerFixture(allowPrivateNetwork: true)
             let zip = try TestPaths.zippedPackage("probe-fixture")
             let id = try await f.app.test(.router) { client -> String in
                 var headers = apiHeaders(f.contoso, contentType: "application/zip")
@@ -224,22 +224,26 @@ final class ProbeTests: XCTestCase {
                     return try XCTUnwrap(try apiJSON(response)["id"] as? String)
                 }
             }
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 1)
+            let awaited1 = try await f.store.scalar("SELECT count(*) FROM run_secret")
+            XCTAssertEqual(awaited1, 1)
             var pipeline = PipelineConfiguration()
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, latencyBudgetMilliseconds: 250, maximumRetryAfterSeconds: 2)
             pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 0, "credentials are for one run")
-            XCTAssertGreaterThan(try f.store.scalar("SELECT count(*) FROM probe_exchange"), 5)
-            let detail = try XCTUnwrap(try f.store.submissionDetail(id: id))
+            let awaited2 = try await f.store.scalar("SELECT count(*) FROM run_secret")
+            XCTAssertEqual(awaited2, 0, "credentials are for one run")
+            let awaited3 = try await f.store.scalar("SELECT count(*) FROM probe_exchange")
+            XCTAssertGreaterThan(awaited3, 5)
+            let awaited237_1 = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(awaited237_1)
             let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })
             XCTAssertTrue(probe.findings.contains { $0.ruleId == "probe-schema-mismatch" && $0.operation == "GetItem" })
             XCTAssertNotNil(probe.summary)
             let markdown = ReportRenderer.render(ReportBuilder.report(for: detail), as: .markdown)
             XCTAssertTrue(markdown.contains(probe.summary!), "the probe summary is in the report")
             let bytes =
-                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
-                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: (f.store.path ?? "") + "-wal"))) ?? Data())
             XCTAssertNil(bytes.range(of: Data(fixtureKey.utf8)), "the credential is not in the database")
         }
     }
@@ -466,7 +470,7 @@ final class OAuthProbeTests: XCTestCase {
     func testNoSecretOfTheGrantReachesTheDatabase() async throws {
         try await api().test(.live) { api in
             let port = try XCTUnwrap(api.port)
-            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let f = try await makeServerFixture(allowPrivateNetwork: true)
             let package = ConnectorPackage(
                 name: "oauth", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger(port: port).utf8))])
             let zip = try package.zipData()
@@ -485,11 +489,12 @@ final class OAuthProbeTests: XCTestCase {
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, requestTimeoutSeconds: 2, requestsPerSecond: 50)
             pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
-            let probe = try XCTUnwrap(try f.store.submissionDetail(id: id)?.latestRun?.stages.first { $0.name == "probe" })
+            let awaited491_2 = try await f.store.submissionDetail(id: id)?.latestRun?.stages.first { $0.name == "probe" }
+            let probe = try XCTUnwrap(awaited491_2)
             XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/me") && $0.status == 200 }, "the token was obtained and used")
             let bytes =
-                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
-                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: (f.store.path ?? "") + "-wal"))) ?? Data())
             for secret in [Self.token, Self.secret] {
                 XCTAssertNil(bytes.range(of: Data(secret.utf8)), "\(secret) is in the database")
             }

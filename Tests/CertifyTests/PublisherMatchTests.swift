@@ -40,7 +40,7 @@ final class PublisherMatchTests: XCTestCase {
     }
 
     func testTheUploadAnswerCarriesANoteAndTheRunTheFinding() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             // The clean fixture names Contoso; the Fabrikam account files it.
             let created = try await apiSubmit(client, token: f.fabrikam, fixture: "clean")

@@ -64,15 +64,15 @@ final class QueryParameterTests: XCTestCase {
     }
 
     func testMalformedQueryParametersAnswer400NamingTheParameter() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         // One certified connector, so that a re-certification batch exists.
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
-        _ = try f.store.importCertified(
+        _ = try await f.store.importCertified(
             publisher: "Contoso", actor: "import",
             upload: Store.Upload(
                 zip: try package.zipData(), contentSha256: package.contentHash, connector: "clean", fileName: "clean",
                 stages: [], rulesetVersion: Ruleset.default.version, toolVersion: CertifyVersion.tool))
-        let batch = try f.store.createRecertification(
+        let batch = try await f.store.createRecertification(
             .all, stages: StageRegistry.staticNames, ruleset: .default, toolVersion: CertifyVersion.tool, actor: "admin")
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso)
@@ -204,7 +204,7 @@ final class QueryParameterTests: XCTestCase {
     /// a 500 with an empty body. The cursor is now checked before, and an error no handler
     /// turned into a status still answers with the usual JSON body.
     func testTheSubmissionsListRefusesABadCursorWith400() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/v1/submissions?cursor=abc", method: .get, headers: apiHeaders(f.contoso)) { response in
                 XCTAssertEqual(response.status, .badRequest)
@@ -236,7 +236,7 @@ final class QueryParameterTests: XCTestCase {
     /// every route, and no request log line shows a query value that may be a secret.
     func testSecretsInTheQueryStringAreRefusedAndNeverLogged() async throws {
         let log = CapturedLog()
-        let f = try makeServerFixture(logger: log.logger)
+        let f = try await makeServerFixture(logger: log.logger)
         let zip = try TestPaths.zippedPackage("clean")
         try await f.app.test(.router) { client in
             for (query, advice) in [
@@ -261,8 +261,10 @@ final class QueryParameterTests: XCTestCase {
                 }
             }
             // Nothing was stored from those.
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM submission"), 0)
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM run_secret"), 0)
+            let awaited1 = try await f.store.scalar("SELECT count(*) FROM submission")
+            XCTAssertEqual(awaited1, 0)
+            let awaited2 = try await f.store.scalar("SELECT count(*) FROM run_secret")
+            XCTAssertEqual(awaited2, 0)
             // Any other parameter's value that is not known to be harmless is not logged either.
             try await client.execute(uri: "/v1/queue?token=s3cr3t-token", method: .get, headers: apiHeaders(f.reviewer)) {
                 XCTAssertEqual($0.status, .badRequest)

@@ -19,15 +19,17 @@ final class RecertificationTests: XCTestCase {
             let upload = Store.Upload(
                 zip: try package.zipData(), contentSha256: package.contentHash, connector: name, fileName: name,
                 stages: [], rulesetVersion: Ruleset.default.version, toolVersion: CertifyVersion.tool)
-            let (id, outcome) = try store.importCertified(publisher: "Contoso", actor: "import", upload: upload)
+            let (id, outcome) = try await store.importCertified(publisher: "Contoso", actor: "import", upload: upload)
             XCTAssertEqual(outcome, .imported)
             ids[name] = id
             // Importing the same content again changes nothing.
-            XCTAssertEqual(try store.importCertified(publisher: "Contoso", actor: "import", upload: upload).1, .unchanged)
+            let awaited1 = try await store.importCertified(publisher: "Contoso", actor: "import", upload: upload).1
+            XCTAssertEqual(awaited1, .unchanged)
         }
-        try store.saveRuleset(.default)
+        try await store.saveRuleset(.default)
         await WorkerPool(store: store).drain()
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM submission WHERE state = 'certified'"), 4, "imports stay certified")
+        let awaited2 = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'certified'")
+        XCTAssertEqual(awaited2, 4, "imports stay certified")
         return ids
     }
 
@@ -37,33 +39,38 @@ final class RecertificationTests: XCTestCase {
         let store = try Store(path: TestPaths.temporaryDatabase())
         let ids = try await importFixtures(into: store)
 
-        let same = try store.createRecertification(
+        let same = try await store.createRecertification(
             .all, stages: [], ruleset: .default, toolVersion: CertifyVersion.tool, actor: "admin")
         XCTAssertEqual(same.total, 4)
         await WorkerPool(store: store).drain()
-        let first = try XCTUnwrap(try store.recertification(id: same.id))
+        let awaited46_1 = try await store.recertification(id: same.id)
+        let first = try XCTUnwrap(awaited46_1)
         XCTAssertEqual(first.state, "finished")
         XCTAssertEqual(first.regressed, 0)
-        XCTAssertTrue(try store.recertificationItems(id: same.id).allSatisfy { $0.newFindings.isEmpty && $0.fixedFindings.isEmpty })
+        let awaited3 = try await store.recertificationItems(id: same.id).allSatisfy { $0.newFindings.isEmpty && $0.fixedFindings.isEmpty }
+        XCTAssertTrue(awaited3)
 
         let stricter = Ruleset(rules: ["json-duplicate-key": .init(severity: .error)])
-        let batch = try store.createRecertification(
+        let batch = try await store.createRecertification(
             .all, stages: [], ruleset: stricter, toolVersion: CertifyVersion.tool, actor: "admin")
         XCTAssertNotEqual(batch.rulesetVersion, same.rulesetVersion)
         await WorkerPool(store: store).drain()
-        let progress = try XCTUnwrap(try store.recertification(id: batch.id))
+        let awaited57_2 = try await store.recertification(id: batch.id)
+        let progress = try XCTUnwrap(awaited57_2)
         XCTAssertEqual(progress.state, "finished")
         XCTAssertEqual(progress.finished, 4)
         XCTAssertEqual(progress.regressed, 1)
-        let items = try store.recertificationItems(id: batch.id)
+        let items = try await store.recertificationItems(id: batch.id)
         XCTAssertEqual(items.filter(\.regressed).map(\.submissionId), [ids["duplicate-keys"]!])
         XCTAssertTrue(items.allSatisfy { $0.newFindings.isEmpty && $0.fixedFindings.isEmpty })
         let regraded = items.filter { !$0.regradedFindings.isEmpty }
         XCTAssertEqual(regraded.map(\.submissionId), [ids["duplicate-keys"]!], "only its finding changed: its severity")
         XCTAssertEqual(regraded.first?.regradedFindings.map(\.severity), [.error])
-        XCTAssertEqual(try store.submission(id: ids["duplicate-keys"]!)?.state, "recertification-failed")
-        XCTAssertEqual(try store.submission(id: ids["broken-json"]!)?.state, "certified", "failing before and after: not newly failing")
-        let queue = try store.queue(QueueFilter())
+        let awaited4 = try await store.submission(id: ids["duplicate-keys"]!)?.state
+        XCTAssertEqual(awaited4, "recertification-failed")
+        let awaited5 = try await store.submission(id: ids["broken-json"]!)?.state
+        XCTAssertEqual(awaited5, "certified", "failing before and after: not newly failing")
+        let queue = try await store.queue(QueueFilter())
         XCTAssertEqual(queue.items.map(\.id), [ids["duplicate-keys"]!])
 
         let summary = RecertificationSummaryBuilder.summary(progress, items: items)
@@ -84,19 +91,20 @@ final class RecertificationTests: XCTestCase {
     func testSelectionsAndPriority() async throws {
         let store = try Store(path: TestPaths.temporaryDatabase())
         _ = try await importFixtures(into: store)
-        XCTAssertThrowsError(
-            try store.createRecertification(
+        await XCTAssertThrowsErrorAsync(
+            try await store.createRecertification(
                 .publisher("Nobody"), stages: [], ruleset: .default, toolVersion: "t", actor: "a"))
-        let one = try store.createRecertification(.connector("clean"), stages: [], ruleset: .default, toolVersion: "t", actor: "a")
+        let one = try await store.createRecertification(.connector("clean"), stages: [], ruleset: .default, toolVersion: "t", actor: "a")
         XCTAssertEqual(one.total, 1)
         // A new submission arriving after the batch is still checked first.
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
-        let submitted = try store.createSubmission(
+        let submitted = try await store.createSubmission(
             publisher: "Contoso", actor: "t",
             upload: Store.Upload(
                 zip: try package.zipData(), contentSha256: package.contentHash, connector: "new", fileName: nil, stages: [],
                 rulesetVersion: Ruleset.default.version, toolVersion: "t"))
-        let job = try XCTUnwrap(try store.claimNextJob(owner: "w", leaseSeconds: 30))
+        let awaited104_3 = try await store.claimNextJob(owner: "w", leaseSeconds: 30)
+        let job = try XCTUnwrap(awaited104_3)
         XCTAssertEqual(job.submissionId, submitted.id)
         XCTAssertEqual(job.reason, .submission)
     }
@@ -108,7 +116,7 @@ final class RecertificationTests: XCTestCase {
         let binary = CheckCommandTests.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no certify binary at \(binary.path)") }
         let db = TestPaths.temporaryDatabase()
-        func certify(_ arguments: [String]) throws -> Process {
+        func certify(_ arguments: [String]) async throws -> Process {
             let process = Process()
             process.executableURL = binary
             process.arguments = arguments + ["--db", db]
@@ -117,47 +125,56 @@ final class RecertificationTests: XCTestCase {
             try process.run()
             return process
         }
-        let importer = try certify(["import", corpus.path, "--as-certified"])
+        let importer = try await certify(["import", corpus.path, "--as-certified"])
         importer.waitUntilExit()
         XCTAssertEqual(importer.terminationStatus, 0)
         let store = try Store(path: db)
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM submission"), 619, "one submission per connector folder")
+        let awaited6 = try await store.scalar("SELECT count(*) FROM submission")
+        XCTAssertEqual(awaited6, 619, "one submission per connector folder")
 
-        let first = try certify(["recertify", "--workers", "1"])
+        let first = try await certify(["recertify", "--workers", "1"])
         // Kill it once some but not all of the batch is done.
         let deadline = Date().addingTimeInterval(60)
         var doneAtKill = 0
         while Date() < deadline {
-            doneAtKill = try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
+            doneAtKill = try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
             if doneAtKill > 20 { break }
             try await Task.sleep(for: .milliseconds(5))
         }
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         XCTAssertEqual(first.terminationReason, .uncaughtSignal)
-        let total = try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'")
+        let total = try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'")
         XCTAssertEqual(total, 619)
-        let finishedAfterKill = try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
+        let finishedAfterKill = try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
         XCTAssertLessThan(finishedAfterKill, total, "the kill came in the middle of the batch")
 
-        let second = try certify(["recertify", "--workers", "2"])
+        let second = try await certify(["recertify", "--workers", "2"])
         second.waitUntilExit()
         XCTAssertEqual(second.terminationStatus, 0)
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM recertification"), 1, "the batch was resumed, not restarted")
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM recertification WHERE state = 'finished'"), 1)
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'"), 619)
+        let awaited7 = try await store.scalar("SELECT count(*) FROM recertification")
+        XCTAssertEqual(awaited7, 1, "the batch was resumed, not restarted")
+        let awaited8 = try await store.scalar("SELECT count(*) FROM recertification WHERE state = 'finished'")
+        XCTAssertEqual(awaited8, 1)
+        let awaited9 = try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
+        XCTAssertEqual(awaited9, 619)
         // Same packages, same rules: each run has exactly its baseline's findings, none twice.
+        let awaited10 = try await store.scalar(
+            """
+            SELECT count(*) FROM run r WHERE r.reason = 'recertification'
+            AND (SELECT count(*) FROM finding WHERE run_id = r.id) !=
+                (SELECT count(*) FROM finding f JOIN run p ON p.id = f.run_id
+                 WHERE p.submission_id = r.submission_id AND p.reason = 'import')
+            """)
         XCTAssertEqual(
-            try store.scalar(
-                """
-                SELECT count(*) FROM run r WHERE r.reason = 'recertification'
-                AND (SELECT count(*) FROM finding WHERE run_id = r.id) !=
-                    (SELECT count(*) FROM finding f JOIN run p ON p.id = f.run_id
-                     WHERE p.submission_id = r.submission_id AND p.reason = 'import')
-                """), 0)
+            awaited10, 0)
+        let awaited11 = try await store.scalar(
+            "SELECT count(*) FROM stage_result s JOIN run r ON r.id = s.run_id WHERE r.reason = 'recertification'")
+        let awaited12 =
+            try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'") * (1 + StageRegistry.staticNames.count)
         XCTAssertEqual(
-            try store.scalar("SELECT count(*) FROM stage_result s JOIN run r ON r.id = s.run_id WHERE r.reason = 'recertification'"),
-            try store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'") * (1 + StageRegistry.staticNames.count),
+            awaited11,
+            awaited12,
             "every run's stages written exactly once")
     }
 }

@@ -14,7 +14,7 @@ import XCTest
 /// The review cycle over HTTP with a reviewer's and a submitter's token.
 final class ReviewWorkflowTests: XCTestCase {
     func testFullReviewCycleWithInvalidTransitionsRefused() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
@@ -90,7 +90,7 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testErrorsCannotBeAcceptedAndApprovalNeedsACleanRun() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -116,12 +116,13 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testAnAcceptanceEndsLaterThanNowAndADateAloneLastsThatDay() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
             await f.drain()
-            let fingerprint = try XCTUnwrap(try f.store.submissionDetail(id: id)?.latestRun?.findings.first?.fingerprint)
+            let awaited124_1 = try await f.store.submissionDetail(id: id)?.latestRun?.findings.first?.fingerprint
+            let fingerprint = try XCTUnwrap(awaited124_1)
             let accept = ["action": "accept", "fingerprint": fingerprint, "text": "Same publisher twice."]
             var (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2020-01-31"]) { $1 })
             XCTAssertEqual(status, .badRequest)
@@ -132,22 +133,25 @@ final class ReviewWorkflowTests: XCTestCase {
             (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "31/01/2031"]) { $1 })
             XCTAssertEqual(status, .badRequest)
             XCTAssertTrue(((body["error"] as? [String: Any])?["message"] as? String ?? "").contains("is not an RFC 3339 date-time"))
-            XCTAssertEqual(try f.store.acceptedFindings(submissionId: id), [], "nothing refused was recorded")
+            let awaited1 = try await f.store.acceptedFindings(submissionId: id)
+            XCTAssertEqual(awaited1, [], "nothing refused was recorded")
             // A date alone, as in a baseline file, lasts to the end of that day (UTC).
             (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2031-01-31"]) { $1 })
             XCTAssertEqual(status, .ok, "\(body)")
-            let accepted = try XCTUnwrap(try f.store.acceptedFindings(submissionId: id).first)
+            let awaited140_2 = try await f.store.acceptedFindings(submissionId: id).first
+            let accepted = try XCTUnwrap(awaited140_2)
             XCTAssertEqual(accepted.expiresAt.map { ISO8601DateFormatter().string(from: $0) }, "2031-01-31T23:59:59Z")
         }
     }
 
     func testReportsListAcceptedFindingsAndNameTheFindingOfEachEvent() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
             await f.drain()
-            let finding = try XCTUnwrap(try f.store.submissionDetail(id: id)?.latestRun?.findings.first)
+            let awaited151_3 = try await f.store.submissionDetail(id: id)?.latestRun?.findings.first
+            let finding = try XCTUnwrap(awaited151_3)
             var (status, _) = try await reviewAction(
                 client, id, f.reviewer, ["action": "comment", "fingerprint": finding.fingerprint, "text": "Same value twice."])
             XCTAssertEqual(status, .ok)
@@ -193,7 +197,7 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testARecertificationNamesItsSelection() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             for body in ["{}", "{\"stages\": [\"schema\"]}", "{\"selection\": null}"] {
                 try await client.execute(
@@ -204,7 +208,8 @@ final class ReviewWorkflowTests: XCTestCase {
                     XCTAssertTrue(try apiError(response).contains("selection"), body)
                 }
             }
-            XCTAssertEqual(try f.store.recertifications().count, 0, "no batch was started")
+            let awaited2 = try await f.store.recertifications().count
+            XCTAssertEqual(awaited2, 0, "no batch was started")
         }
     }
 
@@ -240,7 +245,7 @@ func reviewAction(
 /// it, and the next run of the revision passes and can be approved.
 final class BreakingChangeReviewTests: XCTestCase {
     func testAnAcceptedBreakingChangeNoLongerBlocks() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "clean")
             let id = try XCTUnwrap(created["id"] as? String)

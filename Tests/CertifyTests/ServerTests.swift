@@ -19,7 +19,7 @@ import XCTest
 /// Every endpoint through the real router, with a real store on a temporary file.
 final class ServerTests: XCTestCase {
     func testHealthAndMetricsNeedNoToken() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             _ = try await apiSubmit(client, token: f.contoso)
             try await client.execute(uri: "/health", method: .get) { response in
@@ -38,7 +38,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testAuthenticationIsRequired() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/v1/queue", method: .get) { response in
                 XCTAssertEqual(response.status, .unauthorized)
@@ -52,7 +52,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testSubmitFollowStatusAndReadReports() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let id = try XCTUnwrap(created["id"] as? String)
@@ -107,7 +107,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testRevisionStartsANewRun() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -138,7 +138,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testSubmittersSeeOnlyTheirOwnPublisher() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso)
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -161,7 +161,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testQueueIsForReviewers() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             _ = try await apiSubmit(client, token: f.contoso)
             _ = try await apiSubmit(client, token: f.fabrikam, fixture: "broken-json")
@@ -205,7 +205,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testBadUploadsAreRefusedAndTheServerKeepsServing() async throws {
-        let f = try makeServerFixture(maximumUploadBytes: 20_000)
+        let f = try await makeServerFixture(maximumUploadBytes: 20_000)
         try await f.app.test(.router) { client in
             let cases: [(String, HTTPResponse.Status, String)] = [
                 ("traversal.zip", .badRequest, "unsafe-path"),
@@ -238,14 +238,15 @@ final class ServerTests: XCTestCase {
             ) { response in
                 XCTAssertEqual(response.status, .badRequest, "a truncated multipart body")
             }
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM submission"), 0, "nothing refused is stored")
+            let awaited1 = try await f.store.scalar("SELECT count(*) FROM submission")
+            XCTAssertEqual(awaited1, 0, "nothing refused is stored")
             // Still serving: a good upload right after.
             _ = try await apiSubmit(client, token: f.contoso)
         }
     }
 
     func testMultipartUpload() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             let zip = try TestPaths.zippedPackage("clean")
             var body = Data("--b0undary\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n".utf8)
@@ -266,7 +267,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testAdminSubmissionTakesThePublisherFromTheProperties() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         try await f.app.test(.router) { client in
             // The clean fixture names its publisher in apiProperties.json; the reviewer's upload takes it.
             let created = try await apiSubmit(client, token: f.admin)
@@ -327,7 +328,7 @@ func makeServerFixture(
     maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false,
     logger: Logger? = nil, connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts(),
     console: ConsoleSessionSettings = ConsoleSessionSettings()
-) throws -> ServerFixture {
+) async throws -> ServerFixture {
     let path = TestPaths.temporaryDatabase()
     // As `certify serve` does: one key seals probe credentials and webhook secrets.
     let secretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
@@ -338,11 +339,11 @@ func makeServerFixture(
     configuration.secretSealer = secretSealer
     configuration.connectionTimeouts = connectionTimeouts
     configuration.console = console
-    let app = try buildApplication(configuration, store: store, runWorkers: false, logger: logger)
+    let app = try await buildApplication(configuration, store: store, runWorkers: false, logger: logger)
     return ServerFixture(
         store: store, secretSealer: secretSealer, app: app,
-        contoso: try store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),
-        fabrikam: try store.createToken(role: .submitter, publisher: "Fabrikam", label: "fabrikam-ci"),
-        reviewer: try store.createToken(role: .reviewer, publisher: nil, label: "alice"),
-        admin: try store.createToken(role: .admin, publisher: nil, label: "root"))
+        contoso: try await store.createToken(role: .submitter, publisher: "Contoso", label: "contoso-ci"),
+        fabrikam: try await store.createToken(role: .submitter, publisher: "Fabrikam", label: "fabrikam-ci"),
+        reviewer: try await store.createToken(role: .reviewer, publisher: nil, label: "alice"),
+        admin: try await store.createToken(role: .admin, publisher: nil, label: "root"))
 }

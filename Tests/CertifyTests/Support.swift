@@ -51,3 +51,16 @@ enum TestPaths {
         try PackageLoader().load(path: package(name)).zipData()
     }
 }
+
+/// `XCTAssertThrowsError` for an async expression (XCTest's autoclosures are synchronous).
+func XCTAssertThrowsErrorAsync<T>(
+    _ expression: @autoclosure () async throws -> T, _ message: @autoclosure () -> String = "",
+    file: StaticString = #filePath, line: UInt = #line, _ handler: (any Error) -> Void = { _ in }
+) async {
+    do {
+        _ = try await expression()
+        XCTFail("no error was thrown" + (message().isEmpty ? "" : ": \(message())"), file: file, line: line)
+    } catch {
+        handler(error)
+    }
+}

@@ -101,7 +101,7 @@ final class TrapAuditTests: XCTestCase {
     /// A webhook URL with such a port is refused when it is registered (it used to be stored,
     /// and the dispatcher trapped on its first delivery); one stored before is failed, not sent.
     func testWebhookURLWithPortOutOfRange() async throws {
-        let f = try makeServerFixture(allowPrivateNetwork: true)
+        let f = try await makeServerFixture(allowPrivateNetwork: true)
         try await f.app.test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["url": "http://127.0.0.1:70000/hook"])
             try await client.execute(
@@ -113,7 +113,7 @@ final class TrapAuditTests: XCTestCase {
             }
         }
         // Stored by an earlier version, which did not look at the port.
-        _ = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:70000/hook", secret: nil, actor: "test")
+        _ = try await f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:70000/hook", secret: nil, actor: "test")
         try await f.app.test(.router) { client in _ = try await apiSubmit(client, token: f.contoso) }
         let dispatcher = WebhookDispatcher(store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
         let attempted = await dispatcher.deliverDue()

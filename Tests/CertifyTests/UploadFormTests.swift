@@ -432,7 +432,7 @@ final class UploadFormTests: XCTestCase {
     // MARK: - Through the server
 
     func testFormsThroughTheServer() async throws {
-        let f = try makeServerFixture()
+        let f = try await makeServerFixture()
         let zip = try [UInt8](TestPaths.zippedPackage("clean"))
         try await f.app.test(.router) { client in
             func post(_ body: [UInt8], boundary: String = "b0undary") async throws -> (HTTPResponse.Status, String) {

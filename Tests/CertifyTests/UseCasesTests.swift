@@ -32,14 +32,15 @@ final class UseCasesTests: XCTestCase {
         let admin: Principal
     }
 
-    func makeFixture() throws -> Fixture {
+    func makeFixture() async throws -> Fixture {
         let secretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
         let store = try Store(path: TestPaths.temporaryDatabase(), sealer: secretSealer)
         let registry = PrometheusCollectorRegistry()
         let tokens = Tokens(store: store)
-        func principal(_ role: Principal.Role, _ publisher: String?, _ label: String) throws -> Principal {
-            let token = try tokens.create(role: role, publisher: publisher, label: label, by: .operator("tests"))
-            return try XCTUnwrap(try tokens.authenticate(token))
+        func principal(_ role: Principal.Role, _ publisher: String?, _ label: String) async throws -> Principal {
+            let token = try await tokens.create(role: role, publisher: publisher, label: label, by: .operator("tests"))
+            let awaited42_1 = try await tokens.authenticate(token)
+            return try XCTUnwrap(awaited42_1)
         }
         return Fixture(
             store: store,
@@ -51,10 +52,10 @@ final class UseCasesTests: XCTestCase {
             webhooks: Webhooks(store: store, outbound: OutboundPolicy(allowPrivateNetwork: true)),
             tokens: tokens,
             catalog: Catalog(store: store, ruleset: .default),
-            contoso: try principal(.submitter, "Contoso", "contoso-ci"),
-            fabrikam: try principal(.submitter, "Fabrikam", "fabrikam-ci"),
-            reviewer: try principal(.reviewer, nil, "alice"),
-            admin: try principal(.admin, nil, "root"))
+            contoso: try await principal(.submitter, "Contoso", "contoso-ci"),
+            fabrikam: try await principal(.submitter, "Fabrikam", "fabrikam-ci"),
+            reviewer: try await principal(.reviewer, nil, "alice"),
+            admin: try await principal(.admin, nil, "root"))
     }
 
     func upload(_ fixture: String = "clean") throws -> PackageUpload {
@@ -107,44 +108,52 @@ final class UseCasesTests: XCTestCase {
     // MARK: Submitters see only their publisher's submissions
 
     func testAnotherPublishersSubmissionIsNotFoundExactlyAsAMissingOne() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         let own = try await f.submissions.submit(try upload(), by: f.contoso)
         let id = own.submission.id
         XCTAssertEqual(own.submission.publisher, "Contoso")
 
         // The owner sees it everywhere.
-        XCTAssertEqual(try f.submissions.detail(id, by: f.contoso).submission.id, id)
-        XCTAssertTrue(try f.submissions.report(id, format: "markdown", by: f.contoso).text.contains("Contoso"))
-        XCTAssertEqual(try f.review.acceptedFindings(of: id, by: f.contoso), [])
-        XCTAssertEqual(try f.submissions.list(QueueQuery(), by: f.contoso).items.map(\.id), [id])
+        let awaited116_2 = try await f.submissions.detail(id, by: f.contoso).submission.id
+        XCTAssertEqual(awaited116_2, id)
+        let awaited117_3 = try await f.submissions.report(id, format: "markdown", by: f.contoso).text.contains("Contoso")
+        XCTAssertTrue(awaited117_3)
+        let awaited118_4 = try await f.review.acceptedFindings(of: id, by: f.contoso)
+        XCTAssertEqual(awaited118_4, [])
+        let awaited119_5 = try await f.submissions.list(QueueQuery(), by: f.contoso).items.map(\.id)
+        XCTAssertEqual(awaited119_5, [id])
 
         // Another publisher's submitter gets what a missing id gets, word for word.
         for (what, submission) in [("another publisher's", id), ("a missing", "sub_doesnotexist")] {
             let expected = UseCaseError.notFound("No submission '\(submission)' is visible to this token.")
-            await assertRefused(expected, what) { try f.submissions.detail(submission, by: f.fabrikam) }
-            await assertRefused(expected, what) { try f.submissions.report(submission, format: "html", by: f.fabrikam) }
-            await assertRefused(expected, what) { try f.review.acceptedFindings(of: submission, by: f.fabrikam) }
+            await assertRefused(expected, what) { try await f.submissions.detail(submission, by: f.fabrikam) }
+            await assertRefused(expected, what) { try await f.submissions.report(submission, format: "html", by: f.fabrikam) }
+            await assertRefused(expected, what) { try await f.review.acceptedFindings(of: submission, by: f.fabrikam) }
             await assertRefused(expected, what) {
                 try await f.submissions.addRevision(to: submission, try self.upload(), by: f.fabrikam)
             }
             // Actions its role may take on its own submissions: still not found, not forbidden.
             for action in [ReviewAction.comment, .withdraw] {
                 await assertRefused(expected, "\(what), \(action)") {
-                    try f.review.perform(ReviewRequest(action: action, text: "mine?"), on: submission, by: f.fabrikam)
+                    try await f.review.perform(ReviewRequest(action: action, text: "mine?"), on: submission, by: f.fabrikam)
                 }
             }
         }
-        XCTAssertEqual(try f.submissions.list(QueueQuery(), by: f.fabrikam).items, [])
+        let awaited137_6 = try await f.submissions.list(QueueQuery(), by: f.fabrikam).items
+        XCTAssertEqual(awaited137_6, [])
         // Naming another publisher in the filter does not widen a submitter's view.
-        XCTAssertEqual(try f.submissions.list(QueueQuery(publisher: "Contoso"), by: f.fabrikam).items, [])
-        XCTAssertEqual(try f.submissions.list(QueueQuery(states: ["all"]), by: f.fabrikam).counts.values.reduce(0, +), 0)
+        let awaited139_7 = try await f.submissions.list(QueueQuery(publisher: "Contoso"), by: f.fabrikam).items
+        XCTAssertEqual(awaited139_7, [])
+        let awaited140_8 = try await f.submissions.list(QueueQuery(states: ["all"]), by: f.fabrikam).counts.values.reduce(0, +)
+        XCTAssertEqual(awaited140_8, 0)
 
         // Nothing changed for the owner.
-        XCTAssertEqual(try f.submissions.detail(id, by: f.contoso).events.count, own.events.count)
+        let awaited143_9 = try await f.submissions.detail(id, by: f.contoso).events.count
+        XCTAssertEqual(awaited143_9, own.events.count)
     }
 
     func testASubmitterFilesUnderItsOwnPublisherWhateverItNames() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         var upload = try upload()
         upload.publisher = "Fabrikam"
         let detail = try await f.submissions.submit(upload, by: f.contoso)
@@ -156,53 +165,60 @@ final class UseCasesTests: XCTestCase {
     }
 
     func testASubmitterTokenWithoutPublisherSeesNothing() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         _ = try await f.submissions.submit(try upload(), by: f.contoso)
         let orphan = Principal(tokenId: 99, role: .submitter, publisher: nil, label: "orphan")
-        await assertKind("forbidden") { try f.submissions.list(QueueQuery(), by: orphan) }
-        await assertKind("forbidden") { try f.webhooks.list(by: orphan) }
+        await assertKind("forbidden") { try await f.submissions.list(QueueQuery(), by: orphan) }
+        await assertKind("forbidden") { try await f.webhooks.list(by: orphan) }
     }
 
     // MARK: Roles
 
     func testASubmitterCannotDecideOrReadTheQueue() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         let id = try await f.submissions.submit(try upload(), by: f.contoso).submission.id
         for action in [ReviewAction.approve, .reject, .requestChanges, .certify, .assign, .unassign, .accept] {
             await assertRefused(
                 .forbidden("A submitter token cannot '\(action.rawValue)'; a reviewer or admin can."), action.rawValue
             ) {
-                try f.review.perform(ReviewRequest(action: action), on: id, by: f.contoso)
+                try await f.review.perform(ReviewRequest(action: action), on: id, by: f.contoso)
             }
         }
         // The role is refused before anything else: on a submission it cannot see, too.
         await assertKind("forbidden") {
-            try f.review.perform(ReviewRequest(action: .approve), on: id, by: f.fabrikam)
+            try await f.review.perform(ReviewRequest(action: .approve), on: id, by: f.fabrikam)
         }
-        await assertKind("forbidden") { try f.submissions.queue(QueueQuery(), by: f.contoso) }
+        await assertKind("forbidden") { try await f.submissions.queue(QueueQuery(), by: f.contoso) }
         // The submitter withdraws its own.
-        XCTAssertEqual(try f.review.perform(ReviewRequest(action: .withdraw), on: id, by: f.contoso).submission.state, "withdrawn")
+        let awaited184_10 = try await f.review.perform(ReviewRequest(action: .withdraw), on: id, by: f.contoso).submission.state
+        XCTAssertEqual(awaited184_10, "withdrawn")
         await assertKind("conflict") { try await f.submissions.addRevision(to: id, try self.upload(), by: f.contoso) }
     }
 
     func testAReviewerReadsEverythingAndDecidesButDoesNotSubmit() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         let contoso = try await f.submissions.submit(try upload(), by: f.contoso).submission.id
         let fabrikam = try await f.submissions.submit(try upload("duplicate-keys"), by: f.fabrikam).submission.id
 
         for id in [contoso, fabrikam] {
-            XCTAssertEqual(try f.submissions.detail(id, by: f.reviewer).submission.id, id)
-            XCTAssertFalse(try f.submissions.report(id, format: "json", by: f.reviewer).text.isEmpty)
-            XCTAssertEqual(try f.review.acceptedFindings(of: id, by: f.reviewer), [])
+            let awaited194_11 = try await f.submissions.detail(id, by: f.reviewer).submission.id
+            XCTAssertEqual(awaited194_11, id)
+            let awaited195_12 = try await f.submissions.report(id, format: "json", by: f.reviewer).text.isEmpty
+            XCTAssertFalse(awaited195_12)
+            let awaited196_13 = try await f.review.acceptedFindings(of: id, by: f.reviewer)
+            XCTAssertEqual(awaited196_13, [])
         }
-        XCTAssertEqual(Set(try f.submissions.list(QueueQuery(), by: f.reviewer).items.map(\.id)), [contoso, fabrikam])
-        XCTAssertEqual(Set(try f.submissions.queue(QueueQuery(), by: f.reviewer).items.map(\.id)), [contoso, fabrikam])
-        XCTAssertEqual(Set(try f.submissions.queue(QueueQuery(publisher: "Fabrikam"), by: f.reviewer).items.map(\.id)), [fabrikam])
+        let awaited198_14 = try await f.submissions.list(QueueQuery(), by: f.reviewer).items.map(\.id)
+        XCTAssertEqual(Set(awaited198_14), [contoso, fabrikam])
+        let awaited199_15 = try await f.submissions.queue(QueueQuery(), by: f.reviewer).items.map(\.id)
+        XCTAssertEqual(Set(awaited199_15), [contoso, fabrikam])
+        let awaited200_16 = try await f.submissions.queue(QueueQuery(publisher: "Fabrikam"), by: f.reviewer).items.map(\.id)
+        XCTAssertEqual(Set(awaited200_16), [fabrikam])
 
         // It decides: a comment now, and approval is refused by the state (no run yet), not the role.
-        let commented = try f.review.perform(ReviewRequest(action: .comment, text: "Looking."), on: contoso, by: f.reviewer)
+        let commented = try await f.review.perform(ReviewRequest(action: .comment, text: "Looking."), on: contoso, by: f.reviewer)
         XCTAssertEqual(commented.events.last?.action, "comment")
-        await assertKind("notAllowed") { try f.review.perform(ReviewRequest(action: .approve), on: contoso, by: f.reviewer) }
+        await assertKind("notAllowed") { try await f.review.perform(ReviewRequest(action: .approve), on: contoso, by: f.reviewer) }
         XCTAssertEqual(
             Review.allowedActions(in: "awaiting-review", for: f.reviewer).map(\.rawValue),
             ["assign", "comment", "accept", "request-changes", "approve", "reject"])
@@ -211,46 +227,51 @@ final class UseCasesTests: XCTestCase {
         // It does not submit, revise, withdraw, manage webhooks or start a batch.
         await assertKind("forbidden") { try await f.submissions.submit(try self.upload(), by: f.reviewer) }
         await assertKind("forbidden") { try await f.submissions.addRevision(to: contoso, try self.upload(), by: f.reviewer) }
-        await assertKind("forbidden") { try f.review.perform(ReviewRequest(action: .withdraw), on: contoso, by: f.reviewer) }
-        await assertKind("forbidden") { try f.webhooks.list(by: f.reviewer) }
-        await assertKind("forbidden") { try f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.reviewer) }
+        await assertKind("forbidden") { try await f.review.perform(ReviewRequest(action: .withdraw), on: contoso, by: f.reviewer) }
+        await assertKind("forbidden") { try await f.webhooks.list(by: f.reviewer) }
+        await assertKind("forbidden") { try await f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.reviewer) }
         await assertKind("forbidden") { try await f.recertifications.start(RecertificationRequest(), by: f.reviewer) }
     }
 
     func testAdminOnlyActions() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
 
         // Importing certified connectors.
         for caller in [f.contoso, f.reviewer] {
-            await assertKind("forbidden", caller.actor) { try f.catalog.importCertified(package, folder: "clean", by: caller) }
+            await assertKind("forbidden", caller.actor) { try await f.catalog.importCertified(package, folder: "clean", by: caller) }
         }
-        let (imported, outcome) = try f.catalog.importCertified(package, folder: "clean", by: f.admin)
+        let (imported, outcome) = try await f.catalog.importCertified(package, folder: "clean", by: f.admin)
         XCTAssertEqual(outcome, .imported)
-        XCTAssertEqual(try f.submissions.detail(imported, by: f.reviewer).submission.state, "certified")
+        let awaited230_17 = try await f.submissions.detail(imported, by: f.reviewer).submission.state
+        XCTAssertEqual(awaited230_17, "certified")
 
         // Starting a re-certification: admins; reading batches: reviewers and admins.
         for caller in [f.contoso, f.reviewer] {
             await assertRefused(.forbidden("Only an admin token can start a re-certification."), caller.actor) {
                 try await f.recertifications.start(RecertificationRequest(), by: caller)
             }
-            await assertKind("forbidden", caller.actor) { try f.recertifications.unfinished(by: caller) }
+            await assertKind("forbidden", caller.actor) { try await f.recertifications.unfinished(by: caller) }
         }
         let batch = try await f.recertifications.start(RecertificationRequest(), by: f.admin)
         XCTAssertEqual(batch.total, 1)
         XCTAssertEqual(batch.createdBy, "admin:root")
         for caller in [f.reviewer, f.admin] {
-            XCTAssertEqual(try f.recertifications.list(by: caller).map(\.id), [batch.id])
-            XCTAssertEqual(try f.recertifications.progress(batch.id, by: caller).total, 1)
-            XCTAssertTrue(try f.recertifications.summary(batch.id, format: "markdown", by: caller).text.contains("Re-certification"))
+            let awaited243_18 = try await f.recertifications.list(by: caller).map(\.id)
+            XCTAssertEqual(awaited243_18, [batch.id])
+            let awaited244_19 = try await f.recertifications.progress(batch.id, by: caller).total
+            XCTAssertEqual(awaited244_19, 1)
+            let awaited245_20 = try await f.recertifications.summary(batch.id, format: "markdown", by: caller).text.contains(
+                "Re-certification")
+            XCTAssertTrue(awaited245_20)
         }
         await assertRefused(.forbidden("Re-certification is for reviewers (reading) and admins.")) {
-            try f.recertifications.list(by: f.contoso)
+            try await f.recertifications.list(by: f.contoso)
         }
-        await assertKind("forbidden") { try f.recertifications.summary(batch.id, format: nil, by: f.contoso) }
-        await assertRefused(.notFound("No such re-certification.")) { try f.recertifications.progress(nil, by: f.admin) }
-        await assertRefused(.notFound("No such re-certification.")) { try f.recertifications.progress(batch.id + 1, by: f.admin) }
-        await assertKind("invalid") { try f.recertifications.summary(batch.id, format: "sarif", by: f.admin) }
+        await assertKind("forbidden") { try await f.recertifications.summary(batch.id, format: nil, by: f.contoso) }
+        await assertRefused(.notFound("No such re-certification.")) { try await f.recertifications.progress(nil, by: f.admin) }
+        await assertRefused(.notFound("No such re-certification.")) { try await f.recertifications.progress(batch.id + 1, by: f.admin) }
+        await assertKind("invalid") { try await f.recertifications.summary(batch.id, format: "sarif", by: f.admin) }
         await assertKind("invalid") {
             try await f.recertifications.start(RecertificationRequest(stages: ["probe"]), by: f.admin)
         }
@@ -261,43 +282,52 @@ final class UseCasesTests: XCTestCase {
         // Tokens.
         for caller in [f.contoso, f.reviewer] {
             await assertKind("forbidden", caller.actor) {
-                try f.tokens.create(role: .admin, publisher: nil, label: "escalate", by: caller)
+                try await f.tokens.create(role: .admin, publisher: nil, label: "escalate", by: caller)
             }
         }
-        await assertKind("invalid") { try f.tokens.create(role: .submitter, publisher: nil, label: nil, by: f.admin) }
-        let token = try f.tokens.create(role: .submitter, publisher: "Northwind", label: "nw", by: f.admin)
-        let northwind = try XCTUnwrap(try f.tokens.authenticate(token))
+        await assertKind("invalid") { try await f.tokens.create(role: .submitter, publisher: nil, label: nil, by: f.admin) }
+        let token = try await f.tokens.create(role: .submitter, publisher: "Northwind", label: "nw", by: f.admin)
+        let awaited269_21 = try await f.tokens.authenticate(token)
+        let northwind = try XCTUnwrap(awaited269_21)
         XCTAssertEqual(northwind.role, .submitter)
         XCTAssertEqual(northwind.publisher, "Northwind")
-        XCTAssertNil(try f.tokens.authenticate(token + "x"))
+        let awaited272_22 = try await f.tokens.authenticate(token + "x")
+        XCTAssertNil(awaited272_22)
         XCTAssertEqual(Principal.operator("cli:ops").actor, "admin:cli:ops")
     }
 
     func testWebhooksAreTheirPublishersAlone() async throws {
-        let f = try makeFixture()
-        let registered = try f.webhooks.add(
+        let f = try await makeFixture()
+        let registered = try await f.webhooks.add(
             WebhookRequest(url: "http://127.0.0.1:9/certify", publisher: "Fabrikam"), by: f.contoso)
         XCTAssertEqual(registered.webhook.publisher, "Contoso", "a submitter registers for its own publisher only")
         XCTAssertFalse(registered.secret.isEmpty)
         let id = registered.webhook.id
 
-        XCTAssertEqual(try f.webhooks.list(by: f.contoso).map(\.id), [id])
-        XCTAssertEqual(try f.webhooks.list(by: f.fabrikam), [])
-        XCTAssertEqual(try f.webhooks.list(by: f.admin).map(\.id), [id])
-        XCTAssertEqual(try f.webhooks.deliveries(of: id, by: f.contoso), [])
+        let awaited284_23 = try await f.webhooks.list(by: f.contoso).map(\.id)
+        XCTAssertEqual(awaited284_23, [id])
+        let awaited285_24 = try await f.webhooks.list(by: f.fabrikam)
+        XCTAssertEqual(awaited285_24, [])
+        let awaited286_25 = try await f.webhooks.list(by: f.admin).map(\.id)
+        XCTAssertEqual(awaited286_25, [id])
+        let awaited287_26 = try await f.webhooks.deliveries(of: id, by: f.contoso)
+        XCTAssertEqual(awaited287_26, [])
         for missing in [id, id + 100] {
-            await assertRefused(.notFound("No such webhook for this token.")) { try f.webhooks.deliveries(of: missing, by: f.fabrikam) }
-            await assertRefused(.notFound("No such webhook for this token.")) { try f.webhooks.remove(missing, by: f.fabrikam) }
+            await assertRefused(.notFound("No such webhook for this token.")) {
+                try await f.webhooks.deliveries(of: missing, by: f.fabrikam)
+            }
+            await assertRefused(.notFound("No such webhook for this token.")) { try await f.webhooks.remove(missing, by: f.fabrikam) }
         }
-        await assertKind("invalid") { try f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.admin) }
-        try f.webhooks.remove(id, by: f.contoso)
-        XCTAssertEqual(try f.webhooks.list(by: f.contoso), [])
+        await assertKind("invalid") { try await f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.admin) }
+        try await f.webhooks.remove(id, by: f.contoso)
+        let awaited294_27 = try await f.webhooks.list(by: f.contoso)
+        XCTAssertEqual(awaited294_27, [])
     }
 
     // MARK: Input is read once the caller is allowed
 
     func testARefusedCallersInputIsNeverRead() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         let id = try await f.submissions.submit(try self.upload(), by: f.contoso).submission.id
         var read = 0
         func unreadUpload() throws -> PackageUpload {
@@ -315,22 +345,22 @@ final class UseCasesTests: XCTestCase {
         await assertKind("forbidden") { try await f.submissions.submit(try unreadUpload(), by: f.reviewer) }
         await assertKind("notFound") { try await f.submissions.addRevision(to: id, try unreadUpload(), by: f.fabrikam) }
         await assertKind("forbidden") { try await f.submissions.addRevision(to: id, try unreadUpload(), by: f.reviewer) }
-        await assertKind("forbidden") { try f.submissions.queue(try query(), by: f.contoso) }
+        await assertKind("forbidden") { try await f.submissions.queue(try query(), by: f.contoso) }
         await assertKind("forbidden") { try await f.recertifications.start(try batch(), by: f.reviewer) }
         XCTAssertEqual(read, 0)
         // An allowed caller's input is read, and its refusal comes back.
-        await assertKind("invalid") { try f.submissions.queue(try query(), by: f.reviewer) }
+        await assertKind("invalid") { try await f.submissions.queue(try query(), by: f.reviewer) }
         XCTAssertEqual(read, 1)
     }
 
     func testQueueQueriesAreCheckedNamingTheParameter() async throws {
-        let f = try makeFixture()
+        let f = try await makeFixture()
         for (query, parameter) in [
             (QueueQuery(states: ["nonsense"]), "state"), (QueueQuery(states: ["all,submitted"]), "state"),
             (QueueQuery(minAge: "3651d"), "minAge"), (QueueQuery(limit: "0"), "limit"), (QueueQuery(cursor: "abc"), "cursor"),
         ] {
             do {
-                _ = try f.submissions.queue(query, by: f.reviewer)
+                _ = try await f.submissions.queue(query, by: f.reviewer)
                 XCTFail("\(query) was taken")
             } catch let error as UseCaseError {
                 XCTAssertEqual(kind(error), "invalid")

@@ -2,7 +2,6 @@ import Certification
 import ConnectorPackage
 import Crypto
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -54,7 +53,7 @@ final class WebhookTests: XCTestCase {
         received.failuresLeft.withLock { $0 = 1 }
         try await receiverApp(received).test(.live) { receiver in
             let port = try XCTUnwrap(receiver.port)
-            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let f = try await makeServerFixture(allowPrivateNetwork: true)
             let secret = try await f.app.test(.router) { client -> String in
                 let body = try JSONSerialization.data(withJSONObject: ["url": "http://127.0.0.1:\(port)/hook"])
                 let secret = try await client.execute(
@@ -95,12 +94,16 @@ final class WebhookTests: XCTestCase {
             let links = Set(payloads.compactMap { ($0["submission"] as? [String: Any])?["link"] as? String })
             XCTAssertEqual(links.count, 1)
             XCTAssertTrue(links.first?.hasPrefix("https://certify.example.com/v1/submissions/sub_") == true, "\(links)")
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 4)
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'"), 3)
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 1)
+            let awaited1 = try await f.store.scalar("SELECT count(*) FROM webhook_attempt")
+            XCTAssertEqual(awaited1, 4)
+            let awaited2 = try await f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'")
+            XCTAssertEqual(awaited2, 3)
+            let awaited3 = try await f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500")
+            XCTAssertEqual(awaited3, 1)
             // Every attempt is listed with its time, status and duration; the retried one has two.
-            let hookId = try XCTUnwrap(try f.store.webhooks(publisher: "Contoso").first?.id)
-            let records = try f.store.deliveries(webhookId: hookId)
+            let awaited104_1 = try await f.store.webhooks(publisher: "Contoso").first?.id
+            let hookId = try XCTUnwrap(awaited104_1)
+            let records = try await f.store.deliveries(webhookId: hookId)
             XCTAssertEqual(records.map(\.history.count).sorted(), [1, 1, 2])
             let retriedRecord = try XCTUnwrap(records.first { $0.history.count == 2 })
             XCTAssertEqual(retriedRecord.history.map(\.status), [500, 204])
@@ -108,10 +111,11 @@ final class WebhookTests: XCTestCase {
             XCTAssertTrue(records.allSatisfy { $0.nextAttemptAt == nil }, "delivered: nothing is due")
             // The secret signs every delivery, but the database never holds it in the clear.
             let file =
-                try Data(contentsOf: URL(fileURLWithPath: f.store.path))
-                + ((try? Data(contentsOf: URL(fileURLWithPath: f.store.path + "-wal"))) ?? Data())
+                try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: (f.store.path ?? "") + "-wal"))) ?? Data())
             XCTAssertNil(file.range(of: Data(secret.utf8)), "the webhook secret is in the database file")
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'"), 1)
+            let awaited4 = try await f.store.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'")
+            XCTAssertEqual(awaited4, 1)
         }
     }
 
@@ -121,20 +125,26 @@ final class WebhookTests: XCTestCase {
     func testSealedSecretsNeedTheirKey() async throws {
         let path = TestPaths.temporaryDatabase()
         let plain = try Store(path: path)
-        _ = try plain.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: "legacy-secret-0123456789", actor: "test")
-        XCTAssertEqual(try plain.sealPlaintextWebhookSecrets(), 0, "nothing to seal with")
+        _ = try await plain.createWebhook(
+            publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: "legacy-secret-0123456789", actor: "test")
+        let awaited129_1 = try await plain.sealPlaintextWebhookSecrets()
+        XCTAssertEqual(awaited129_1, 0, "nothing to seal with")
         let key = SecretSealer(key: SymmetricKey(size: .bits256))
         let sealed = try Store(path: path, sealer: key)
-        XCTAssertEqual(try sealed.sealPlaintextWebhookSecrets(), 1)
-        XCTAssertEqual(try sealed.sealPlaintextWebhookSecrets(), 0, "sealed once")
-        XCTAssertEqual(try sealed.scalar("SELECT count(*) FROM webhook WHERE secret = 'legacy-secret-0123456789'"), 0)
-        let (_, fresh) = try sealed.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/other", secret: nil, actor: "test")
+        let awaited132_2 = try await sealed.sealPlaintextWebhookSecrets()
+        XCTAssertEqual(awaited132_2, 1)
+        let awaited133_3 = try await sealed.sealPlaintextWebhookSecrets()
+        XCTAssertEqual(awaited133_3, 0, "sealed once")
+        let awaited134_4 = try await sealed.scalar("SELECT count(*) FROM webhook WHERE secret = 'legacy-secret-0123456789'")
+        XCTAssertEqual(awaited134_4, 0)
+        let (_, fresh) = try await sealed.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/other", secret: nil, actor: "test")
         XCTAssertTrue(fresh.hasPrefix("whsec_"))
         XCTAssertEqual(fresh.count, 6 + 48)
-        XCTAssertEqual(try sealed.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'"), 2)
+        let awaited138_5 = try await sealed.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'")
+        XCTAssertEqual(awaited138_5, 2)
 
         // Deliveries through the service, whose store seals with its key.
-        let f = try makeServerFixture(allowPrivateNetwork: true)
+        let f = try await makeServerFixture(allowPrivateNetwork: true)
         try await f.app.test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["url": "http://127.0.0.1:9/hook", "secret": "service-secret-0123456789"])
             try await client.execute(
@@ -143,24 +153,26 @@ final class WebhookTests: XCTestCase {
             ) { response in XCTAssertEqual(response.status, .created) }
             _ = try await apiSubmit(client, token: f.contoso)
         }
-        let other = try Store(path: f.store.path, sealer: SecretSealer(key: SymmetricKey(size: .bits256)))
-        let unopened = try other.claimDueDeliveries(owner: "b", limit: 10, leaseSeconds: 0.001)
+        let other = try Store(path: f.store.path ?? "", sealer: SecretSealer(key: SymmetricKey(size: .bits256)))
+        let unopened = try await other.claimDueDeliveries(owner: "b", limit: 10, leaseSeconds: 0.001)
         XCTAssertFalse(unopened.isEmpty)
         XCTAssertTrue(unopened.allSatisfy { $0.secret == nil }, "another key opens nothing")
         let dispatcher = WebhookDispatcher(store: other, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
         try await Task.sleep(for: .milliseconds(20))
         let attempted = await dispatcher.deliverDue()
         XCTAssertEqual(attempted, unopened.count)
+        let awaited158_6 = try await other.scalar(
+            "SELECT count(*) FROM webhook_attempt WHERE error LIKE '%sealed with a key this server does not have%'")
         XCTAssertEqual(
-            try other.scalar("SELECT count(*) FROM webhook_attempt WHERE error LIKE '%sealed with a key this server does not have%'"),
+            awaited158_6,
             unopened.count)
-        let opened = try f.store.claimDueDeliveries(owner: "a", limit: 10, leaseSeconds: 60)
+        let opened = try await f.store.claimDueDeliveries(owner: "a", limit: 10, leaseSeconds: 60)
         XCTAssertEqual(opened.count, unopened.count)
         XCTAssertTrue(opened.allSatisfy { $0.secret == "service-secret-0123456789" }, "the service's own key opens them")
     }
 
     func testPrivateTargetsAreRefusedUnlessAllowed() async throws {
-        let f = try makeServerFixture()  // the default policy: no private networks
+        let f = try await makeServerFixture()  // the default policy: no private networks
         try await f.app.test(.router) { client in
             for url in [
                 "http://127.0.0.1:9/hook", "http://[::1]/x", "http://169.254.169.254/latest", "http://10.1.2.3/", "ftp://example.com/",
@@ -175,14 +187,15 @@ final class WebhookTests: XCTestCase {
             }
         }
         // A webhook stored earlier under a laxer policy is not called under a strict one.
-        let (hook, _) = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: nil, actor: "t")
-        _ = try f.store.createSubmission(
+        let (hook, _) = try await f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: nil, actor: "t")
+        _ = try await f.store.createSubmission(
             publisher: "Contoso", actor: "t",
             upload: Store.Upload(
                 zip: try TestPaths.zippedPackage("clean"), contentSha256: "x", connector: "c", fileName: nil, stages: [],
                 rulesetVersion: "r", toolVersion: "t"))
         await WebhookDispatcher(store: f.store).deliverDue()
-        let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)
+        let awaited188_2 = try await f.store.deliveries(webhookId: hook.id).first
+        let delivery = try XCTUnwrap(awaited188_2)
         XCTAssertEqual(delivery.attempts, 1)
         XCTAssertTrue(delivery.lastError?.contains("loopback") == true, delivery.lastError ?? "")
         XCTAssertNil(delivery.lastStatus, "no request was sent")
@@ -196,7 +209,7 @@ final class WebhookTests: XCTestCase {
         received.failuresLeft.withLock { $0 = 1_000 }
         try await receiverApp(received).test(.live) { receiver in
             let port = try XCTUnwrap(receiver.port)
-            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let f = try await makeServerFixture(allowPrivateNetwork: true)
             let dispatcher = WebhookDispatcher(
                 store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0.05)
             let hookId = try await f.app.test(.router) { client -> Int64 in
@@ -224,11 +237,13 @@ final class WebhookTests: XCTestCase {
                 await dispatcher.deliverDue()
             }
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 1, "no attempt after the delete")
-            XCTAssertEqual(try f.store.scalar("SELECT count(*) FROM webhook_attempt"), 1, "the attempt made stays recorded")
+            let awaited5 = try await f.store.scalar("SELECT count(*) FROM webhook_attempt")
+            XCTAssertEqual(awaited5, 1, "the attempt made stays recorded")
+            let awaited6 = try await f.store.scalar(
+                "SELECT count(*) FROM webhook_delivery WHERE webhook_id = \(hookId) AND state = 'cancelled' AND attempts = 1 AND last_error = '\(Store.cancelledForDeletedWebhook)'"
+            )
             XCTAssertEqual(
-                try f.store.scalar(
-                    "SELECT count(*) FROM webhook_delivery WHERE webhook_id = \(hookId) AND state = 'cancelled' AND attempts = 1 AND last_error = '\(Store.cancelledForDeletedWebhook)'"
-                ),
+                awaited6,
                 1)
         }
     }
@@ -240,49 +255,52 @@ final class WebhookTests: XCTestCase {
         let received = Received()
         try await receiverApp(received).test(.live) { receiver in
             let port = try XCTUnwrap(receiver.port)
-            let f = try makeServerFixture(allowPrivateNetwork: true)
+            let f = try await makeServerFixture(allowPrivateNetwork: true)
             let dispatcher = WebhookDispatcher(
                 store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true), initialBackoffSeconds: 0)
-            func submit() throws {
-                _ = try f.store.createSubmission(
+            func submit() async throws {
+                _ = try await f.store.createSubmission(
                     publisher: "Contoso", actor: "t",
                     upload: Store.Upload(
                         zip: try TestPaths.zippedPackage("clean"), contentSha256: UUID().uuidString, connector: "c",
                         fileName: nil, stages: [], rulesetVersion: "r", toolVersion: "t"))
             }
             // Claimed, then the webhook is deleted, then the dispatcher gets to it.
-            let (first, _) = try f.store.createWebhook(
+            let (first, _) = try await f.store.createWebhook(
                 publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
-            try submit()
-            let claimed = try f.store.claimDueDeliveries(owner: "slow-dispatcher", limit: 10, leaseSeconds: 60)
+            try await submit()
+            let claimed = try await f.store.claimDueDeliveries(owner: "slow-dispatcher", limit: 10, leaseSeconds: 60)
             XCTAssertEqual(claimed.count, 1)
-            XCTAssertTrue(try f.store.deleteWebhook(id: first.id, publisher: "Contoso"))
+            let awaited7 = try await f.store.deleteWebhook(id: first.id, publisher: "Contoso")
+            XCTAssertTrue(awaited7)
             await dispatcher.attempt(try XCTUnwrap(claimed.first))
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 0, "looked at again before sending")
             // An attempt that was in flight during the delete is recorded, the delivery stays cancelled.
-            try f.store.recordDeliveryAttempt(
+            try await f.store.recordDeliveryAttempt(
                 try XCTUnwrap(claimed.first), status: 500, error: "the receiver answered 500", durationMs: 1, retryAfter: 0,
                 maximumAttempts: 8)
-            let record = try XCTUnwrap(try f.store.deliveries(webhookId: first.id).first)
+            let awaited272_3 = try await f.store.deliveries(webhookId: first.id).first
+            let record = try XCTUnwrap(awaited272_3)
             XCTAssertEqual(record.state, "cancelled")
             XCTAssertEqual(record.attempts, 1)
             XCTAssertEqual(record.lastError, Store.cancelledForDeletedWebhook)
 
             // Deleted by an earlier version, which left its deliveries pending.
-            let (second, _) = try f.store.createWebhook(
+            let (second, _) = try await f.store.createWebhook(
                 publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
-            try submit()
-            try await f.store.pool.write { db in
-                try db.execute(sql: "UPDATE webhook SET deleted_at = 1 WHERE id = ?", arguments: [second.id])
+            try await submit()
+            try await f.store.database.write(durable: false) { db in
+                try await db.execute(sql: "UPDATE webhook SET deleted_at = 1 WHERE id = ?", arguments: [second.id])
             }
             let none = await dispatcher.deliverDue()
             XCTAssertEqual(none, 0)
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 0)
-            XCTAssertEqual(try f.store.deliveries(webhookId: second.id).map(\.state), ["cancelled"])
+            let awaited8 = try await f.store.deliveries(webhookId: second.id).map(\.state)
+            XCTAssertEqual(awaited8, ["cancelled"])
 
             // A live webhook is still delivered to.
-            _ = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
-            try submit()
+            _ = try await f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
+            try await submit()
             let one = await dispatcher.deliverDue()
             XCTAssertEqual(one, 1)
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 1)
@@ -301,7 +319,7 @@ final class WebhookTests: XCTestCase {
     /// size; a too-long URL stored earlier is never handed to the HTTP client, and its delivery
     /// fails at once with the reason.
     func testOverlongWebhookURLsAndSecretsAreRefused() async throws {
-        let f = try makeServerFixture(allowPrivateNetwork: true)
+        let f = try await makeServerFixture(allowPrivateNetwork: true)
         let long = "http://127.0.0.1:9/" + String(repeating: "a", count: WebhookLimits.maximumWebhookURLBytes)
         try await f.app.test(.router) { client in
             let cases: [([String: String], HTTPResponse.Status, String)] = [
@@ -335,21 +353,22 @@ final class WebhookTests: XCTestCase {
                 ) { XCTAssertEqual($0.status, .noContent) }
             }
         }
-        XCTAssertThrowsError(try f.store.createWebhook(publisher: "Contoso", url: long, secret: nil, actor: "t"))
+        await XCTAssertThrowsErrorAsync(try await f.store.createWebhook(publisher: "Contoso", url: long, secret: nil, actor: "t"))
         // Stored by an earlier version: 1 MB.
-        let (hook, _) = try f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/x", secret: nil, actor: "t")
-        try await f.store.pool.write { db in
-            try db.execute(
+        let (hook, _) = try await f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/x", secret: nil, actor: "t")
+        try await f.store.database.write(durable: false) { db in
+            try await db.execute(
                 sql: "UPDATE webhook SET url = ? WHERE id = ?",
                 arguments: ["http://127.0.0.1:9/" + String(repeating: "b", count: 1 << 20), hook.id])
         }
-        _ = try f.store.createSubmission(
+        _ = try await f.store.createSubmission(
             publisher: "Contoso", actor: "t",
             upload: Store.Upload(
                 zip: try TestPaths.zippedPackage("clean"), contentSha256: "x", connector: "c", fileName: nil, stages: [],
                 rulesetVersion: "r", toolVersion: "t"))
         await WebhookDispatcher(store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true)).deliverDue()
-        let delivery = try XCTUnwrap(try f.store.deliveries(webhookId: hook.id).first)
+        let awaited359_4 = try await f.store.deliveries(webhookId: hook.id).first
+        let delivery = try XCTUnwrap(awaited359_4)
         XCTAssertEqual(delivery.state, "failed", "not retried")
         XCTAssertEqual(delivery.attempts, 1)
         XCTAssertTrue(delivery.lastError?.contains("maximumWebhookURLBytes") == true, delivery.lastError ?? "")

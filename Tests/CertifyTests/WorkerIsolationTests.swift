@@ -23,16 +23,16 @@ final class WorkerIsolationTests: XCTestCase {
     func testStagesLeaveTheServerAndTheLeaseHeartbeatFree() async throws {
         let path = TestPaths.temporaryDatabase()
         let store = try Store(path: path)
-        let reviewer = try store.createToken(role: .reviewer, publisher: nil, label: "alice")
+        let reviewer = try await store.createToken(role: .reviewer, publisher: nil, label: "alice")
         let jobs = max(2, ProcessInfo.processInfo.activeProcessorCount)
         for _ in 0..<jobs {
-            _ = try store.createSubmission(publisher: "Contoso", actor: "t", upload: try upload(stages: ["burn"]))
+            _ = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try upload(stages: ["burn"]))
         }
         let log = StageLog()
         let pipeline = PipelineConfiguration(
             workers: jobs, leaseSeconds: 0.6, pollInterval: .milliseconds(20),
             additionalStages: [BurningStage(name: "burn", seconds: 3, log: log)])
-        let app = try buildApplication(
+        let app = try await buildApplication(
             ServerConfiguration(databasePath: path, pipeline: pipeline, logLevel: .critical), store: store)
 
         try await app.test(.live) { client in
@@ -56,15 +56,19 @@ final class WorkerIsolationTests: XCTestCase {
             // renewed every lease.
             XCTAssertEqual(log.finished, 0, "the requests were answered while the stages ran")
             let now = Date().timeIntervalSince1970
+            let awaited1 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'leased' AND lease_expires_at > \(now)")
             XCTAssertEqual(
-                try store.scalar("SELECT count(*) FROM job WHERE state = 'leased' AND lease_expires_at > \(now)"), jobs)
-            XCTAssertNil(try store.claimNextJob(owner: "intruder", leaseSeconds: 30), "no lease expired")
-            try await waitUntil("every job is done", seconds: 60) { try store.pendingJobCount() == 0 }
+                awaited1, jobs)
+            let awaited2 = try await store.claimNextJob(owner: "intruder", leaseSeconds: 30)
+            XCTAssertNil(awaited2, "no lease expired")
+            try await waitUntil("every job is done", seconds: 60) { try await store.pendingJobCount() == 0 }
         }
         XCTAssertEqual(log.started, jobs, "each job's stages ran once")
         XCTAssertEqual(log.onStageThreads, jobs, "every stage ran on a stage thread")
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM job WHERE state = 'done' AND attempts = 1"), jobs)
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM run WHERE state = 'finished'"), jobs)
+        let awaited3 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'done' AND attempts = 1")
+        XCTAssertEqual(awaited3, jobs)
+        let awaited4 = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
+        XCTAssertEqual(awaited4, jobs)
     }
 
     /// A run past its budget is failed with the reason as soon as the budget is spent, once:
@@ -72,7 +76,7 @@ final class WorkerIsolationTests: XCTestCase {
     /// dropped; the job is not retried, though another worker is idle.
     func testARunOutOfTimeFailsOnceWithTheReasonAndItsLateResultIsDropped() async throws {
         let store = try Store(path: TestPaths.temporaryDatabase())
-        let submission = try store.createSubmission(publisher: "Contoso", actor: "t", upload: try upload(stages: ["burn"]))
+        let submission = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try upload(stages: ["burn"]))
         let log = StageLog()
         let pool = WorkerPool(
             store: store,
@@ -82,7 +86,7 @@ final class WorkerIsolationTests: XCTestCase {
             logger: quietLogger)
         let start = ContinuousClock.now
         let workers = Task { await pool.run() }
-        try await waitUntil("the run fails") { try store.scalar("SELECT count(*) FROM run WHERE state = 'failed'") == 1 }
+        try await waitUntil("the run fails") { try await store.scalar("SELECT count(*) FROM run WHERE state = 'failed'") == 1 }
         let failedAfter = ContinuousClock.now - start
         XCTAssertLessThan(failedAfter, .milliseconds(2500), "failed when the budget was spent, not when the stage ended")
         XCTAssertEqual(log.finished, 0, "the stage was still burning")
@@ -92,21 +96,29 @@ final class WorkerIsolationTests: XCTestCase {
         workers.cancel()
         await workers.value
 
-        let runId = try XCTUnwrap(try store.latestRunId(submissionId: submission.id))
-        let run = try XCTUnwrap(try store.run(id: runId))
+        let awaited99_1 = try await store.latestRunId(submissionId: submission.id)
+        let runId = try XCTUnwrap(awaited99_1)
+        let awaited100_2 = try await store.run(id: runId)
+        let run = try XCTUnwrap(awaited100_2)
         XCTAssertEqual(run.run.state, "failed")
         XCTAssertEqual(run.run.error, "the checks took longer than 1 s (maximumRunSeconds)")
         XCTAssertEqual(log.started, 1, "the job ran once")
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM job WHERE state = 'failed' AND attempts = 1"), 1)
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM stage_result"), 0)
-        XCTAssertEqual(try store.scalar("SELECT count(*) FROM finding"), 0)
-        XCTAssertEqual(try store.pendingJobCount(), 0)
+        let awaited5 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'failed' AND attempts = 1")
+        XCTAssertEqual(awaited5, 1)
+        let awaited6 = try await store.scalar("SELECT count(*) FROM stage_result")
+        XCTAssertEqual(awaited6, 0)
+        let awaited7 = try await store.scalar("SELECT count(*) FROM finding")
+        XCTAssertEqual(awaited7, 0)
+        let awaited8 = try await store.pendingJobCount()
+        XCTAssertEqual(awaited8, 0)
         let drained = await pool.drain()
         XCTAssertEqual(drained, 0)
         // Not left in `checking` (the old expectation was the bug issue 15 names): a person can
         // act on it, and the event says why.
-        XCTAssertEqual(try store.submission(id: submission.id)?.state, "changes-required")
-        let event = try XCTUnwrap(try store.submissionDetail(id: submission.id)?.events.last)
+        let awaited9 = try await store.submission(id: submission.id)?.state
+        XCTAssertEqual(awaited9, "changes-required")
+        let awaited118_3 = try await store.submissionDetail(id: submission.id)?.events.last
+        let event = try XCTUnwrap(awaited118_3)
         XCTAssertEqual(event.action, "checks-failed")
         XCTAssertTrue(event.text?.contains("the checks took longer than 1 s (maximumRunSeconds)") == true, event.text ?? "")
     }
@@ -115,7 +127,7 @@ final class WorkerIsolationTests: XCTestCase {
     /// failed with the reason all the same.
     func testAStageThatLooksAtTheDeadlineStopsThere() async throws {
         let store = try Store(path: TestPaths.temporaryDatabase())
-        _ = try store.createSubmission(publisher: "Contoso", actor: "t", upload: try upload(stages: ["burn"]))
+        _ = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try upload(stages: ["burn"]))
         let log = StageLog()
         let pool = WorkerPool(
             store: store,
@@ -128,9 +140,10 @@ final class WorkerIsolationTests: XCTestCase {
         XCTAssertEqual(drained, 1)
         try await waitUntil("the stage stops") { log.finished == 1 }
         XCTAssertLessThan(ContinuousClock.now - start, .milliseconds(2500), "the stage stopped at the deadline, not after 30 s")
+        let awaited10 = try await store.scalar(
+            "SELECT count(*) FROM run WHERE state = 'failed' AND error = 'the checks took longer than 1 s (maximumRunSeconds)'")
         XCTAssertEqual(
-            try store.scalar(
-                "SELECT count(*) FROM run WHERE state = 'failed' AND error = 'the checks took longer than 1 s (maximumRunSeconds)'"),
+            awaited10,
             1)
     }
 
@@ -210,9 +223,9 @@ final class WorkerIsolationTests: XCTestCase {
 private let quietLogger = Logger(label: "certify.test") { _ in SwiftLogNoOpLogHandler() }
 
 /// Polls `condition` until it holds; fails after `seconds`.
-func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) async throws {
+func waitUntil(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
-    while try !condition() {
+    while try await !condition() {
         guard ContinuousClock.now < deadline else { throw GaveUp(what: what) }
         try await Task.sleep(for: .milliseconds(20))
     }

@@ -9,10 +9,10 @@ import UseCases
 extension ConsolePages {
     // MARK: Re-certification
 
-    func recertificationList(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func recertificationList(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try signedIn(context)
         _ = try QueryParameters(request, accepting: [])
-        let batches = try recertifications.list(by: principal)
+        let batches = try await recertifications.list(by: principal)
         let model: [String: Any] = [
             "batches": batches.map(ConsoleViews.batch), "hasBatches": !batches.isEmpty,
             "canStart": principal.role == .admin,
@@ -33,11 +33,11 @@ extension ConsolePages {
         return ConsoleRenderer.redirect("/recertifications/\(progress.id)?done=started")
     }
 
-    func recertification(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func recertification(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try signedIn(context)
         let query = try QueryParameters(request, accepting: ["done"])
         let id = Int64(try context.parameters.require("id"))
-        let summary = try recertifications.summaryModel(id, by: principal)
+        let summary = try await recertifications.summaryModel(id, by: principal)
         var model = ConsoleViews.batchSummary(summary)
         if let done = query.optional("done") { model["flash"] = ConsoleViews.flash(done) }
         let running = summary.state != "finished"
@@ -48,10 +48,10 @@ extension ConsolePages {
 
     // MARK: Tokens
 
-    func tokenList(_ request: Request, _ context: CertifyRequestContext, created: (String, TokenRecord?)?) throws -> Response {
+    func tokenList(_ request: Request, _ context: CertifyRequestContext, created: (String, TokenRecord?)?) async throws -> Response {
         let principal = try signedIn(context)
         let query = try QueryParameters(request, accepting: ["done"])
-        let records = try tokens.list(by: principal)
+        let records = try await tokens.list(by: principal)
         var model: [String: Any] = [
             "tokens": records.map { record -> [String: Any] in
                 var row: [String: Any] = [
@@ -81,8 +81,8 @@ extension ConsolePages {
                 throw HTTPError(.badRequest, message: "The \(name) must be at most 200 bytes, without control characters.")
             }
         }
-        let token = try tokens.create(role: role, publisher: form.text("publisher"), label: form.text("label"), by: principal)
-        return try tokenList(request, context, created: (token, nil))
+        let token = try await tokens.create(role: role, publisher: form.text("publisher"), label: form.text("label"), by: principal)
+        return try await tokenList(request, context, created: (token, nil))
     }
 
     func revokeToken(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
@@ -90,7 +90,7 @@ extension ConsolePages {
         guard let id = Int64(try context.parameters.require("id")) else {
             throw UseCaseError.notFound("No such token.")
         }
-        try tokens.revoke(id, by: principal)
+        try await tokens.revoke(id, by: principal)
         return ConsoleRenderer.redirect("/admin/tokens?done=revoked")
     }
 
@@ -101,13 +101,13 @@ extension ConsolePages {
         guard let url = form.text("url") else {
             throw HTTPError(.badRequest, message: "Give the webhook's URL (https://...).")
         }
-        let created = try webhooks.add(WebhookRequest(url: url, secret: form.text("secret")), by: principal)
-        return try publisherHome(request, context, principal: principal, created: created)
+        let created = try await webhooks.add(WebhookRequest(url: url, secret: form.text("secret")), by: principal)
+        return try await publisherHome(request, context, principal: principal, created: created)
     }
 
     func deleteWebhook(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let (principal, _) = try await postedForm(request, context)
-        try webhooks.remove(Int64(try context.parameters.require("id")), by: principal)
+        try await webhooks.remove(Int64(try context.parameters.require("id")), by: principal)
         return ConsoleRenderer.redirect("/?done=webhook-removed")
     }
 }

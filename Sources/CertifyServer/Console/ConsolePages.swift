@@ -48,24 +48,24 @@ struct ConsolePages: Sendable {
             )
             .add(
                 middleware: SessionAuthenticator(context: CertifyRequestContext.self) { (session: ConsoleSession, _) in
-                    try tokens.principal(tokenId: session.tokenId)
+                    try await tokens.principal(tokenId: session.tokenId)
                 })
-        pages.get("/") { request, context in try home(request, context) }
+        pages.get("/") { request, context in try await home(request, context) }
         pages.get("sign-in") { _, _ in ConsoleRenderer.redirect("/") }
         pages.post("sign-in") { request, context in try await signIn(request, context) }
         pages.post("sign-out") { request, context in try await signOut(request, context) }
-        pages.get("queue") { request, context in try queue(request, context) }
+        pages.get("queue") { request, context in try await queue(request, context) }
         pages.post("submissions") { request, context in try await upload(request, context, to: nil) }
-        pages.get("submissions/:id") { request, context in try submission(request, context) }
+        pages.get("submissions/:id") { request, context in try await submission(request, context) }
         pages.post("submissions/:id/actions") { request, context in try await act(request, context) }
         pages.post("submissions/:id/revisions") { request, context in
             try await upload(request, context, to: try context.parameters.require("id"))
         }
-        pages.get("submissions/:id/compare") { request, context in try compare(request, context) }
-        pages.get("recertifications") { request, context in try recertificationList(request, context) }
+        pages.get("submissions/:id/compare") { request, context in try await compare(request, context) }
+        pages.get("recertifications") { request, context in try await recertificationList(request, context) }
         pages.post("recertifications") { request, context in try await startRecertification(request, context) }
-        pages.get("recertifications/:id") { request, context in try recertification(request, context) }
-        pages.get("admin/tokens") { request, context in try tokenList(request, context, created: nil) }
+        pages.get("recertifications/:id") { request, context in try await recertification(request, context) }
+        pages.get("admin/tokens") { request, context in try await tokenList(request, context, created: nil) }
         pages.post("admin/tokens") { request, context in try await createToken(request, context) }
         pages.post("admin/tokens/:id/revoke") { request, context in try await revokeToken(request, context) }
         pages.post("webhooks") { request, context in try await addWebhook(request, context) }
@@ -100,11 +100,11 @@ struct ConsolePages: Sendable {
 
     // MARK: Sign-in
 
-    func home(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func home(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         _ = try QueryParameters(request, accepting: ["done", "cursor"])
         guard let principal = context.identity else { return signInPage(request, context, error: nil, status: .ok) }
         if principal.role != .submitter { return ConsoleRenderer.redirect("/queue") }
-        return try publisherHome(request, context, principal: principal, created: nil)
+        return try await publisherHome(request, context, principal: principal, created: nil)
     }
 
     func signInPage(
@@ -137,7 +137,7 @@ struct ConsolePages: Sendable {
         guard let token = form.text("token") else {
             return signInPage(request, context, error: "Paste your API token to sign in.", status: .badRequest)
         }
-        guard token.utf8.count <= 256, let principal = try tokens.authenticate(token) else {
+        guard token.utf8.count <= 256, let principal = try await tokens.authenticate(token) else {
             return signInPage(
                 request, context,
                 error: "That token is not valid: it is unknown or has been revoked. Ask an admin for a new one.",
@@ -146,7 +146,7 @@ struct ConsolePages: Sendable {
         // A new session id at every sign-in (no fixation), with its own CSRF token; a session this
         // browser already had ends.
         if let previous = request.cookies[ConsoleSessionSettings.cookieName] {
-            try store.removeSession(key: ConsoleSessionSettings.keyPrefix + String(previous.value))
+            try await store.removeSession(key: ConsoleSessionSettings.keyPrefix + String(previous.value))
         }
         context.sessions.createSession(ConsoleSession(tokenId: principal.tokenId), expiresIn: settings.lifetime)
         return ConsoleRenderer.redirect("/")
@@ -163,23 +163,23 @@ struct ConsolePages: Sendable {
 
     func publisherHome(
         _ request: Request, _ context: CertifyRequestContext, principal: Principal, created: RegisteredWebhook?
-    ) throws -> Response {
+    ) async throws -> Response {
         let query = try QueryParameters(request)
-        let page = try submissions.list(
+        let page = try await submissions.list(
             QueueQuery(limit: String(Self.pageSize), cursor: query.optional("cursor")), by: principal)
-        let counts = try submissions.runCounts(of: page)
+        let counts = try await submissions.runCounts(of: page)
         var rows: [[String: Any]] = []
         for item in page.items {
             var row = ConsoleViews.queueRow(item, counts: counts[item.id])
             if item.state == SubmissionState.changesRequired.rawValue,
-                let detail = try? submissions.detail(item.id, by: principal),
+                let detail = try? await submissions.detail(item.id, by: principal),
                 let asked = detail.events.last(where: { $0.action == ReviewAction.requestChanges.rawValue })
             {
                 row["asked"] = asked.text ?? "Changes were requested."
             }
             rows.append(row)
         }
-        var model: [String: Any] = [
+        var model: [String: Any] = await [
             "publisher": principal.publisher ?? "", "rows": rows, "hasRows": !rows.isEmpty,
             "maximumUploadMiB": intake.limits.maximumArchiveBytes / (1024 * 1024),
             "hooks": try webhooks.list(by: principal).map(ConsoleViews.webhook),
@@ -195,7 +195,7 @@ struct ConsolePages: Sendable {
 
     // MARK: Queue
 
-    func queue(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func queue(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try signedIn(context)
         let query = try QueryParameters(
             request, accepting: ["state", "publisher", "assignee", "mine", "min-age", "cursor"])
@@ -204,12 +204,12 @@ struct ConsolePages: Sendable {
         let mine = query.optional("mine") != nil
         // "Assigned to me": the name an assignment records by default (the token's label).
         if mine { assignee = principal.label ?? principal.actor }
-        let page = try submissions.queue(
+        let page = try await submissions.queue(
             QueueQuery(
                 states: state.map { [$0] } ?? [], publisher: query.optional("publisher"), assignee: assignee,
                 minAge: query.optional("min-age"), limit: String(Self.pageSize), cursor: query.optional("cursor")),
             by: principal)
-        let counts = try submissions.runCounts(of: page)
+        let counts = try await submissions.runCounts(of: page)
         var filters: [(String, String)] = []
         if let publisher = query.optional("publisher") { filters.append(("publisher", publisher)) }
         if let assignee = query.optional("assignee"), !mine { filters.append(("assignee", assignee)) }

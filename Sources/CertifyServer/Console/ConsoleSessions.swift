@@ -58,22 +58,22 @@ struct StoreSessionDriver: PersistDriver {
 
     func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let (text, tokenId) = try encode(value)
-        guard try store.saveSession(key: key, tokenId: tokenId, value: text, expiresAt: deadline(expires), create: true)
+        guard try await store.saveSession(key: key, tokenId: tokenId, value: text, expiresAt: deadline(expires), create: true)
         else { throw PersistError.duplicate }
     }
 
     func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let (text, tokenId) = try encode(value)
-        _ = try store.saveSession(key: key, tokenId: tokenId, value: text, expiresAt: deadline(expires), create: false)
+        _ = try await store.saveSession(key: key, tokenId: tokenId, value: text, expiresAt: deadline(expires), create: false)
     }
 
     func get<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> Object? {
-        guard let stored = try store.session(key: key) else { return nil }
+        guard let stored = try await store.session(key: key) else { return nil }
         return try? JSONDecoder().decode(Object.self, from: Data(stored.value.utf8))
     }
 
     func remove(key: String) async throws {
-        try store.removeSession(key: key)
+        try await store.removeSession(key: key)
     }
 
     func shutdown() async throws {}

@@ -9,13 +9,13 @@ import UseCases
 extension ConsolePages {
     // MARK: A submission
 
-    func submission(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func submission(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try signedIn(context)
         let query = try QueryParameters(request, accepting: ["done"])
         let id = try context.parameters.require("id")
-        let detail = try submissions.detail(id, by: principal)
-        let accepted = try review.acceptedFindings(of: id, by: principal)
-        let referenced = try submissions.findingsReferenced(by: detail, accepted: accepted)
+        let detail = try await submissions.detail(id, by: principal)
+        let accepted = try await review.acceptedFindings(of: id, by: principal)
+        let referenced = try await submissions.findingsReferenced(by: detail, accepted: accepted)
         var model = ConsoleViews.submission(detail, accepted: accepted, referenced: referenced, principal: principal)
         model["maximumUploadMiB"] = intake.limits.maximumArchiveBytes / (1024 * 1024)
         if let done = query.optional("done") { model["flash"] = ConsoleViews.flash(done) }
@@ -48,7 +48,7 @@ extension ConsolePages {
             expiresAt = day.addingTimeInterval(86400 - 1)
         }
         let text = action == .accept ? form.text("reason") : form.text("text")
-        _ = try review.perform(
+        _ = try await review.perform(
             ReviewRequest(
                 action: action, text: text, assignee: nil,
                 fingerprint: form.text("fingerprint"), expiresAt: expiresAt),
@@ -80,7 +80,7 @@ extension ConsolePages {
 
     // MARK: Comparing revisions
 
-    func compare(_ request: Request, _ context: CertifyRequestContext) throws -> Response {
+    func compare(_ request: Request, _ context: CertifyRequestContext) async throws -> Response {
         let principal = try signedIn(context)
         let query = try QueryParameters(request, accepting: ["from", "to"])
         let id = try context.parameters.require("id")
@@ -89,8 +89,8 @@ extension ConsolePages {
         else {
             throw HTTPError(.badRequest, message: "Choose two revisions to compare (from and to, by number).")
         }
-        let summary = try submissions.detail(id, by: principal).submission
-        let comparison = try submissions.compare(id, from: from, to: to, by: principal)
+        let summary = try await submissions.detail(id, by: principal).submission
+        let comparison = try await submissions.compare(id, from: from, to: to, by: principal)
         var model = ConsoleViews.comparison(comparison)
         model["id"] = summary.id
         model["connector"] = summary.connector
