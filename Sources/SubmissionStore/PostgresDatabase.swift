@@ -193,7 +193,11 @@ public final class PostgresDatabase: SQLDatabase {
     init(location: PostgresLocation, logger: Logger) throws {
         self.location = location
         self.logger = logger
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        // The pool logs each failed connection attempt at info, several a second while the server
+        // is down: the store reports the failure itself.
+        var background = logger
+        if background.logLevel < .warning { background.logLevel = .warning }
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: background)
         self.client = client
         runner = Task { await client.run() }
     }
@@ -226,10 +230,8 @@ public final class PostgresDatabase: SQLDatabase {
             return try await client.withConnection { connection in
                 try await body(PostgresSession(connection: connection, logger: logger))
             }
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.database(Self.describe(error))
+            throw Self.storeError(error)
         }
     }
 
@@ -264,10 +266,8 @@ public final class PostgresDatabase: SQLDatabase {
                 try? await Task.sleep(nanoseconds: delay)
             } catch let error as PostgresConflict {
                 throw StoreError.database("the transaction conflicted with others \(attempt) times: \(error.message)")
-            } catch let error as StoreError {
-                throw error
             } catch {
-                throw StoreError.database(Self.describe(error))
+                throw Self.storeError(error)
             }
         }
     }
@@ -308,10 +308,8 @@ public final class PostgresDatabase: SQLDatabase {
                 }
                 return try await session.column(String.self, sql: "SELECT name FROM certify_migrations ORDER BY name")
             }
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.database(Self.describe(error))
+            throw Self.storeError(error)
         }
     }
 
@@ -330,14 +328,14 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func waitForJobs(timeout: Double) async {
-        if await listener.claim() { startListening() }
+        listener.start(startListening)
         await jobs.wait(timeout: timeout)
     }
 
     /// Listens on `jobChannel` on a connection of its own, for as long as the store is open,
     /// reconnecting after a failure.
-    func startListening() {
-        let task = Task { [client, jobs, logger] in
+    func startListening() -> Task<Void, Never> {
+        Task { [client, jobs, logger] in
             while !Task.isCancelled {
                 do {
                     try await client.withConnection { connection in
@@ -356,13 +354,26 @@ public final class PostgresDatabase: SQLDatabase {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
             }
         }
-        Task { await listener.keep(task) }
     }
 
     public func close() async {
-        await listener.stop()
+        if let task = listener.stop() { await task.value }
         runner.cancel()
         await runner.value
+    }
+
+    deinit {
+        _ = listener.stop()
+        runner.cancel()
+    }
+
+    /// The client's and the pool's errors as the store's; any other (a `StoreError`, or what a
+    /// transaction's body threw to refuse something) as it is.
+    static func storeError(_ error: any Error) -> any Error {
+        if error is PSQLError || String(reflecting: type(of: error)).contains("ConnectionPool") {
+            return StoreError.database(describe(error))
+        }
+        return error
     }
 
     /// PostgreSQL's own message for an error (postgres-nio's description hides it).
@@ -381,26 +392,31 @@ public final class PostgresDatabase: SQLDatabase {
     }
 }
 
-/// The listener task, started by the first worker that waits for jobs.
-actor ListenerState {
-    private var started = false
+/// The listener task, started by the first worker that waits for jobs and stopped with the
+/// store.
+final class ListenerState: @unchecked Sendable {
+    private let lock = NSLock()
     private var task: Task<Void, Never>?
+    private var started = false
     private var stopped = false
 
-    func claim() -> Bool {
-        if started || stopped { return false }
+    func start(_ make: () -> Task<Void, Never>) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !started, !stopped else { return }
         started = true
-        return true
+        task = make()
     }
 
-    func keep(_ task: Task<Void, Never>) {
-        if stopped { task.cancel() } else { self.task = task }
-    }
-
-    func stop() async {
+    /// Cancels the listener; it is returned to be awaited.
+    func stop() -> Task<Void, Never>? {
+        lock.lock()
+        defer { lock.unlock() }
         stopped = true
-        task?.cancel()
-        await task?.value
+        let running = task
+        task = nil
+        running?.cancel()
+        return running
     }
 }
 

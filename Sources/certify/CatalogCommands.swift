@@ -42,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openStore(database.path)
+        let store = try await openStore(try database.location)
         let rules = try ruleset.map(RulesetFile.load) ?? .default
         try await store.saveRuleset(rules)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
@@ -155,7 +155,7 @@ struct RecertifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openStore(database.path)
+        let store = try await openStore(try database.location)
         let caller = Principal.operator("cli:\(ProcessInfo.processInfo.userName)")
         let selection: RecertificationSelection = publisher.map { .publisher($0) } ?? connector.map { .connector($0) } ?? .all
         let rules = try ruleset.map(RulesetFile.load) ?? .default

@@ -10,22 +10,63 @@ import Prometheus
 import SubmissionStore
 import UseCases
 
-/// The `--db` option of every command that opens the store.
+/// The `--db` and `--database` options of every command that opens the store.
 struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("SQLite database file (default: $CERTIFY_DB or ./certify.sqlite).", valueName: "PATH"))
     var db: String?
 
-    /// Where the database is: --db, else $CERTIFY_DB, else ./certify.sqlite.
-    var path: String {
-        db ?? ProcessInfo.processInfo.environment["CERTIFY_DB"] ?? "certify.sqlite"
+    @Option(
+        help: ArgumentHelp(
+            "The store: postgres://USER:PASSWORD@HOST:5432/DATABASE (?sslmode=disable|prefer|require|verify-ca|verify-full, &sslrootcert=PEM, &max_connections=N) or sqlite:PATH (default: $CERTIFY_DATABASE_URL, else --db). Prefer the variable for a URL with a password: arguments are visible to other users.",
+            valueName: "URL"))
+    var database: String?
+
+    func validate() throws {
+        if db != nil && database != nil {
+            throw ValidationError("give --db PATH or --database URL, not both")
+        }
+        _ = try parsedLocation()
+    }
+
+    /// --database, else --db, else $CERTIFY_DATABASE_URL, else $CERTIFY_DB, else ./certify.sqlite.
+    func parsedLocation() throws -> StoreLocation {
+        let environment = ProcessInfo.processInfo.environment
+        if let db { return .sqlite(path: db) }
+        if let text = database ?? environment["CERTIFY_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            do {
+                return try StoreLocation.parse(text)
+            } catch {
+                throw ValidationError("\(database == nil ? "$CERTIFY_DATABASE_URL" : "--database"): \(error)")
+            }
+        }
+        return .sqlite(path: environment["CERTIFY_DB"] ?? "certify.sqlite")
+    }
+
+    var location: StoreLocation {
+        get throws { try parsedLocation() }
+    }
+
+    /// The secret key's file: `--secret-key-file`, else beside a SQLite file (DB.key). A
+    /// PostgreSQL store is shared by processes on several machines, which must all use the same
+    /// key, so it has no default there.
+    func secretKeyPath(_ given: String?) throws -> String {
+        if let given { return given }
+        switch try location {
+        case .sqlite(let path): return path + ".key"
+        case .postgres:
+            throw fail(
+                "a PostgreSQL store needs --secret-key-file FILE: every process on it (servers and workers, on every machine) must seal and open probe credentials and webhook secrets with the same 32-byte key"
+            )
+        }
     }
 }
 
-func openStore(_ path: String, sealer: (any SecretSealing)? = nil) throws -> Store {
+/// Opens the store at `location`, migrating it; a clear error when it cannot.
+func openStore(_ location: StoreLocation, sealer: (any SecretSealing)? = nil) async throws -> Store {
     do {
-        return try Store(path: path, sealer: sealer)
+        return try await Store.open(location, sealer: sealer, logger: Logger(label: "certify.store"))
     } catch {
-        throw fail("\(path): cannot open the database (\(error))")
+        throw fail("\(location): cannot open the database (\(error))")
     }
 }
 
@@ -96,10 +137,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = database.path
+        let location = try database.location
+        let path = "\(location)"
         bootstrapLogging(pipeline.level)
-        let secretSealer = try loadSecretKey(pipeline.secretKeyFile ?? path + ".key")
-        let store = try openStore(path, sealer: secretSealer)
+        let secretSealer = try loadSecretKey(try database.secretKeyPath(pipeline.secretKeyFile))
+        let store = try await openStore(location, sealer: secretSealer)
         // Webhook secrets written before they were sealed are sealed now.
         do {
             let sealed = try await store.sealPlaintextWebhookSecrets()
@@ -147,7 +189,7 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (default: DB.key, created with mode 0600); every process on one database uses the same.",
+            "32-byte key that seals submitted probe credentials until their run ends, and webhook signing secrets (created with mode 0600 if missing; default: DB.key beside a SQLite file, required with PostgreSQL); every process on one database uses the same.",
             valueName: "PATH"))
     var secretKeyFile: String?
 
@@ -229,10 +271,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
 
     func run() async throws {
-        let path = database.path
+        let location = try database.location
+        let path = "\(location)"
         bootstrapLogging(pipeline.level)
-        let secretSealer = try loadSecretKey(pipeline.secretKeyFile ?? path + ".key")
-        let store = try openStore(path, sealer: secretSealer)
+        let secretSealer = try loadSecretKey(try database.secretKeyPath(pipeline.secretKeyFile))
+        let store = try await openStore(location, sealer: secretSealer)
         let configuration = pipeline.configuration(databasePath: path, secretSealer: secretSealer)
         FileHandle.standardError.write(Data("certify: \(pipeline.workers) worker(s) on database \(path)\n".utf8))
         try await runWorkers(configuration, store: store)
@@ -275,10 +318,10 @@ struct TokensCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let tokens = Tokens(store: try openStore(database.path))
+            let tokens = Tokens(store: try await openStore(try database.location))
             do {
-                await print(
-                    try tokens.create(
+                print(
+                    try await tokens.create(
                         role: role, publisher: publisher, label: label,
                         by: .operator("cli:\(ProcessInfo.processInfo.userName)")))
             } catch let error as UseCaseError {

@@ -11,10 +11,14 @@ import XCTest
 
 @testable import CertifyServer
 
-/// The review cycle over HTTP with a reviewer's and a submitter's token.
-final class ReviewWorkflowTests: XCTestCase {
+/// The review cycle over HTTP with a reviewer's and a submitter's token, on SQLite;
+/// `PostgresReviewWorkflowTests` runs it
+/// again on PostgreSQL.
+class ReviewWorkflowTests: XCTestCase {
+    class var backend: TestStoreBackend { .sqlite }
+
     func testFullReviewCycleWithInvalidTransitionsRefused() async throws {
-        let f = try await makeServerFixture()
+        let f = try await makeServerFixture(backend: Self.backend)
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
@@ -90,7 +94,7 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testErrorsCannotBeAcceptedAndApprovalNeedsACleanRun() async throws {
-        let f = try await makeServerFixture()
+        let f = try await makeServerFixture(backend: Self.backend)
         try await f.app.test(.router) { client in
             let submitted = try await apiSubmit(client, token: f.contoso, fixture: "broken-json")
             let id = try XCTUnwrap(submitted["id"] as? String)
@@ -116,7 +120,7 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testAnAcceptanceEndsLaterThanNowAndADateAloneLastsThatDay() async throws {
-        let f = try await makeServerFixture()
+        let f = try await makeServerFixture(backend: Self.backend)
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
@@ -145,7 +149,7 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testReportsListAcceptedFindingsAndNameTheFindingOfEachEvent() async throws {
-        let f = try await makeServerFixture()
+        let f = try await makeServerFixture(backend: Self.backend)
         try await f.app.test(.router) { client in
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
@@ -197,7 +201,7 @@ final class ReviewWorkflowTests: XCTestCase {
     }
 
     func testARecertificationNamesItsSelection() async throws {
-        let f = try await makeServerFixture()
+        let f = try await makeServerFixture(backend: Self.backend)
         try await f.app.test(.router) { client in
             for body in ["{}", "{\"stages\": [\"schema\"]}", "{\"selection\": null}"] {
                 try await client.execute(

@@ -327,12 +327,12 @@ struct ServerFixture {
 func makeServerFixture(
     maximumUploadBytes: Int = PackageLimits.default.maximumArchiveBytes + 65536, allowPrivateNetwork: Bool = false,
     logger: Logger? = nil, connectionTimeouts: ConnectionTimeouts = ConnectionTimeouts(),
-    console: ConsoleSessionSettings = ConsoleSessionSettings()
+    console: ConsoleSessionSettings = ConsoleSessionSettings(), backend: TestStoreBackend = .sqlite
 ) async throws -> ServerFixture {
-    let path = TestPaths.temporaryDatabase()
     // As `certify serve` does: one key seals probe credentials and webhook secrets.
     let secretSealer = SecretSealer(key: SymmetricKey(size: .bits256))
-    let store = try Store(path: path, sealer: secretSealer)
+    let store = try await TestDatabases.makeStore(backend, sealer: secretSealer)
+    let path = store.path ?? "unused.sqlite"
     var configuration = ServerConfiguration(
         databasePath: path, maximumUploadBytes: maximumUploadBytes, logLevel: logger == nil ? .error : .trace,
         outbound: OutboundPolicy(allowPrivateNetwork: allowPrivateNetwork))

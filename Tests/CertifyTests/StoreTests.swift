@@ -7,7 +7,22 @@ import XCTest
 @testable import Pipeline
 @testable import SubmissionStore
 
-final class StoreTests: XCTestCase {
+/// The store's operations, on SQLite; `PostgresStoreTests` runs them all again on PostgreSQL.
+class StoreTests: XCTestCase {
+    class var backend: TestStoreBackend { .sqlite }
+
+    func makeStore() async throws -> Store {
+        try await TestDatabases.makeStore(Self.backend)
+    }
+
+    /// A new location on this backend, for tests that open it more than once.
+    func makeLocation() async throws -> StoreLocation {
+        switch Self.backend {
+        case .sqlite: .sqlite(path: TestPaths.temporaryDatabase())
+        case .postgres: .postgres(try await TestDatabases.freshPostgresDatabase())
+        }
+    }
+
     func makeUpload(_ fixture: String = "clean") throws -> Store.Upload {
         let package = try PackageLoader().load(path: TestPaths.package(fixture))
         return Store.Upload(
@@ -31,26 +46,47 @@ final class StoreTests: XCTestCase {
     }
 
     func testMigrationsAreAppliedAndRecordedOnce() async throws {
-        let path = TestPaths.temporaryDatabase()
-        let store = try Store(path: path)
-        let awaited1 = try await store.appliedMigrations()
-        XCTAssertEqual(awaited1, Store.migrations(for: .sqlite).map(\.name))
+        let location = try await makeLocation()
+        let store = try await Store.open(location)
+        let expected = Store.migrations(for: store.dialect).map(\.name)
+        XCTAssertFalse(expected.isEmpty)
+        let applied = try await store.appliedMigrations()
+        XCTAssertEqual(applied, expected)
         // Opening again applies nothing twice and keeps the data.
         _ = try await store.createToken(role: .admin, publisher: nil, label: "a")
-        let again = try Store(path: path)
-        let awaited41_1 = try await again.appliedMigrations()
-        XCTAssertEqual(awaited41_1, Store.migrations(for: .sqlite).map(\.name))
-        let awaited42_2 = try await again.scalar("SELECT count(*) FROM api_token")
-        XCTAssertEqual(awaited42_2, 1)
-        let awaited43_3 = try await again.scalar("SELECT count(*) FROM pragma_table_list WHERE name = 'submission'")
-        XCTAssertEqual(awaited43_3, 1)
-        let awaited44_4 = try await again.scalar("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'")
-        XCTAssertEqual(awaited44_4, 1)
+        let again = try await Store.open(location)
+        let appliedAgain = try await again.appliedMigrations()
+        XCTAssertEqual(appliedAgain, expected)
+        let tokens = try await again.scalar("SELECT count(*) FROM api_token")
+        XCTAssertEqual(tokens, 1)
+        if store.dialect == .sqlite {
+            let tables = try await again.scalar("SELECT count(*) FROM pragma_table_list WHERE name = 'submission'")
+            XCTAssertEqual(tables, 1)
+            let wal = try await again.scalar("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'")
+            XCTAssertEqual(wal, 1)
+        }
+    }
+
+    /// Processes that start together migrate once: the others wait for the first, then find
+    /// every migration applied.
+    func testStoresOpenedTogetherMigrateOnce() async throws {
+        let location = try await makeLocation()
+        let stores = try await withThrowingTaskGroup(of: Store.self) { group in
+            for _ in 0..<4 { group.addTask { try await Store.open(location) } }
+            return try await group.reduce(into: [Store]()) { $0.append($1) }
+        }
+        let expected = Store.migrations(for: stores[0].dialect).map(\.name)
+        for store in stores {
+            let applied = try await store.appliedMigrations()
+            XCTAssertEqual(applied, expected)
+        }
+        let table = stores[0].dialect == .sqlite ? "grdb_migrations" : "certify_migrations"
+        let recorded = try await stores[0].scalar("SELECT count(*) FROM \(table)")
+        XCTAssertEqual(recorded, expected.count, "each migration recorded once")
     }
 
     func testTokensAreHashedAtRest() async throws {
-        let path = TestPaths.temporaryDatabase()
-        let store = try Store(path: path)
+        let store = try await makeStore()
         let token = try await store.createToken(role: .submitter, publisher: "Contoso", label: "ci")
         XCTAssertTrue(token.hasPrefix("cert_"))
         let awaited52_1 = try await store.authenticate(token: token)
@@ -61,15 +97,24 @@ final class StoreTests: XCTestCase {
         XCTAssertNil(awaited2)
         let awaited3 = try await store.scalar("SELECT count(*) FROM api_token WHERE token_sha256 = '\(sha256Hex(Array(token.utf8)))'")
         XCTAssertEqual(awaited3, 1)
-        // The token itself is nowhere in the database file.
-        let bytes =
-            try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
-        XCTAssertNil(bytes.range(of: Data(token.utf8)), "the plain token must not be stored")
+        if let path = store.path {
+            // The token itself is nowhere in the database file.
+            let bytes =
+                try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+            XCTAssertNil(bytes.range(of: Data(token.utf8)), "the plain token must not be stored")
+        } else {
+            // Nor in any column of its row.
+            let rows = try await store.database.read { db in
+                try await db.scalar(
+                    Int.self, sql: "SELECT count(*) FROM api_token t WHERE strpos(t::text, ?) > 0", arguments: [token])
+            }
+            XCTAssertEqual(rows, 0, "the plain token must not be stored")
+        }
         await XCTAssertThrowsErrorAsync(try await store.createToken(role: .submitter, publisher: nil, label: nil))
     }
 
     func testIdenticalResubmissionStoresBytesOnce() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await makeStore()
         let upload = try makeUpload()
         let first = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
         _ = try await store.addRevision(submissionId: first.id, actor: "t", upload: upload)
@@ -86,7 +131,7 @@ final class StoreTests: XCTestCase {
     /// A worker that dies keeps its lease until it expires; then another worker takes the job,
     /// and the dead worker's late results are refused, so the run's results are written once.
     func testExpiredLeaseIsReclaimedAndResultsAreWrittenOnce() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await makeStore()
         let submission = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload("broken-json"))
         let awaited86_2 = try await store.claimNextJob(owner: "worker-a", leaseSeconds: 0.3)
         let first = try XCTUnwrap(awaited86_2)
@@ -118,7 +163,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testFailingJobIsRetriedThenGivenUp() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await makeStore()
         _ = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
         for attempt in 1...3 {
             let awaited117_4 = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 3)
@@ -137,7 +182,7 @@ final class StoreTests: XCTestCase {
     /// A submission whose checks are given up does not stay in `checking`: it moves to
     /// changes-required with an event that says why, and its publisher's webhooks are told.
     func testASubmissionWhoseChecksAreGivenUpLeavesChecking() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await makeStore()
         _ = try await store.createWebhook(publisher: "Contoso", url: "https://hooks.contoso.example/certify", secret: nil, actor: "t")
         let submission = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
         for attempt in 1...2 {
@@ -171,7 +216,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testWorkersFinishEveryJobOnce() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await makeStore()
         for fixture in ["clean", "broken-json", "missing-readme", "duplicate-keys"] {
             _ = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload(fixture))
         }
@@ -194,7 +239,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testQueuePagesOldestFirstWithFiltersAndCounts() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await makeStore()
         let upload = try makeUpload()
         var ids: [String] = []
         for index in 0..<7 {
@@ -224,7 +269,8 @@ final class StoreTests: XCTestCase {
 
     /// The queue's queries use the indexes made for them, not a scan of the table.
     func testQueueQueriesUseIndexes() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        try XCTSkipIf(Self.backend == .postgres, "the plans checked are SQLite's (PostgreSQL's planner scans small tables)")
+        let store = try await makeStore()
         let plans = try await store.queryPlans([
             "SELECT id FROM submission WHERE state IN ('awaiting-review') ORDER BY state_changed_at, id LIMIT 50",
             "SELECT id FROM submission WHERE publisher = 'x' ORDER BY state_changed_at, id LIMIT 50",
@@ -239,7 +285,7 @@ final class StoreTests: XCTestCase {
 final class LeaseRecoveryTests: XCTestCase {
     /// A lease held by a process of this host that has ended is released at start-up.
     func testLeasesOfADeadProcessAreReleasedAtStart() async throws {
-        let store = try Store(path: TestPaths.temporaryDatabase())
+        let store = try await TestDatabases.makeStore(.sqlite)
         let package = try PackageLoader().load(path: TestPaths.package("clean"))
         let upload = Store.Upload(
             zip: try package.zipData(), contentSha256: package.contentHash, connector: "c", fileName: nil, stages: [],

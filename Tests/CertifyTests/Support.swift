@@ -1,6 +1,9 @@
 import ConnectorPackage
 import Foundation
+import Logging
 import XCTest
+
+@testable import SubmissionStore
 
 /// Runs a command found on PATH; its standard output, and its error output too unless
 /// `errors` is false (then it is dropped).
@@ -62,5 +65,54 @@ func XCTAssertThrowsErrorAsync<T>(
         XCTFail("no error was thrown" + (message().isEmpty ? "" : ": \(message())"), file: file, line: line)
     } catch {
         handler(error)
+    }
+}
+
+/// The engine a store test runs on. Suites that hold for both run twice: as written (SQLite) and
+/// through a subclass that says `.postgres`.
+enum TestStoreBackend: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+enum TestDatabases {
+    /// The PostgreSQL server the tests may use: `$CERTIFY_TEST_DATABASE_URL`, a postgres:// URL
+    /// whose user may create databases (.ci/run starts a throwaway cluster with
+    /// Scripts/postgres.sh and sets it).
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["CERTIFY_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The server's location, or a skip that says why there is none.
+    static func requirePostgres() throws -> PostgresLocation {
+        guard let url = postgresURL else {
+            throw XCTSkip(
+                "no PostgreSQL for this test: set CERTIFY_TEST_DATABASE_URL to a postgres:// URL whose user may create databases (.ci/run starts one with Scripts/postgres.sh)"
+            )
+        }
+        return try PostgresLocation(url: url)
+    }
+
+    /// A new, empty database on the test server, named for this test: its location.
+    static func freshPostgresDatabase() async throws -> PostgresLocation {
+        var location = try requirePostgres()
+        let name = "certify_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let admin = try await PostgresDatabase.connect(location, logger: Logger(label: "tests"))
+        try await admin.read { db in _ = try await db.execute(sql: "CREATE DATABASE \(name)") }
+        await admin.close()
+        location.database = name
+        // Tests open many stores: each keeps few connections.
+        location.maximumConnections = 4
+        return location
+    }
+
+    /// A migrated store on `backend`, empty.
+    static func makeStore(_ backend: TestStoreBackend, sealer: (any SecretSealing)? = nil) async throws -> Store {
+        switch backend {
+        case .sqlite:
+            return try Store(path: TestPaths.temporaryDatabase(), sealer: sealer)
+        case .postgres:
+            return try await Store.open(.postgres(try await freshPostgresDatabase()), sealer: sealer)
+        }
     }
 }
