@@ -106,6 +106,15 @@ enum TestDatabases {
         return location
     }
 
+    /// A new, empty database on the test server, as a postgres:// URL (for processes).
+    static func freshPostgresURL() async throws -> String {
+        let location = try await freshPostgresDatabase()
+        guard let url = postgresURL, var components = URLComponents(string: url) else { throw XCTSkip("no PostgreSQL URL") }
+        components.path = "/" + location.database
+        components.query = nil
+        return components.string ?? url
+    }
+
     /// A migrated store on `backend`, empty.
     static func makeStore(_ backend: TestStoreBackend, sealer: (any SecretSealing)? = nil) async throws -> Store {
         switch backend {

@@ -1,0 +1,190 @@
+import ConnectorPackage
+import Foundation
+import XCTest
+
+@testable import SubmissionStore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Issue 15 on PostgreSQL: two `certify serve --no-workers` processes and two `certify worker`
+/// processes share one database; 200 packages are submitted through both servers while one
+/// worker is killed with SIGKILL; every acknowledged submission is stored and every run finished
+/// exactly once.
+final class PostgresProcessTests: XCTestCase {
+    var processes: [Process] = []
+
+    override func tearDown() {
+        for process in processes where process.isRunning { process.terminate() }
+        for process in processes { process.waitUntilExit() }
+        processes = []
+    }
+
+    func launch(_ arguments: [String], environment: [String: String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = CheckCommandTests.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+        return process
+    }
+
+    /// A server on a free port, answering /health; its base URL.
+    func startServer(_ environment: [String: String], key: String, log: String) async throws -> String {
+        for _ in 0..<3 {
+            let port = Int.random(in: 20_000..<40_000)
+            let base = "http://127.0.0.1:\(port)"
+            let server = try launch(
+                ["serve", "--port", "\(port)", "--no-workers", "--secret-key-file", key], environment: environment, log: log)
+            for _ in 0..<150 where server.isRunning {
+                try await Task.sleep(for: .milliseconds(100))
+                if let (status, _) = try? await request("GET", "\(base)/health", token: ""), status == 200 { return base }
+            }
+        }
+        throw XCTSkip("no certify server started: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
+    func request(_ method: String, _ url: String, token: String, body: Data? = nil) async throws -> (Int, [String: Any]) {
+        try await Self.request(method, url, token: token, body: body)
+    }
+
+    static func request(_ method: String, _ url: String, token: String, body: Data? = nil) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = body
+            request.setValue("application/zip", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
+    }
+
+    /// Up to `count` packages: real corpus connectors when ../shared is there, else the clean
+    /// fixture under distinct names.
+    func packages(_ count: Int) throws -> [Data] {
+        if let corpus = try? TestPaths.requireCorpus() {
+            let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+            var zips: [Data] = []
+            for name in names where zips.count < count {
+                guard let package = try? PackageLoader().load(path: corpus.appendingPathComponent(name).path),
+                    let zip = try? package.zipData()
+                else { continue }
+                zips.append(zip)
+            }
+            if zips.count == count { return zips }
+        }
+        let clean = try TestPaths.zippedPackage("clean")
+        return Array(repeating: clean, count: count)
+    }
+
+    func testTwoServersAndTwoWorkersShareOnePostgreSQLDatabase() async throws {
+        guard FileManager.default.isExecutableFile(atPath: CheckCommandTests.binary.path) else {
+            throw XCTSkip("the certify binary is not at \(CheckCommandTests.binary.path); build it with 'swift build' first")
+        }
+        let url = try await TestDatabases.freshPostgresURL()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certify-pg-processes-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func log(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        // One key for every process, as on several machines.
+        let key = log("secret.key")
+        let keyWritten = FileManager.default.createFile(atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        XCTAssertTrue(keyWritten)
+        // The URL, with its password, goes through the environment, not the command line.
+        let environment = ["CERTIFY_DATABASE_URL": url]
+        let created = try CheckCommandTests.run(["tokens", "create", "--database", url, "--role", "admin", "--label", "ops"])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let servers = [
+            try await startServer(environment, key: key, log: log("serve1.log")),
+            try await startServer(environment, key: key, log: log("serve2.log")),
+        ]
+        let store = try await Store.open(try StoreLocation.parse(url))
+        defer { Task { await store.close() } }
+
+        let total = 200
+        let zips = try packages(total)
+        var doomed = try launch(["worker", "--workers", "2", "--secret-key-file", key], environment: environment, log: log("w1.log"))
+        _ = try launch(["worker", "--workers", "2", "--secret-key-file", key], environment: environment, log: log("w2.log"))
+        // Submitted through both servers, 8 at a time, while the workers run.
+        var acknowledged: [String] = []
+        var killed = false
+        try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            var next = 0
+            while next < total || !group.isEmpty {
+                while next < total && next - acknowledged.count < 8 {
+                    let index = next
+                    next += 1
+                    let server = servers[index % 2]
+                    let zip = zips[index]
+                    group.addTask {
+                        let (status, body) = try await Self.request(
+                            "POST", "\(server)/v1/submissions?publisher=Publisher%20\(index % 7)", token: token, body: zip)
+                        return (status, status == 201 ? body["id"] as? String : "\(body)")
+                    }
+                }
+                guard let (status, answer) = try await group.next() else { break }
+                XCTAssertEqual(status, 201, answer ?? "")
+                acknowledged.append(status == 201 ? answer ?? "" : "")
+                // Mid-way, one worker dies without a chance to clean up; a new one starts, as a
+                // supervisor would start it.
+                if !killed, try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'") >= 20 {
+                    kill(doomed.processIdentifier, SIGKILL)
+                    doomed.waitUntilExit()
+                    killed = true
+                    doomed = try launch(
+                        ["worker", "--workers", "2", "--secret-key-file", key], environment: environment, log: log("w3.log"))
+                }
+            }
+        }
+        acknowledged = acknowledged.filter { !$0.isEmpty }
+        if !killed {
+            try await waitUntil("20 runs have finished", seconds: 120) {
+                try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'") >= 20
+            }
+            kill(doomed.processIdentifier, SIGKILL)
+            doomed.waitUntilExit()
+            killed = true
+            _ = try launch(["worker", "--workers", "2", "--secret-key-file", key], environment: environment, log: log("w3.log"))
+        }
+        let finishedAtKill = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
+        XCTAssertTrue(killed)
+        XCTAssertLessThan(finishedAtKill, total, "the worker was killed while runs were under way")
+        XCTAssertEqual(acknowledged.count, total)
+        try await waitUntil("every run has finished", seconds: 300) {
+            try await store.scalar("SELECT count(*) FROM job WHERE state IN ('queued', 'leased')") == 0
+        }
+        // Every acknowledged submission is stored, with one run, finished once.
+        let stored = try await store.scalar("SELECT count(*) FROM submission")
+        XCTAssertEqual(stored, total)
+        for id in acknowledged {
+            let detail = try await store.submissionDetail(id: id)
+            XCTAssertNotNil(detail, "\(id) was acknowledged but is not stored")
+        }
+        let runs = try await store.scalar("SELECT count(*) FROM run")
+        XCTAssertEqual(runs, total, "one run per submission")
+        let finished = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
+        XCTAssertEqual(finished, total, "every run finished")
+        let jobsDone = try await store.scalar("SELECT count(*) FROM job WHERE state = 'done'")
+        XCTAssertEqual(jobsDone, total)
+        // Written once: one set of stage results per run, one checks-finished event per submission.
+        let doubled = try await store.scalar(
+            "SELECT count(*) FROM (SELECT run_id FROM stage_result GROUP BY run_id, position HAVING count(*) > 1) AS d")
+        XCTAssertEqual(doubled, 0, "no stage result written twice")
+        let withResults = try await store.scalar("SELECT count(DISTINCT run_id) FROM stage_result")
+        XCTAssertEqual(withResults, total)
+        let events = try await store.scalar(
+            "SELECT count(*) FROM (SELECT submission_id FROM review_event WHERE action = 'checks-finished' GROUP BY submission_id HAVING count(*) = 1) AS e"
+        )
+        XCTAssertEqual(events, total, "each submission moved on exactly once")
+        let open = try await store.scalar("SELECT count(*) FROM submission WHERE state IN ('submitted', 'checking')")
+        XCTAssertEqual(open, 0)
+    }
+}
