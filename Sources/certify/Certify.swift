@@ -58,7 +58,7 @@ struct Certify: AsyncParsableCommand {
         subcommands: [
             CheckCommand.self, ServeCommand.self, WorkerCommand.self, SubmitCommand.self, StatusCommand.self, QueueCommand.self,
             ReportCommand.self, ReviewCommand.self, WebhooksCommand.self, TokensCommand.self, ImportCommand.self,
-            RecertifyCommand.self, RulesCommand.self, BenchCommand.self,
+            RecertifyCommand.self, MigrateStoreCommand.self, RulesCommand.self, BenchCommand.self,
         ])
 }
 

@@ -1,5 +1,6 @@
 import Certification
 import ConnectorPackage
+import Crypto
 import Foundation
 import Logging
 import OutboundHTTP
@@ -222,6 +223,88 @@ final class PostgresOnlyTests: XCTestCase {
         XCTAssertEqual(outcomes.filter { $0 }.count, 4, "every transaction committed (a conflicting one was run again)")
         let starts = try await store.scalar("SELECT count(*) FROM review_event WHERE action = 'review-started'")
         XCTAssertEqual(starts, 1, "only the first moved it; the others found it already in review")
+    }
+}
+
+/// `certify migrate-store`'s copy: SQLite into PostgreSQL, verified, and the same again changes
+/// nothing.
+final class StoreCopyTests: XCTestCase {
+    func testASQLiteStoreCopiedIntoPostgreSQLIsTheSameAndACopyAgainChangesNothing() async throws {
+        let sealer = SecretSealer(key: SymmetricKey(size: .bits256))
+        let source = try await TestDatabases.makeStore(.sqlite, sealer: sealer)
+        let destinationLocation = StoreLocation.postgres(try await TestDatabases.freshPostgresDatabase())
+        let destination = try await Store.open(destinationLocation, sealer: sealer)
+        // A little of everything: tokens, submissions with findings, a webhook with its sealed
+        // secret and a delivery, a decision, a re-certification batch.
+        let token = try await source.createToken(role: .submitter, publisher: "Contoso", label: "ci")
+        let package = try PackageLoader().load(path: TestPaths.package("broken-json"))
+        let upload = Store.Upload(
+            zip: try package.zipData(), contentSha256: package.contentHash, connector: "Broken", fileName: "broken.zip",
+            stages: ["package", "schema"], rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
+        let (hook, secret) = try await source.createWebhook(
+            publisher: "Contoso", url: "https://hooks.example.com/x", secret: nil, actor: "t")
+        let first = try await source.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
+        _ = try await source.createSubmission(publisher: "Fabrikam", actor: "t", upload: upload)
+        let claimed = try await source.claimNextJob(owner: "w", leaseSeconds: 60)
+        let job = try XCTUnwrap(claimed)
+        let finding = Finding(
+            ruleId: "json-syntax", severity: .error, stage: "schema", message: "Expected ',' — here", file: "a.json",
+            pointer: "/x", line: 3, column: 7, operation: nil, signature: "x")
+        try await source.completeRun(
+            job,
+            result: PackageResult(path: "x", stages: [StageResult(name: "schema", status: .failed, durationMs: 1.25, findings: [finding])]))
+        _ = try await source.perform(
+            ReviewRequest(action: .comment, text: "Please fix the JSON ✓"), on: first.id,
+            by: Principal(tokenId: 1, role: .reviewer, publisher: nil, label: "alice"))
+
+        let reports = try await StoreCopy(from: source, to: destination, batchRows: 2).run()
+        XCTAssertEqual(reports.map(\.table), StoreCopy.tables.map(\.name))
+        for report in reports {
+            XCTAssertTrue(report.verified, "\(report)")
+        }
+        XCTAssertGreaterThan(reports.reduce(0) { $0 + $1.copied }, 10)
+        // The copy reads as the source does.
+        let before = try await source.submissionDetail(id: first.id)
+        let after = try await destination.submissionDetail(id: first.id)
+        XCTAssertEqual(after?.events.map(\.text), before?.events.map(\.text))
+        XCTAssertEqual(after?.latestRun?.stages.first?.findings, before?.latestRun?.stages.first?.findings)
+        let principal = try await destination.authenticate(token: token)
+        XCTAssertEqual(principal?.publisher, "Contoso", "the token works on the copy")
+        let zip = try await destination.packageZip(submissionId: first.id, revision: 1)
+        XCTAssertEqual(zip, upload.zip)
+        let hooks = try await destination.webhooks(publisher: "Contoso")
+        XCTAssertEqual(hooks.map(\.id), [hook.id])
+        let storedSecret = try await destination.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:%'")
+        XCTAssertEqual(storedSecret, 1, "the secret stays sealed")
+        let deliveries = try await destination.claimDueDeliveries(owner: "d", limit: 10, leaseSeconds: 60)
+        XCTAssertEqual(deliveries.first?.secret, secret, "the copy's secret opens with the same key")
+
+        // New rows on the copy take new ids.
+        _ = try await destination.createToken(role: .reviewer, publisher: nil, label: "bob")
+        let third = try await destination.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
+        XCTAssertNotNil(third)
+
+        // Again: nothing copied, everything verified (the new rows are the destination's own).
+        let again = try await StoreCopy(from: source, to: destination).run()
+        XCTAssertEqual(again.reduce(0) { $0 + $1.copied }, 0)
+        XCTAssertEqual(again.first { $0.table == "finding" }?.verified, true)
+        XCTAssertEqual(again.first { $0.table == "api_token" }?.verified, false, "the destination has a token the source lacks")
+
+        // A destination row that differs from the source's is reported, not overwritten.
+        try await destination.database.write(durable: false) { db in
+            try await db.execute(sql: "UPDATE finding SET message = 'changed' WHERE rule_id = 'json-syntax'")
+        }
+        let tampered = try await StoreCopy(from: source, to: destination).run()
+        XCTAssertEqual(tampered.first { $0.table == "finding" }?.verified, false)
+        XCTAssertEqual(tampered.first { $0.table == "submission" }?.verified, false, "the third submission is only there")
+        XCTAssertEqual(tampered.first { $0.table == "blob" }?.verified, true)
+    }
+
+    func testAStoreIsNotCopiedIntoItself() async throws {
+        let store = try await TestDatabases.makeStore(.sqlite)
+        await XCTAssertThrowsErrorAsync(try await StoreCopy(from: store, to: store).run()) { error in
+            XCTAssertTrue("\(error)".contains("the same store"), "\(error)")
+        }
     }
 }
 
