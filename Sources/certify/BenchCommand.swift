@@ -12,7 +12,7 @@ import UseCases
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures measured in the same run.",
-        subcommands: [JSONBench.self, SchemaBench.self, RecertifyBench.self, ConsoleBench.self, ProbeBench.self])
+        subcommands: [JSONBench.self, SchemaBench.self, RecertifyBench.self, ConsoleBench.self, ProbeBench.self, LoadBench.self])
 
     struct JSONBench: ParsableCommand {
         static let configuration = CommandConfiguration(
