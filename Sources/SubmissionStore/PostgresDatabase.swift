@@ -322,9 +322,6 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func notifyJobsQueued() async {
         await jobs.notifyAll()
-        _ = try? await read { db in
-            try await db.execute(sql: "SELECT pg_notify(?, '')", arguments: [Self.jobChannel])
-        }
     }
 
     public func waitForJobs(timeout: Double) async {
@@ -464,6 +461,11 @@ struct PostgresSession: SQLSession {
     @discardableResult
     func execute(sql: String, arguments: SQLArguments, translate: Bool) async throws -> Int {
         try await run(sql: sql, arguments: arguments, translate: translate).metadata.rows ?? 0
+    }
+
+    func notifyJobsQueued() async throws {
+        // Sent when the transaction commits; the same notification twice in one is sent once.
+        _ = try await run(sql: "SELECT pg_notify('\(PostgresDatabase.jobChannel)', '')", arguments: [])
     }
 
     func executeMany(sql: String, arguments: [SQLArguments]) async throws {

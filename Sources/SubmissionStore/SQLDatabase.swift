@@ -212,6 +212,9 @@ public protocol SQLSession: Sendable {
     /// has them).
     func executeMany(sql: String, arguments: [SQLArguments]) async throws
     func fetchAll(sql: String, arguments: SQLArguments) async throws -> [SQLRow]
+    /// Tells the workers of every process that a job was queued, when this transaction commits
+    /// (PostgreSQL's NOTIFY; nothing on SQLite, whose workers are woken in-process).
+    func notifyJobsQueued() async throws
 }
 
 extension SQLSession {
@@ -283,8 +286,8 @@ public protocol SQLDatabase: Sendable {
     func migrate(_ migrations: [SQLMigration]) async throws -> [String]
     /// Names of the migrations applied.
     func appliedMigrations() async throws -> [String]
-    /// Wakes whoever waits in `waitForJobs` in every process sharing the database (after a commit
-    /// that queued work).
+    /// Wakes whoever waits in `waitForJobs` in this process (after a commit that queued work;
+    /// other processes hear of it from the session's `notifyJobsQueued`).
     func notifyJobsQueued() async
     /// Waits until a job may have been queued (a notification), or `timeout` seconds.
     func waitForJobs(timeout: Double) async
@@ -292,16 +295,29 @@ public protocol SQLDatabase: Sendable {
     func close() async
 }
 
-/// Splits a migration file into statements at the semicolons that end a line outside strings
-/// and comments (PostgreSQL's extended protocol takes one statement at a time).
+/// Splits a migration file into statements at the semicolons outside strings, quoted names,
+/// dollar-quoted bodies (`$$ ... $$`) and comments (PostgreSQL's extended protocol takes one
+/// statement at a time).
 func splitSQLStatements(_ text: String) -> [String] {
     var statements: [String] = []
     var current = ""
     var inString = false
     var inQuotedName = false
+    var inDollarBody = false
     var inComment = false
     var previous: Character = "\n"
     for character in text {
+        if character == "$" && previous == "$" && !inString && !inQuotedName && !inComment {
+            inDollarBody.toggle()
+            current.append(character)
+            previous = "\0"
+            continue
+        }
+        if inDollarBody {
+            current.append(character)
+            previous = character
+            continue
+        }
         if inComment {
             if character == "\n" {
                 inComment = false

@@ -246,6 +246,7 @@ public final class Store: Sendable {
         _ db: any SQLSession, submissionId: String, revision: Int, reason: RunReason, stages: [String],
         rulesetVersion: String, toolVersion: String, priority: Int, now: Double
     ) async throws -> Int64 {
+        try await db.notifyJobsQueued()
         guard
             let runId = try await db.scalar(
                 Int64.self,
@@ -450,10 +451,12 @@ public final class Store: Sendable {
                 next = Self.encodeCursor(time: try last["state_changed_at"], id: try last["id"])
             }
             var counts: [String: Int] = [:]
-            for row in try await db.fetchAll(
-                sql: "SELECT state, count(*) AS n FROM submission \(commonWhere) GROUP BY state",
-                arguments: countArguments)
-            {
+            // Unfiltered, the counts the triggers keep (migration 0007); filtered, counted.
+            let countSQL =
+                commonWhere.isEmpty
+                ? "SELECT state, sum(n) AS n FROM submission_state_count GROUP BY state HAVING sum(n) <> 0"
+                : "SELECT state, count(*) AS n FROM submission \(commonWhere) GROUP BY state"
+            for row in try await db.fetchAll(sql: countSQL, arguments: countArguments) {
                 counts[try row["state"]] = try row["n"]
             }
             return QueuePage(items: items, nextCursor: next, counts: counts)

@@ -20,7 +20,7 @@ struct LoadBench: AsyncParsableCommand {
               intake: CLIENTS concurrent clients POST real corpus zips (REQUESTS in all) to \
             /v1/submissions; throughput, p50, p99 and errors;
               queue: tops the store up to QUEUE-SIZE submissions and reads /v1/queue pages \
-            (open states, one publisher, a later page) from CLIENTS clients; p50 and p99.
+            (all, one state, one publisher, the open states) from QUEUE-CLIENTS clients; p50 and p99.
             /health is timed the same way first, as the floor of any answer. Clients and server share \
             this machine. The ratio lines compare PostgreSQL with SQLite measured in the same run. \
             The PostgreSQL database should be a scratch one: the bench fills it. Use a release build \
@@ -49,8 +49,12 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Queue pages read, per store.")
     var queueReads: Int = 3_000
 
+    @Option(help: "Concurrent clients reading the queue (reviewers are fewer than uploaders).")
+    var queueClients: Int = 4
+
     func validate() throws {
         guard (1...256).contains(clients) else { throw ValidationError("--clients must be from 1 to 256") }
+        guard (1...256).contains(queueClients) else { throw ValidationError("--queue-clients must be from 1 to 256") }
         guard (10...1_000_000).contains(requests) else { throw ValidationError("--requests must be from 10 to 1000000") }
         guard (1_000...2_000_000).contains(queueSize) else { throw ValidationError("--queue-size must be from 1000 to 2000000") }
         guard (10...1_000_000).contains(queueReads) else { throw ValidationError("--queue-reads must be from 10 to 1000000") }
@@ -72,10 +76,13 @@ struct LoadBench: AsyncParsableCommand {
 
     func run() async throws {
         let zips = try loadZips()
-        print("corpus: \(zips.count) zips, \(zips.reduce(0) { $0 + $1.count } / 1024) KiB; \(clients) clients; \(requests) intakes and \(queueReads) queue reads per store")
+        print(
+            "corpus: \(zips.count) zips, \(zips.reduce(0) { $0 + $1.count } / 1024) KiB; per store \(requests) intakes from \(clients) clients, \(queueReads) queue reads from \(queueClients)"
+        )
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
+            configuration: HTTPClient.Configuration(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
         do {
             try await measureAll(zips, client)
         } catch {
@@ -104,14 +111,16 @@ struct LoadBench: AsyncParsableCommand {
         for f in all {
             print(
                 String(
-                    format: "%@ %9.2f %10.0f %11.2f %11.2f %7d %11.2f %10.2f %7d", f.label.padding(toLength: 12, withPad: " ", startingAt: 0),
+                    format: "%@ %9.2f %10.0f %11.2f %11.2f %7d %11.2f %10.2f %7d",
+                    f.label.padding(toLength: 12, withPad: " ", startingAt: 0),
                     f.healthP99, f.intakePerSecond, f.intakeP50, f.intakeP99, f.intakeErrors, f.queueP50, f.queueP99, f.queueErrors))
         }
         if all.count == 2 {
             let (s, p) = (all[0], all[1])
             print(
                 String(
-                    format: "ratio PostgreSQL / SQLite: intake/s %.2fx, intake p99 %.2fx, queue p99 %.2fx", p.intakePerSecond / s.intakePerSecond,
+                    format: "ratio PostgreSQL / SQLite: intake/s %.2fx, intake p99 %.2fx, queue p99 %.2fx",
+                    p.intakePerSecond / s.intakePerSecond,
                     p.intakeP99 / s.intakeP99, p.queueP99 / s.queueP99))
         }
         for f in all {
@@ -157,12 +166,12 @@ struct LoadBench: AsyncParsableCommand {
         }
 
         // The floor: /health, no store.
-        let health = try await load(client, count: requests) { _ in HTTPClientRequest(url: base + "/health") }
+        let health = try await load(client, count: requests, clients: clients) { _ in HTTPClientRequest(url: base + "/health") }
         figures.healthP50 = percentile(health.times, 0.5)
         figures.healthP99 = percentile(health.times, 0.99)
 
         // Intake.
-        let intake = try await load(client, count: requests) { index in
+        let intake = try await load(client, count: requests, clients: clients) { index in
             var request = HTTPClientRequest(url: base + "/v1/submissions")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(submitter)")
@@ -184,14 +193,17 @@ struct LoadBench: AsyncParsableCommand {
         let seedStart = ContinuousClock.now
         try await seed(store, count: max(0, queueSize - have))
         figures.queueRows = try await store.scalar("SELECT count(*) FROM submission")
-        print(String(format: "%@: %d submissions in the store (%.1f s to add them)", label, figures.queueRows, seconds(ContinuousClock.now - seedStart)))
+        print(
+            String(
+                format: "%@: %d submissions in the store (%.1f s to add them)", label, figures.queueRows,
+                seconds(ContinuousClock.now - seedStart)))
         let paths = [
             "/v1/queue?limit=50",
             "/v1/queue?state=awaiting-review&limit=50",
             "/v1/queue?publisher=Publisher%2017&limit=50",
             "/v1/queue?state=submitted,checking,awaiting-review,in-review&limit=100",
         ]
-        let queue = try await load(client, count: queueReads) { index in
+        let queue = try await load(client, count: queueReads, clients: queueClients) { index in
             var request = HTTPClientRequest(url: base + paths[index % paths.count])
             request.headers.add(name: "Authorization", value: "Bearer \(reviewer)")
             return request
@@ -238,8 +250,9 @@ struct LoadBench: AsyncParsableCommand {
     }
 
     /// `count` requests from `clients` concurrent clients; each request's time, sorted.
-    func load(_ client: HTTPClient, count: Int, _ make: @escaping @Sendable (Int) -> HTTPClientRequest) async throws -> Load {
-        let clients = self.clients
+    func load(
+        _ client: HTTPClient, count: Int, clients: Int, _ make: @escaping @Sendable (Int) -> HTTPClientRequest
+    ) async throws -> Load {
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
             for worker in 0..<clients {
@@ -281,4 +294,3 @@ struct LoadBench: AsyncParsableCommand {
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
 }
-

@@ -268,6 +268,40 @@ class StoreTests: XCTestCase {
     }
 
     /// The queue's queries use the indexes made for them, not a scan of the table.
+    /// The counts the triggers keep agree with counting the table, after new submissions,
+    /// revisions, runs that move them on and a submission removed.
+    func testStateCountsAgreeWithCountingTheTable() async throws {
+        let store = try await makeStore()
+        var ids: [String] = []
+        for n in 0..<12 {
+            ids.append(try await store.createSubmission(publisher: "P\(n % 3)", actor: "t", upload: try makeUpload()).id)
+        }
+        for _ in 0..<7 {
+            let claimed = try await store.claimNextJob(owner: "w", leaseSeconds: 60)
+            let job = try XCTUnwrap(claimed)
+            try await store.completeRun(
+                job, result: PackageResult(path: "x", stages: [StageResult(name: "schema", status: .passed, durationMs: 1, findings: [])]))
+        }
+        _ = try await store.addRevision(submissionId: ids[0], actor: "t", upload: try makeUpload())
+        let removed = ids[11]
+        try await store.database.write(durable: false) { db in
+            try await db.execute(sql: "DELETE FROM review_event WHERE submission_id = ?", arguments: [removed])
+            try await db.execute(sql: "DELETE FROM job WHERE run_id IN (SELECT id FROM run WHERE submission_id = ?)", arguments: [removed])
+            try await db.execute(sql: "DELETE FROM run WHERE submission_id = ?", arguments: [removed])
+            try await db.execute(sql: "DELETE FROM revision WHERE submission_id = ?", arguments: [removed])
+            try await db.execute(sql: "DELETE FROM submission WHERE id = ?", arguments: [removed])
+        }
+        let counted = try await store.database.read { db in
+            try await db.fetchAll(sql: "SELECT state, count(*) AS n FROM submission GROUP BY state").reduce(into: [String: Int]()) {
+                $0[try $1["state"]] = try $1["n"]
+            }
+        }
+        let page = try await store.queue(QueueFilter())
+        XCTAssertEqual(page.counts, counted)
+        XCTAssertEqual(counted.values.reduce(0, +), 11)
+        XCTAssertEqual(counted["awaiting-review"], 6, "7 runs passed, one of them then revised")
+    }
+
     func testQueueQueriesUseIndexes() async throws {
         try XCTSkipIf(Self.backend == .postgres, "the plans checked are SQLite's (PostgreSQL's planner scans small tables)")
         let store = try await makeStore()
