@@ -179,6 +179,7 @@ public final class PostgresDatabase: SQLDatabase {
     let location: PostgresLocation
     let jobs = JobSignal()
     let listener = ListenerState()
+    let notifier = Coalescer()
 
     /// The channel a commit that queued work notifies.
     public static let jobChannel = "certify_jobs"
@@ -322,6 +323,15 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func notifyJobsQueued() async {
         await jobs.notifyAll()
+        // NOTIFY after the commit, on a connection of its own, and one at a time: PostgreSQL
+        // serializes the commits of transactions that notify, so a NOTIFY inside every intake
+        // would queue the intakes behind each other. Requests while one is being sent are sent
+        // once after it.
+        notifier.request { [weak self] in
+            _ = try? await self?.read { db in
+                try await db.execute(sql: "SELECT pg_notify(?, '')", arguments: [Self.jobChannel])
+            }
+        }
     }
 
     public func waitForJobs(timeout: Double) async {
@@ -417,6 +427,40 @@ final class ListenerState: @unchecked Sendable {
     }
 }
 
+/// Runs a job, one at a time: a request while one runs makes it run once more after it.
+final class Coalescer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = false
+    private var again = false
+
+    func request(_ job: @escaping @Sendable () async -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        if running {
+            again = true
+            return
+        }
+        running = true
+        Task {
+            repeat {
+                await job()
+            } while runAgain()
+        }
+    }
+
+    /// After a run: whether another was asked for meanwhile (else it stops running).
+    private func runAgain() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if again {
+            again = false
+            return true
+        }
+        running = false
+        return false
+    }
+}
+
 /// PostgreSQL aborted a transaction that ran into another (SQLSTATE 40001 or 40P01): running it
 /// again will do.
 struct PostgresConflict: Error {
@@ -464,8 +508,7 @@ struct PostgresSession: SQLSession {
     }
 
     func notifyJobsQueued() async throws {
-        // Sent when the transaction commits; the same notification twice in one is sent once.
-        _ = try await run(sql: "SELECT pg_notify('\(PostgresDatabase.jobChannel)', '')", arguments: [])
+        // The store sends it after the commit (`PostgresDatabase.notifyJobsQueued`).
     }
 
     func executeMany(sql: String, arguments: [SQLArguments]) async throws {

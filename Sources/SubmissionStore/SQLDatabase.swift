@@ -212,8 +212,7 @@ public protocol SQLSession: Sendable {
     /// has them).
     func executeMany(sql: String, arguments: [SQLArguments]) async throws
     func fetchAll(sql: String, arguments: SQLArguments) async throws -> [SQLRow]
-    /// Tells the workers of every process that a job was queued, when this transaction commits
-    /// (PostgreSQL's NOTIFY; nothing on SQLite, whose workers are woken in-process).
+    /// Marks that this transaction queued a job (the database tells the workers after the commit).
     func notifyJobsQueued() async throws
 }
 
@@ -286,8 +285,8 @@ public protocol SQLDatabase: Sendable {
     func migrate(_ migrations: [SQLMigration]) async throws -> [String]
     /// Names of the migrations applied.
     func appliedMigrations() async throws -> [String]
-    /// Wakes whoever waits in `waitForJobs` in this process (after a commit that queued work;
-    /// other processes hear of it from the session's `notifyJobsQueued`).
+    /// Wakes whoever waits in `waitForJobs`, in this process and (PostgreSQL) in every process
+    /// sharing the database: called after a commit that queued work.
     func notifyJobsQueued() async
     /// Waits until a job may have been queued (a notification), or `timeout` seconds.
     func waitForJobs(timeout: Double) async

@@ -158,7 +158,10 @@ public final class Store: Sendable {
     /// once this returns, the submission and its job are on disk (`durableWrite`).
     public func createSubmission(publisher: String, actor: String, upload: Upload) async throws -> SubmissionSummary {
         let id = Self.newSubmissionId()
-        let summary = try await database.write(durable: true) { db in
+        // Only new rows, and counters updated in one statement: READ COMMITTED keeps it correct,
+        // and intakes at once that add to the same counter row wait for each other's commit
+        // instead of one being aborted and run again (SERIALIZABLE).
+        let summary = try await database.write(durable: true, isolation: .readCommitted) { db in
             let now = Self.now()
             try await db.execute(
                 sql: """
@@ -180,7 +183,8 @@ public final class Store: Sendable {
     /// Adds a revision to an existing submission and queues its run, on disk when this returns
     /// (`durableWrite`).
     public func addRevision(submissionId: String, actor: String, upload: Upload) async throws -> SubmissionSummary {
-        let summary = try await database.write(durable: true) { db in
+        // The submission's row is locked where it is read (FOR UPDATE), as for a new one.
+        let summary = try await database.write(durable: true, isolation: .readCommitted) { db in
             guard let current = try await Self.fetchSummary(db, id: submissionId, forUpdate: true) else {
                 throw StoreError.notFound("submission \(submissionId)")
             }

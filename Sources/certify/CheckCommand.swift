@@ -151,7 +151,7 @@ struct CheckCommand: AsyncParsableCommand {
                 "give one --output per --format (\(formats.count) formats, \(output.count) outputs); at most one format may go to standard output"
             )
         }
-        var result: [(ReportFormat, String?)] = formats.enumerated().map {
+        let result: [(ReportFormat, String?)] = formats.enumerated().map {
             ($0.element, $0.offset < output.count ? output[$0.offset] : nil)
         }
         return result

@@ -21,7 +21,7 @@ final class WorkerProcessTests: XCTestCase {
         let process = Process()
         process.executableURL = CheckCommandTests.binary
         process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
