@@ -17,7 +17,7 @@ corpus=${2:-../shared/corpus/certified}
 [ -x "$certify" ] || { echo "no certify binary at $certify (swift build -c release)" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
 work=$(mktemp -d)
-pg="$work/pg"
+pg=$(mktemp -d)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -512,10 +512,32 @@ struct PostgresSession: SQLSession {
     }
 
     func executeMany(sql: String, arguments: [SQLArguments]) async throws {
+        guard let first = arguments.first else { return }
+        // `INSERT ... VALUES (?, ...)` of many rows: as few statements as the bind limit allows,
+        // each with many rows, rather than a round trip a row.
+        if let values = sql.range(of: "VALUES (", options: [.backwards, .caseInsensitive]),
+            sql.uppercased().hasPrefix("INSERT"), sql.hasSuffix(")"),
+            arguments.allSatisfy({ $0.values.count == first.values.count }), !first.values.isEmpty
+        {
+            let tuple = String(sql[sql.index(before: values.upperBound)...])
+            let head = String(sql[..<sql.index(before: values.upperBound)])
+            let rowsPerStatement = max(1, Self.maximumBinds / first.values.count)
+            var start = 0
+            while start < arguments.count {
+                let rows = arguments[start..<min(arguments.count, start + rowsPerStatement)]
+                let statement = head + Array(repeating: tuple, count: rows.count).joined(separator: ", ")
+                _ = try await run(sql: statement, arguments: SQLArguments(values: rows.flatMap(\.values)))
+                start += rows.count
+            }
+            return
+        }
         for list in arguments {
             _ = try await run(sql: sql, arguments: list)
         }
     }
+
+    /// Binds in one statement: PostgreSQL takes up to 65,535; fewer keep a statement's size sane.
+    static let maximumBinds = 10_000
 
     func fetchAll(sql: String, arguments: SQLArguments) async throws -> [SQLRow] {
         let result = try await run(sql: sql, arguments: arguments)

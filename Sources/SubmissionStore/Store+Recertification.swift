@@ -331,6 +331,14 @@ extension Store {
                     text: "Re-certification run \(runId) passes again.", now: now)
             }
         }
+        if db.dialect == .postgres {
+            // The runs of one batch settle one after another from here on: at READ COMMITTED the
+            // statement below then sees every run settled before it, so the batch's last two
+            // runs, finishing at once, cannot both leave it running.
+            try await db.execute(
+                sql: "SELECT id FROM recertification WHERE id = (SELECT recertification_id FROM run WHERE id = ?) FOR UPDATE",
+                arguments: [runId])
+        }
         try await db.execute(
             sql: """
                 UPDATE recertification SET state = 'finished', finished_at = ?

@@ -578,7 +578,11 @@ public final class Store: Sendable {
     /// transaction the job is closed and the submission moves on. A worker whose lease was
     /// taken over writes nothing.
     public func completeRun(_ job: ClaimedJob, result: PackageResult) async throws {
-        try await database.write(durable: false) { db in
+        // READ COMMITTED on PostgreSQL: the job's row is updated only by its lease holder, the
+        // submission's row is locked where it is read (FOR UPDATE), and a batch's runs settle
+        // under the batch's row lock; SERIALIZABLE would abort one of any two runs of a batch
+        // finishing at once, since each reads the others' states.
+        try await database.write(durable: false, isolation: .readCommitted) { db in
             let now = Self.now()
             let changed = try await db.execute(
                 sql: "UPDATE job SET state = 'done', finished_at = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?",

@@ -171,6 +171,50 @@ final class PostgresOnlyTests: XCTestCase {
         XCTAssertEqual(events, jobs, "each submission moved on once")
     }
 
+    /// A re-certification batch whose runs finish at once in several stores (processes): every
+    /// run settles once and the batch ends finished, whichever run is last.
+    func testABatchFinishedByConcurrentWorkersEndsFinished() async throws {
+        let location = try await TestDatabases.freshPostgresDatabase()
+        let seed = try await Store.open(.postgres(location))
+        let connectors = 40
+        for index in 0..<connectors {
+            var upload = try upload("Connector \(index)")
+            upload.fileName = "connector-\(index)"
+            _ = try await seed.importCertified(publisher: "Contoso", actor: "t", upload: upload)
+        }
+        // The import's own runs first.
+        while let job = try await seed.claimNextJob(owner: "import", leaseSeconds: 60) {
+            try await seed.completeRun(
+                job, result: PackageResult(path: "x", stages: [StageResult(name: "schema", status: .passed, durationMs: 1, findings: [])]))
+        }
+        let batch = try await seed.createRecertification(
+            .all, stages: ["schema"], ruleset: .default, toolVersion: CertifyVersion.tool, actor: "admin")
+        XCTAssertEqual(batch.total, connectors)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for claimer in 0..<4 {
+                group.addTask {
+                    let store = try await Store.open(.postgres(location))
+                    while let job = try await store.claimNextJob(owner: "claimer-\(claimer)", leaseSeconds: 60) {
+                        // Every other connector regresses.
+                        let failing = job.submissionId.hashValue % 2 == 0
+                        try await store.completeRun(
+                            job,
+                            result: PackageResult(
+                                path: "x",
+                                stages: [StageResult(name: "schema", status: failing ? .failed : .passed, durationMs: 1, findings: [])]))
+                    }
+                    await store.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        let progress = try await seed.recertification(id: batch.id)
+        XCTAssertEqual(progress?.state, "finished", "the batch's last run finished it")
+        XCTAssertEqual(progress?.finished, connectors)
+        let settled = try await seed.scalar("SELECT count(*) FROM run WHERE recertification_id IS NOT NULL AND state = 'finished'")
+        XCTAssertEqual(settled, connectors)
+    }
+
     /// An idle worker waits on LISTEN, not on its poll: a submission made through another store
     /// (another process) is taken long before the poll interval ends.
     func testAnIdleWorkerIsWokenByNotify() async throws {
