@@ -187,4 +187,82 @@ final class PostgresProcessTests: XCTestCase {
         let open = try await store.scalar("SELECT count(*) FROM submission WHERE state IN ('submitted', 'checking')")
         XCTAssertEqual(open, 0)
     }
+
+    /// A server with its workers, killed with SIGKILL in the middle of intakes, then started
+    /// again: every submission it acknowledged is stored, and every stored one is checked once.
+    func testAServerKilledMidIntakeLosesNoAcknowledgedSubmission() async throws {
+        guard FileManager.default.isExecutableFile(atPath: CheckCommandTests.binary.path) else {
+            throw XCTSkip("the certify binary is not at \(CheckCommandTests.binary.path); build it with 'swift build' first")
+        }
+        let url = try await TestDatabases.freshPostgresURL()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certify-pg-crash-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func log(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let key = log("secret.key")
+        let keyWritten = FileManager.default.createFile(atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        XCTAssertTrue(keyWritten)
+        let environment = ["CERTIFY_DATABASE_URL": url]
+        let created = try CheckCommandTests.run(["tokens", "create", "--database", url, "--role", "submitter", "--publisher", "Contoso"])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let store = try await Store.open(try StoreLocation.parse(url))
+        defer { Task { await store.close() } }
+        // A server with workers (no --no-workers): intake and checks in the process killed.
+        func startServerWithWorkers(_ logName: String) async throws -> (Process, String) {
+            for _ in 0..<3 {
+                let port = Int.random(in: 20_000..<40_000)
+                let base = "http://127.0.0.1:\(port)"
+                let server = try launch(
+                    ["serve", "--port", "\(port)", "--workers", "1", "--secret-key-file", key], environment: environment, log: log(logName))
+                for _ in 0..<150 where server.isRunning {
+                    try await Task.sleep(for: .milliseconds(100))
+                    if let (status, _) = try? await request("GET", "\(base)/health", token: ""), status == 200 { return (server, base) }
+                }
+            }
+            throw XCTSkip("no certify server started: \((try? String(contentsOfFile: log(logName), encoding: .utf8)) ?? "")")
+        }
+        let (server, base) = try await startServerWithWorkers("serve1.log")
+        let zips = try packages(80)
+        var acknowledged: [String] = []
+        var refused = 0
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            for (index, zip) in zips.enumerated() {
+                group.addTask {
+                    // A request cut by the kill is not acknowledged: no id.
+                    guard let (status, body) = try? await Self.request("POST", "\(base)/v1/submissions", token: token, body: zip),
+                        status == 201
+                    else { return nil }
+                    return body["id"] as? String
+                }
+                if index >= 8, let id = try await group.next() {
+                    if let id { acknowledged.append(id) } else { refused += 1 }
+                    if acknowledged.count == 30 && server.isRunning {
+                        kill(server.processIdentifier, SIGKILL)
+                        server.waitUntilExit()
+                    }
+                }
+            }
+            for try await id in group {
+                if let id { acknowledged.append(id) } else { refused += 1 }
+            }
+        }
+        XCTAssertFalse(server.isRunning)
+        XCTAssertGreaterThanOrEqual(acknowledged.count, 30)
+        XCTAssertGreaterThan(refused, 0, "requests after the kill were not acknowledged")
+        // Started again: the jobs the dead process held or had queued are taken and finished.
+        _ = try await startServerWithWorkers("serve2.log")
+        try await waitUntil("every stored submission is checked", seconds: 300) {
+            try await store.scalar("SELECT count(*) FROM job WHERE state IN ('queued', 'leased')") == 0
+        }
+        for id in acknowledged {
+            let detail = try await store.submissionDetail(id: id)
+            XCTAssertEqual(detail?.latestRun?.run.state, "finished", "\(id) was acknowledged")
+        }
+        let stored = try await store.scalar("SELECT count(*) FROM submission")
+        XCTAssertGreaterThanOrEqual(stored, acknowledged.count, "a request cut after its commit may be stored unanswered")
+        let finishedOnce = try await store.scalar(
+            "SELECT count(*) FROM (SELECT submission_id FROM review_event WHERE action = 'checks-finished' GROUP BY submission_id HAVING count(*) = 1) AS e"
+        )
+        XCTAssertEqual(finishedOnce, stored, "every stored submission was checked exactly once")
+    }
 }
