@@ -96,13 +96,10 @@ extension Store {
     /// every request, so a revoked token's sessions stop at once.
     public func principal(tokenId: Int64) async throws -> Principal? {
         try await database.read { db in
-            guard
-                let row = try await db.fetchOne(
-                    sql: "SELECT id, role, publisher, label FROM api_token WHERE id = ? AND revoked_at IS NULL",
-                    arguments: [tokenId]),
-                let role = Principal.Role(rawValue: try row["role"])
-            else { return nil }
-            return Principal(tokenId: try row["id"], role: role, publisher: try row["publisher"], label: try row["label"])
+            try await db.fetchOne(
+                sql: "SELECT id, role, publisher, label FROM api_token WHERE id = ? AND revoked_at IS NULL",
+                arguments: [tokenId]
+            ).map { try $0.decode(TokenRow.self).principal }
         }
     }
 

@@ -106,13 +106,10 @@ public final class Store: Sendable {
     public func authenticate(token: String) async throws -> Principal? {
         let hash = sha256Hex(Array(token.utf8))
         return try await database.read { db in
-            guard
-                let row = try await db.fetchOne(
-                    sql: "SELECT id, role, publisher, label FROM api_token WHERE token_sha256 = ? AND revoked_at IS NULL",
-                    arguments: [hash]),
-                let role = Principal.Role(rawValue: try row["role"])
-            else { return nil }
-            return Principal(tokenId: try row["id"], role: role, publisher: try row["publisher"], label: try row["label"])
+            try await db.fetchOne(
+                sql: "SELECT id, role, publisher, label FROM api_token WHERE token_sha256 = ? AND revoked_at IS NULL",
+                arguments: [hash]
+            ).map { try $0.decode(TokenRow.self).principal }
         }
     }
 
@@ -299,10 +296,7 @@ public final class Store: Sendable {
     static let summaryColumns = "id, publisher, connector, state, state_changed_at, assignee, revision, created_at"
 
     static func summary(_ row: SQLRow) throws -> SubmissionSummary {
-        SubmissionSummary(
-            id: try row["id"], publisher: try row["publisher"], connector: try row["connector"], state: try row["state"],
-            stateChangedAt: Date(timeIntervalSince1970: try row["state_changed_at"]), assignee: try row["assignee"],
-            revision: try row["revision"], createdAt: Date(timeIntervalSince1970: try row["created_at"]))
+        try row.decode(SubmissionRow.self).summary
     }
 
     /// The submission `id`; `forUpdate` locks its row on PostgreSQL until the transaction ends,
@@ -322,12 +316,7 @@ public final class Store: Sendable {
                     FROM revision WHERE submission_id = ? ORDER BY number
                     """,
                 arguments: [id]
-            ).map { row in
-                RevisionRecord(
-                    number: try row["number"], blobSha256: try row["blob_sha256"], contentSha256: try row["content_sha256"],
-                    fileName: try row["file_name"], submittedBy: try row["submitted_by"],
-                    createdAt: Date(timeIntervalSince1970: try row["created_at"]))
-            }
+            ).map { try $0.decode(RevisionRecord.self) }
             let latestRunId = try await db.scalar(Int64.self, sql: "SELECT max(id) FROM run WHERE submission_id = ?", arguments: [id])
             let latestRun = try await latestRunId.asyncFlatMap { try await Self.fetchRun(db, id: $0) }
             let events = try await Self.fetchEvents(db, submissionId: id)
@@ -342,12 +331,7 @@ public final class Store: Sendable {
                 FROM review_event WHERE submission_id = ? ORDER BY id
                 """,
             arguments: [submissionId]
-        ).map { row in
-            ReviewEvent(
-                id: try row["id"], revision: try row["revision"], actor: try row["actor"], action: try row["action"],
-                fromState: try row["from_state"], toState: try row["to_state"], text: try row["text"],
-                fingerprint: try row["fingerprint"], createdAt: Date(timeIntervalSince1970: try row["created_at"]))
-        }
+        ).map { try $0.decode(ReviewEvent.self) }
     }
 
     public func run(id: Int64) async throws -> StoredRun? {
@@ -364,13 +348,7 @@ public final class Store: Sendable {
                     """,
                 arguments: [id])
         else { return nil }
-        let record = RunRecord(
-            id: try row["id"], submissionId: try row["submission_id"], revision: try row["revision"], reason: try row["reason"],
-            state: try row["state"], verdict: try row["verdict"], stages: try row["stages"], rulesetVersion: try row["ruleset_version"],
-            toolVersion: try row["tool_version"], createdAt: Date(timeIntervalSince1970: try row["created_at"]),
-            startedAt: (try row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            finishedAt: (try row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            error: try row["error"])
+        let record = try row.decode(RunRow.self).record
         var findingsByStage: [String: [Finding]] = [:]
         for finding in try await fetchFindings(db, runId: id) {
             findingsByStage[finding.stage, default: []].append(finding)

@@ -447,3 +447,45 @@ final class SQLTextTests: XCTestCase {
         }
     }
 }
+
+/// Rows decoded as typed records, and what is refused.
+final class SQLRowDecoderTests: XCTestCase {
+    let columns = ["id", "publisher", "connector", "state", "state_changed_at", "assignee", "revision", "created_at"]
+
+    func row(_ state: SQLValue, assignee: SQLValue = .null, revision: SQLValue = .integer(2)) -> SQLRow {
+        SQLRow(
+            columns: columns,
+            values: [
+                .text("sub_x"), .text("Contoso"), .text("Weather"), state, .real(1_700_000_000.5), assignee, revision,
+                .integer(1_700_000_000),
+            ])
+    }
+
+    func testARowBecomesARecordWithEnumsAndDates() throws {
+        let summary = try row(.text("awaiting-review"), assignee: .text("alice")).decode(SubmissionRow.self).summary
+        XCTAssertEqual(summary.state, "awaiting-review")
+        XCTAssertEqual(summary.assignee, "alice")
+        XCTAssertEqual(summary.revision, 2)
+        XCTAssertEqual(summary.stateChangedAt, Date(timeIntervalSince1970: 1_700_000_000.5))
+        XCTAssertEqual(summary.createdAt, Date(timeIntervalSince1970: 1_700_000_000), "an integer column read as seconds too")
+        XCTAssertNil(try row(.text("submitted")).decode(SubmissionRow.self).assignee)
+    }
+
+    func testWhatARowCannotHoldIsAnErrorNamingTheColumn() {
+        let wrong: [(SQLRow, String)] = [
+            (row(.text("limbo")), "state"),
+            (row(.null), "state"),
+            (row(.text("submitted"), revision: .text("two")), "revision"),
+            (SQLRow(columns: ["id"], values: [.text("x")]), "publisher"),
+        ]
+        for (row, column) in wrong {
+            XCTAssertThrowsError(try row.decode(SubmissionRow.self)) { error in
+                guard case StoreError.column(let message) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.contains(column), message)
+            }
+        }
+        XCTAssertThrowsError(
+            try SQLRow(columns: ["id", "role", "publisher", "label"], values: [.integer(1), .text("owner"), .null, .null])
+                .decode(TokenRow.self))
+    }
+}
