@@ -237,7 +237,6 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     @discardableResult
-
     public func write<T: Sendable>(
         durable: Bool, isolation: SQLIsolation, _ body: @Sendable (any SQLSession) async throws -> T
     ) async throws -> T {
@@ -259,8 +258,7 @@ public final class PostgresDatabase: SQLDatabase {
                         throw error
                     }
                 }
-            } catch let error as PostgresConflict where attempt < Self.maximumTransactionAttempts {
-                _ = error
+            } catch is PostgresConflict where attempt < Self.maximumTransactionAttempts {
                 attempt += 1
                 // Back off a little, with jitter, so the transactions that collided do not again.
                 let delay = UInt64.random(in: 1...(UInt64(attempt) * 2_000_000))

@@ -248,8 +248,10 @@ public enum SQLIsolation: Sendable {
     /// As if the transactions ran one after another (PostgreSQL aborts one of two that
     /// conflict, and the store runs it again).
     case serializable
-    /// Each statement sees what was committed before it began: for claiming queued work with
-    /// `FOR UPDATE SKIP LOCKED`, where serializable would abort one of two workers.
+    /// Each statement sees what was committed before it began: for writes whose correctness
+    /// rests on row locks (claiming queued work with `FOR UPDATE SKIP LOCKED`, completing a run
+    /// under its lease and its batch's lock, an intake of new rows), where serializable would
+    /// abort one of two that meet.
     case readCommitted
 }
 

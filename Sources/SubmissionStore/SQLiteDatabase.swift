@@ -56,7 +56,6 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     @discardableResult
-
     public func write<T: Sendable>(
         durable: Bool, isolation: SQLIsolation, _ body: @Sendable (any SQLSession) async throws -> T
     ) async throws -> T {

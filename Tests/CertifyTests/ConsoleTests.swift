@@ -147,14 +147,14 @@ final class ConsoleTests: XCTestCase {
             XCTAssertFalse(cookie.contains("Secure"), "not behind TLS unless told: \(cookie)")
             let sessionId = try XCTUnwrap(browser.cookies["certify_session"])
             // Only the hash of the session's key is stored; the cookie's value is nowhere in the database.
-            let awaited150_1 = try await f.store.authenticate(token: f.reviewer)
-            let reviewerId = try XCTUnwrap(awaited150_1).tokenId
-            let awaited1 = try await f.store.sessionCount(tokenId: reviewerId)
-            XCTAssertEqual(awaited1, 1)
+            let reviewerPrincipal = try await f.store.authenticate(token: f.reviewer)
+            let reviewerId = try XCTUnwrap(reviewerPrincipal).tokenId
+            let signedInSessions = try await f.store.sessionCount(tokenId: reviewerId)
+            XCTAssertEqual(signedInSessions, 1)
             let database = try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
             XCTAssertNil(database.range(of: Data(sessionId.utf8)), "the session id is stored in the clear")
-            let awaited2 = try await f.store.session(key: "console.\(sessionId)")
-            XCTAssertNotNil(awaited2)
+            let storedSession = try await f.store.session(key: "console.\(sessionId)")
+            XCTAssertNotNil(storedSession)
             // Signed in: home is the queue for a reviewer.
             let home = try await browser.get("/")
             XCTAssertEqual(home.status, .seeOther)
@@ -165,10 +165,10 @@ final class ConsoleTests: XCTestCase {
             // Sign-out ends the session on the server: the old cookie no longer works.
             let out = try await browser.post("/sign-out", [])
             XCTAssertEqual(out.status, .seeOther)
-            let awaited3 = try await f.store.sessionCount(tokenId: reviewerId)
-            XCTAssertEqual(awaited3, 0)
-            let awaited4 = try await f.store.session(key: "console.\(sessionId)")
-            XCTAssertNil(awaited4)
+            let sessionsAfterSignOut = try await f.store.sessionCount(tokenId: reviewerId)
+            XCTAssertEqual(sessionsAfterSignOut, 0)
+            let sessionAfterSignOut = try await f.store.session(key: "console.\(sessionId)")
+            XCTAssertNil(sessionAfterSignOut)
             browser.cookies["certify_session"] = sessionId
             let after = try await browser.get("/queue")
             XCTAssertEqual(after.status, .seeOther, "a page needs a sign-in again")
@@ -192,8 +192,8 @@ final class ConsoleTests: XCTestCase {
             XCTAssertEqual(again.status, .seeOther)
             let second = try XCTUnwrap(browser.cookies["certify_session"])
             XCTAssertNotEqual(first, second)
-            let awaited5 = try await f.store.session(key: "console.\(first)")
-            XCTAssertNil(awaited5, "the old session ended")
+            let oldSession = try await f.store.session(key: "console.\(first)")
+            XCTAssertNil(oldSession, "the old session ended")
             let page = try await browser.get("/admin/tokens")
             XCTAssertEqual(page.status, .ok, "signed in as the admin now")
             XCTAssertNotEqual(browser.csrf, firstToken, "each session has its own CSRF token")
@@ -290,8 +290,8 @@ final class ConsoleTests: XCTestCase {
             let reviewer = ConsoleBrowser(client)
             try await reviewer.signIn(f.reviewer)
             _ = try await reviewer.get("/submissions/\(id)")
-            let awaited292_2 = try await f.store.submissionDetail(id: id)
-            let events = try XCTUnwrap(awaited292_2).events.count
+            let detailBefore = try await f.store.submissionDetail(id: id)
+            let events = try XCTUnwrap(detailBefore).events.count
             for (csrf, origin) in [("", nil), ("not-the-token", nil), (nil, "https://evil.example"), (nil, "null")] as [(String?, String?)]
             {
                 var extra: HTTPFields = [:]
@@ -303,16 +303,16 @@ final class ConsoleTests: XCTestCase {
             let crossSite = try await reviewer.post(
                 "/submissions/\(id)/actions", [("action", "assign")], extra: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
             XCTAssertEqual(crossSite.status, .forbidden)
-            let awaited304_3 = try await f.store.submissionDetail(id: id)
-            let detail = try XCTUnwrap(awaited304_3)
+            let detailAfter = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(detailAfter)
             XCTAssertEqual(detail.events.count, events, "no refused form changed anything")
             XCTAssertNil(detail.submission.assignee)
             // The same form from this origin (the test router's authority is "localhost"), with its token, is taken.
             let taken = try await reviewer.post(
                 "/submissions/\(id)/actions", [("action", "assign")], extra: [HTTPField.Name("Origin")!: "http://localhost"])
             XCTAssertEqual(taken.status, .seeOther, taken.body)
-            let awaited6 = try await f.store.submission(id: id)?.assignee
-            XCTAssertEqual(awaited6, "alice", "as the API assigns: the token's label")
+            let assignedTo = try await f.store.submission(id: id)?.assignee
+            XCTAssertEqual(assignedTo, "alice", "as the API assigns: the token's label")
             // Uploads too: without the token no submission is made.
             let publisher = ConsoleBrowser(client)
             try await publisher.signIn(f.contoso)
@@ -320,8 +320,8 @@ final class ConsoleTests: XCTestCase {
             let before = try await f.store.scalar("SELECT count(*) FROM submission")
             let forged = try await publisher.upload("/submissions", zip: try TestPaths.zippedPackage("clean"), csrf: "")
             XCTAssertEqual(forged.status, .forbidden)
-            let awaited7 = try await f.store.scalar("SELECT count(*) FROM submission")
-            XCTAssertEqual(awaited7, before)
+            let submissionsAfter = try await f.store.scalar("SELECT count(*) FROM submission")
+            XCTAssertEqual(submissionsAfter, before)
             // A signed-out browser's form is refused, not redirected.
             let stranger = ConsoleBrowser(client)
             let anonymous = try await stranger.post("/submissions/\(id)/actions", [("action", "assign")], csrf: "x")
@@ -383,20 +383,20 @@ final class ConsoleTests: XCTestCase {
             _ = try await fabrikam.get("/")
             let act = try await fabrikam.post("/submissions/\(id)/actions", [("action", "withdraw")])
             XCTAssertEqual(act.status, .notFound)
-            let awaited8 = try await f.store.submission(id: id)?.state
-            XCTAssertEqual(awaited8, "awaiting-review")
+            let submissionState = try await f.store.submission(id: id)?.state
+            XCTAssertEqual(submissionState, "awaiting-review")
             // A reviewer reads batches but neither starts one nor manages tokens.
             let reviewer = ConsoleBrowser(client)
             try await reviewer.signIn(f.reviewer)
-            let awaited1 = try await reviewer.get("/recertifications")
-            XCTAssertEqual(awaited1.status, .ok)
-            let awaited2 = try await reviewer.get("/admin/tokens")
-            XCTAssertEqual(awaited2.status, .forbidden)
+            let batchesPage = try await reviewer.get("/recertifications")
+            XCTAssertEqual(batchesPage.status, .ok)
+            let tokensPage = try await reviewer.get("/admin/tokens")
+            XCTAssertEqual(tokensPage.status, .forbidden)
             _ = try await reviewer.get("/recertifications")
-            let awaited3 = try await reviewer.post("/recertifications", [])
-            XCTAssertEqual(awaited3.status, .forbidden)
-            let awaited4 = try await reviewer.post("/admin/tokens", [("role", "admin")])
-            XCTAssertEqual(awaited4.status, .forbidden)
+            let startRefusal = try await reviewer.post("/recertifications", [])
+            XCTAssertEqual(startRefusal.status, .forbidden)
+            let tokenRefusal = try await reviewer.post("/admin/tokens", [("role", "admin")])
+            XCTAssertEqual(tokenRefusal.status, .forbidden)
             // A browser asking for a page that does not exist gets an HTML page; the API keeps its JSON.
             let nowhere = try await stranger404(client, "/no-such-page", accept: "text/html,application/xhtml+xml")
             XCTAssertEqual(nowhere.status, .notFound)
@@ -418,8 +418,8 @@ final class ConsoleTests: XCTestCase {
         try await f.app.test(.router) { client in
             let browser = ConsoleBrowser(client)
             try await browser.signIn(f.reviewer)
-            let awaited5 = try await browser.get("/queue")
-            XCTAssertEqual(awaited5.status, .ok)
+            let queuePage = try await browser.get("/queue")
+            XCTAssertEqual(queuePage.status, .ok)
             try await Task.sleep(for: .milliseconds(2100))
             let page = try await browser.get("/queue")
             XCTAssertEqual(page.status, .seeOther, "an expired session is signed out")
@@ -431,23 +431,23 @@ final class ConsoleTests: XCTestCase {
         try await f.app.test(.router) { client in
             let publisher = ConsoleBrowser(client)
             try await publisher.signIn(f.contoso)
-            let awaited6 = try await publisher.get("/")
-            XCTAssertEqual(awaited6.status, .ok)
+            let homePage = try await publisher.get("/")
+            XCTAssertEqual(homePage.status, .ok)
             let admin = ConsoleBrowser(client)
             try await admin.signIn(f.admin)
             let list = try await admin.get("/admin/tokens")
             XCTAssertTrue(list.body.contains("contoso-ci"))
             XCTAssertFalse(list.body.contains(f.contoso), "a token is never shown again")
-            let awaited438_4 = try await f.store.authenticate(token: f.contoso)
-            let contosoId = try XCTUnwrap(awaited438_4).tokenId
+            let contosoPrincipal = try await f.store.authenticate(token: f.contoso)
+            let contosoId = try XCTUnwrap(contosoPrincipal).tokenId
             let revoked = try await admin.post("/admin/tokens/\(contosoId)/revoke", [])
             XCTAssertEqual(revoked.status, .seeOther)
-            let awaited9 = try await f.store.sessionCount(tokenId: contosoId)
-            XCTAssertEqual(awaited9, 0)
+            let contosoSessions = try await f.store.sessionCount(tokenId: contosoId)
+            XCTAssertEqual(contosoSessions, 0)
             let after = try await publisher.get("/")
             XCTAssertTrue(after.body.contains("id=\"sign-in\""), "the revoked token's session has ended")
-            let awaited10 = try await f.store.authenticate(token: f.contoso)
-            XCTAssertNil(awaited10, "and the bearer token with it")
+            let revokedPrincipal = try await f.store.authenticate(token: f.contoso)
+            XCTAssertNil(revokedPrincipal, "and the bearer token with it")
             let again = try await admin.post("/admin/tokens/\(contosoId)/revoke", [])
             XCTAssertEqual(again.status, .notFound)
             let made = try await admin.post("/admin/tokens", [("role", "submitter"), ("publisher", "Northwind"), ("label", "nw")])
@@ -455,8 +455,8 @@ final class ConsoleTests: XCTestCase {
             let token = try XCTUnwrap(
                 made.body.components(separatedBy: "<code id=\"new-token\" class=\"secret\">").dropFirst().first?
                     .components(separatedBy: "<").first)
-            let awaited11 = try await f.store.authenticate(token: token)?.publisher
-            XCTAssertEqual(awaited11, "Northwind")
+            let newTokenPublisher = try await f.store.authenticate(token: token)?.publisher
+            XCTAssertEqual(newTokenPublisher, "Northwind")
             let tokensPage = try await admin.get("/admin/tokens")
             XCTAssertFalse(tokensPage.body.contains(token))
             let noPublisher = try await admin.post("/admin/tokens", [("role", "submitter")])
@@ -486,11 +486,11 @@ final class ConsoleTests: XCTestCase {
             let queue = try await reviewer.get("/queue")
             XCTAssertTrue(queue.body.contains("data-id=\"\(id)\""), "the new submission is in the queue")
             var page = try await reviewer.get(path)
-            let awaited485_5 = try await f.store.submission(id: id)?.state
-            let state = try XCTUnwrap(awaited485_5)
+            let currentState = try await f.store.submission(id: id)?.state
+            let state = try XCTUnwrap(currentState)
             XCTAssertTrue(page.body.contains("id=\"state\" class=\"state state-\(state)\">\(state)<"), page.body)
-            let awaited487_6 = try await f.store.submissionDetail(id: id)
-            let detail = try XCTUnwrap(awaited487_6)
+            let storedDetail = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(storedDetail)
             let finding = try XCTUnwrap(detail.latestRun?.findings.first { $0.severity == .warning })
             XCTAssertEqual(finding.ruleId, "description-sentence")
             XCTAssertTrue(page.body.contains("data-fingerprint=\"\(finding.fingerprint)\""))
@@ -499,8 +499,8 @@ final class ConsoleTests: XCTestCase {
                 XCTAssertLessThan(error.lowerBound, warning.lowerBound)
             }
             if state == "awaiting-review" {
-                let awaited7 = try await reviewer.post("/submissions/\(id)/actions", [("action", "assign")])
-                XCTAssertEqual(awaited7.status, .seeOther)
+                let firstAssign = try await reviewer.post("/submissions/\(id)/actions", [("action", "assign")])
+                XCTAssertEqual(firstAssign.status, .seeOther)
             }
             page = try await reviewer.get(path)
             let comment = try await reviewer.post(
@@ -527,8 +527,8 @@ final class ConsoleTests: XCTestCase {
                     "/submissions/\(id)/actions", [("action", "request-changes"), ("text", "End the description with a period.")])
                 XCTAssertEqual(asked.status, .seeOther, asked.body)
             }
-            let awaited12 = try await f.store.submission(id: id)?.state
-            XCTAssertEqual(awaited12, "changes-required")
+            let stateAfterRequest = try await f.store.submission(id: id)?.state
+            XCTAssertEqual(stateAfterRequest, "changes-required")
             // The publisher sees what was asked, and uploads a revision.
             let home = try await publisher.get("/")
             XCTAssertTrue(home.body.contains("data-id=\"\(id)\""))
@@ -536,8 +536,8 @@ final class ConsoleTests: XCTestCase {
             let revision = try await publisher.upload("\(path)/revisions", zip: try consolePackage(warning: false))
             XCTAssertEqual(revision.status, .seeOther, revision.body)
             await f.drain()
-            let awaited13 = try await f.store.submission(id: id)?.revision
-            XCTAssertEqual(awaited13, 2)
+            let revisionNumber = try await f.store.submission(id: id)?.revision
+            XCTAssertEqual(revisionNumber, 2)
             // The reviewer compares the two revisions.
             let compare = try await reviewer.get("\(path)/compare?from=1&to=2")
             XCTAssertEqual(compare.status, .ok, compare.body)
@@ -550,15 +550,15 @@ final class ConsoleTests: XCTestCase {
             XCTAssertTrue(badCompare.body.contains("there is no revision 9"))
             _ = try await reviewer.get(path)
             if try await f.store.submission(id: id)?.state == "awaiting-review" {
-                let awaited8 = try await reviewer.post("/submissions/\(id)/actions", [("action", "assign")])
-                XCTAssertEqual(awaited8.status, .seeOther)
+                let secondAssign = try await reviewer.post("/submissions/\(id)/actions", [("action", "assign")])
+                XCTAssertEqual(secondAssign.status, .seeOther)
             }
-            let awaited9 = try await reviewer.post("/submissions/\(id)/actions", [("action", "approve")])
-            XCTAssertEqual(awaited9.status, .seeOther)
-            let awaited10 = try await reviewer.post("/submissions/\(id)/actions", [("action", "certify")])
-            XCTAssertEqual(awaited10.status, .seeOther)
-            let awaited14 = try await f.store.submission(id: id)?.state
-            XCTAssertEqual(awaited14, "certified")
+            let approval = try await reviewer.post("/submissions/\(id)/actions", [("action", "approve")])
+            XCTAssertEqual(approval.status, .seeOther)
+            let certification = try await reviewer.post("/submissions/\(id)/actions", [("action", "certify")])
+            XCTAssertEqual(certification.status, .seeOther)
+            let finalState = try await f.store.submission(id: id)?.state
+            XCTAssertEqual(finalState, "certified")
             // An action the state no longer allows is a page that says so, not a crash.
             let late = try await reviewer.post("/submissions/\(id)/actions", [("action", "approve")])
             XCTAssertEqual(late.status, .conflict)
@@ -592,8 +592,8 @@ final class ConsoleTests: XCTestCase {
             let path = String(try XCTUnwrap(uploaded.location).prefix { $0 != "?" })
             let id = String(path.dropFirst("/submissions/".count))
             // A finished run with a hostile finding message, evidence and probe exchange.
-            let awaited589_7 = try await f.store.claimNextJob(owner: "test", leaseSeconds: 60)
-            let job = try XCTUnwrap(awaited589_7)
+            let claimedJob = try await f.store.claimNextJob(owner: "test", leaseSeconds: 60)
+            let job = try XCTUnwrap(claimedJob)
             let hostile = payloads.joined(separator: " ")
             let finding = Finding(
                 ruleId: "response-schema", severity: .warning, stage: "probe", message: "Answer was \(hostile)",
@@ -620,8 +620,8 @@ final class ConsoleTests: XCTestCase {
             _ = try await publisher.get(path)
             let revision = try await publisher.upload("\(path)/revisions", zip: zip, fileName: "\"><img src=x onerror=alert(1)>.zip")
             XCTAssertEqual(revision.status, .seeOther, revision.body)
-            let awaited15 = try await f.store.submissionDetail(id: id)?.revisions.last?.fileName
-            XCTAssertEqual(awaited15, "\"><img src=x onerror=alert(1)>.zip")
+            let lastFileName = try await f.store.submissionDetail(id: id)?.revisions.last?.fileName
+            XCTAssertEqual(lastFileName, "\"><img src=x onerror=alert(1)>.zip")
             let pages = [
                 try await reviewer.get(path), try await reviewer.get("/queue"), try await reviewer.get("/admin/tokens"),
                 try await reviewer.get("\(path)/compare?from=1&to=2"),

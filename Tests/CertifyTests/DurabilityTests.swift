@@ -35,7 +35,7 @@ final class DurabilityTests: XCTestCase {
             fileName: "clean.zip", stages: [], rulesetVersion: RuleCatalog.version, toolVersion: CertifyVersion.tool)
         let created = try await store.createSubmission(publisher: "Contoso", actor: "test", upload: upload)
         let reopened = try Store(path: path)
-        let awaited38_1 = try await reopened.submissionDetail(id: created.id)?.submission.id
-        XCTAssertEqual(awaited38_1, created.id)
+        let reopenedId = try await reopened.submissionDetail(id: created.id)?.submission.id
+        XCTAssertEqual(reopenedId, created.id)
     }
 }

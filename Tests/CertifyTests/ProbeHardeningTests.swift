@@ -221,12 +221,12 @@ final class ProbeHardeningTests: XCTestCase {
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, requestTimeoutSeconds: 1, requestsPerSecond: 50)
             pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
-            let awaited224_1 = try await f.store.submissionDetail(id: id)
-            let detail = try XCTUnwrap(awaited224_1)
+            let storedDetail = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(storedDetail)
             let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })
             XCTAssertEqual(Set(probe.exchanges.map(\.operation)).count, Self.echoPaths.count, probe.summary ?? "")
-            let awaited1 = try await f.store.scalar("SELECT count(*) FROM probe_exchange")
-            XCTAssertGreaterThan(awaited1, Self.echoPaths.count - 1)
+            let exchangeCount = try await f.store.scalar("SELECT count(*) FROM probe_exchange")
+            XCTAssertGreaterThan(exchangeCount, Self.echoPaths.count - 1)
             let bytes =
                 try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
                 + ((try? Data(contentsOf: URL(fileURLWithPath: (f.store.path ?? "") + "-wal"))) ?? Data())

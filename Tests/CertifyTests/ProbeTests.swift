@@ -224,18 +224,18 @@ final class ProbeTests: XCTestCase {
                     return try XCTUnwrap(try apiJSON(response)["id"] as? String)
                 }
             }
-            let awaited1 = try await f.store.scalar("SELECT count(*) FROM run_secret")
-            XCTAssertEqual(awaited1, 1)
+            let secretCountBefore = try await f.store.scalar("SELECT count(*) FROM run_secret")
+            XCTAssertEqual(secretCountBefore, 1)
             var pipeline = PipelineConfiguration()
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, latencyBudgetMilliseconds: 250, maximumRetryAfterSeconds: 2)
             pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
-            let awaited2 = try await f.store.scalar("SELECT count(*) FROM run_secret")
-            XCTAssertEqual(awaited2, 0, "credentials are for one run")
-            let awaited3 = try await f.store.scalar("SELECT count(*) FROM probe_exchange")
-            XCTAssertGreaterThan(awaited3, 5)
-            let awaited237_1 = try await f.store.submissionDetail(id: id)
-            let detail = try XCTUnwrap(awaited237_1)
+            let secretCountAfter = try await f.store.scalar("SELECT count(*) FROM run_secret")
+            XCTAssertEqual(secretCountAfter, 0, "credentials are for one run")
+            let exchangeCount = try await f.store.scalar("SELECT count(*) FROM probe_exchange")
+            XCTAssertGreaterThan(exchangeCount, 5)
+            let storedDetail = try await f.store.submissionDetail(id: id)
+            let detail = try XCTUnwrap(storedDetail)
             let probe = try XCTUnwrap(detail.latestRun?.stages.first { $0.name == "probe" })
             XCTAssertTrue(probe.findings.contains { $0.ruleId == "probe-schema-mismatch" && $0.operation == "GetItem" })
             XCTAssertNotNil(probe.summary)
@@ -489,8 +489,8 @@ final class OAuthProbeTests: XCTestCase {
             pipeline.probeDefaults = ProbeSettings(allowPrivateNetwork: true, requestTimeoutSeconds: 2, requestsPerSecond: 50)
             pipeline.secretSealer = f.secretSealer
             await WorkerPool(store: f.store, configuration: pipeline).drain()
-            let awaited491_2 = try await f.store.submissionDetail(id: id)?.latestRun?.stages.first { $0.name == "probe" }
-            let probe = try XCTUnwrap(awaited491_2)
+            let probeStage = try await f.store.submissionDetail(id: id)?.latestRun?.stages.first { $0.name == "probe" }
+            let probe = try XCTUnwrap(probeStage)
             XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/me") && $0.status == 200 }, "the token was obtained and used")
             let bytes =
                 try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))

@@ -261,10 +261,10 @@ final class QueryParameterTests: XCTestCase {
                 }
             }
             // Nothing was stored from those.
-            let awaited1 = try await f.store.scalar("SELECT count(*) FROM submission")
-            XCTAssertEqual(awaited1, 0)
-            let awaited2 = try await f.store.scalar("SELECT count(*) FROM run_secret")
-            XCTAssertEqual(awaited2, 0)
+            let submissionCount = try await f.store.scalar("SELECT count(*) FROM submission")
+            XCTAssertEqual(submissionCount, 0)
+            let secretCount = try await f.store.scalar("SELECT count(*) FROM run_secret")
+            XCTAssertEqual(secretCount, 0)
             // Any other parameter's value that is not known to be harmless is not logged either.
             try await client.execute(uri: "/v1/queue?token=s3cr3t-token", method: .get, headers: apiHeaders(f.reviewer)) {
                 XCTAssertEqual($0.status, .badRequest)

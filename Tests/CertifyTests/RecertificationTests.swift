@@ -23,13 +23,13 @@ final class RecertificationTests: XCTestCase {
             XCTAssertEqual(outcome, .imported)
             ids[name] = id
             // Importing the same content again changes nothing.
-            let awaited1 = try await store.importCertified(publisher: "Contoso", actor: "import", upload: upload).1
-            XCTAssertEqual(awaited1, .unchanged)
+            let reimportOutcome = try await store.importCertified(publisher: "Contoso", actor: "import", upload: upload).1
+            XCTAssertEqual(reimportOutcome, .unchanged)
         }
         try await store.saveRuleset(.default)
         await WorkerPool(store: store).drain()
-        let awaited2 = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'certified'")
-        XCTAssertEqual(awaited2, 4, "imports stay certified")
+        let certifiedCount = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'certified'")
+        XCTAssertEqual(certifiedCount, 4, "imports stay certified")
         return ids
     }
 
@@ -43,20 +43,22 @@ final class RecertificationTests: XCTestCase {
             .all, stages: [], ruleset: .default, toolVersion: CertifyVersion.tool, actor: "admin")
         XCTAssertEqual(same.total, 4)
         await WorkerPool(store: store).drain()
-        let awaited46_1 = try await store.recertification(id: same.id)
-        let first = try XCTUnwrap(awaited46_1)
+        let sameBatch = try await store.recertification(id: same.id)
+        let first = try XCTUnwrap(sameBatch)
         XCTAssertEqual(first.state, "finished")
         XCTAssertEqual(first.regressed, 0)
-        let awaited3 = try await store.recertificationItems(id: same.id).allSatisfy { $0.newFindings.isEmpty && $0.fixedFindings.isEmpty }
-        XCTAssertTrue(awaited3)
+        let allUnchanged = try await store.recertificationItems(id: same.id).allSatisfy {
+            $0.newFindings.isEmpty && $0.fixedFindings.isEmpty
+        }
+        XCTAssertTrue(allUnchanged)
 
         let stricter = Ruleset(rules: ["json-duplicate-key": .init(severity: .error)])
         let batch = try await store.createRecertification(
             .all, stages: [], ruleset: stricter, toolVersion: CertifyVersion.tool, actor: "admin")
         XCTAssertNotEqual(batch.rulesetVersion, same.rulesetVersion)
         await WorkerPool(store: store).drain()
-        let awaited57_2 = try await store.recertification(id: batch.id)
-        let progress = try XCTUnwrap(awaited57_2)
+        let stricterBatch = try await store.recertification(id: batch.id)
+        let progress = try XCTUnwrap(stricterBatch)
         XCTAssertEqual(progress.state, "finished")
         XCTAssertEqual(progress.finished, 4)
         XCTAssertEqual(progress.regressed, 1)
@@ -66,10 +68,10 @@ final class RecertificationTests: XCTestCase {
         let regraded = items.filter { !$0.regradedFindings.isEmpty }
         XCTAssertEqual(regraded.map(\.submissionId), [ids["duplicate-keys"]!], "only its finding changed: its severity")
         XCTAssertEqual(regraded.first?.regradedFindings.map(\.severity), [.error])
-        let awaited4 = try await store.submission(id: ids["duplicate-keys"]!)?.state
-        XCTAssertEqual(awaited4, "recertification-failed")
-        let awaited5 = try await store.submission(id: ids["broken-json"]!)?.state
-        XCTAssertEqual(awaited5, "certified", "failing before and after: not newly failing")
+        let duplicateKeysState = try await store.submission(id: ids["duplicate-keys"]!)?.state
+        XCTAssertEqual(duplicateKeysState, "recertification-failed")
+        let brokenJsonState = try await store.submission(id: ids["broken-json"]!)?.state
+        XCTAssertEqual(brokenJsonState, "certified", "failing before and after: not newly failing")
         let queue = try await store.queue(QueueFilter())
         XCTAssertEqual(queue.items.map(\.id), [ids["duplicate-keys"]!])
 
@@ -103,8 +105,8 @@ final class RecertificationTests: XCTestCase {
             upload: Store.Upload(
                 zip: try package.zipData(), contentSha256: package.contentHash, connector: "new", fileName: nil, stages: [],
                 rulesetVersion: Ruleset.default.version, toolVersion: "t"))
-        let awaited104_3 = try await store.claimNextJob(owner: "w", leaseSeconds: 30)
-        let job = try XCTUnwrap(awaited104_3)
+        let nextJob = try await store.claimNextJob(owner: "w", leaseSeconds: 30)
+        let job = try XCTUnwrap(nextJob)
         XCTAssertEqual(job.submissionId, submitted.id)
         XCTAssertEqual(job.reason, .submission)
     }
@@ -129,8 +131,8 @@ final class RecertificationTests: XCTestCase {
         importer.waitUntilExit()
         XCTAssertEqual(importer.terminationStatus, 0)
         let store = try Store(path: db)
-        let awaited6 = try await store.scalar("SELECT count(*) FROM submission")
-        XCTAssertEqual(awaited6, 619, "one submission per connector folder")
+        let submissionCount = try await store.scalar("SELECT count(*) FROM submission")
+        XCTAssertEqual(submissionCount, 619, "one submission per connector folder")
 
         let first = try await certify(["recertify", "--workers", "1"])
         // Kill it once some but not all of the batch is done.
@@ -152,14 +154,14 @@ final class RecertificationTests: XCTestCase {
         let second = try await certify(["recertify", "--workers", "2"])
         second.waitUntilExit()
         XCTAssertEqual(second.terminationStatus, 0)
-        let awaited7 = try await store.scalar("SELECT count(*) FROM recertification")
-        XCTAssertEqual(awaited7, 1, "the batch was resumed, not restarted")
-        let awaited8 = try await store.scalar("SELECT count(*) FROM recertification WHERE state = 'finished'")
-        XCTAssertEqual(awaited8, 1)
-        let awaited9 = try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
-        XCTAssertEqual(awaited9, 619)
+        let batchCount = try await store.scalar("SELECT count(*) FROM recertification")
+        XCTAssertEqual(batchCount, 1, "the batch was resumed, not restarted")
+        let finishedBatchCount = try await store.scalar("SELECT count(*) FROM recertification WHERE state = 'finished'")
+        XCTAssertEqual(finishedBatchCount, 1)
+        let finishedRunCount = try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification' AND state = 'finished'")
+        XCTAssertEqual(finishedRunCount, 619)
         // Same packages, same rules: each run has exactly its baseline's findings, none twice.
-        let awaited10 = try await store.scalar(
+        let mismatchedRunCount = try await store.scalar(
             """
             SELECT count(*) FROM run r WHERE r.reason = 'recertification'
             AND (SELECT count(*) FROM finding WHERE run_id = r.id) !=
@@ -167,14 +169,14 @@ final class RecertificationTests: XCTestCase {
                  WHERE p.submission_id = r.submission_id AND p.reason = 'import')
             """)
         XCTAssertEqual(
-            awaited10, 0)
-        let awaited11 = try await store.scalar(
+            mismatchedRunCount, 0)
+        let stageResultCount = try await store.scalar(
             "SELECT count(*) FROM stage_result s JOIN run r ON r.id = s.run_id WHERE r.reason = 'recertification'")
-        let awaited12 =
+        let expectedStageResults =
             try await store.scalar("SELECT count(*) FROM run WHERE reason = 'recertification'") * (1 + StageRegistry.staticNames.count)
         XCTAssertEqual(
-            awaited11,
-            awaited12,
+            stageResultCount,
+            expectedStageResults,
             "every run's stages written exactly once")
     }
 }

@@ -125,8 +125,8 @@ class ReviewWorkflowTests: XCTestCase {
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
             await f.drain()
-            let awaited124_1 = try await f.store.submissionDetail(id: id)?.latestRun?.findings.first?.fingerprint
-            let fingerprint = try XCTUnwrap(awaited124_1)
+            let firstFingerprint = try await f.store.submissionDetail(id: id)?.latestRun?.findings.first?.fingerprint
+            let fingerprint = try XCTUnwrap(firstFingerprint)
             let accept = ["action": "accept", "fingerprint": fingerprint, "text": "Same publisher twice."]
             var (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2020-01-31"]) { $1 })
             XCTAssertEqual(status, .badRequest)
@@ -137,13 +137,13 @@ class ReviewWorkflowTests: XCTestCase {
             (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "31/01/2031"]) { $1 })
             XCTAssertEqual(status, .badRequest)
             XCTAssertTrue(((body["error"] as? [String: Any])?["message"] as? String ?? "").contains("is not an RFC 3339 date-time"))
-            let awaited1 = try await f.store.acceptedFindings(submissionId: id)
-            XCTAssertEqual(awaited1, [], "nothing refused was recorded")
+            let recordedAcceptances = try await f.store.acceptedFindings(submissionId: id)
+            XCTAssertEqual(recordedAcceptances, [], "nothing refused was recorded")
             // A date alone, as in a baseline file, lasts to the end of that day (UTC).
             (status, body) = try await reviewAction(client, id, f.reviewer, accept.merging(["expiresAt": "2031-01-31"]) { $1 })
             XCTAssertEqual(status, .ok, "\(body)")
-            let awaited140_2 = try await f.store.acceptedFindings(submissionId: id).first
-            let accepted = try XCTUnwrap(awaited140_2)
+            let firstAccepted = try await f.store.acceptedFindings(submissionId: id).first
+            let accepted = try XCTUnwrap(firstAccepted)
             XCTAssertEqual(accepted.expiresAt.map { ISO8601DateFormatter().string(from: $0) }, "2031-01-31T23:59:59Z")
         }
     }
@@ -154,8 +154,8 @@ class ReviewWorkflowTests: XCTestCase {
             let created = try await apiSubmit(client, token: f.contoso, fixture: "duplicate-keys")
             let id = try XCTUnwrap(created["id"] as? String)
             await f.drain()
-            let awaited151_3 = try await f.store.submissionDetail(id: id)?.latestRun?.findings.first
-            let finding = try XCTUnwrap(awaited151_3)
+            let firstFinding = try await f.store.submissionDetail(id: id)?.latestRun?.findings.first
+            let finding = try XCTUnwrap(firstFinding)
             var (status, _) = try await reviewAction(
                 client, id, f.reviewer, ["action": "comment", "fingerprint": finding.fingerprint, "text": "Same value twice."])
             XCTAssertEqual(status, .ok)
@@ -212,8 +212,8 @@ class ReviewWorkflowTests: XCTestCase {
                     XCTAssertTrue(try apiError(response).contains("selection"), body)
                 }
             }
-            let awaited2 = try await f.store.recertifications().count
-            XCTAssertEqual(awaited2, 0, "no batch was started")
+            let recertificationCount = try await f.store.recertifications().count
+            XCTAssertEqual(recertificationCount, 0, "no batch was started")
         }
     }
 

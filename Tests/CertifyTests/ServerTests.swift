@@ -238,8 +238,8 @@ final class ServerTests: XCTestCase {
             ) { response in
                 XCTAssertEqual(response.status, .badRequest, "a truncated multipart body")
             }
-            let awaited1 = try await f.store.scalar("SELECT count(*) FROM submission")
-            XCTAssertEqual(awaited1, 0, "nothing refused is stored")
+            let submissionCount = try await f.store.scalar("SELECT count(*) FROM submission")
+            XCTAssertEqual(submissionCount, 0, "nothing refused is stored")
             // Still serving: a good upload right after.
             _ = try await apiSubmit(client, token: f.contoso)
         }

@@ -89,14 +89,15 @@ class StoreTests: XCTestCase {
         let store = try await makeStore()
         let token = try await store.createToken(role: .submitter, publisher: "Contoso", label: "ci")
         XCTAssertTrue(token.hasPrefix("cert_"))
-        let awaited52_1 = try await store.authenticate(token: token)
-        let principal = try XCTUnwrap(awaited52_1)
+        let authenticated = try await store.authenticate(token: token)
+        let principal = try XCTUnwrap(authenticated)
         XCTAssertEqual(principal.role, .submitter)
         XCTAssertEqual(principal.publisher, "Contoso")
-        let awaited2 = try await store.authenticate(token: token + "x")
-        XCTAssertNil(awaited2)
-        let awaited3 = try await store.scalar("SELECT count(*) FROM api_token WHERE token_sha256 = '\(sha256Hex(Array(token.utf8)))'")
-        XCTAssertEqual(awaited3, 1)
+        let wrongPrincipal = try await store.authenticate(token: token + "x")
+        XCTAssertNil(wrongPrincipal)
+        let hashedTokenCount = try await store.scalar(
+            "SELECT count(*) FROM api_token WHERE token_sha256 = '\(sha256Hex(Array(token.utf8)))'")
+        XCTAssertEqual(hashedTokenCount, 1)
         if let path = store.path {
             // The token itself is nowhere in the database file.
             let bytes =
@@ -119,13 +120,13 @@ class StoreTests: XCTestCase {
         let first = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
         _ = try await store.addRevision(submissionId: first.id, actor: "t", upload: upload)
         _ = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: upload)
-        let awaited4 = try await store.blobCount()
-        XCTAssertEqual(awaited4, 1)
-        let awaited5 = try await store.scalar("SELECT count(*) FROM revision")
-        XCTAssertEqual(awaited5, 3)
+        let blobsBefore = try await store.blobCount()
+        XCTAssertEqual(blobsBefore, 1)
+        let revisionCount = try await store.scalar("SELECT count(*) FROM revision")
+        XCTAssertEqual(revisionCount, 3)
         _ = try await store.addRevision(submissionId: first.id, actor: "t", upload: try makeUpload("broken-json"))
-        let awaited6 = try await store.blobCount()
-        XCTAssertEqual(awaited6, 2)
+        let blobsAfter = try await store.blobCount()
+        XCTAssertEqual(blobsAfter, 2)
     }
 
     /// A worker that dies keeps its lease until it expires; then another worker takes the job,
@@ -133,15 +134,15 @@ class StoreTests: XCTestCase {
     func testExpiredLeaseIsReclaimedAndResultsAreWrittenOnce() async throws {
         let store = try await makeStore()
         let submission = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload("broken-json"))
-        let awaited86_2 = try await store.claimNextJob(owner: "worker-a", leaseSeconds: 0.3)
-        let first = try XCTUnwrap(awaited86_2)
-        let awaited7 = try await store.claimNextJob(owner: "worker-b", leaseSeconds: 0.3)
-        XCTAssertNil(awaited7, "a live lease is not taken")
-        let awaited8 = try await store.submission(id: submission.id)?.state
-        XCTAssertEqual(awaited8, "checking")
+        let firstClaim = try await store.claimNextJob(owner: "worker-a", leaseSeconds: 0.3)
+        let first = try XCTUnwrap(firstClaim)
+        let competingClaim = try await store.claimNextJob(owner: "worker-b", leaseSeconds: 0.3)
+        XCTAssertNil(competingClaim, "a live lease is not taken")
+        let stateWhileLeased = try await store.submission(id: submission.id)?.state
+        XCTAssertEqual(stateWhileLeased, "checking")
         try await Task.sleep(for: .milliseconds(400))
-        let awaited92_3 = try await store.claimNextJob(owner: "worker-b", leaseSeconds: 30)
-        let second = try XCTUnwrap(awaited92_3)
+        let reclaimed = try await store.claimNextJob(owner: "worker-b", leaseSeconds: 30)
+        let second = try XCTUnwrap(reclaimed)
         XCTAssertEqual(second.jobId, first.jobId)
         XCTAssertEqual(second.attempts, 2)
 
@@ -152,31 +153,31 @@ class StoreTests: XCTestCase {
         }
         try await store.completeRun(second, result: result)
         await XCTAssertThrowsErrorAsync(try await store.completeRun(second, result: result), "a second completion writes nothing")
-        let awaited9 = try await store.scalar("SELECT count(*) FROM finding")
-        XCTAssertEqual(awaited9, result.findings.count)
-        let awaited10 = try await store.scalar("SELECT count(*) FROM stage_result")
-        XCTAssertEqual(awaited10, result.stages.count)
-        let awaited11 = try await store.submission(id: submission.id)?.state
-        XCTAssertEqual(awaited11, "changes-required")
-        let awaited12 = try await store.claimNextJob(owner: "worker-c", leaseSeconds: 30)
-        XCTAssertNil(awaited12)
+        let findingCount = try await store.scalar("SELECT count(*) FROM finding")
+        XCTAssertEqual(findingCount, result.findings.count)
+        let stageResultCount = try await store.scalar("SELECT count(*) FROM stage_result")
+        XCTAssertEqual(stageResultCount, result.stages.count)
+        let finalState = try await store.submission(id: submission.id)?.state
+        XCTAssertEqual(finalState, "changes-required")
+        let lateClaim = try await store.claimNextJob(owner: "worker-c", leaseSeconds: 30)
+        XCTAssertNil(lateClaim)
     }
 
     func testFailingJobIsRetriedThenGivenUp() async throws {
         let store = try await makeStore()
         _ = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
         for attempt in 1...3 {
-            let awaited117_4 = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 3)
-            let job = try XCTUnwrap(awaited117_4)
+            let claimed = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 3)
+            let job = try XCTUnwrap(claimed)
             XCTAssertEqual(job.attempts, attempt)
             try await store.failAttempt(job, error: "boom \(attempt)", retryAfterSeconds: 0, maximumAttempts: 3)
         }
-        let awaited13 = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 3)
-        XCTAssertNil(awaited13)
-        let awaited14 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'failed'")
-        XCTAssertEqual(awaited14, 1)
-        let awaited15 = try await store.scalar("SELECT count(*) FROM run WHERE state = 'failed' AND error = 'boom 3'")
-        XCTAssertEqual(awaited15, 1)
+        let exhaustedClaim = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 3)
+        XCTAssertNil(exhaustedClaim)
+        let failedJobCount = try await store.scalar("SELECT count(*) FROM job WHERE state = 'failed'")
+        XCTAssertEqual(failedJobCount, 1)
+        let failedRunCount = try await store.scalar("SELECT count(*) FROM run WHERE state = 'failed' AND error = 'boom 3'")
+        XCTAssertEqual(failedRunCount, 1)
     }
 
     /// A submission whose checks are given up does not stay in `checking`: it moves to
@@ -186,33 +187,33 @@ class StoreTests: XCTestCase {
         _ = try await store.createWebhook(publisher: "Contoso", url: "https://hooks.contoso.example/certify", secret: nil, actor: "t")
         let submission = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
         for attempt in 1...2 {
-            let awaited136_5 = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 2)
-            let job = try XCTUnwrap(awaited136_5)
-            let awaited16 = try await store.submission(id: submission.id)?.state
-            XCTAssertEqual(awaited16, "checking")
+            let claimed = try await store.claimNextJob(owner: "w", leaseSeconds: 30, maximumAttempts: 2)
+            let job = try XCTUnwrap(claimed)
+            let stateWhileChecking = try await store.submission(id: submission.id)?.state
+            XCTAssertEqual(stateWhileChecking, "checking")
             try await store.failAttempt(job, error: "database is locked (attempt \(attempt))", retryAfterSeconds: 0, maximumAttempts: 2)
         }
-        let awaited17 = try await store.submission(id: submission.id)?.state
-        XCTAssertEqual(awaited17, "changes-required")
-        let awaited143_6 = try await store.submissionDetail(id: submission.id)
-        let detail = try XCTUnwrap(awaited143_6)
+        let stateAfterGivingUp = try await store.submission(id: submission.id)?.state
+        XCTAssertEqual(stateAfterGivingUp, "changes-required")
+        let storedDetail = try await store.submissionDetail(id: submission.id)
+        let detail = try XCTUnwrap(storedDetail)
         let event = try XCTUnwrap(detail.events.last)
         XCTAssertEqual(event.action, "checks-failed")
         XCTAssertEqual(event.actor, "system")
         XCTAssertTrue(event.text?.contains("database is locked (attempt 2)") == true, event.text ?? "")
         XCTAssertTrue(event.text?.contains("2 attempts") == true, event.text ?? "")
-        let awaited18 = try await store.scalar("SELECT count(*) FROM webhook_delivery WHERE payload LIKE '%checks-failed%'")
+        let deliveryCount = try await store.scalar("SELECT count(*) FROM webhook_delivery WHERE payload LIKE '%checks-failed%'")
         XCTAssertEqual(
-            awaited18, 1,
+            deliveryCount, 1,
             "the publisher's webhook is told")
 
         // A run given up for time (no retry) does the same.
         let second = try await store.createSubmission(publisher: "Contoso", actor: "t", upload: try makeUpload())
-        let awaited156_7 = try await store.claimNextJob(owner: "w", leaseSeconds: 30)
-        let job = try XCTUnwrap(awaited156_7)
+        let secondClaim = try await store.claimNextJob(owner: "w", leaseSeconds: 30)
+        let job = try XCTUnwrap(secondClaim)
         try await store.giveUpJob(job, reason: "the checks took longer than 300 s (maximumRunSeconds)")
-        let awaited19 = try await store.submission(id: second.id)?.state
-        XCTAssertEqual(awaited19, "changes-required")
+        let secondState = try await store.submission(id: second.id)?.state
+        XCTAssertEqual(secondState, "changes-required")
     }
 
     func testWorkersFinishEveryJobOnce() async throws {
@@ -226,16 +227,16 @@ class StoreTests: XCTestCase {
         while try await store.pendingJobCount() > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         task.cancel()
         await task.value
-        let awaited20 = try await store.pendingJobCount()
-        XCTAssertEqual(awaited20, 0)
-        let awaited21 = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
-        XCTAssertEqual(awaited21, 4)
-        let awaited22 = try await store.scalar("SELECT count(*) FROM stage_result")
-        XCTAssertEqual(awaited22, 4, "one package stage result per run")
-        let awaited23 = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'awaiting-review'")
-        XCTAssertEqual(awaited23, 2)
-        let awaited24 = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'changes-required'")
-        XCTAssertEqual(awaited24, 2)
+        let pendingCount = try await store.pendingJobCount()
+        XCTAssertEqual(pendingCount, 0)
+        let finishedRunCount = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
+        XCTAssertEqual(finishedRunCount, 4)
+        let stageResultCount = try await store.scalar("SELECT count(*) FROM stage_result")
+        XCTAssertEqual(stageResultCount, 4, "one package stage result per run")
+        let awaitingReviewCount = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'awaiting-review'")
+        XCTAssertEqual(awaitingReviewCount, 2)
+        let changesRequiredCount = try await store.scalar("SELECT count(*) FROM submission WHERE state = 'changes-required'")
+        XCTAssertEqual(changesRequiredCount, 2)
     }
 
     func testQueuePagesOldestFirstWithFiltersAndCounts() async throws {
@@ -258,12 +259,12 @@ class StoreTests: XCTestCase {
         let contoso = try await store.queue(QueueFilter(publisher: "Contoso"))
         XCTAssertEqual(contoso.items.count, 4)
         XCTAssertEqual(contoso.counts["submitted"], 4)
-        let awaited25 = try await store.queue(QueueFilter(states: ["certified"])).items.count
-        XCTAssertEqual(awaited25, 0)
-        let awaited26 = try await store.queue(QueueFilter(minimumAgeSeconds: 3600)).items.count
-        XCTAssertEqual(awaited26, 0)
-        let awaited27 = try await store.queue(QueueFilter(minimumAgeSeconds: 0)).items.count
-        XCTAssertEqual(awaited27, 7)
+        let certifiedCount = try await store.queue(QueueFilter(states: ["certified"])).items.count
+        XCTAssertEqual(certifiedCount, 0)
+        let oldCount = try await store.queue(QueueFilter(minimumAgeSeconds: 3600)).items.count
+        XCTAssertEqual(oldCount, 0)
+        let anyAgeCount = try await store.queue(QueueFilter(minimumAgeSeconds: 0)).items.count
+        XCTAssertEqual(anyAgeCount, 7)
         await XCTAssertThrowsErrorAsync(try await store.queue(QueueFilter(cursor: "not-a-cursor")))
     }
 
@@ -334,14 +335,14 @@ final class LeaseRecoveryTests: XCTestCase {
         let host = ProcessInfo.processInfo.hostName
         let deadOwner = "\(host):\(process.processIdentifier):deadbeef/0"
         let liveOwner = "other-host:1:cafebabe/0"
-        let awaited246_8 = try await store.claimNextJob(owner: deadOwner, leaseSeconds: 3600)
-        _ = try XCTUnwrap(awaited246_8)
-        let awaited247_9 = try await store.claimNextJob(owner: liveOwner, leaseSeconds: 3600)
-        _ = try XCTUnwrap(awaited247_9)
+        let deadClaim = try await store.claimNextJob(owner: deadOwner, leaseSeconds: 3600)
+        _ = try XCTUnwrap(deadClaim)
+        let liveClaim = try await store.claimNextJob(owner: liveOwner, leaseSeconds: 3600)
+        _ = try XCTUnwrap(liveClaim)
         await WorkerPool(store: store).recoverAbandonedLeases()
-        let awaited28 = try await store.leaseOwners()
-        XCTAssertEqual(awaited28, [liveOwner], "only the dead process's lease is released")
-        let awaited29 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'queued'")
-        XCTAssertEqual(awaited29, 1)
+        let remainingOwners = try await store.leaseOwners()
+        XCTAssertEqual(remainingOwners, [liveOwner], "only the dead process's lease is released")
+        let queuedCount = try await store.scalar("SELECT count(*) FROM job WHERE state = 'queued'")
+        XCTAssertEqual(queuedCount, 1)
     }
 }

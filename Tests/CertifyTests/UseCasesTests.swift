@@ -39,8 +39,8 @@ final class UseCasesTests: XCTestCase {
         let tokens = Tokens(store: store)
         func principal(_ role: Principal.Role, _ publisher: String?, _ label: String) async throws -> Principal {
             let token = try await tokens.create(role: role, publisher: publisher, label: label, by: .operator("tests"))
-            let awaited42_1 = try await tokens.authenticate(token)
-            return try XCTUnwrap(awaited42_1)
+            let authenticated = try await tokens.authenticate(token)
+            return try XCTUnwrap(authenticated)
         }
         return Fixture(
             store: store,
@@ -114,14 +114,14 @@ final class UseCasesTests: XCTestCase {
         XCTAssertEqual(own.submission.publisher, "Contoso")
 
         // The owner sees it everywhere.
-        let awaited116_2 = try await f.submissions.detail(id, by: f.contoso).submission.id
-        XCTAssertEqual(awaited116_2, id)
-        let awaited117_3 = try await f.submissions.report(id, format: "markdown", by: f.contoso).text.contains("Contoso")
-        XCTAssertTrue(awaited117_3)
-        let awaited118_4 = try await f.review.acceptedFindings(of: id, by: f.contoso)
-        XCTAssertEqual(awaited118_4, [])
-        let awaited119_5 = try await f.submissions.list(QueueQuery(), by: f.contoso).items.map(\.id)
-        XCTAssertEqual(awaited119_5, [id])
+        let ownerDetailId = try await f.submissions.detail(id, by: f.contoso).submission.id
+        XCTAssertEqual(ownerDetailId, id)
+        let reportNamesPublisher = try await f.submissions.report(id, format: "markdown", by: f.contoso).text.contains("Contoso")
+        XCTAssertTrue(reportNamesPublisher)
+        let ownerAccepted = try await f.review.acceptedFindings(of: id, by: f.contoso)
+        XCTAssertEqual(ownerAccepted, [])
+        let ownerListedIds = try await f.submissions.list(QueueQuery(), by: f.contoso).items.map(\.id)
+        XCTAssertEqual(ownerListedIds, [id])
 
         // Another publisher's submitter gets what a missing id gets, word for word.
         for (what, submission) in [("another publisher's", id), ("a missing", "sub_doesnotexist")] {
@@ -139,17 +139,17 @@ final class UseCasesTests: XCTestCase {
                 }
             }
         }
-        let awaited137_6 = try await f.submissions.list(QueueQuery(), by: f.fabrikam).items
-        XCTAssertEqual(awaited137_6, [])
+        let fabrikamItems = try await f.submissions.list(QueueQuery(), by: f.fabrikam).items
+        XCTAssertEqual(fabrikamItems, [])
         // Naming another publisher in the filter does not widen a submitter's view.
-        let awaited139_7 = try await f.submissions.list(QueueQuery(publisher: "Contoso"), by: f.fabrikam).items
-        XCTAssertEqual(awaited139_7, [])
-        let awaited140_8 = try await f.submissions.list(QueueQuery(states: ["all"]), by: f.fabrikam).counts.values.reduce(0, +)
-        XCTAssertEqual(awaited140_8, 0)
+        let filteredItems = try await f.submissions.list(QueueQuery(publisher: "Contoso"), by: f.fabrikam).items
+        XCTAssertEqual(filteredItems, [])
+        let fabrikamTotal = try await f.submissions.list(QueueQuery(states: ["all"]), by: f.fabrikam).counts.values.reduce(0, +)
+        XCTAssertEqual(fabrikamTotal, 0)
 
         // Nothing changed for the owner.
-        let awaited143_9 = try await f.submissions.detail(id, by: f.contoso).events.count
-        XCTAssertEqual(awaited143_9, own.events.count)
+        let ownerEventCount = try await f.submissions.detail(id, by: f.contoso).events.count
+        XCTAssertEqual(ownerEventCount, own.events.count)
     }
 
     func testASubmitterFilesUnderItsOwnPublisherWhateverItNames() async throws {
@@ -190,8 +190,8 @@ final class UseCasesTests: XCTestCase {
         }
         await assertKind("forbidden") { try await f.submissions.queue(QueueQuery(), by: f.contoso) }
         // The submitter withdraws its own.
-        let awaited184_10 = try await f.review.perform(ReviewRequest(action: .withdraw), on: id, by: f.contoso).submission.state
-        XCTAssertEqual(awaited184_10, "withdrawn")
+        let withdrawnState = try await f.review.perform(ReviewRequest(action: .withdraw), on: id, by: f.contoso).submission.state
+        XCTAssertEqual(withdrawnState, "withdrawn")
         await assertKind("conflict") { try await f.submissions.addRevision(to: id, try self.upload(), by: f.contoso) }
     }
 
@@ -201,19 +201,19 @@ final class UseCasesTests: XCTestCase {
         let fabrikam = try await f.submissions.submit(try upload("duplicate-keys"), by: f.fabrikam).submission.id
 
         for id in [contoso, fabrikam] {
-            let awaited194_11 = try await f.submissions.detail(id, by: f.reviewer).submission.id
-            XCTAssertEqual(awaited194_11, id)
-            let awaited195_12 = try await f.submissions.report(id, format: "json", by: f.reviewer).text.isEmpty
-            XCTAssertFalse(awaited195_12)
-            let awaited196_13 = try await f.review.acceptedFindings(of: id, by: f.reviewer)
-            XCTAssertEqual(awaited196_13, [])
+            let detailId = try await f.submissions.detail(id, by: f.reviewer).submission.id
+            XCTAssertEqual(detailId, id)
+            let reportIsEmpty = try await f.submissions.report(id, format: "json", by: f.reviewer).text.isEmpty
+            XCTAssertFalse(reportIsEmpty)
+            let accepted = try await f.review.acceptedFindings(of: id, by: f.reviewer)
+            XCTAssertEqual(accepted, [])
         }
-        let awaited198_14 = try await f.submissions.list(QueueQuery(), by: f.reviewer).items.map(\.id)
-        XCTAssertEqual(Set(awaited198_14), [contoso, fabrikam])
-        let awaited199_15 = try await f.submissions.queue(QueueQuery(), by: f.reviewer).items.map(\.id)
-        XCTAssertEqual(Set(awaited199_15), [contoso, fabrikam])
-        let awaited200_16 = try await f.submissions.queue(QueueQuery(publisher: "Fabrikam"), by: f.reviewer).items.map(\.id)
-        XCTAssertEqual(Set(awaited200_16), [fabrikam])
+        let listedIds = try await f.submissions.list(QueueQuery(), by: f.reviewer).items.map(\.id)
+        XCTAssertEqual(Set(listedIds), [contoso, fabrikam])
+        let queuedIds = try await f.submissions.queue(QueueQuery(), by: f.reviewer).items.map(\.id)
+        XCTAssertEqual(Set(queuedIds), [contoso, fabrikam])
+        let fabrikamQueuedIds = try await f.submissions.queue(QueueQuery(publisher: "Fabrikam"), by: f.reviewer).items.map(\.id)
+        XCTAssertEqual(Set(fabrikamQueuedIds), [fabrikam])
 
         // It decides: a comment now, and approval is refused by the state (no run yet), not the role.
         let commented = try await f.review.perform(ReviewRequest(action: .comment, text: "Looking."), on: contoso, by: f.reviewer)
@@ -243,8 +243,8 @@ final class UseCasesTests: XCTestCase {
         }
         let (imported, outcome) = try await f.catalog.importCertified(package, folder: "clean", by: f.admin)
         XCTAssertEqual(outcome, .imported)
-        let awaited230_17 = try await f.submissions.detail(imported, by: f.reviewer).submission.state
-        XCTAssertEqual(awaited230_17, "certified")
+        let importedState = try await f.submissions.detail(imported, by: f.reviewer).submission.state
+        XCTAssertEqual(importedState, "certified")
 
         // Starting a re-certification: admins; reading batches: reviewers and admins.
         for caller in [f.contoso, f.reviewer] {
@@ -257,13 +257,13 @@ final class UseCasesTests: XCTestCase {
         XCTAssertEqual(batch.total, 1)
         XCTAssertEqual(batch.createdBy, "admin:root")
         for caller in [f.reviewer, f.admin] {
-            let awaited243_18 = try await f.recertifications.list(by: caller).map(\.id)
-            XCTAssertEqual(awaited243_18, [batch.id])
-            let awaited244_19 = try await f.recertifications.progress(batch.id, by: caller).total
-            XCTAssertEqual(awaited244_19, 1)
-            let awaited245_20 = try await f.recertifications.summary(batch.id, format: "markdown", by: caller).text.contains(
+            let batchIds = try await f.recertifications.list(by: caller).map(\.id)
+            XCTAssertEqual(batchIds, [batch.id])
+            let batchTotal = try await f.recertifications.progress(batch.id, by: caller).total
+            XCTAssertEqual(batchTotal, 1)
+            let summaryHasTitle = try await f.recertifications.summary(batch.id, format: "markdown", by: caller).text.contains(
                 "Re-certification")
-            XCTAssertTrue(awaited245_20)
+            XCTAssertTrue(summaryHasTitle)
         }
         await assertRefused(.forbidden("Re-certification is for reviewers (reading) and admins.")) {
             try await f.recertifications.list(by: f.contoso)
@@ -287,12 +287,12 @@ final class UseCasesTests: XCTestCase {
         }
         await assertKind("invalid") { try await f.tokens.create(role: .submitter, publisher: nil, label: nil, by: f.admin) }
         let token = try await f.tokens.create(role: .submitter, publisher: "Northwind", label: "nw", by: f.admin)
-        let awaited269_21 = try await f.tokens.authenticate(token)
-        let northwind = try XCTUnwrap(awaited269_21)
+        let authenticated = try await f.tokens.authenticate(token)
+        let northwind = try XCTUnwrap(authenticated)
         XCTAssertEqual(northwind.role, .submitter)
         XCTAssertEqual(northwind.publisher, "Northwind")
-        let awaited272_22 = try await f.tokens.authenticate(token + "x")
-        XCTAssertNil(awaited272_22)
+        let tamperedPrincipal = try await f.tokens.authenticate(token + "x")
+        XCTAssertNil(tamperedPrincipal)
         XCTAssertEqual(Principal.operator("cli:ops").actor, "admin:cli:ops")
     }
 
@@ -304,14 +304,14 @@ final class UseCasesTests: XCTestCase {
         XCTAssertFalse(registered.secret.isEmpty)
         let id = registered.webhook.id
 
-        let awaited284_23 = try await f.webhooks.list(by: f.contoso).map(\.id)
-        XCTAssertEqual(awaited284_23, [id])
-        let awaited285_24 = try await f.webhooks.list(by: f.fabrikam)
-        XCTAssertEqual(awaited285_24, [])
-        let awaited286_25 = try await f.webhooks.list(by: f.admin).map(\.id)
-        XCTAssertEqual(awaited286_25, [id])
-        let awaited287_26 = try await f.webhooks.deliveries(of: id, by: f.contoso)
-        XCTAssertEqual(awaited287_26, [])
+        let contosoHookIds = try await f.webhooks.list(by: f.contoso).map(\.id)
+        XCTAssertEqual(contosoHookIds, [id])
+        let fabrikamHooks = try await f.webhooks.list(by: f.fabrikam)
+        XCTAssertEqual(fabrikamHooks, [])
+        let adminHookIds = try await f.webhooks.list(by: f.admin).map(\.id)
+        XCTAssertEqual(adminHookIds, [id])
+        let contosoDeliveries = try await f.webhooks.deliveries(of: id, by: f.contoso)
+        XCTAssertEqual(contosoDeliveries, [])
         for missing in [id, id + 100] {
             await assertRefused(.notFound("No such webhook for this token.")) {
                 try await f.webhooks.deliveries(of: missing, by: f.fabrikam)
@@ -320,8 +320,8 @@ final class UseCasesTests: XCTestCase {
         }
         await assertKind("invalid") { try await f.webhooks.add(WebhookRequest(url: "https://example.com/hook"), by: f.admin) }
         try await f.webhooks.remove(id, by: f.contoso)
-        let awaited294_27 = try await f.webhooks.list(by: f.contoso)
-        XCTAssertEqual(awaited294_27, [])
+        let hooksAfterRemoval = try await f.webhooks.list(by: f.contoso)
+        XCTAssertEqual(hooksAfterRemoval, [])
     }
 
     // MARK: Input is read once the caller is allowed

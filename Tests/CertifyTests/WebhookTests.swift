@@ -94,15 +94,15 @@ final class WebhookTests: XCTestCase {
             let links = Set(payloads.compactMap { ($0["submission"] as? [String: Any])?["link"] as? String })
             XCTAssertEqual(links.count, 1)
             XCTAssertTrue(links.first?.hasPrefix("https://certify.example.com/v1/submissions/sub_") == true, "\(links)")
-            let awaited1 = try await f.store.scalar("SELECT count(*) FROM webhook_attempt")
-            XCTAssertEqual(awaited1, 4)
-            let awaited2 = try await f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'")
-            XCTAssertEqual(awaited2, 3)
-            let awaited3 = try await f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500")
-            XCTAssertEqual(awaited3, 1)
+            let attemptCount = try await f.store.scalar("SELECT count(*) FROM webhook_attempt")
+            XCTAssertEqual(attemptCount, 4)
+            let deliveredCount = try await f.store.scalar("SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'")
+            XCTAssertEqual(deliveredCount, 3)
+            let failedAttemptCount = try await f.store.scalar("SELECT count(*) FROM webhook_attempt WHERE status = 500")
+            XCTAssertEqual(failedAttemptCount, 1)
             // Every attempt is listed with its time, status and duration; the retried one has two.
-            let awaited104_1 = try await f.store.webhooks(publisher: "Contoso").first?.id
-            let hookId = try XCTUnwrap(awaited104_1)
+            let firstHookId = try await f.store.webhooks(publisher: "Contoso").first?.id
+            let hookId = try XCTUnwrap(firstHookId)
             let records = try await f.store.deliveries(webhookId: hookId)
             XCTAssertEqual(records.map(\.history.count).sorted(), [1, 1, 2])
             let retriedRecord = try XCTUnwrap(records.first { $0.history.count == 2 })
@@ -114,8 +114,8 @@ final class WebhookTests: XCTestCase {
                 try Data(contentsOf: URL(fileURLWithPath: f.store.path ?? ""))
                 + ((try? Data(contentsOf: URL(fileURLWithPath: (f.store.path ?? "") + "-wal"))) ?? Data())
             XCTAssertNil(file.range(of: Data(secret.utf8)), "the webhook secret is in the database file")
-            let awaited4 = try await f.store.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'")
-            XCTAssertEqual(awaited4, 1)
+            let sealedCount = try await f.store.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'")
+            XCTAssertEqual(sealedCount, 1)
         }
     }
 
@@ -127,21 +127,21 @@ final class WebhookTests: XCTestCase {
         let plain = try Store(path: path)
         _ = try await plain.createWebhook(
             publisher: "Contoso", url: "http://127.0.0.1:9/hook", secret: "legacy-secret-0123456789", actor: "test")
-        let awaited129_1 = try await plain.sealPlaintextWebhookSecrets()
-        XCTAssertEqual(awaited129_1, 0, "nothing to seal with")
+        let sealedWithoutKey = try await plain.sealPlaintextWebhookSecrets()
+        XCTAssertEqual(sealedWithoutKey, 0, "nothing to seal with")
         let key = SecretSealer(key: SymmetricKey(size: .bits256))
         let sealed = try Store(path: path, sealer: key)
-        let awaited132_2 = try await sealed.sealPlaintextWebhookSecrets()
-        XCTAssertEqual(awaited132_2, 1)
-        let awaited133_3 = try await sealed.sealPlaintextWebhookSecrets()
-        XCTAssertEqual(awaited133_3, 0, "sealed once")
-        let awaited134_4 = try await sealed.scalar("SELECT count(*) FROM webhook WHERE secret = 'legacy-secret-0123456789'")
-        XCTAssertEqual(awaited134_4, 0)
+        let sealedFirst = try await sealed.sealPlaintextWebhookSecrets()
+        XCTAssertEqual(sealedFirst, 1)
+        let sealedAgain = try await sealed.sealPlaintextWebhookSecrets()
+        XCTAssertEqual(sealedAgain, 0, "sealed once")
+        let plaintextCount = try await sealed.scalar("SELECT count(*) FROM webhook WHERE secret = 'legacy-secret-0123456789'")
+        XCTAssertEqual(plaintextCount, 0)
         let (_, fresh) = try await sealed.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:9/other", secret: nil, actor: "test")
         XCTAssertTrue(fresh.hasPrefix("whsec_"))
         XCTAssertEqual(fresh.count, 6 + 48)
-        let awaited138_5 = try await sealed.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'")
-        XCTAssertEqual(awaited138_5, 2)
+        let sealedSecretCount = try await sealed.scalar("SELECT count(*) FROM webhook WHERE secret LIKE 'sealed:v1:%'")
+        XCTAssertEqual(sealedSecretCount, 2)
 
         // Deliveries through the service, whose store seals with its key.
         let f = try await makeServerFixture(allowPrivateNetwork: true)
@@ -161,10 +161,10 @@ final class WebhookTests: XCTestCase {
         try await Task.sleep(for: .milliseconds(20))
         let attempted = await dispatcher.deliverDue()
         XCTAssertEqual(attempted, unopened.count)
-        let awaited158_6 = try await other.scalar(
+        let unopenedAttemptCount = try await other.scalar(
             "SELECT count(*) FROM webhook_attempt WHERE error LIKE '%sealed with a key this server does not have%'")
         XCTAssertEqual(
-            awaited158_6,
+            unopenedAttemptCount,
             unopened.count)
         let opened = try await f.store.claimDueDeliveries(owner: "a", limit: 10, leaseSeconds: 60)
         XCTAssertEqual(opened.count, unopened.count)
@@ -194,8 +194,8 @@ final class WebhookTests: XCTestCase {
                 zip: try TestPaths.zippedPackage("clean"), contentSha256: "x", connector: "c", fileName: nil, stages: [],
                 rulesetVersion: "r", toolVersion: "t"))
         await WebhookDispatcher(store: f.store).deliverDue()
-        let awaited188_2 = try await f.store.deliveries(webhookId: hook.id).first
-        let delivery = try XCTUnwrap(awaited188_2)
+        let firstDelivery = try await f.store.deliveries(webhookId: hook.id).first
+        let delivery = try XCTUnwrap(firstDelivery)
         XCTAssertEqual(delivery.attempts, 1)
         XCTAssertTrue(delivery.lastError?.contains("loopback") == true, delivery.lastError ?? "")
         XCTAssertNil(delivery.lastStatus, "no request was sent")
@@ -237,13 +237,13 @@ final class WebhookTests: XCTestCase {
                 await dispatcher.deliverDue()
             }
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 1, "no attempt after the delete")
-            let awaited5 = try await f.store.scalar("SELECT count(*) FROM webhook_attempt")
-            XCTAssertEqual(awaited5, 1, "the attempt made stays recorded")
-            let awaited6 = try await f.store.scalar(
+            let attemptCount = try await f.store.scalar("SELECT count(*) FROM webhook_attempt")
+            XCTAssertEqual(attemptCount, 1, "the attempt made stays recorded")
+            let cancelledCount = try await f.store.scalar(
                 "SELECT count(*) FROM webhook_delivery WHERE webhook_id = \(hookId) AND state = 'cancelled' AND attempts = 1 AND last_error = '\(Store.cancelledForDeletedWebhook)'"
             )
             XCTAssertEqual(
-                awaited6,
+                cancelledCount,
                 1)
         }
     }
@@ -271,16 +271,16 @@ final class WebhookTests: XCTestCase {
             try await submit()
             let claimed = try await f.store.claimDueDeliveries(owner: "slow-dispatcher", limit: 10, leaseSeconds: 60)
             XCTAssertEqual(claimed.count, 1)
-            let awaited7 = try await f.store.deleteWebhook(id: first.id, publisher: "Contoso")
-            XCTAssertTrue(awaited7)
+            let firstDeleted = try await f.store.deleteWebhook(id: first.id, publisher: "Contoso")
+            XCTAssertTrue(firstDeleted)
             await dispatcher.attempt(try XCTUnwrap(claimed.first))
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 0, "looked at again before sending")
             // An attempt that was in flight during the delete is recorded, the delivery stays cancelled.
             try await f.store.recordDeliveryAttempt(
                 try XCTUnwrap(claimed.first), status: 500, error: "the receiver answered 500", durationMs: 1, retryAfter: 0,
                 maximumAttempts: 8)
-            let awaited272_3 = try await f.store.deliveries(webhookId: first.id).first
-            let record = try XCTUnwrap(awaited272_3)
+            let firstRecord = try await f.store.deliveries(webhookId: first.id).first
+            let record = try XCTUnwrap(firstRecord)
             XCTAssertEqual(record.state, "cancelled")
             XCTAssertEqual(record.attempts, 1)
             XCTAssertEqual(record.lastError, Store.cancelledForDeletedWebhook)
@@ -295,8 +295,8 @@ final class WebhookTests: XCTestCase {
             let none = await dispatcher.deliverDue()
             XCTAssertEqual(none, 0)
             XCTAssertEqual(received.deliveries.withLock { $0.count }, 0)
-            let awaited8 = try await f.store.deliveries(webhookId: second.id).map(\.state)
-            XCTAssertEqual(awaited8, ["cancelled"])
+            let secondStates = try await f.store.deliveries(webhookId: second.id).map(\.state)
+            XCTAssertEqual(secondStates, ["cancelled"])
 
             // A live webhook is still delivered to.
             _ = try await f.store.createWebhook(publisher: "Contoso", url: "http://127.0.0.1:\(port)/hook", secret: nil, actor: "t")
@@ -367,8 +367,8 @@ final class WebhookTests: XCTestCase {
                 zip: try TestPaths.zippedPackage("clean"), contentSha256: "x", connector: "c", fileName: nil, stages: [],
                 rulesetVersion: "r", toolVersion: "t"))
         await WebhookDispatcher(store: f.store, policy: OutboundPolicy(allowPrivateNetwork: true)).deliverDue()
-        let awaited359_4 = try await f.store.deliveries(webhookId: hook.id).first
-        let delivery = try XCTUnwrap(awaited359_4)
+        let firstDelivery = try await f.store.deliveries(webhookId: hook.id).first
+        let delivery = try XCTUnwrap(firstDelivery)
         XCTAssertEqual(delivery.state, "failed", "not retried")
         XCTAssertEqual(delivery.attempts, 1)
         XCTAssertTrue(delivery.lastError?.contains("maximumWebhookURLBytes") == true, delivery.lastError ?? "")

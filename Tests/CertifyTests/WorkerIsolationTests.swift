@@ -56,19 +56,19 @@ final class WorkerIsolationTests: XCTestCase {
             // renewed every lease.
             XCTAssertEqual(log.finished, 0, "the requests were answered while the stages ran")
             let now = Date().timeIntervalSince1970
-            let awaited1 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'leased' AND lease_expires_at > \(now)")
+            let liveLeaseCount = try await store.scalar("SELECT count(*) FROM job WHERE state = 'leased' AND lease_expires_at > \(now)")
             XCTAssertEqual(
-                awaited1, jobs)
-            let awaited2 = try await store.claimNextJob(owner: "intruder", leaseSeconds: 30)
-            XCTAssertNil(awaited2, "no lease expired")
+                liveLeaseCount, jobs)
+            let intruderJob = try await store.claimNextJob(owner: "intruder", leaseSeconds: 30)
+            XCTAssertNil(intruderJob, "no lease expired")
             try await waitUntil("every job is done", seconds: 60) { try await store.pendingJobCount() == 0 }
         }
         XCTAssertEqual(log.started, jobs, "each job's stages ran once")
         XCTAssertEqual(log.onStageThreads, jobs, "every stage ran on a stage thread")
-        let awaited3 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'done' AND attempts = 1")
-        XCTAssertEqual(awaited3, jobs)
-        let awaited4 = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
-        XCTAssertEqual(awaited4, jobs)
+        let doneJobCount = try await store.scalar("SELECT count(*) FROM job WHERE state = 'done' AND attempts = 1")
+        XCTAssertEqual(doneJobCount, jobs)
+        let finishedRunCount = try await store.scalar("SELECT count(*) FROM run WHERE state = 'finished'")
+        XCTAssertEqual(finishedRunCount, jobs)
     }
 
     /// A run past its budget is failed with the reason as soon as the budget is spent, once:
@@ -96,29 +96,29 @@ final class WorkerIsolationTests: XCTestCase {
         workers.cancel()
         await workers.value
 
-        let awaited99_1 = try await store.latestRunId(submissionId: submission.id)
-        let runId = try XCTUnwrap(awaited99_1)
-        let awaited100_2 = try await store.run(id: runId)
-        let run = try XCTUnwrap(awaited100_2)
+        let storedRunId = try await store.latestRunId(submissionId: submission.id)
+        let runId = try XCTUnwrap(storedRunId)
+        let storedRun = try await store.run(id: runId)
+        let run = try XCTUnwrap(storedRun)
         XCTAssertEqual(run.run.state, "failed")
         XCTAssertEqual(run.run.error, "the checks took longer than 1 s (maximumRunSeconds)")
         XCTAssertEqual(log.started, 1, "the job ran once")
-        let awaited5 = try await store.scalar("SELECT count(*) FROM job WHERE state = 'failed' AND attempts = 1")
-        XCTAssertEqual(awaited5, 1)
-        let awaited6 = try await store.scalar("SELECT count(*) FROM stage_result")
-        XCTAssertEqual(awaited6, 0)
-        let awaited7 = try await store.scalar("SELECT count(*) FROM finding")
-        XCTAssertEqual(awaited7, 0)
-        let awaited8 = try await store.pendingJobCount()
-        XCTAssertEqual(awaited8, 0)
+        let failedJobCount = try await store.scalar("SELECT count(*) FROM job WHERE state = 'failed' AND attempts = 1")
+        XCTAssertEqual(failedJobCount, 1)
+        let stageResultCount = try await store.scalar("SELECT count(*) FROM stage_result")
+        XCTAssertEqual(stageResultCount, 0)
+        let findingCount = try await store.scalar("SELECT count(*) FROM finding")
+        XCTAssertEqual(findingCount, 0)
+        let pendingCount = try await store.pendingJobCount()
+        XCTAssertEqual(pendingCount, 0)
         let drained = await pool.drain()
         XCTAssertEqual(drained, 0)
         // Not left in `checking` (the old expectation was the bug issue 15 names): a person can
         // act on it, and the event says why.
-        let awaited9 = try await store.submission(id: submission.id)?.state
-        XCTAssertEqual(awaited9, "changes-required")
-        let awaited118_3 = try await store.submissionDetail(id: submission.id)?.events.last
-        let event = try XCTUnwrap(awaited118_3)
+        let submissionState = try await store.submission(id: submission.id)?.state
+        XCTAssertEqual(submissionState, "changes-required")
+        let lastEvent = try await store.submissionDetail(id: submission.id)?.events.last
+        let event = try XCTUnwrap(lastEvent)
         XCTAssertEqual(event.action, "checks-failed")
         XCTAssertTrue(event.text?.contains("the checks took longer than 1 s (maximumRunSeconds)") == true, event.text ?? "")
     }
@@ -140,10 +140,10 @@ final class WorkerIsolationTests: XCTestCase {
         XCTAssertEqual(drained, 1)
         try await waitUntil("the stage stops") { log.finished == 1 }
         XCTAssertLessThan(ContinuousClock.now - start, .milliseconds(2500), "the stage stopped at the deadline, not after 30 s")
-        let awaited10 = try await store.scalar(
+        let failedRunCount = try await store.scalar(
             "SELECT count(*) FROM run WHERE state = 'failed' AND error = 'the checks took longer than 1 s (maximumRunSeconds)'")
         XCTAssertEqual(
-            awaited10,
+            failedRunCount,
             1)
     }
 
