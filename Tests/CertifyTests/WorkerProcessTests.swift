@@ -105,8 +105,17 @@ final class WorkerProcessTests: XCTestCase {
             XCTAssertEqual(run["verdict"] as? String, "pass")
             XCTAssertEqual((run["stages"] as? [[String: Any]])?.count, 3, "one result per stage, written once")
         }
+        // The first worker may have done every job before it was killed, and this one may still
+        // be starting: SIGTERM is sent once it runs its workers (a signal before that ends a
+        // process that has not yet taken any job, as the default action does).
+        try await waitUntil("the second worker runs") {
+            ((try? String(contentsOf: folder.appendingPathComponent("w2.log"), encoding: .utf8)) ?? "").contains("worker(s) on database")
+        }
+        try await Task.sleep(for: .milliseconds(500))
         worker.terminate()
         worker.waitUntilExit()
+        XCTAssertEqual(worker.terminationReason, .exit, "SIGTERM ends the worker by its own exit, not by the signal")
+        XCTAssertEqual(worker.terminationStatus, 0)
         let log = try String(contentsOf: folder.appendingPathComponent("w2.log"), encoding: .utf8)
         XCTAssertTrue(log.contains("certify: workers stopped"), "SIGTERM stops the workers gracefully: \(log)")
     }
