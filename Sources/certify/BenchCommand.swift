@@ -127,10 +127,6 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "peak resident memory:                  %7.1f MB", peakMB))
         }
 
-        func seconds(_ duration: Duration) -> Double {
-            let (s, atto) = duration.components
-            return max(Double(s) + Double(atto) / 1e18, 1e-9)
-        }
     }
 
     struct SchemaBench: AsyncParsableCommand {
@@ -305,9 +301,5 @@ struct BenchCommand: AsyncParsableCommand {
             return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
         }
 
-        func seconds(_ duration: Duration) -> Double {
-            let (s, atto) = duration.components
-            return max(Double(s) + Double(atto) / 1e18, 1e-9)
-        }
     }
 }

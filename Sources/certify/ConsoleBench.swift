@@ -198,15 +198,5 @@ struct ConsoleBench: AsyncParsableCommand {
         return Int(response.status.code)
     }
 
-    func milliseconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) * 1000 + Double(atto) / 1e15
-    }
-
-    func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
-
     func format(_ duration: Duration) -> String { String(format: "%.1f s", milliseconds(duration) / 1000) }
 }

@@ -273,7 +273,7 @@ struct LoadBench: AsyncParsableCommand {
                     while index < count {
                         let begin = ContinuousClock.now
                         let status = (try? await Self.send(client, make(index))) ?? 0
-                        times.append(Self.milliseconds(ContinuousClock.now - begin))
+                        times.append(milliseconds(ContinuousClock.now - begin))
                         if !(200..<300).contains(status) { errors += 1 }
                         index += clients
                     }
@@ -292,15 +292,4 @@ struct LoadBench: AsyncParsableCommand {
         return Int(response.status.code)
     }
 
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) * 1000 + Double(atto) / 1e15
-    }
-
-    func seconds(_ duration: Duration) -> Double { Self.milliseconds(duration) / 1000 }
-
-    func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
 }

@@ -59,15 +59,12 @@ struct ProbeBench: AsyncParsableCommand {
                     if !expectFailure { throw ValidationError("\(url): \(error.message)") }
                 }
                 let elapsed = clock.now - start
-                samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                samples.append(milliseconds(elapsed))
             }
             return samples.sorted()
         }
         let answered = try await time("http://127.0.0.1:\(port)/ok", expectFailure: false)
         let refused = try await time("http://127.0.0.1:\(closed)/ok", expectFailure: true)
-        func percentile(_ samples: [Double], _ p: Double) -> Double {
-            samples[min(samples.count - 1, Int((Double(samples.count) * p).rounded(.up)) - 1)]
-        }
         for (label, samples) in [("answered call (baseline)", answered), ("refused connection", refused)] {
             print(
                 label.padding(toLength: 26, withPad: " ", startingAt: 0)
