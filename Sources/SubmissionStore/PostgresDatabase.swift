@@ -505,10 +505,6 @@ struct PostgresSession: SQLSession {
         try await run(sql: sql, arguments: arguments, translate: translate).metadata.rows ?? 0
     }
 
-    func notifyJobsQueued() async throws {
-        // The store sends it after the commit (`PostgresDatabase.notifyJobsQueued`).
-    }
-
     func executeMany(sql: String, arguments: [SQLArguments]) async throws {
         guard let first = arguments.first else { return }
         // `INSERT ... VALUES (?, ...)` of many rows: as few statements as the bind limit allows,

@@ -212,8 +212,6 @@ public protocol SQLSession: Sendable {
     /// has them).
     func executeMany(sql: String, arguments: [SQLArguments]) async throws
     func fetchAll(sql: String, arguments: SQLArguments) async throws -> [SQLRow]
-    /// Marks that this transaction queued a job (the database tells the workers after the commit).
-    func notifyJobsQueued() async throws
 }
 
 extension SQLSession {

@@ -168,8 +168,6 @@ struct SQLiteSession: SQLSession {
         }
     }
 
-    func notifyJobsQueued() async throws {}
-
     func fetchAll(sql: String, arguments: SQLArguments) async throws -> [SQLRow] {
         try await run { db in
             let statement = try db.cachedStatement(sql: sql)

@@ -106,8 +106,7 @@ extension Store {
     /// the real catalogue. One already imported with the same content is left as it is; with
     /// other content it gets a new certified revision.
     public func importCertified(publisher: String, actor: String, upload: Upload) async throws -> (String, ImportOutcome) {
-        defer { Task { [database] in await database.notifyJobsQueued() } }
-        return try await database.write(durable: false) { db in
+        let imported: (String, ImportOutcome) = try await database.write(durable: false) { db in
             let now = Self.now()
             if let row = try await db.fetchOne(
                 sql: """
@@ -150,6 +149,8 @@ extension Store {
                 rulesetVersion: upload.rulesetVersion, toolVersion: upload.toolVersion, priority: 5, now: now)
             return (id, .imported)
         }
+        if imported.1 != .unchanged { await database.notifyJobsQueued() }
+        return imported
     }
 
     // MARK: Batches

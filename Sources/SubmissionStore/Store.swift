@@ -247,7 +247,6 @@ public final class Store: Sendable {
         _ db: any SQLSession, submissionId: String, revision: Int, reason: RunReason, stages: [String],
         rulesetVersion: String, toolVersion: String, priority: Int, now: Double
     ) async throws -> Int64 {
-        try await db.notifyJobsQueued()
         guard
             let runId = try await db.scalar(
                 Int64.self,

@@ -25,25 +25,23 @@ struct StoreOptions: ParsableArguments {
         if db != nil && database != nil {
             throw ValidationError("give --db PATH or --database URL, not both")
         }
-        _ = try parsedLocation()
+        _ = try location
     }
 
-    /// --database, else --db, else $CERTIFY_DATABASE_URL, else $CERTIFY_DB, else ./certify.sqlite.
-    func parsedLocation() throws -> StoreLocation {
-        let environment = ProcessInfo.processInfo.environment
-        if let db { return .sqlite(path: db) }
-        if let text = database ?? environment["CERTIFY_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            do {
-                return try StoreLocation.parse(text)
-            } catch {
-                throw ValidationError("\(database == nil ? "$CERTIFY_DATABASE_URL" : "--database"): \(error)")
-            }
-        }
-        return .sqlite(path: environment["CERTIFY_DB"] ?? "certify.sqlite")
-    }
-
+    /// --db or --database (not both), else $CERTIFY_DATABASE_URL, else $CERTIFY_DB, else ./certify.sqlite.
     var location: StoreLocation {
-        get throws { try parsedLocation() }
+        get throws {
+            let environment = ProcessInfo.processInfo.environment
+            if let db { return .sqlite(path: db) }
+            if let text = database ?? environment["CERTIFY_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+                do {
+                    return try StoreLocation.parse(text)
+                } catch {
+                    throw ValidationError("\(database == nil ? "$CERTIFY_DATABASE_URL" : "--database"): \(error)")
+                }
+            }
+            return .sqlite(path: environment["CERTIFY_DB"] ?? "certify.sqlite")
+        }
     }
 
     /// The secret key's file: `--secret-key-file`, else beside a SQLite file (DB.key). A
