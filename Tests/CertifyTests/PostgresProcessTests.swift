@@ -4,71 +4,37 @@ import XCTest
 
 @testable import SubmissionStore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Issue 15 on PostgreSQL: two `certify serve --no-workers` processes and two `certify worker`
 /// processes share one database; 200 packages are submitted through both servers while one
 /// worker is killed with SIGKILL; every acknowledged submission is stored and every run finished
 /// exactly once.
-final class PostgresProcessTests: XCTestCase {
-    var processes: [Process] = []
-
-    override func tearDown() {
-        for process in processes where process.isRunning { process.terminate() }
-        for process in processes { process.waitUntilExit() }
-        processes = []
+final class PostgresProcessTests: ProcessTestCase {
+    /// A fresh PostgreSQL database and what its processes share: a folder for their logs, one
+    /// secret key (as on several machines), the URL in the environment (its password stays off
+    /// the command line), and a token made with `tokens create` and `TOKEN_ARGUMENTS`.
+    struct Setup {
+        let url: String
+        let folder: URL
+        let key: String
+        let token: String
+        var environment: [String: String] { ["CERTIFY_DATABASE_URL": url] }
+        func log(_ name: String) -> String { folder.appendingPathComponent(name).path }
     }
 
-    func launch(_ arguments: [String], environment: [String: String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = CheckCommandTests.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        processes.append(process)
-        return process
-    }
-
-    /// A server on a free port, answering /health; its base URL.
-    func startServer(_ environment: [String: String], key: String, log: String) async throws -> String {
-        for _ in 0..<3 {
-            let port = Int.random(in: 20_000..<40_000)
-            let base = "http://127.0.0.1:\(port)"
-            let server = try launch(
-                ["serve", "--port", "\(port)", "--no-workers", "--secret-key-file", key], environment: environment, log: log)
-            for _ in 0..<150 where server.isRunning {
-                try await Task.sleep(for: .milliseconds(100))
-                if let (status, _) = try? await request("GET", "\(base)/health", token: ""), status == 200 { return base }
-            }
-        }
-        throw XCTSkip("no certify server started: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-    }
-
-    func request(_ method: String, _ url: String, token: String, body: Data? = nil) async throws -> (Int, [String: Any]) {
-        try await Self.request(method, url, token: token, body: body)
-    }
-
-    static func request(_ method: String, _ url: String, token: String, body: Data? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/zip", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
+    func setUp(_ name: String, token tokenArguments: [String]) async throws -> Setup {
+        let url = try await TestDatabases.freshPostgresURL()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certify-\(name)-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let key = folder.appendingPathComponent("secret.key").path
+        let keyWritten = FileManager.default.createFile(atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        XCTAssertTrue(keyWritten)
+        let created = try CheckCommandTests.run(["tokens", "create", "--database", url] + tokenArguments)
+        XCTAssertEqual(created.status, 0, created.stderr)
+        return Setup(url: url, folder: folder, key: key, token: created.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Up to `count` packages: real corpus connectors when ../shared is there, else the clean
-    /// fixture under distinct names.
+    /// fixture, repeated.
     func packages(_ count: Int) throws -> [Data] {
         if let corpus = try? TestPaths.requireCorpus() {
             let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
@@ -86,25 +52,13 @@ final class PostgresProcessTests: XCTestCase {
     }
 
     func testTwoServersAndTwoWorkersShareOnePostgreSQLDatabase() async throws {
-        guard FileManager.default.isExecutableFile(atPath: CheckCommandTests.binary.path) else {
-            throw XCTSkip("the certify binary is not at \(CheckCommandTests.binary.path); build it with 'swift build' first")
-        }
-        let url = try await TestDatabases.freshPostgresURL()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certify-pg-processes-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        func log(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        // One key for every process, as on several machines.
-        let key = log("secret.key")
-        let keyWritten = FileManager.default.createFile(atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
-        XCTAssertTrue(keyWritten)
-        // The URL, with its password, goes through the environment, not the command line.
-        let environment = ["CERTIFY_DATABASE_URL": url]
-        let created = try CheckCommandTests.run(["tokens", "create", "--database", url, "--role", "admin", "--label", "ops"])
-        XCTAssertEqual(created.status, 0, created.stderr)
-        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try requireBinary()
+        let setup = try await setUp("pg-processes", token: ["--role", "admin", "--label", "ops"])
+        let (url, key, token, environment, log) = (setup.url, setup.key, setup.token, setup.environment, setup.log)
+        let serverArguments = ["--no-workers", "--secret-key-file", key]
         let servers = [
-            try await startServer(environment, key: key, log: log("serve1.log")),
-            try await startServer(environment, key: key, log: log("serve2.log")),
+            try await startServer(serverArguments, environment: environment, log: log("serve1.log")).1,
+            try await startServer(serverArguments, environment: environment, log: log("serve2.log")).1,
         ]
         let store = try await Store.open(try StoreLocation.parse(url))
         defer { Task { await store.close() } }
@@ -191,37 +145,14 @@ final class PostgresProcessTests: XCTestCase {
     /// A server with its workers, killed with SIGKILL in the middle of intakes, then started
     /// again: every submission it acknowledged is stored, and every stored one is checked once.
     func testAServerKilledMidIntakeLosesNoAcknowledgedSubmission() async throws {
-        guard FileManager.default.isExecutableFile(atPath: CheckCommandTests.binary.path) else {
-            throw XCTSkip("the certify binary is not at \(CheckCommandTests.binary.path); build it with 'swift build' first")
-        }
-        let url = try await TestDatabases.freshPostgresURL()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certify-pg-crash-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        func log(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        let key = log("secret.key")
-        let keyWritten = FileManager.default.createFile(atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
-        XCTAssertTrue(keyWritten)
-        let environment = ["CERTIFY_DATABASE_URL": url]
-        let created = try CheckCommandTests.run(["tokens", "create", "--database", url, "--role", "submitter", "--publisher", "Contoso"])
-        XCTAssertEqual(created.status, 0, created.stderr)
-        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try requireBinary()
+        let setup = try await setUp("pg-crash", token: ["--role", "submitter", "--publisher", "Contoso"])
+        let (url, key, token, environment, log) = (setup.url, setup.key, setup.token, setup.environment, setup.log)
         let store = try await Store.open(try StoreLocation.parse(url))
         defer { Task { await store.close() } }
         // A server with workers (no --no-workers): intake and checks in the process killed.
-        func startServerWithWorkers(_ logName: String) async throws -> (Process, String) {
-            for _ in 0..<3 {
-                let port = Int.random(in: 20_000..<40_000)
-                let base = "http://127.0.0.1:\(port)"
-                let server = try launch(
-                    ["serve", "--port", "\(port)", "--workers", "1", "--secret-key-file", key], environment: environment, log: log(logName))
-                for _ in 0..<150 where server.isRunning {
-                    try await Task.sleep(for: .milliseconds(100))
-                    if let (status, _) = try? await request("GET", "\(base)/health", token: ""), status == 200 { return (server, base) }
-                }
-            }
-            throw XCTSkip("no certify server started: \((try? String(contentsOfFile: log(logName), encoding: .utf8)) ?? "")")
-        }
-        let (server, base) = try await startServerWithWorkers("serve1.log")
+        let serverArguments = ["--workers", "1", "--secret-key-file", key]
+        let (server, base) = try await startServer(serverArguments, environment: environment, log: log("serve1.log"))
         let zips = try packages(80)
         var acknowledged: [String] = []
         var refused = 0
@@ -250,7 +181,7 @@ final class PostgresProcessTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(acknowledged.count, 30)
         XCTAssertGreaterThan(refused, 0, "requests after the kill were not acknowledged")
         // Started again: the jobs the dead process held or had queued are taken and finished.
-        _ = try await startServerWithWorkers("serve2.log")
+        _ = try await startServer(serverArguments, environment: environment, log: log("serve2.log"))
         try await waitUntil("every stored submission is checked", seconds: 300) {
             try await store.scalar("SELECT count(*) FROM job WHERE state IN ('queued', 'leased')") == 0
         }

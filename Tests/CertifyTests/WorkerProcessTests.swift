@@ -1,72 +1,20 @@
 import Foundation
 import XCTest
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Issue 15, on the embedded store: `certify serve --no-workers` serves HTTP only, and separate
 /// `certify worker` processes on the same database run the checks; a worker killed with SIGKILL
 /// mid-way loses nothing, since its leases are taken again.
-final class WorkerProcessTests: XCTestCase {
-    var processes: [Process] = []
-
-    override func tearDown() {
-        for process in processes where process.isRunning { process.terminate() }
-        for process in processes { process.waitUntilExit() }
-        processes = []
-    }
-
-    func launch(_ arguments: [String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = CheckCommandTests.binary
-        process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        processes.append(process)
-        return process
-    }
-
-    func request(_ method: String, _ url: String, token: String, body: Data? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/zip", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
-    }
-
+final class WorkerProcessTests: ProcessTestCase {
     func testServersWithoutWorkersAndWorkerProcessesShareTheDatabase() async throws {
-        guard FileManager.default.isExecutableFile(atPath: CheckCommandTests.binary.path) else {
-            throw XCTSkip("the certify binary is not at \(CheckCommandTests.binary.path); build it with 'swift build' first")
-        }
+        try requireBinary()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certify-workers-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let db = folder.appendingPathComponent("certify.sqlite").path
         let created = try CheckCommandTests.run(["tokens", "create", "--db", db, "--role", "submitter", "--publisher", "Contoso"])
         XCTAssertEqual(created.status, 0, created.stderr)
         let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        // A free port: another is tried when the server cannot listen on the one drawn.
-        var base = ""
-        var ready = false
-        for _ in 0..<3 where !ready {
-            let port = Int.random(in: 20_000..<40_000)
-            base = "http://127.0.0.1:\(port)"
-            let server = try launch(
-                ["serve", "--db", db, "--port", "\(port)", "--no-workers"], log: folder.appendingPathComponent("serve.log").path)
-            for _ in 0..<100 where !ready && server.isRunning {
-                try await Task.sleep(for: .milliseconds(100))
-                ready = (try? await request("GET", "\(base)/health", token: token).0) == 200
-            }
-        }
-        let serveLog = (try? String(contentsOf: folder.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
-        XCTAssertTrue(ready, "the server did not start: \(serveLog)")
+        let (_, base) = try await startServer(
+            ["--db", db, "--no-workers"], log: folder.appendingPathComponent("serve.log").path)
 
         // Submitted with no worker running: the submission waits.
         let zip = try TestPaths.zippedPackage("clean")
