@@ -579,16 +579,21 @@ final class DynamicValuesProbeTests: XCTestCase {
          }}
         """#
 
+    /// The probe stage alone over `swagger`, against the fixture API on `port`, without credentials.
+    static func probe(port: Int) async -> PackageResult {
+        let package = ConnectorPackage(
+            name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(swagger.utf8))])
+        return await StageRunner(
+            options: CheckOptions(stages: [StageRegistry.probeStageName]),
+            extraStages: [ProbeStage(settings: probeSettings(port: port, credentials: [:]))]
+        ).run(package, path: "dynamic")
+    }
+
     /// A polling trigger is called like a safe operation and its answer checked; a webhook
     /// trigger is never called.
     func testPollingTriggersAreProbedAndWebhookTriggersNever() async throws {
         try await api().test(.live) { api in
-            let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
-            let package = ConnectorPackage(
-                name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))])
-            let result = await StageRunner(
-                options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
-            ).run(package, path: "dynamic")
+            let result = try await Self.probe(port: try XCTUnwrap(api.port))
             XCTAssertEqual(result.findings.filter { $0.operation == "WhenChanged" }.map(\.ruleId), ["probe-schema-mismatch"])
             let webhook = try XCTUnwrap(result.findings.first { $0.operation == "WhenNotified" })
             XCTAssertEqual(webhook.ruleId, "probe-not-probed")
@@ -601,12 +606,7 @@ final class DynamicValuesProbeTests: XCTestCase {
     /// the dependent operation's answer is checked against it.
     func testDynamicSchemasAreFetchedAndApplied() async throws {
         try await api().test(.live) { api in
-            let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
-            let package = ConnectorPackage(
-                name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))])
-            let result = await StageRunner(
-                options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
-            ).run(package, path: "dynamic")
+            let result = try await Self.probe(port: try XCTUnwrap(api.port))
             let report = result.findings.filter { $0.operation == "GetReport" }
             XCTAssertEqual(report.map(\.ruleId), ["probe-schema-mismatch"])
             XCTAssertTrue(report.first?.message.contains("the schema GetReportSchema gave for it") == true, report.first?.message ?? "")
@@ -622,12 +622,7 @@ final class DynamicValuesProbeTests: XCTestCase {
 
     func testTheFeedingAnswerIsCheckedAndItsValueFillsTheDependentParameter() async throws {
         try await api().test(.live) { api in
-            let settings = probeSettings(port: try XCTUnwrap(api.port), credentials: [:])
-            let package = ConnectorPackage(
-                name: "dynamic", files: [PackageFile(path: "apiDefinition.swagger.json", bytes: Array(Self.swagger.utf8))])
-            let result = await StageRunner(
-                options: CheckOptions(stages: [StageRegistry.probeStageName]), extraStages: [ProbeStage(settings: settings)]
-            ).run(package, path: "dynamic")
+            let result = try await Self.probe(port: try XCTUnwrap(api.port))
             let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
             // With the declared paths: GetItems is called with the first list's id, and passes.
             XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/lists/l1/items") && $0.status == 200 })
