@@ -593,7 +593,7 @@ final class DynamicValuesProbeTests: XCTestCase {
     /// trigger is never called.
     func testPollingTriggersAreProbedAndWebhookTriggersNever() async throws {
         try await api().test(.live) { api in
-            let result = try await Self.probe(port: try XCTUnwrap(api.port))
+            let result = await Self.probe(port: try XCTUnwrap(api.port))
             XCTAssertEqual(result.findings.filter { $0.operation == "WhenChanged" }.map(\.ruleId), ["probe-schema-mismatch"])
             let webhook = try XCTUnwrap(result.findings.first { $0.operation == "WhenNotified" })
             XCTAssertEqual(webhook.ruleId, "probe-not-probed")
@@ -606,7 +606,7 @@ final class DynamicValuesProbeTests: XCTestCase {
     /// the dependent operation's answer is checked against it.
     func testDynamicSchemasAreFetchedAndApplied() async throws {
         try await api().test(.live) { api in
-            let result = try await Self.probe(port: try XCTUnwrap(api.port))
+            let result = await Self.probe(port: try XCTUnwrap(api.port))
             let report = result.findings.filter { $0.operation == "GetReport" }
             XCTAssertEqual(report.map(\.ruleId), ["probe-schema-mismatch"])
             XCTAssertTrue(report.first?.message.contains("the schema GetReportSchema gave for it") == true, report.first?.message ?? "")
@@ -622,7 +622,7 @@ final class DynamicValuesProbeTests: XCTestCase {
 
     func testTheFeedingAnswerIsCheckedAndItsValueFillsTheDependentParameter() async throws {
         try await api().test(.live) { api in
-            let result = try await Self.probe(port: try XCTUnwrap(api.port))
+            let result = await Self.probe(port: try XCTUnwrap(api.port))
             let probe = try XCTUnwrap(result.stages.first { $0.name == "probe" })
             // With the declared paths: GetItems is called with the first list's id, and passes.
             XCTAssertTrue(probe.exchanges.contains { $0.url.hasSuffix("/lists/l1/items") && $0.status == 200 })
