@@ -195,13 +195,10 @@ final class PostgresOnlyTests: XCTestCase {
                 group.addTask {
                     let store = try await Store.open(.postgres(location))
                     while let job = try await store.claimNextJob(owner: "claimer-\(claimer)", leaseSeconds: 60) {
-                        // Every other connector regresses.
-                        let failing = job.submissionId.hashValue % 2 == 0
                         try await store.completeRun(
                             job,
                             result: PackageResult(
-                                path: "x",
-                                stages: [StageResult(name: "schema", status: failing ? .failed : .passed, durationMs: 1, findings: [])]))
+                                path: "x", stages: [StageResult(name: "schema", status: .passed, durationMs: 1, findings: [])]))
                     }
                     await store.close()
                 }
