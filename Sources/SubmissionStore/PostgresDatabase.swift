@@ -73,6 +73,9 @@ public struct PostgresLocation: Sendable, Equatable {
     /// The connections a process opens by default (`max_connections=` in the URL changes it).
     public static let defaultMaximumConnections = 10
     public static let maximumConnectionsLimit = 200
+    /// PostgreSQL's longest name (user, database): NAMEDATALEN - 1.
+    public static let maximumNameBytes = 63
+    public static let maximumHostBytes = 253
 
     public init(url text: String) throws {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
@@ -91,11 +94,19 @@ public struct PostgresLocation: Sendable, Equatable {
             throw StoreError.invalid("'\(Self.redact(text))' names no database after the host (…@HOST:PORT/DATABASE)")
         }
         self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        // PostgreSQL's names are at most 63 bytes (NAMEDATALEN - 1), a host name 253.
+        guard self.host.utf8.count <= Self.maximumHostBytes else {
+            throw StoreError.invalid("the host name has \(self.host.utf8.count) bytes; at most \(Self.maximumHostBytes)")
+        }
         self.port = components.port ?? 5432
         guard (1...65535).contains(port) else { throw StoreError.invalid("port \(port) is not a TCP port") }
         self.username = components.user?.removingPercentEncoding ?? user
         self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
         self.database = database.removingPercentEncoding ?? database
+        for (what, name) in [("user", username), ("database", self.database)] where name.utf8.count > Self.maximumNameBytes {
+            throw StoreError.invalid(
+                "the \(what) name has \(name.utf8.count) bytes; PostgreSQL's names have at most \(Self.maximumNameBytes)")
+        }
         self.tls = .prefer
         self.rootCertificatePath = nil
         self.maximumConnections = Self.defaultMaximumConnections
@@ -143,28 +154,47 @@ public struct PostgresLocation: Sendable, Equatable {
         return String(text[..<colon]) + ":***" + String(text[at...])
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
-        let tlsSetting: PostgresClient.Configuration.TLS
+    /// The TLS settings of `sslmode` and `sslrootcert`; nil with `disable`.
+    var tlsConfiguration: TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
         switch tls {
-        case .disable:
-            tlsSetting = .disable
-        case .prefer, .require:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            tlsSetting = tls == .prefer ? .prefer(configuration) : .require(configuration)
+        case .disable: return nil
+        case .prefer, .require: configuration.certificateVerification = .none
         case .verifyCA, .verifyFull:
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = tls == .verifyFull ? .fullVerification : .noHostnameVerification
-            if let rootCertificatePath {
-                configuration.trustRoots = .file(rootCertificatePath)
-            }
-            tlsSetting = .require(configuration)
+            if let rootCertificatePath { configuration.trustRoots = .file(rootCertificatePath) }
         }
+        return configuration
+    }
+
+    func clientConfiguration() -> PostgresClient.Configuration {
+        let setting: PostgresClient.Configuration.TLS =
+            switch tlsConfiguration {
+            case nil: .disable
+            case let configuration?: tls == .prefer ? .prefer(configuration) : .require(configuration)
+            }
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tlsSetting)
+            host: host, port: port, username: username, password: password, database: database, tls: setting)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(Int64(connectTimeoutSeconds))
         return configuration
+    }
+
+    /// One connection, opened and closed: the pool retries a failed connection without saying
+    /// why, so the server's own refusal (a wrong password, no such database) is heard here.
+    func tryConnecting(logger: Logger) async throws {
+        let setting: PostgresConnection.Configuration.TLS =
+            switch tlsConfiguration {
+            case nil: .disable
+            case let configuration?:
+                tls == .prefer
+                    ? .prefer(try NIOSSLContext(configuration: configuration)) : .require(try NIOSSLContext(configuration: configuration))
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: setting)
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeoutSeconds))
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
     }
 }
 
@@ -198,7 +228,7 @@ public final class PostgresDatabase: SQLDatabase {
         // is down: the store reports the failure itself.
         var background = logger
         if background.logLevel < .warning { background.logLevel = .warning }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: background)
+        let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: background)
         self.client = client
         runner = Task { await client.run() }
     }
@@ -210,18 +240,19 @@ public final class PostgresDatabase: SQLDatabase {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
+                    try await location.tryConnecting(logger: logger)
                     _ = try await database.read { db in try await db.fetchAll(sql: "SELECT 1") }
                 }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
-                    throw StoreError.database("\(location.redacted) did not answer within \(Int(seconds)) s")
+                    throw StoreError.database("no answer within \(Int(seconds)) s")
                 }
                 try await group.next()
                 group.cancelAll()
             }
         } catch {
             await database.close()
-            throw StoreError.database("cannot open the store at \(location.redacted): \(Self.describe(error))")
+            throw StoreError.database("\(location.redacted): \(Self.describe(error))")
         }
         return database
     }
@@ -390,7 +421,8 @@ public final class PostgresDatabase: SQLDatabase {
                 let detail = server[.detail].map { ": \($0)" } ?? ""
                 return "PostgreSQL: \(message)\(detail)\(code)"
             }
-            return "PostgreSQL: \(error.code)"
+            if error.code == .sslUnsupported { return "the server does not offer TLS, which this sslmode requires" }
+            return "PostgreSQL: \(error.underlying.map { "\($0)" } ?? "\(error.code)")"
         }
         if let error = error as? StoreError { return error.description }
         return "\(error)"

@@ -64,7 +64,11 @@ func openStore(_ location: StoreLocation, sealer: (any SecretSealing)? = nil) as
     do {
         return try await Store.open(location, sealer: sealer, logger: Logger(label: "certify.store"))
     } catch {
-        throw fail("\(location): cannot open the database (\(error))")
+        switch location {
+        case .sqlite: throw fail("\(location): cannot open the database (\(error))")
+        // The store's message names the server.
+        case .postgres: throw fail("cannot open the database: \(error)")
+        }
     }
 }
 

@@ -363,6 +363,7 @@ final class StoreLocationTests: XCTestCase {
         XCTAssertEqual(location.tls, .verifyFull)
         XCTAssertEqual(location.maximumConnections, 20)
         XCTAssertEqual(location.redacted, "postgres://certify:***@db.example.com:6543/certify")
+        XCTAssertEqual(try PostgresLocation(url: "postgres://u@h/" + String(repeating: "d", count: 63)).database.count, 63)
         let plain = try PostgresLocation(url: "postgresql://u@127.0.0.1/d")
         XCTAssertEqual(plain.port, 5432)
         XCTAssertEqual(plain.tls, .prefer)
@@ -393,12 +394,37 @@ final class StoreLocationTests: XCTestCase {
             ("postgres://u:hunter2@h/d?connect_timeout=-1", "connect_timeout '-1'"),
             ("postgres://u:hunter2@h/d?options=-c%20search_path%3Devil", "'options' is not one this service reads"),
             ("sqlite:", "names no SQLite file"),
+            ("postgres://u:hunter2@h/" + String(repeating: "d", count: 64), "database name has 64 bytes"),
+            ("postgres://" + String(repeating: "u", count: 64) + ":hunter2@h/d", "user name has 64 bytes"),
+            ("postgres://u:hunter2@" + String(repeating: "h", count: 254) + "/d", "host name has 254 bytes"),
         ]
         for (text, expected) in wrong {
             XCTAssertThrowsError(try StoreLocation.parse(text), text) { error in
                 let message = "\(error)"
                 XCTAssertTrue(message.contains(expected), "\(text): \(message)")
                 XCTAssertFalse(message.contains("hunter2"), "\(text): the password is in the message: \(message)")
+            }
+        }
+    }
+
+    /// The server's own refusal is said at once, with the server named and the password not:
+    /// no such database, a wrong password, no TLS where the URL requires it.
+    func testTheServersRefusalIsSaid() async throws {
+        let location = try TestDatabases.requirePostgres()
+        var missing = location
+        missing.database = "certify_no_such_database"
+        var wrong = location
+        wrong.password = "hunter2-wrong"
+        var tls = location
+        tls.tls = .require
+        for (bad, expected) in [(missing, "does not exist"), (wrong, "password authentication failed"), (tls, "does not offer TLS")] {
+            do {
+                _ = try await Store.open(.postgres(bad))
+                XCTFail("opened \(bad.redacted)")
+            } catch {
+                XCTAssertTrue("\(error)".contains(expected), "\(error)")
+                XCTAssertTrue("\(error)".contains("\(bad.host):\(bad.port)"), "\(error)")
+                XCTAssertFalse("\(error)".contains("hunter2"), "\(error)")
             }
         }
     }
